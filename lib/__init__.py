@@ -1,0 +1,1 @@
+"""tierboard's logic: loading customers, tiering, capacity, charts and exports — no Streamlit here."""

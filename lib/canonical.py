@@ -1,0 +1,50 @@
+"""The canonical customer table: its columns, their kinds, and how a header names them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["text", "number", "date"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    description: str
+    required: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("customer_id", "text", "Unique account id; rows sharing an id are one customer.", True),
+    Column("annual_revenue", "number", "Annualised revenue (ARR); credits may be negative.", True),
+    Column("customer_name", "text", "Account name."),
+    Column("csm_owner", "text", "The CSM who owns the account; empty when unassigned."),
+    Column("segment", "text", "Market segment, e.g. Enterprise / Mid-Market / SMB."),
+    Column("region", "text", "Sales region."),
+    Column("industry", "text", "Industry."),
+    Column("current_tier", "text", 'Today\'s assignment, e.g. "Tier 1".'),
+    Column("nps", "number", "Latest NPS answer (0-10)."),
+    Column("health_score", "number", "Health score (0-100)."),
+    Column("expansion_potential", "number", "Estimated additional annual revenue."),
+    Column("cost_to_serve", "number", "Annual cost to serve the account."),
+    Column("renewal_date", "date", "Next renewal date."),
+    Column("customer_since", "date", "Start of the relationship."),
+)
+BY_NAME = {column.name: column for column in COLUMNS}
+REQUIRED = tuple(column.name for column in COLUMNS if column.required)
+
+
+def header_key(header: str) -> str:
+    """A header reduced to compare names: "Annual Revenue " and "annual-revenue" both match."""
+    return re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_")
+
+
+def identity_mapping(headers: list[str]) -> dict[str, str]:
+    """Map canonical names to the headers that spell them (ignoring case, spaces and dashes)."""
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(header_key(header), header)
+    return {column.name: by_key[column.name] for column in COLUMNS if column.name in by_key}

@@ -1,0 +1,212 @@
+"""Plotly figures from small summaries: tier colours, revenue share, Pareto curve, CSM load.
+
+Inputs are per-tier figures and a downsampled curve — a few hundred numbers at most — so a chart
+costs the same at 5,000 customers as at ten million, and the browser gets kilobytes, not rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lib.capacity import TierLoad
+from lib.formatting import count, money, percent
+from lib.tiering import ParetoCurve, TierSummary
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies and on light or
+# dark backgrounds. Vermillion is kept out of the tiers: it means "over capacity".
+TIER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
+OVER_CAPACITY_COLOR = "#D55E00"
+MUTED_COLOR = "#8C8C8C"
+FONT_SIZE = 15
+
+
+def tier_color(tier: int) -> str:
+    """The colour of a 1-based tier, the same in every chart, metric and export."""
+    return TIER_COLORS[(tier - 1) % len(TIER_COLORS)]
+
+
+def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": FONT_SIZE + 3}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 56, "b": 10},
+        font={"size": FONT_SIZE},
+        legend={"orientation": "h", "y": -0.18, "x": 0, "traceorder": "normal"},
+        hoverlabel={"font_size": FONT_SIZE},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return figure
+
+
+def revenue_share_figure(summary: TierSummary, currency: str = "$") -> go.Figure:
+    """Two stacked bars — share of customers, share of revenue — one colour per tier."""
+    figure = go.Figure()
+    for tier in summary.tiers:
+        shares = [tier.customer_share * 100, tier.revenue_share * 100]
+        figure.add_trace(
+            go.Bar(
+                name=tier.name,
+                y=["Customers", "Revenue"],
+                x=shares,
+                orientation="h",
+                marker={"color": tier_color(tier.tier)},
+                text=[percent(tier.customer_share), percent(tier.revenue_share)],
+                textposition="inside",
+                insidetextanchor="middle",
+                texttemplate="%{text}",
+                textfont={"size": FONT_SIZE + 1},
+                customdata=[
+                    [count(tier.customers), "customers"],
+                    [money(tier.revenue, currency), "revenue"],
+                ],
+                hovertemplate=(
+                    f"<b>{tier.name}</b><br>%{{customdata[0]}} %{{customdata[1]}}"
+                    "<br>%{text} of the total<extra></extra>"
+                ),
+            )
+        )
+    top = summary.tiers[0]
+    title = (
+        f"{top.name}: {percent(top.customer_share)} of customers bring "
+        f"{percent(top.revenue_share)} of revenue"
+    )
+    figure.update_layout(barmode="stack", bargap=0.35, uniformtext={"minsize": 11, "mode": "hide"})
+    figure.update_xaxes(range=[0, 100], ticksuffix="%", title=None, fixedrange=True)
+    figure.update_yaxes(autorange="reversed", title=None, fixedrange=True)
+    return _layout(figure, title, height=300)
+
+
+def pareto_figure(curve: ParetoCurve, summary: TierSummary, currency: str = "$") -> go.Figure:
+    """Cumulative revenue share against customers ranked by value, each tier's stretch coloured."""
+    x = curve.customer_share * 100
+    y = curve.revenue_share * 100
+    # Where each tier starts and ends along the ranked customers (in % of customers).
+    edges = np.concatenate([[0.0], np.cumsum([t.customer_share for t in summary.tiers]) * 100])
+    edges[-1] = 100.0
+    figure = go.Figure()
+    for tier, start, end in zip(summary.tiers, edges[:-1], edges[1:], strict=True):
+        inside = (x >= start) & (x <= end)
+        xs = np.concatenate([[start], x[inside], [end]])
+        ys = np.interp(xs, x, y)
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=tier.name,
+                line={"color": tier_color(tier.tier), "width": 4},
+                fill="tozeroy",
+                fillcolor=_translucent(tier_color(tier.tier)),
+                hovertemplate=(
+                    f"<b>{tier.name}</b><br>top %{{x:.1f}}% of customers<br>"
+                    "hold %{y:.1f}% of revenue<extra></extra>"
+                ),
+            )
+        )
+    shapes, annotations = _cut_markers(summary, edges, np.interp(edges, x, y), currency)
+    top = summary.tiers[0]
+    title = (
+        f"Top {percent(top.customer_share)} of customers hold "
+        f"{percent(top.revenue_share)} of revenue"
+    )
+    figure.update_layout(shapes=shapes, annotations=annotations, showlegend=False)
+    figure.update_xaxes(
+        range=[0, 100], ticksuffix="%", title="Customers, ranked by revenue", fixedrange=True
+    )
+    figure.update_yaxes(ticksuffix="%", title="Cumulative share of revenue", fixedrange=True)
+    return _layout(figure, title, height=380)
+
+
+def _cut_markers(
+    summary: TierSummary, edges: np.ndarray, heights: np.ndarray, currency: str
+) -> tuple[list[dict], list[dict]]:
+    shapes: list[dict] = []
+    annotations: list[dict] = []
+    for tier, edge, height in zip(summary.tiers[:-1], edges[1:-1], heights[1:-1], strict=True):
+        color = tier_color(tier.tier)
+        shapes.append(
+            {
+                "type": "line",
+                "x0": edge,
+                "x1": edge,
+                "y0": 0,
+                "y1": height,
+                "line": {"color": color, "width": 2, "dash": "dot"},
+            }
+        )
+        annotations.append(
+            {
+                "x": edge,
+                "y": height,
+                "text": f"{tier.name} ≥ {money(tier.floor or 0.0, currency)}",
+                "showarrow": True,
+                "arrowhead": 0,
+                "ax": 40,
+                "ay": 30 + 30 * (tier.tier - 1),
+                "font": {"color": color, "size": FONT_SIZE},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        )
+    return shapes, annotations
+
+
+def _translucent(hex_color: str, alpha: float = 0.18) -> str:
+    red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def load_figure(loads: Sequence[TierLoad]) -> go.Figure:
+    """Hours needed against hours available per tier; over-capacity tiers in vermillion."""
+    names = [load.name for load in loads]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            name="Hours available",
+            x=names,
+            y=[load.hours_available for load in loads],
+            marker={"color": "rgba(0,0,0,0)", "line": {"color": MUTED_COLOR, "width": 2}},
+            hovertemplate="%{x}: %{y:,.0f} h available<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            name="Hours needed",
+            x=names,
+            y=[load.hours_needed for load in loads],
+            marker={
+                "color": [
+                    OVER_CAPACITY_COLOR if load.is_over_capacity else tier_color(i + 1)
+                    for i, load in enumerate(loads)
+                ]
+            },
+            text=[_utilisation_label(load) for load in loads],
+            textposition="outside",
+            textfont={"size": FONT_SIZE + 1},
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:,.0f} h needed (%{text})<extra></extra>",
+        )
+    )
+    figure.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05)
+    figure.update_yaxes(title="Hours per year", fixedrange=True, rangemode="tozero")
+    figure.update_xaxes(fixedrange=True)
+    return _layout(figure, _load_title(loads), height=360)
+
+
+def _utilisation_label(load: TierLoad) -> str:
+    if load.hours_available <= 0:
+        return "no team" if load.hours_needed > 0 else "—"
+    return f"{load.utilisation:.0%} load"
+
+
+def _load_title(loads: Sequence[TierLoad]) -> str:
+    over = [load for load in loads if load.is_over_capacity]
+    if not over:
+        return "Every tier fits its team's hours"
+    worst = max(over, key=lambda load: load.utilisation)
+    if worst.hours_available <= 0:
+        return f"{worst.name} needs {count(worst.hours_needed)} h a year and has no CSMs"
+    return f"{worst.name} is over capacity: {worst.utilisation:.0%} of its team's hours"

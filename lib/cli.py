@@ -1,0 +1,109 @@
+"""The `tierboard` command: parse arguments, call lib, print. No logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from lib import export
+from lib.errors import InputError
+from lib.formatting import money_exact
+from lib.store import CustomerStore
+from lib.suggest import default_cuts
+from lib.tiering import DEFAULT_TIERS, TierSummary, summarize
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake in one line (plus where to find help)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _cuts(text: str) -> list[float]:
+    try:
+        return [float(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--cuts takes numbers separated by commas, like 55000,20000; got {text!r}"
+        ) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tierboard", description="Tier customers by annual revenue.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    summary = commands.add_parser("summarize", help="print per-tier customers and revenue")
+    summary.add_argument("file", type=Path, help="customer CSV (customer_id, annual_revenue, ...)")
+    summary.add_argument("--cuts", type=_cuts, help="cut-offs, e.g. 55000,20000 (default: app's)")
+    summary.add_argument("--json", action="store_true", help="print one JSON object")
+    exporter = commands.add_parser("export", help="write the tier list as CSV or XLSX")
+    exporter.add_argument("file", type=Path, help="customer CSV (customer_id, annual_revenue, ...)")
+    exporter.add_argument("--out", type=Path, required=True, help="output path (.csv or .xlsx)")
+    exporter.add_argument("--cuts", type=_cuts, help="cut-offs, e.g. 55000,20000 (default: app's)")
+    return parser
+
+
+def _summary(store: CustomerStore, cuts: list[float] | None) -> TierSummary:
+    chosen = cuts if cuts is not None else default_cuts(store.index, DEFAULT_TIERS)
+    return summarize(store.index, chosen)
+
+
+def _table(store: CustomerStore, summary: TierSummary) -> str:
+    cutoffs = "; ".join(
+        f"{tier.name} >= {money_exact(tier.floor)}"
+        for tier in summary.tiers
+        if tier.floor is not None
+    )
+    lines = [
+        f"{store.source}: {summary.customers:,} customers, "
+        f"{money_exact(summary.total_revenue)} annual revenue, "
+        f"{store.report.rejected_rows:,} rows rejected",
+        f"Cut-offs: {cutoffs}",
+        "",
+        f"{'Tier':<8}{'Customers':>12}{'% customers':>14}{'Revenue':>18}{'% revenue':>12}",
+    ]
+    lines.extend(
+        f"{tier.name:<8}{tier.customers:>12,}{tier.customer_share:>14.1%}"
+        f"{money_exact(tier.revenue):>18}{tier.revenue_share:>12.1%}"
+        for tier in summary.tiers
+    )
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> None:
+    store = CustomerStore.from_csv(args.file)
+    summary = _summary(store, args.cuts)
+    if args.command == "summarize":
+        if args.json:
+            payload = summary.as_dict()
+            payload["rejected_rows"] = store.report.rejected_rows
+            print(json.dumps(payload))
+        else:
+            print(_table(store, summary))
+    else:
+        frame = store.tier_list(summary.cuts)
+        export.write_table(frame, args.out)
+        print(f"Wrote {len(frame):,} customers to {args.out}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        _run(args)
+    except InputError as error:
+        print(f"tierboard: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:  # e.g. the output folder does not exist or is read-only
+        print(f"tierboard: {error.strerror or error}: {error.filename}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Tier lists out to CSV and XLSX, safe to open in any spreadsheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+# A spreadsheet runs a text cell starting with these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def formula_safe(value: object) -> object:
+    """Prefix a text value a spreadsheet would run as a formula with `'`; leave the rest alone.
+
+    Numbers stay numbers: -1200 is a credit, not an attack, and must stay summable.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def formula_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with every text cell (and header) passed through `formula_safe`."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(formula_safe)
+    safe.columns = [formula_safe(str(column)) for column in safe.columns]
+    return safe
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Formula-safe CSV in UTF-8.
+
+    No byte-order mark: CRM importers and scripts read plain UTF-8, and a BOM would end up glued
+    to the first header ("\ufeffcustomer_id") in many of them.
+    """
+    return formula_safe_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "Tiers") -> None:
+    """Write `frame` to an XLSX file: text as text cells (never formulas), numbers as numbers."""
+    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    with xlsxwriter.Workbook(str(path), options) as workbook:
+        worksheet = workbook.add_worksheet(sheet)
+        bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        for col, name in enumerate(frame.columns):
+            worksheet.write_string(0, col, str(name), bold)
+            is_number = pd.api.types.is_numeric_dtype(frame[name])
+            for row, value in enumerate(frame[name].tolist(), start=1):
+                if pd.isna(value):
+                    worksheet.write_blank(row, col, None)
+                elif is_number:
+                    worksheet.write_number(row, col, float(value), money)
+                else:
+                    worksheet.write_string(row, col, str(value))
+            worksheet.set_column(col, col, max(12, min(40, len(str(name)) + 4)))
+        worksheet.freeze_panes(1, 0)
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> Path:
+    """Write `frame` as XLSX when `path` ends in .xlsx, else as CSV."""
+    if path.suffix.lower() == ".xlsx":
+        write_xlsx(frame, path)
+    else:
+        path.write_bytes(to_csv_bytes(frame))
+    return path

@@ -1,0 +1,97 @@
+"""One loaded dataset: its own in-memory DuckDB database, the canonical table and the tier index.
+
+Every `CustomerStore` opens a fresh in-memory database, so two stores (two browser sessions)
+never see each other's tables. Loading happens once; afterwards the store is read-only, which is
+what lets the bundled sample be shared by every session safely (each query takes its own cursor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from lib import ingest
+from lib.errors import InputError
+from lib.sql import quote_ident
+from lib.tiering import TierIndex, normalize_cuts, tier_name
+
+
+class CustomerStore:
+    """A loaded customer base: canonical rows in DuckDB plus the sorted index the sliders use."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        report: ingest.LoadReport,
+        columns: tuple[str, ...],
+    ) -> None:
+        self._con = con
+        self.report = report
+        self.columns = columns  # canonical columns present, in canonical order
+        values = (
+            con.cursor()
+            .execute(f"SELECT annual_revenue FROM {ingest.CUSTOMERS}")
+            .fetchnumpy()["annual_revenue"]
+        )
+        self.index = TierIndex.from_values(values)
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: Path | str,
+        mapping: Mapping[str, str] | None = None,
+        source: str | None = None,
+    ) -> CustomerStore:
+        """Load a CSV file of customers (canonical headers unless `mapping` says otherwise).
+
+        Raises InputError, with a sentence for the person, when the file cannot be used.
+        """
+        path = Path(path)
+        con = duckdb.connect(":memory:")
+        try:
+            headers = ingest.read_csv(con, path)
+            report = ingest.load_customers(con, headers, mapping, source or path.name)
+            columns = ingest.present_columns(ingest.canonical_mapping(headers, mapping))
+            # The raw and staged copies are only needed while loading; free their memory.
+            con.execute(f"DROP TABLE IF EXISTS {ingest.STAGED}")
+            con.execute(f"DROP TABLE IF EXISTS {ingest.RAW}")
+            return cls(con, report, columns)
+        except (InputError, duckdb.Error):
+            con.close()
+            raise
+
+    @property
+    def source(self) -> str:
+        return self.report.source
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def tier_list(self, cuts: Sequence[float]) -> pd.DataFrame:
+        """One row per customer: id, name (when present), annual revenue and tier, top first."""
+        ordered = normalize_cuts(cuts)
+        # One bound parameter per cut-off: the tier number is 1 + the cut-offs a value falls below.
+        below = " + ".join("(annual_revenue < ?)::INTEGER" for _ in ordered)
+        name = f", {quote_ident('customer_name')}" if self.has("customer_name") else ""
+        frame = (
+            self._con.cursor()
+            .execute(
+                f"SELECT customer_id{name}, annual_revenue, 1 + {below} AS tier "
+                f"FROM {ingest.CUSTOMERS} ORDER BY tier, annual_revenue DESC, customer_id",
+                list(ordered),
+            )
+            .df()
+        )
+        frame["tier"] = frame["tier"].map(tier_name)
+        return frame
+
+    def rejected_rows(self) -> pd.DataFrame:
+        """The rows that were not loaded, with their row number and reason first."""
+        frame = self._con.cursor().execute(f"SELECT * FROM {ingest.REJECTED}").df()
+        return frame.rename(columns={ingest.REJECTED_ROW: "row", ingest.REJECTED_REASON: "reason"})
+
+    def close(self) -> None:
+        self._con.close()

@@ -1,0 +1,248 @@
+"""Cut-offs → tiers: the sorted index built once per load, per-tier summaries, the Pareto curve.
+
+Semantics (PRODUCT.md): with cut-offs c1 >= c2 >= ..., a customer is in Tier 1 if its value >= c1,
+in Tier 2 if c2 <= value < c1, and so on; the last tier takes the rest. Equal cut-offs are allowed
+and leave the tier between them empty; cut-offs given in any order are sorted from the top down.
+
+Speed: `TierIndex` sorts the values once. Summarising a set of cut-offs is then one binary search
+per cut-off plus arithmetic on suffix sums — microseconds, whatever the number of customers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from lib.errors import InputError
+
+MIN_TIERS = 2
+MAX_TIERS = 5
+DEFAULT_TIERS = 3
+
+# What each tier is usually called in customer-success practice, by number of tiers.
+SERVICE_MODELS: dict[int, tuple[str, ...]] = {
+    2: ("High-touch", "Tech-touch"),
+    3: ("High-touch", "Mid-touch", "Tech-touch"),
+    4: ("Strategic", "High-touch", "Mid-touch", "Tech-touch"),
+    5: ("Strategic", "High-touch", "Mid-touch", "Low-touch", "Tech-touch"),
+}
+
+
+def tier_name(tier: int) -> str:
+    """The display name of a 1-based tier number: "Tier 1" is the top."""
+    return f"Tier {tier}"
+
+
+def service_model(tier: int, tier_count: int) -> str:
+    """The usual service-model name of `tier` among `tier_count` tiers (e.g. "High-touch")."""
+    return SERVICE_MODELS[tier_count][tier - 1]
+
+
+def normalize_cuts(cuts: Sequence[float]) -> tuple[float, ...]:
+    """Validate cut-offs and return them sorted from the top down.
+
+    Raises InputError for a count outside 2..5 tiers or a value that is not a finite number.
+    """
+    if not MIN_TIERS - 1 <= len(cuts) <= MAX_TIERS - 1:
+        raise InputError(
+            f"Give between {MIN_TIERS - 1} and {MAX_TIERS - 1} cut-offs "
+            f"({MIN_TIERS} to {MAX_TIERS} tiers); got {len(cuts)}."
+        )
+    values = [float(cut) for cut in cuts]
+    if not all(math.isfinite(value) for value in values):
+        raise InputError("Every cut-off must be a finite number.")
+    return tuple(sorted(values, reverse=True))
+
+
+def push_cuts(cuts: Sequence[float], moved: int, value: float) -> tuple[float, ...]:
+    """Set cut-off `moved` (0-based) to `value`, pushing the others so the order holds.
+
+    Like the thumbs of one multi-handle slider: dragging Tier 2's cut-off above Tier 1's lifts
+    Tier 1's with it (leaving Tier 2 empty) instead of silently swapping the tiers' meaning.
+    """
+    pushed = list(cuts)
+    pushed[moved] = float(value)
+    for above in range(moved):
+        pushed[above] = max(pushed[above], pushed[moved])
+    for below in range(moved + 1, len(pushed)):
+        pushed[below] = min(pushed[below], pushed[moved])
+    return tuple(pushed)
+
+
+@dataclass(frozen=True)
+class TierFigures:
+    """One tier's share of the customer base under a set of cut-offs."""
+
+    tier: int  # 1-based, 1 is the top
+    name: str
+    customers: int
+    customer_share: float  # 0..1
+    revenue: float
+    revenue_share: float  # 0..1 of total revenue; 0 when the total is 0
+    floor: float | None  # the cut-off a customer must reach to be in this tier; None: last tier
+    ceiling: float | None  # the cut-off of the tier above (exclusive); None for Tier 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "customers": self.customers,
+            "customer_share": self.customer_share,
+            "revenue": self.revenue,
+            "revenue_share": self.revenue_share,
+        }
+
+
+@dataclass(frozen=True)
+class TierSummary:
+    """Per-tier figures for one set of cut-offs, tiers from the top down."""
+
+    cuts: tuple[float, ...]
+    tiers: tuple[TierFigures, ...]
+    customers: int
+    total_revenue: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape the CLI promises (shares as fractions)."""
+        return {
+            "customers": self.customers,
+            "total_revenue": self.total_revenue,
+            "cuts": list(self.cuts),
+            "tiers": [tier.as_dict() for tier in self.tiers],
+        }
+
+
+@dataclass(frozen=True)
+class ParetoCurve:
+    """Cumulative share of revenue against share of customers ranked by value (downsampled)."""
+
+    customer_share: np.ndarray
+    revenue_share: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class TierIndex:
+    """Customer values sorted once, with suffix sums, so any cut-off is answered by binary search.
+
+    `ascending[i]` is the i-th smallest value; `suffix[i] / divisor` is the sum of
+    `ascending[i:]` (`suffix[n]` is 0). The customers at or above a cut-off c are `ascending[i:]`
+    for `i = searchsorted(ascending, c, "left")`: `n - i` customers holding `revenue_from(i)`.
+    """
+
+    ascending: np.ndarray = field(repr=False)
+    suffix: np.ndarray = field(repr=False)
+    # 100 when every value is a whole number of cents: the sums are then kept in cents, exactly
+    # (integers below 2**53), and a tier's revenue is exact to the cent. Otherwise 1.
+    divisor: float = 1.0
+
+    @classmethod
+    def from_values(cls, values: Sequence[float] | np.ndarray) -> TierIndex:
+        ascending = np.sort(np.asarray(values, dtype=np.float64))
+        if not np.isfinite(ascending).all():
+            raise ValueError("TierIndex values must be finite; reject bad rows at load")
+        cents = np.rint(ascending * 100)
+        exact = bool(np.array_equal(cents / 100, ascending)) and np.abs(cents).sum() < 2**53
+        units = cents.astype(np.int64) if exact else ascending
+        suffix = np.zeros(len(ascending) + 1, dtype=np.float64)
+        # Accumulate from the largest value down: the top tiers, which people read most closely,
+        # then carry the least rounding when values are not whole cents.
+        suffix[:-1] = np.cumsum(units[::-1])[::-1]
+        ascending.flags.writeable = False
+        suffix.flags.writeable = False
+        return cls(ascending=ascending, suffix=suffix, divisor=100.0 if exact else 1.0)
+
+    def revenue_from(self, positions: np.ndarray | int) -> np.ndarray | float:
+        """Revenue of the customers at or above each position of `ascending`."""
+        return self.suffix[positions] / self.divisor
+
+    def revenue_between(self, low: int, high: int) -> float:
+        """Revenue of `ascending[low:high]`, exact to the cent when the values are cents."""
+        return float((self.suffix[low] - self.suffix[high]) / self.divisor)
+
+    @property
+    def customers(self) -> int:
+        return len(self.ascending)
+
+    @property
+    def total_revenue(self) -> float:
+        return float(self.suffix[0] / self.divisor)
+
+    @property
+    def min_value(self) -> float:
+        return float(self.ascending[0]) if self.customers else 0.0
+
+    @property
+    def max_value(self) -> float:
+        return float(self.ascending[-1]) if self.customers else 0.0
+
+    def positions(self, cuts: Sequence[float]) -> np.ndarray:
+        """Index into `ascending` of the first customer at or above each cut-off."""
+        return np.searchsorted(self.ascending, np.asarray(cuts, dtype=np.float64), side="left")
+
+    def count_at_or_above(self, cut: float) -> int:
+        return self.customers - int(self.positions([cut])[0])
+
+    def revenue_at_or_above(self, cut: float) -> float:
+        return float(self.revenue_from(int(self.positions([cut])[0])))
+
+    @cached_property
+    def pareto(self) -> ParetoCurve:
+        return pareto_curve(self)
+
+
+def summarize(index: TierIndex, cuts: Sequence[float]) -> TierSummary:
+    """Per-tier customers and revenue (and their shares) for `cuts`, tiers from the top down."""
+    ordered = normalize_cuts(cuts)
+    n = index.customers
+    total = index.total_revenue
+    # Boundaries in `ascending`, from the top: tier t holds ascending[bounds[t + 1] : bounds[t]].
+    bounds = [n, *(int(p) for p in index.positions(ordered)), 0]
+    tiers = []
+    for t in range(len(ordered) + 1):
+        high, low = bounds[t], bounds[t + 1]
+        customers = high - low
+        revenue = index.revenue_between(low, high)
+        tiers.append(
+            TierFigures(
+                tier=t + 1,
+                name=tier_name(t + 1),
+                customers=customers,
+                customer_share=customers / n if n else 0.0,
+                revenue=revenue,
+                revenue_share=revenue / total if total else 0.0,
+                floor=ordered[t] if t < len(ordered) else None,
+                ceiling=ordered[t - 1] if t > 0 else None,
+            )
+        )
+    return TierSummary(cuts=ordered, tiers=tuple(tiers), customers=n, total_revenue=total)
+
+
+def tier_of(values: Sequence[float] | np.ndarray, cuts: Sequence[float]) -> np.ndarray:
+    """The 1-based tier of each value under `cuts` (same rule as `summarize`)."""
+    array = np.asarray(values, dtype=np.float64)
+    tiers = np.ones(array.shape, dtype=np.int64)
+    for cut in normalize_cuts(cuts):
+        tiers += array < cut
+    return tiers
+
+
+def pareto_curve(index: TierIndex, points: int = 240) -> ParetoCurve:
+    """The Pareto curve with about `points` points, dense at the head where it bends most.
+
+    Charts get these few hundred points, never the raw customers: the curve is concave, so
+    linear interpolation between samples is visually exact.
+    """
+    n = index.customers
+    if n == 0:
+        return ParetoCurve(np.array([0.0]), np.array([0.0]))
+    linear = np.linspace(0, n, points // 2)
+    head = np.geomspace(1, n, points // 2)
+    ranks = np.unique(np.rint(np.concatenate([[0, n], linear, head])).astype(np.int64))
+    top_revenue = index.revenue_from(n - ranks)
+    total = index.total_revenue
+    revenue_share = top_revenue / total if total else np.zeros(len(ranks))
+    return ParetoCurve(customer_share=ranks / n, revenue_share=revenue_share)

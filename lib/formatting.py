@@ -21,6 +21,8 @@ def money(value: float, currency: str = "$") -> str:
             scaled = magnitude / size
             text = f"{scaled:.0f}" if scaled >= 100 else f"{scaled:.1f}".removesuffix(".0")
             return f"{sign}{currency}{text}{unit}"
+    if magnitude < 100 and magnitude != int(magnitude):
+        return f"{sign}{currency}{magnitude:.2f}".rstrip("0").rstrip(".")
     return f"{sign}{currency}{magnitude:,.0f}"
 
 
@@ -49,3 +51,13 @@ def percent(share: float) -> str:
 def count(value: int | float) -> str:
     """A count with thousands separators: 5,000."""
     return f"{value:,.0f}"
+
+
+def cut_label(value: float, currency: str = "$") -> str:
+    """A cut-off as a slider shows it: compact when it is a round figure, exact otherwise.
+
+    "$55K" for 55,000 but "$55,010" for 55,010, so two different cut-offs never share a label.
+    """
+    if round_significant(value, 2) == value:
+        return money(value, currency)
+    return money_exact(value, currency)

@@ -72,7 +72,7 @@ SEGMENTS = (
             "Ravi Shah",
             "Zoe Dubois",
             "Kenji Watanabe",
-        ),  # fmt: skip
+        ),
     ),
     Segment(
         "Mid-Market",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 # Steps within each power of ten. Revenue is heavy-tailed (the largest account is often hundreds of
 # times the median), so the slider moves on a log scale: each step is a 5-15% change in the
@@ -38,3 +39,28 @@ def log_grid(low: float, high: float) -> list[float]:
             else:
                 grid[-1] = value
     return grid
+
+
+def is_round(value: float, digits: int = 2) -> bool:
+    """True for figures like 55,000 or 1,200,000 that `round_significant` leaves unchanged."""
+    return round_significant(value, digits) == value
+
+
+def cut_stops(
+    low: float, high: float, current: Sequence[float], label: Callable[[float], str]
+) -> list[float]:
+    """The stops of a cut-off slider: the log grid over [low, high] plus the current cut-offs.
+
+    Current values are kept exactly (a typed $123,456 stays a stop), so the slider always shows
+    where a cut-off really is. No two stops share a `label` (a slider tells its stops apart by
+    label); where they would, the current value wins.
+    """
+    by_label: dict[str, float] = {}
+    for value in [*(float(v) for v in current), *log_grid(low, high)]:
+        by_label.setdefault(label(value), value)
+    return sorted(by_label.values())
+
+
+def nearest(stops: Sequence[float], value: float) -> float:
+    """The stop closest to `value` (the lower one on a tie)."""
+    return min(stops, key=lambda stop: (abs(stop - value), stop))

@@ -176,6 +176,12 @@ class TierIndex:
         return float(self.ascending[0]) if self.customers else 0.0
 
     @property
+    def min_positive_value(self) -> float:
+        """The smallest value above zero (1 when there is none): where a log scale can start."""
+        positive = self.ascending[np.searchsorted(self.ascending, 0.0, side="right") :]
+        return float(positive[0]) if len(positive) else 1.0
+
+    @property
     def max_value(self) -> float:
         return float(self.ascending[-1]) if self.customers else 0.0
 

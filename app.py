@@ -1,0 +1,22 @@
+"""tierboard's entry point: page setup, this session's data, the shared sidebar, navigation."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import controls, session, state
+
+HERE = Path(__file__).parent
+
+st.set_page_config(page_title="tierboard", page_icon="📊", layout="wide")
+
+store = session.dataset()
+state.ensure_for(store)
+# The cut-off controls live here, not on a page, so they (and the cut-offs) survive page changes.
+controls.data_summary(store)
+controls.cut_controls(store)
+
+navigation = st.navigation(
+    [st.Page(HERE / "pages" / "tiers.py", title="Tiers", icon="📊", default=True)]
+)
+navigation.run()

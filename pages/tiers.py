@@ -1,0 +1,27 @@
+"""The Tiers page (home): per-tier figures, revenue share, Pareto curve and CSM load, live."""
+
+import streamlit as st
+
+from lib import capacity, charts, tiering
+from ui import session, state, widgets
+
+store = session.dataset()
+summary = tiering.summarize(store.index, state.cuts())
+
+st.title("Tiers")
+st.caption(
+    "How your customers, revenue and CSM hours split across service tiers. "
+    "Drag a cut-off in the sidebar: every figure follows."
+)
+widgets.tier_cards(summary)
+
+share, pareto = st.columns(2)
+share.plotly_chart(charts.revenue_share_figure(summary), key="tb_share_chart")
+pareto.plotly_chart(charts.pareto_figure(store.index.pareto, summary), key="tb_pareto_chart")
+
+st.subheader("CSM load")
+st.caption("Hours each tier needs in a year (accounts × hours per account) against its team's.")
+plan = widgets.team_inputs(len(summary.tiers))
+loads = capacity.tier_loads(summary, plan)
+widgets.load_metrics(loads)
+st.plotly_chart(charts.load_figure(loads), key="tb_load_chart")

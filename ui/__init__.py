@@ -1,0 +1,1 @@
+"""Streamlit-only helpers: session state, the shared controls, and rendering of lib results."""

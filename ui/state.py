@@ -1,0 +1,78 @@
+"""Names of everything tierboard keeps in `st.session_state`, and how it is (re)initialised.
+
+The cut-offs live under one plain key (`CUTS`), not in a widget: widget values vanish when the
+page that drew them is left, the decision must not.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.capacity import TeamPlan, default_plan
+from lib.store import CustomerStore
+from lib.suggest import default_cuts
+from lib.tiering import DEFAULT_TIERS, summarize
+
+CUTS = "tb_cuts"  # tuple[float, ...], top first
+DATASET = "tb_dataset"  # fingerprint of the data the state above was made for
+TIERS = "tb_tiers"  # the number-of-tiers widget
+HOURS_PER_CSM = "tb_hours_per_csm"
+
+
+def slider_key(cut: int) -> str:
+    return f"tb_cut_slider_{cut}"
+
+
+def exact_key(cut: int) -> str:
+    return f"tb_cut_exact_{cut}"
+
+
+def hours_key(tier: int) -> str:
+    return f"tb_hours_per_account_{tier}"
+
+
+def csms_key(tier: int) -> str:
+    return f"tb_csms_{tier}"
+
+
+def fingerprint(store: CustomerStore) -> tuple[object, ...]:
+    return (store.source, store.index.customers, store.index.total_revenue)
+
+
+def cuts() -> tuple[float, ...]:
+    return st.session_state[CUTS]
+
+
+def set_cuts(values: tuple[float, ...]) -> None:
+    """Store the cut-offs and move every cut-off widget to match."""
+    st.session_state[CUTS] = values
+    for i, value in enumerate(values):
+        st.session_state[slider_key(i)] = value
+        st.session_state[exact_key(i)] = value
+
+
+def team_plan(tier_count: int) -> TeamPlan:
+    return TeamPlan(
+        hours_per_account=tuple(st.session_state[hours_key(t)] for t in range(tier_count)),
+        csms=tuple(st.session_state[csms_key(t)] for t in range(tier_count)),
+        hours_per_csm=st.session_state[HOURS_PER_CSM],
+    )
+
+
+def reset_for(store: CustomerStore, tier_count: int) -> None:
+    """Default cut-offs and team for `tier_count` tiers on `store`."""
+    start = default_cuts(store.index, tier_count)
+    set_cuts(start)
+    plan = default_plan(summarize(store.index, start))
+    for t in range(tier_count):
+        st.session_state[hours_key(t)] = plan.hours_per_account[t]
+        st.session_state[csms_key(t)] = plan.csms[t]
+    st.session_state[HOURS_PER_CSM] = plan.hours_per_csm
+
+
+def ensure_for(store: CustomerStore) -> None:
+    """Initialise the state on first run and whenever the data changes."""
+    if st.session_state.get(DATASET) != fingerprint(store):
+        st.session_state[DATASET] = fingerprint(store)
+        st.session_state[TIERS] = st.session_state.get(TIERS, DEFAULT_TIERS)
+        reset_for(store, st.session_state[TIERS])

@@ -1,1 +1,1 @@
-"""tierboard's logic: loading customers, tiering, capacity, charts and exports — no Streamlit here."""
+"""tierboard logic: loading customers, tiering, capacity, charts, exports. No Streamlit here."""

@@ -12,7 +12,7 @@ from lib.tiering import TierSummary
 DEFAULT_HOURS_PER_CSM = 1100.0
 
 # Hours per account per year, by number of tiers, top first: a high-touch account takes ~60-75 h
-# (onboarding, monthly check-ins, QBRs, renewal); a tech-touch account ~1 h a quarter of pooled time.
+# (onboarding, check-ins, QBRs, renewal); a tech-touch account ~1 h a quarter of pooled time.
 DEFAULT_HOURS_PER_ACCOUNT: dict[int, tuple[float, ...]] = {
     2: (40.0, 3.0),
     3: (60.0, 12.0, 2.0),

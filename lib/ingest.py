@@ -108,7 +108,8 @@ def canonical_mapping(headers: list[str], mapping: Mapping[str, str] | None) -> 
     missing = [name for name in REQUIRED if name not in resolved]
     if missing:
         raise InputError(
-            f"The file needs a {missing[0]} column; found {', '.join(headers) or 'no columns'}."
+            f"The file needs {' and '.join(missing)} column{'s' if len(missing) > 1 else ''}; "
+            f"its columns are {', '.join(headers) or 'none'}."
         )
     return resolved
 

@@ -87,7 +87,8 @@ def cut_controls(store: CustomerStore) -> None:
                 format="%.0f",
                 on_change=_on_exact,
                 args=(i,),
-                help="An exact annual revenue figure; moving it past another cut-off moves that one too.",
+                help="An exact annual revenue figure. Moving it past another cut-off moves that "
+                "one too.",
             )
     sidebar.button(
         "Reset to suggested cut-offs",

@@ -1,0 +1,45 @@
+# tierboard — `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8501
+
+.PHONY: run test lint format bench bench-full sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## Start the app on the bundled sample (or on $$TIERBOARD_DATA) at http://localhost:$(PORT)
+run: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## The whole suite: unit, property, AppTest, CLI and (when Chromium is installed) browser tests
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Benchmarks (quick: 100k customers); results go to BENCHMARKS.md
+bench: $(STAMP)
+	$(BIN)/python -m bench --quick
+
+## Benchmarks at 1M and 10M customers
+bench-full: $(STAMP)
+	$(BIN)/python -m bench --full
+
+## Rewrite data/sample/customers.csv from its seeded generator
+sample: $(STAMP)
+	$(BIN)/python -m lib.sample
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,177 @@
+"""The Tiers page driven headless: sliders, exact inputs, tier count, team inputs, data source."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
+from streamlit.testing.v1 import AppTest
+
+from lib.formatting import count, money, percent
+from lib.sample import SAMPLE_PATH
+from tests.app.conftest import APP, TIMEOUT
+
+SAMPLE = pd.read_csv(SAMPLE_PATH, dtype={"customer_id": str})
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def expected_cards(values: pd.Series, cuts: list[float]) -> dict[str, str]:
+    """The tier cards computed independently with pandas, formatted as the page shows them."""
+    bounds = [float("inf"), *cuts, float("-inf")]
+    total, n = values.sum(), len(values)
+    cards = {}
+    for tier in range(1, len(bounds)):
+        # Tier t: values in [bounds[t], bounds[t-1]); the last tier takes everything below.
+        upper, lower = bounds[tier - 1], bounds[tier]
+        inside = values[(values < upper) & (values >= lower)]
+        cards[f"Tier {tier} customers"] = count(len(inside))
+        cards[f"Tier {tier} % of customers"] = percent(len(inside) / n)
+        cards[f"Tier {tier} revenue"] = money(inside.sum())
+        cards[f"Tier {tier} % of revenue"] = percent(inside.sum() / total)
+    return cards
+
+
+def assert_cards(at: AppTest, values: pd.Series, cuts: list[float]) -> None:
+    shown = metrics(at)
+    for label, value in expected_cards(values, cuts).items():
+        assert shown[label] == value, label
+
+
+def cut_sliders(at: AppTest) -> list[float]:
+    return [slider.value for slider in at.sidebar.select_slider]
+
+
+def test_home_opens_on_the_sample_with_the_classic_shape(app: AppTest) -> None:
+    assert app.title[0].value == "Tiers"
+    assert cut_sliders(app) == [55_000, 20_000]
+    assert_cards(app, SAMPLE["annual_revenue"], [55_000, 20_000])
+    shown = metrics(app)
+    assert shown["Tier 1 % of revenue"] == "40%"
+    assert float(shown["Tier 1 % of customers"].rstrip("%")) < 10
+    assert "5,000 customers" in app.sidebar.caption[0].value
+
+
+def test_moving_the_tier_1_slider_updates_every_card(app: AppTest) -> None:
+    app.select_slider(key="tb_cut_slider_0").set_value(100_000.0).run()
+    assert not app.exception
+    assert cut_sliders(app) == [100_000, 20_000]
+    assert_cards(app, SAMPLE["annual_revenue"], [100_000, 20_000])
+
+
+def test_moving_the_tier_2_slider_updates_the_charts(app: AppTest) -> None:
+    before = [chart.proto.spec for chart in app.get("plotly_chart")]
+    app.select_slider(key="tb_cut_slider_1").set_value(8_000.0).run()
+    after = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    assert all(json.dumps(a) != b for a, b in zip(after, before, strict=True))
+    share = after[0]
+    tier_2 = SAMPLE["annual_revenue"].between(8_000, 55_000, inclusive="left")
+    revenue_share = SAMPLE["annual_revenue"][tier_2].sum() / SAMPLE["annual_revenue"].sum()
+    assert share["data"][1]["name"] == "Tier 2"
+    assert share["data"][1]["x"][1] == pytest.approx(revenue_share * 100)
+
+
+def test_typing_an_exact_cut_off_moves_its_slider(app: AppTest) -> None:
+    app.number_input(key="tb_cut_exact_1").set_value(23_456.0).run()
+    assert cut_sliders(app) == [55_000, 23_456]
+    assert_cards(app, SAMPLE["annual_revenue"], [55_000, 23_456])
+
+
+def test_a_cut_off_typed_above_the_one_above_pushes_it_up(app: AppTest) -> None:
+    app.number_input(key="tb_cut_exact_1").set_value(70_000.0).run()
+    assert cut_sliders(app) == [70_000, 70_000]
+    shown = metrics(app)
+    assert shown["Tier 2 customers"] == "0"
+    assert_cards(app, SAMPLE["annual_revenue"], [70_000, 70_000])
+
+
+def test_choosing_four_tiers_gives_four_cards_and_three_sliders(app: AppTest) -> None:
+    app.radio(key="tb_tiers").set_value(4).run()
+    assert not app.exception
+    assert len(app.sidebar.select_slider) == 3
+    cuts = cut_sliders(app)
+    assert cuts == sorted(cuts, reverse=True)
+    assert_cards(app, SAMPLE["annual_revenue"], cuts)
+    assert "Tier 4 customers" in metrics(app)
+    assert "Tier 5 customers" not in metrics(app)
+
+
+def test_reset_returns_to_the_suggested_cut_offs(app: AppTest) -> None:
+    app.select_slider(key="tb_cut_slider_0").set_value(200_000.0).run()
+    app.button[0].click().run()
+    assert cut_sliders(app) == [55_000, 20_000]
+
+
+def test_too_few_csms_turns_the_tier_load_red(app: AppTest) -> None:
+    load = next(m for m in app.metric if m.label == "Tier 1 load")
+    assert load.proto.color != MetricProto.MetricColor.RED
+    app.number_input(key="tb_csms_0").set_value(5.0).run()
+    load = next(m for m in app.metric if m.label == "Tier 1 load")
+    # 299 accounts x 60 h against 5 CSMs x 1,100 h.
+    assert load.value == f"{299 * 60 / (5 * 1100):.0%}"
+    assert load.proto.color == MetricProto.MetricColor.RED
+    figure = json.loads(app.get("plotly_chart")[2].proto.spec)
+    assert "Tier 1 is over capacity" in figure["layout"]["title"]["text"]
+
+
+def test_team_inputs_survive_a_slider_move(app: AppTest) -> None:
+    app.number_input(key="tb_hours_per_account_1").set_value(20.0).run()
+    app.select_slider(key="tb_cut_slider_0").set_value(60_000.0).run()
+    assert app.number_input(key="tb_hours_per_account_1").value == 20.0
+    tier_2 = SAMPLE["annual_revenue"].between(20_000, 60_000, inclusive="left").sum()
+    load = next(m for m in app.metric if m.label == "Tier 2 load")
+    assert load.value == f"{tier_2 * 20 / (9 * 1100):.0%}"
+
+
+def points_in(array: list | dict) -> int:
+    """Length of a Plotly array, plain or typed ({"dtype": "f8", "bdata": base64})."""
+    if isinstance(array, dict):
+        return len(base64.b64decode(array["bdata"])) // np.dtype(array["dtype"]).itemsize
+    return len(array)
+
+
+def test_the_pareto_chart_ships_a_downsampled_curve(app: AppTest) -> None:
+    figure = json.loads(app.get("plotly_chart")[1].proto.spec)
+    points = sum(points_in(trace["x"]) for trace in figure["data"])
+    assert 50 < points < 400  # a curve, not 5,000 raw customers
+
+
+def test_tierboard_data_points_the_app_at_another_file(
+    navigation_only: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "few.csv"
+    path.write_text("customer_id,annual_revenue\na,100\nb,300\nc,600\nd,1000\n")
+    monkeypatch.setenv("TIERBOARD_DATA", str(path))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "few.csv" in at.sidebar.caption[0].value
+    assert "4 customers" in at.sidebar.caption[0].value
+    assert_cards(at, pd.Series([100.0, 300.0, 600.0, 1000.0]), cut_sliders(at))
+
+
+def test_a_bad_tierboard_data_file_says_so_and_shows_the_sample(
+    navigation_only: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("id,amount\n1,2\n")
+    monkeypatch.setenv("TIERBOARD_DATA", str(path))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "customer_id" in at.error[0].value
+    assert "annual_revenue" in at.error[0].value
+    assert "customers.csv" in at.sidebar.caption[0].value
+
+
+def test_without_the_workaround_apptest_loses_the_sidebar_on_rerun() -> None:
+    """Guards the conftest workaround: when this fails, Streamlit fixed issue 9446 — drop it."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert len(at.sidebar.select_slider) == 2
+    at.run()
+    assert len(at.sidebar.select_slider) == 0

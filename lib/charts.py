@@ -21,6 +21,7 @@ TIER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
 OVER_CAPACITY_COLOR = "#D55E00"
 MUTED_COLOR = "#8C8C8C"
 FONT_SIZE = 15
+PERCENT_TICKS = {"tickvals": [0, 25, 50, 75, 100], "ticktext": ["0%", "25%", "50%", "75%", "100%"]}
 
 
 def tier_color(tier: int) -> str:
@@ -34,11 +35,21 @@ def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
         height=height,
         margin={"l": 10, "r": 10, "t": 56, "b": 10},
         font={"size": FONT_SIZE},
-        legend={"orientation": "h", "y": -0.18, "x": 0, "traceorder": "normal"},
+        legend={
+            "orientation": "h",
+            "y": -0.18,
+            "x": 0,
+            "traceorder": "normal",
+            "font": {"size": FONT_SIZE},
+        },
         hoverlabel={"font_size": FONT_SIZE},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
     )
+    # Explicit sizes: readable on a screen shared across a meeting room.
+    axis_fonts = {"tickfont": {"size": FONT_SIZE - 1}, "title_font": {"size": FONT_SIZE}}
+    figure.update_xaxes(**axis_fonts)
+    figure.update_yaxes(**axis_fonts)
     return figure
 
 
@@ -57,6 +68,7 @@ def revenue_share_figure(summary: TierSummary, currency: str = "$") -> go.Figure
                 text=[percent(tier.customer_share), percent(tier.revenue_share)],
                 textposition="inside",
                 insidetextanchor="middle",
+                textangle=0,
                 texttemplate="%{text}",
                 textfont={"size": FONT_SIZE + 1},
                 customdata=[
@@ -75,7 +87,7 @@ def revenue_share_figure(summary: TierSummary, currency: str = "$") -> go.Figure
         f"{percent(top.revenue_share)} of revenue"
     )
     figure.update_layout(barmode="stack", bargap=0.35, uniformtext={"minsize": 11, "mode": "hide"})
-    figure.update_xaxes(range=[0, 100], ticksuffix="%", title=None, fixedrange=True)
+    figure.update_xaxes(range=[0, 102], **PERCENT_TICKS, title=None, fixedrange=True)
     figure.update_yaxes(autorange="reversed", title=None, fixedrange=True)
     return _layout(figure, title, height=300)
 
@@ -115,9 +127,12 @@ def pareto_figure(curve: ParetoCurve, summary: TierSummary, currency: str = "$")
     )
     figure.update_layout(shapes=shapes, annotations=annotations, showlegend=False)
     figure.update_xaxes(
-        range=[0, 100], ticksuffix="%", title="Customers, ranked by revenue", fixedrange=True
+        range=[0, 102],
+        **PERCENT_TICKS,
+        title="Customers, ranked by revenue",
+        fixedrange=True,
     )
-    figure.update_yaxes(ticksuffix="%", title="Cumulative share of revenue", fixedrange=True)
+    figure.update_yaxes(**PERCENT_TICKS, title="Cumulative share of revenue", fixedrange=True)
     return _layout(figure, title, height=380)
 
 

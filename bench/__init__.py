@@ -1,0 +1,1 @@
+"""tierboard's benchmarks: `python -m bench --quick|--full` rewrites BENCHMARKS.md."""

@@ -1,0 +1,80 @@
+"""Benchmark: server time per slider move on the full Tiers page, under Streamlit's AppTest.
+
+Every move goes to a new, distinct cut-off (no per-value cache can hide a slow move) and is
+checked to change the page's figures. Prints JSON with each move's milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from bench.report import spread
+from lib.formatting import cut_label
+from lib.scales import log_grid
+from tests.app.conftest import APP, _NavigationOnlyPagesManager
+
+SLIDER = "tb_cut_slider_0"
+
+
+def _figures(at: AppTest) -> tuple:
+    return tuple(metric.value for metric in at.metric)
+
+
+def _chart_bytes(at: AppTest) -> int:
+    return sum(len(chart.proto.spec) for chart in at.get("plotly_chart"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--moves", type=int, default=20)
+    args = parser.parse_args()
+    os.environ["TIERBOARD_DATA"] = str(args.file)
+    app_test_module.PagesManager = _NavigationOnlyPagesManager  # see tests/app/conftest.py
+    at = AppTest.from_file(str(APP), default_timeout=600)
+    started = time.perf_counter()
+    at.run()
+    first_run = time.perf_counter() - started
+    assert not at.exception, at.exception
+    labels = set(at.select_slider(key=SLIDER).options)
+    stops = [value for value in log_grid(1, 1e12) if cut_label(value) in labels]
+    # Distinct positions spread over the middle of the scale, visited in a scrambled order.
+    middle = stops[len(stops) // 5 : len(stops) * 4 // 5]
+    step = max(1, len(middle) // args.moves)
+    positions = middle[::step][: args.moves]
+    positions = positions[::2] + positions[1::2]
+    timings = []
+    previous = _figures(at)
+    for value in positions:
+        slider = at.select_slider(key=SLIDER)
+        started = time.perf_counter()
+        slider.set_value(value).run()
+        timings.append((time.perf_counter() - started) * 1000)
+        assert not at.exception, at.exception
+        figures = _figures(at)
+        if figures == previous:
+            raise AssertionError(f"moving the slider to {value} did not change the figures")
+        previous = figures
+    print(
+        json.dumps(
+            {
+                "first_run_seconds": round(first_run, 2),
+                "moves_ms": [round(t, 2) for t in timings],
+                "summary": spread(timings),
+                "median_ms": statistics.median(timings),
+                "chart_kib_per_move": round(_chart_bytes(at) / 1024, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from lib.errors import InputError
 from lib.tiering import TierSummary
 
 # Productive (customer-facing) hours a CSM has in a year: ~1,650 working hours, of which about a
@@ -58,6 +59,8 @@ def tier_loads(summary: TierSummary, plan: TeamPlan) -> tuple[TierLoad, ...]:
     """Load per tier: accounts x hours per account, against headcount x hours per CSM."""
     if len(plan.hours_per_account) != len(summary.tiers) or len(plan.csms) != len(summary.tiers):
         raise ValueError("the team plan needs one entry per tier")
+    if not plan.hours_per_csm > 0:
+        raise InputError("Hours per CSM must be above zero.")
     loads = []
     for tier, hours, csms in zip(summary.tiers, plan.hours_per_account, plan.csms, strict=True):
         needed = tier.customers * hours
@@ -67,7 +70,7 @@ def tier_loads(summary: TierSummary, plan: TeamPlan) -> tuple[TierLoad, ...]:
                 accounts=tier.customers,
                 hours_needed=needed,
                 hours_available=csms * plan.hours_per_csm,
-                csms_needed=needed / plan.hours_per_csm if plan.hours_per_csm > 0 else math.inf,
+                csms_needed=needed / plan.hours_per_csm,
             )
         )
     return tuple(loads)

@@ -167,9 +167,11 @@ def _cut_markers(
     # Layout shapes, not add_vline: a shape is a few bytes of spec and no extra trace.
     shapes: list[Spec] = []
     annotations: list[Spec] = []
-    for tier, edge, height in zip(summary.tiers[:-1], edges[1:-1], heights[1:-1], strict=True):
+    rounded = zip(
+        np.round(edges[1:-1], 3).tolist(), np.round(heights[1:-1], 3).tolist(), strict=True
+    )
+    for tier, (edge, height) in zip(summary.tiers[:-1], rounded, strict=True):
         color = tier_color(tier.tier)
-        edge, height = round(float(edge), 3), round(float(height), 3)
         shapes.append(
             {
                 "type": "line",

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+
+from lib.errors import InputError
 
 # A spreadsheet runs a text cell starting with these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -62,9 +65,17 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "Tiers") -> None:
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    """Write `frame` as XLSX when `path` ends in .xlsx, else as CSV."""
-    if path.suffix.lower() == ".xlsx":
-        write_xlsx(frame, path)
-    else:
-        path.write_bytes(to_csv_bytes(frame))
+    """Write `frame` as XLSX when `path` ends in .xlsx, else as CSV.
+
+    Raises InputError when the file cannot be created (missing folder, no permission).
+    """
+    try:
+        if path.suffix.lower() == ".xlsx":
+            write_xlsx(frame, path)
+        else:
+            path.write_bytes(to_csv_bytes(frame))
+    except (OSError, FileCreateError) as error:
+        raise InputError(
+            f"Cannot write {path}: check that its folder exists and is writable."
+        ) from error
     return path

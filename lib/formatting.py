@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from lib.scales import round_significant
 
-_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+_UNITS = ((1.0, ""), (1e3, "K"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
+
+
+def _half_up(value: float, places: int) -> Decimal:
+    # Half away from zero, as people round: 1,250 reads "$1.3K" like 1,350 reads "$1.4K".
+    # (Python's round() rounds half to even on the binary value, which looks random on screen.)
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def money(value: float, currency: str = "$") -> str:
-    """Compact money: $1.2M, $48.5K, $950, -$3.4K (at most one decimal)."""
+    """Compact money: $1.2M, $48.5K, $950, -$3.4K (at most one decimal above $100)."""
     if not math.isfinite(value):
         return "—"
     sign = "-" if value < 0 else ""
-    # Round to three significant figures before choosing the unit, so 999,950 reads "$1M".
-    magnitude = round_significant(abs(value), 3)
-    for size, unit in _UNITS:
-        if magnitude >= size:
-            scaled = magnitude / size
-            text = f"{scaled:.0f}" if scaled >= 100 else f"{scaled:.1f}".removesuffix(".0")
-            return f"{sign}{currency}{text}{unit}"
-    if magnitude < 100 and magnitude != int(magnitude):
-        return f"{sign}{currency}{magnitude:.2f}".rstrip("0").rstrip(".")
-    return f"{sign}{currency}{magnitude:,.0f}"
+    magnitude = abs(value)
+    unit_index = max((i for i, (size, _) in enumerate(_UNITS) if magnitude >= size), default=0)
+    while True:
+        size, unit = _UNITS[unit_index]
+        scaled = magnitude / size
+        places = 0 if scaled >= 100 else (1 if unit else 2)
+        rounded = _half_up(scaled, places)
+        # 999,960 rounds to "1000K": say "$1M" instead.
+        if rounded >= 1000 and unit_index + 1 < len(_UNITS):
+            unit_index += 1
+            continue
+        text = f"{rounded:,f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return f"{sign}{currency}{text}{unit}"
 
 
 def money_exact(value: float, currency: str = "$") -> str:
@@ -61,3 +73,8 @@ def cut_label(value: float, currency: str = "$") -> str:
     if round_significant(value, 2) == value:
         return money(value, currency)
     return money_exact(value, currency)
+
+
+def plural(number: int, word: str, many: str | None = None) -> str:
+    """ "1 row", "2 rows", "1,234 customers"."""
+    return f"{count(number)} {word if number == 1 else (many or word + 's')}"

@@ -16,7 +16,7 @@ import duckdb
 
 from lib.canonical import BY_NAME, COLUMNS, REQUIRED, identity_mapping
 from lib.errors import InputError
-from lib.formatting import count
+from lib.formatting import count, plural
 from lib.sql import quote_ident
 
 RAW = "raw_rows"
@@ -54,20 +54,20 @@ class LoadReport:
     def sentences(self) -> list[str]:
         """The report as short sentences for a person."""
         lines = [
-            f"{count(self.rows_read)} rows read, {count(self.rows_loaded)} loaded as "
-            f"{count(self.customers)} customers."
+            f"{plural(self.rows_read, 'row')} read, {count(self.rows_loaded)} loaded as "
+            f"{plural(self.customers, 'customer')}."
         ]
         if self.duplicates_merged:
             lines.append(
-                f"{count(self.duplicates_merged)} rows repeated a customer id and were summed "
-                "into that customer."
+                f"{plural(self.duplicates_merged, 'row')} repeated a customer id and "
+                f"{'was' if self.duplicates_merged == 1 else 'were'} summed into that customer."
             )
         lines.extend(
-            f"Rejected, {reason}: {count(rows)} row{'s' if rows != 1 else ''}."
+            f"Rejected, {reason}: {plural(rows, 'row')}."
             for reason, rows in sorted(self.rejected.items(), key=lambda item: -item[1])
         )
         if self.blank_lines:
-            lines.append(f"{count(self.blank_lines)} blank lines skipped.")
+            lines.append(f"{plural(self.blank_lines, 'blank line')} skipped.")
         lines.extend(self.notes)
         return lines
 
@@ -177,7 +177,7 @@ def _build_customers(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) ->
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {REJECTED} AS
+        CREATE OR REPLACE TABLE {REJECTED} AS
         SELECT s.source_row AS {REJECTED_ROW}, s.reject_reason AS {REJECTED_REASON}, r.*
         FROM {STAGED} s JOIN {RAW} r ON r.rowid = s.source_row - 1
         WHERE s.reject_reason IS NOT NULL
@@ -198,7 +198,10 @@ def _notes(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> tuple[str
         ).fetchone()[0]
         if unread:
             what = "numbers" if kind == "number" else "dates"
-            notes.append(f"{name}: {count(unread)} values were not {what} and were left empty.")
+            notes.append(
+                f"{name}: {plural(unread, 'value')} {'was' if unread == 1 else 'were'} not {what} "
+                "and left empty."
+            )
     return tuple(notes)
 
 

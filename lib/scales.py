@@ -20,6 +20,12 @@ def round_significant(value: float, digits: int = 2) -> float:
     return round(value / 10**exponent) * 10**exponent if exponent > 0 else round(value, -exponent)
 
 
+def _decade(value: float) -> int:
+    """floor(log10(value)) for value > 0, exact even where log10 rounds up (999999999.9999999)."""
+    exponent = math.floor(math.log10(value))
+    return exponent - 1 if 10.0**exponent > value else exponent
+
+
 def log_grid(low: float, high: float) -> list[float]:
     """Nice values from just below `low` to just above `high`, log-spaced (see MANTISSAS).
 
@@ -29,7 +35,7 @@ def log_grid(low: float, high: float) -> list[float]:
     low = max(low, 1.0)
     high = max(high, low)
     grid: list[float] = []
-    for exponent in range(math.floor(math.log10(low)), math.floor(math.log10(high)) + 2):
+    for exponent in range(_decade(low), _decade(high) + 2):
         for mantissa in MANTISSAS:
             value = round(mantissa * 10**exponent, 6)
             if grid and grid[-1] >= high:

@@ -55,6 +55,8 @@ def default_cuts(index: TierIndex, tiers: int) -> tuple[float, ...]:
     Rounding to two significant figures ($55,137 → $55K) keeps the figures people discuss easy to
     say; it is skipped where it would merge two cut-offs.
     """
+    if tiers not in DEFAULT_TARGET_SHARES:
+        raise InputError(f"Choose between {MIN_TIERS} and {MAX_TIERS} tiers; got {tiers}.")
     exact = cuts_for_revenue_shares(index, DEFAULT_TARGET_SHARES[tiers])
     rounded = tuple(round_significant(cut, 2) for cut in exact)
     return rounded if len(set(rounded)) == len(set(exact)) else exact

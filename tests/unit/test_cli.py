@@ -1,0 +1,207 @@
+"""lib.cli: the `tierboard` command's output, figures, and clean failures."""
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from lib.cli import main
+from lib.sample import SAMPLE_PATH
+from lib.store import CustomerStore
+from lib.suggest import default_cuts
+
+TOP_KEYS = {"customers", "rejected_rows", "total_revenue", "cuts", "tiers"}
+TIER_KEYS = {"name", "customers", "customer_share", "revenue", "revenue_share"}
+
+
+@pytest.fixture
+def messy_csv(tmp_path: Path) -> Path:
+    """A file with repeated customers, rejected rows and a blank row, made from a fixed seed."""
+    rng = random.Random(4)
+    lines = ["Customer ID,Annual Revenue,Customer Name"]
+    for _ in range(300):
+        customer = f"C{rng.randrange(220):03d}"
+        revenue = f"{rng.lognormvariate(9, 1.3):.2f}"
+        lines.append(f"{customer},{revenue},Name {customer}")
+    lines += ["C999,abc,Typo", ",500,No id", "C998,,Empty", "C997,inf,Huge", ",,"]
+    path = tmp_path / "messy.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(argv: list[str]) -> int:
+    """The exit code of `tierboard argv`: returned, or raised by argparse as SystemExit."""
+    try:
+        return main(argv)
+    except SystemExit as exit_:
+        return exit_.code
+
+
+def summarize_json(capsys, *argv: str) -> dict:
+    assert run(["summarize", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def pandas_tiers(path: Path, cuts: list[float]) -> tuple[pd.Series, int]:
+    """Customers' tiers computed independently: pandas cleaning and PRODUCT.md's rule."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    raw.columns = ["customer_id", "annual_revenue", *raw.columns[2:]]
+    ids = raw["customer_id"].str.strip()
+    revenue = pd.to_numeric(raw["annual_revenue"].str.strip(), errors="coerce")
+    blank = raw.apply(lambda row: all(not str(cell).strip() for cell in row), axis=1)
+    usable = (ids != "") & np.isfinite(revenue)
+    rejected = int((~usable & ~blank).sum())
+    per_customer = revenue[usable].groupby(ids[usable]).sum()
+    tiers = 1 + sum((per_customer < cut).astype(int) for cut in sorted(cuts, reverse=True))
+    return pd.DataFrame({"revenue": per_customer, "tier": tiers}), rejected
+
+
+def test_summarize_json_has_exactly_the_promised_keys(capsys, messy_csv):
+    payload = summarize_json(capsys, str(messy_csv))
+    assert set(payload) == TOP_KEYS
+    assert [set(tier) for tier in payload["tiers"]] == [TIER_KEYS] * 3
+    assert [tier["name"] for tier in payload["tiers"]] == ["Tier 1", "Tier 2", "Tier 3"]
+    assert payload["cuts"] == sorted(payload["cuts"], reverse=True)
+    for tier in payload["tiers"]:
+        assert 0 <= tier["customer_share"] <= 1
+        assert 0 <= tier["revenue_share"] <= 1
+    assert sum(tier["customer_share"] for tier in payload["tiers"]) == pytest.approx(1)
+    assert sum(tier["revenue_share"] for tier in payload["tiers"]) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("cuts", [None, "20000,5000", "9000", "50_000,20_000,10_000,1000"])
+def test_summarize_json_figures_match_an_independent_pandas_computation(capsys, messy_csv, cuts):
+    argv = [str(messy_csv)] + (["--cuts", cuts] if cuts else [])
+    payload = summarize_json(capsys, *argv)
+    expected, rejected = pandas_tiers(messy_csv, payload["cuts"])
+    assert payload["rejected_rows"] == rejected == 4
+    assert payload["customers"] == len(expected)
+    assert payload["total_revenue"] == pytest.approx(expected["revenue"].sum(), rel=1e-12)
+    for number, tier in enumerate(payload["tiers"], start=1):
+        members = expected[expected["tier"] == number]
+        assert tier["customers"] == len(members)
+        assert tier["revenue"] == pytest.approx(members["revenue"].sum(), rel=1e-12, abs=1e-6)
+        assert tier["customer_share"] == pytest.approx(len(members) / len(expected))
+        revenue_share = members["revenue"].sum() / expected["revenue"].sum()
+        assert tier["revenue_share"] == pytest.approx(revenue_share)
+    if cuts:
+        assert payload["cuts"] == sorted((float(c) for c in cuts.split(",")), reverse=True)
+
+
+@pytest.mark.parametrize("path", ["messy", "sample"])
+def test_summarize_without_cuts_uses_the_apps_default_cuts(capsys, messy_csv, path):
+    file = messy_csv if path == "messy" else SAMPLE_PATH
+    payload = summarize_json(capsys, str(file))
+    store = CustomerStore.from_csv(file)
+    assert payload["cuts"] == list(default_cuts(store.index, 3))
+    store.close()
+
+
+def test_the_readable_table_mentions_every_tier(capsys, messy_csv):
+    assert run(["summarize", str(messy_csv), "--cuts", "40000,20000,10000,5000"]) == 0
+    out = capsys.readouterr().out
+    for number in range(1, 6):
+        assert f"Tier {number}" in out
+    assert "messy.csv" in out
+    assert "4 rows rejected" in out
+    assert not out.lstrip().startswith("{")
+
+
+def write_file(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing file",
+        "non-numeric cuts",
+        "no revenue column",
+        "five cuts",
+        "non-finite cut",
+        "no usable rows",
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(capsys, tmp_path, case):
+    good = write_file(tmp_path, "customer_id,annual_revenue\nA,1\nB,2\n")
+    argv = {
+        "missing file": ["summarize", str(tmp_path / "nope.csv")],
+        "non-numeric cuts": ["summarize", good, "--cuts", "abc"],
+        "no revenue column": ["summarize", write_file(tmp_path, "customer_id,arr\nA,1\n")],
+        "five cuts": ["summarize", good, "--cuts", "5,4,3,2,1"],
+        "non-finite cut": ["export", good, "--out", str(tmp_path / "x.csv"), "--cuts", "nan"],
+        "no usable rows": ["summarize", write_file(tmp_path, "customer_id,annual_revenue\nA,x\n")],
+    }[case]
+    assert run(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("tierboard")
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_export_writes_the_tier_list(capsys, messy_csv, tmp_path, suffix):
+    out = tmp_path / f"tiers.{suffix}"
+    assert run(["export", str(messy_csv), "--out", str(out), "--cuts", "20000,5000"]) == 0
+    assert "Wrote" in capsys.readouterr().err
+    if suffix == "csv":
+        frame = pd.read_csv(out, dtype={"customer_id": str})
+    else:
+        frame = pd.read_excel(out, engine="openpyxl", dtype={"customer_id": str})
+    assert list(frame.columns) == ["customer_id", "customer_name", "annual_revenue", "tier"]
+    expected, _ = pandas_tiers(messy_csv, [20000, 5000])
+    assert len(frame) == len(expected)
+    tiers = dict(zip(frame["customer_id"], frame["tier"], strict=True))
+    assert tiers == {cid: f"Tier {tier}" for cid, tier in expected["tier"].items()}
+    assert frame["customer_name"].tolist() == [f"Name {cid}" for cid in frame["customer_id"]]
+
+
+def test_export_without_names_has_no_name_column(tmp_path):
+    source = write_file(tmp_path, "customer_id,annual_revenue\nA,1\nB,2\n")
+    out = tmp_path / "tiers.xlsx"
+    assert run(["export", source, "--out", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out).active
+    assert [cell.value for cell in sheet[1]] == ["customer_id", "annual_revenue", "tier"]
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "csv",
+        "xlsx",
+    ],
+)
+def test_export_to_a_missing_folder_exits_2_cleanly(capsys, messy_csv, tmp_path, suffix):
+    out = tmp_path / "no-such-folder" / f"tiers.{suffix}"
+    assert run(["export", str(messy_csv), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "no-such-folder" in err
+    assert "Traceback" not in err
+    assert not out.parent.exists()
+
+
+def test_the_installed_console_script_prints_the_json_summary(capsys, messy_csv):
+    script = Path(sys.executable).with_name("tierboard")
+    result = subprocess.run(
+        [str(script), "summarize", str(messy_csv), "--json", "--cuts", "20000,5000"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert json.loads(result.stdout) == summarize_json(
+        capsys, str(messy_csv), "--cuts", "20000,5000"
+    )

@@ -1,0 +1,81 @@
+"""lib.store: one loaded dataset per in-memory database, its tier list and rejected rows."""
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lib import ingest
+from lib.sample import SAMPLE_PATH
+from lib.store import CustomerStore
+from lib.suggest import default_cuts
+from lib.tiering import tier_name, tier_of
+
+
+@pytest.fixture(scope="module")
+def sample() -> Iterator[CustomerStore]:
+    store = CustomerStore.from_csv(SAMPLE_PATH)
+    yield store
+    store.close()
+
+
+def test_a_store_knows_its_source_columns_and_index(write_csv):
+    store = CustomerStore.from_csv(write_csv("customer_id,annual_revenue\nA,3\nB,4\n", "a.csv"))
+    assert store.source == "a.csv"
+    assert store.has("annual_revenue")
+    assert not store.has("customer_name")
+    assert store.index.customers == 2
+    assert store.index.total_revenue == 7.0
+
+
+def test_two_stores_never_see_each_others_data(write_csv):
+    first = CustomerStore.from_csv(write_csv("customer_id,annual_revenue\nA,1\nB,2\n", "a.csv"))
+    second = CustomerStore.from_csv(write_csv("customer_id,annual_revenue\nZ,900\n", "z.csv"))
+    assert first.tier_list([1.5])["customer_id"].tolist() == ["B", "A"]
+    assert second.tier_list([1.5])["customer_id"].tolist() == ["Z"]
+    second.close()
+    assert first.tier_list([1.5])["customer_id"].tolist() == ["B", "A"]
+    assert first.index.total_revenue == 3.0
+    first.close()
+
+
+def test_the_tier_list_has_the_tiers_of_tier_of_top_tier_first(sample):
+    cuts = default_cuts(sample.index, 3)
+    frame = sample.tier_list(cuts)
+    assert list(frame.columns) == ["customer_id", "customer_name", "annual_revenue", "tier"]
+    assert len(frame) == sample.index.customers
+    expected = [tier_name(t) for t in tier_of(frame["annual_revenue"].to_numpy(), cuts)]
+    assert frame["tier"].tolist() == expected
+    numbers = frame["tier"].str.removeprefix("Tier ").astype(int)
+    assert numbers.is_monotonic_increasing
+    assert frame["tier"].iloc[0] == "Tier 1"
+    for _, tier in frame.groupby("tier"):
+        assert tier["annual_revenue"].is_monotonic_decreasing
+
+
+@given(st.lists(st.floats(-1e4, 2e6), min_size=1, max_size=4))
+def test_the_tier_list_agrees_with_tier_of_for_any_cuts(sample, cuts):
+    frame = sample.tier_list(cuts)
+    expected = [tier_name(t) for t in tier_of(frame["annual_revenue"].to_numpy(), cuts)]
+    assert frame["tier"].tolist() == expected
+
+
+def test_the_tier_list_has_no_name_column_without_names(write_csv):
+    store = CustomerStore.from_csv(write_csv("customer_id,annual_revenue\nA,3\nB,4\n"))
+    frame = store.tier_list([3.5, 1.0])
+    assert list(frame.columns) == ["customer_id", "annual_revenue", "tier"]
+    assert frame["tier"].tolist() == ["Tier 1", "Tier 2"]
+
+
+def test_rejected_rows_lists_each_rejected_row_with_its_row_and_reason(write_csv):
+    text = "customer_id,annual_revenue,note\nA,1,ok\nB,abc,typo\n,5,no id\nC,nan,x\n"
+    frame = CustomerStore.from_csv(write_csv(text)).rejected_rows()
+    assert list(frame.columns[:2]) == ["row", "reason"]
+    assert frame["row"].tolist() == [2, 3, 4]
+    assert frame["reason"].tolist() == [
+        ingest.REVENUE_NOT_NUMBER,
+        ingest.ID_EMPTY,
+        ingest.REVENUE_NOT_FINITE,
+    ]
+    assert frame["note"].tolist() == ["typo", "no id", "x"]

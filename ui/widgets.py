@@ -30,12 +30,20 @@ def _tier_heading(tier: TierFigures, tier_count: int) -> None:
     )
 
 
+# Above this many tiers a card is too narrow for two metrics side by side ("$2…"): stack them.
+SIDE_BY_SIDE_MAX_TIERS = 3
+
+
 def tier_cards(summary: TierSummary) -> None:
     """One bordered card per tier: customers, revenue and their shares as large metrics."""
-    for column, tier in zip(st.columns(len(summary.tiers)), summary.tiers, strict=True):
+    tier_count = len(summary.tiers)
+    for column, tier in zip(st.columns(tier_count), summary.tiers, strict=True):
         with column.container(border=True, key=f"tb_tier_card_{tier.tier}"):
-            _tier_heading(tier, len(summary.tiers))
-            left, right = st.columns(2)
+            _tier_heading(tier, tier_count)
+            if tier_count <= SIDE_BY_SIDE_MAX_TIERS:
+                left, right = st.columns(2)
+            else:
+                left = right = st.container()
             left.metric(f"{tier.name} customers", count(tier.customers))
             right.metric(f"{tier.name} % of customers", percent(tier.customer_share))
             left.metric(f"{tier.name} revenue", money(tier.revenue))

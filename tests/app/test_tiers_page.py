@@ -143,27 +143,30 @@ def test_the_pareto_chart_ships_a_downsampled_curve(app: AppTest) -> None:
     assert 50 < points < 400  # a curve, not 5,000 raw customers
 
 
-def test_tierboard_data_points_the_app_at_another_file(
-    navigation_only: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    path = tmp_path / "few.csv"
-    path.write_text("customer_id,annual_revenue\na,100\nb,300\nc,600\nd,1000\n")
-    monkeypatch.setenv("TIERBOARD_DATA", str(path))
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    assert not at.exception
+@pytest.fixture
+def app_on_file(navigation_only: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Run the app with TIERBOARD_DATA pointing at a file holding `text`."""
+
+    def run(name: str, text: str) -> AppTest:
+        path = tmp_path / name
+        path.write_text(text)
+        monkeypatch.setenv("TIERBOARD_DATA", str(path))
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+        assert not at.exception
+        return at
+
+    return run
+
+
+def test_tierboard_data_points_the_app_at_another_file(app_on_file) -> None:
+    at = app_on_file("few.csv", "customer_id,annual_revenue\na,100\nb,300\nc,600\nd,1000\n")
     assert "few.csv" in at.sidebar.caption[0].value
     assert "4 customers" in at.sidebar.caption[0].value
     assert_cards(at, pd.Series([100.0, 300.0, 600.0, 1000.0]), cut_sliders(at))
 
 
-def test_a_bad_tierboard_data_file_says_so_and_shows_the_sample(
-    navigation_only: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    path = tmp_path / "bad.csv"
-    path.write_text("id,amount\n1,2\n")
-    monkeypatch.setenv("TIERBOARD_DATA", str(path))
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    assert not at.exception
+def test_a_bad_tierboard_data_file_says_so_and_shows_the_sample(app_on_file) -> None:
+    at = app_on_file("bad.csv", "id,amount\n1,2\n")
     assert "customer_id" in at.error[0].value
     assert "annual_revenue" in at.error[0].value
     assert "customers.csv" in at.sidebar.caption[0].value

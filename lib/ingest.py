@@ -20,7 +20,6 @@ from lib.formatting import count, plural
 from lib.sql import quote_ident
 
 RAW = "raw_rows"
-STAGED = "staged_rows"
 CUSTOMERS = "customers"
 REJECTED = "rejected_rows"
 # Names of the two columns the rejected-rows table adds in front of the file's own columns;
@@ -128,81 +127,117 @@ def _converted(name: str, source: str) -> str:
     return text
 
 
-def _stage(con: duckdb.DuckDBPyConnection, mapping: dict[str, str], headers: list[str]) -> None:
-    columns = [
-        f"{_converted(name, source)} AS {quote_ident(name)}" for name, source in mapping.items()
+ROW = "__row"  # 1-based data row of the file
+REASON = "__reason"  # why a row is rejected; NULL when it is loaded (or blank)
+BLANK = "__blank"  # every cell of the row is empty
+DUPLICATE_IDS = "duplicate_ids"
+
+
+def _unread(name: str) -> str:
+    return quote_ident(f"__unread_{name}")
+
+
+def _rows_sql(mapping: dict[str, str], headers: list[str]) -> str:
+    """A query over the raw table: row number, canonical columns, blank flag, reject reason.
+
+    It is never materialised: each statement below streams through it, so loading holds the raw
+    table and the result, not a converted copy of every row as well.
+    """
+    columns = [f"{_converted(name, src)} AS {quote_ident(name)}" for name, src in mapping.items()]
+    # Optional numbers and dates that are present but unreadable: counted for the report's notes.
+    unread = [
+        f"({_text(src)} IS NOT NULL AND {_converted(name, src)} IS NULL) AS {_unread(name)}"
+        for name, src in mapping.items()
+        if name not in REQUIRED and BY_NAME[name].kind != "text"
     ]
-    texts = [
-        f"{_text(source)} AS {quote_ident(name + '__text')}" for name, source in mapping.items()
-    ]
-    blank = " AND ".join(f"{_text(header)} IS NULL" for header in headers)
+    revenue_text = _text(mapping["annual_revenue"])
+    id_text = _text(mapping["customer_id"])
+    # Only a row without id and revenue can be blank: checking every cell of every row is the
+    # slowest part of a load, so the full check runs for those few rows only.
+    every_cell_empty = " AND ".join(f"{_text(header)} IS NULL" for header in headers)
+    blank = (
+        f"CASE WHEN {id_text} IS NULL AND {revenue_text} IS NULL "
+        f"THEN {every_cell_empty} ELSE false END"
+    )
     revenue = quote_ident("annual_revenue")
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {STAGED} AS
+    return f"""
         SELECT *,
             CASE
-                WHEN is_blank THEN NULL
+                WHEN {BLANK} THEN NULL
                 WHEN customer_id IS NULL THEN '{ID_EMPTY}'
-                WHEN annual_revenue__text IS NULL THEN '{REVENUE_EMPTY}'
+                WHEN __revenue_text IS NULL THEN '{REVENUE_EMPTY}'
                 WHEN {revenue} IS NULL THEN '{REVENUE_NOT_NUMBER}'
                 WHEN NOT isfinite({revenue}) THEN '{REVENUE_NOT_FINITE}'
-            END AS reject_reason
+            END AS {REASON}
         FROM (
-            SELECT rowid + 1 AS source_row, {", ".join(columns + texts)}, ({blank}) AS is_blank
+            SELECT rowid + 1 AS {ROW}, {", ".join([*columns, *unread])},
+                {revenue_text} AS __revenue_text, ({blank}) AS {BLANK}
             FROM {RAW}
         )
-        """
+    """
+
+
+def _build_customers(con: duckdb.DuckDBPyConnection, rows: str, mapping: dict[str, str]) -> None:
+    loaded = f"SELECT * FROM ({rows}) WHERE {REASON} IS NULL AND NOT {BLANK}"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {DUPLICATE_IDS} AS "
+        f"SELECT customer_id FROM ({loaded}) GROUP BY customer_id HAVING count(*) > 1"
     )
-
-
-def _build_customers(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> None:
-    # A customer's other attributes come from its first row that has them: exports list the
-    # freshest record first far more often than last, and "first" is easy to explain.
-    others = [
-        f"arg_min({quote_ident(name)}, source_row) FILTER (WHERE {quote_ident(name)} IS NOT NULL)"
-        f" AS {quote_ident(name)}"
-        for name in mapping
-        if name not in REQUIRED
+    others = [quote_ident(name) for name in mapping if name not in REQUIRED]
+    # Most customers have one row: they are copied as they are, streaming. Only the ids that
+    # repeat go through an aggregation, which sums their revenue and takes each other attribute
+    # from the first row that has it (exports list the freshest record first far more often
+    # than last, and "first" is easy to explain).
+    merged = [
+        f"arg_min({name}, {ROW}) FILTER (WHERE {name} IS NOT NULL) AS {name}" for name in others
     ]
+    listed = "".join(f", {name}" for name in others)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {CUSTOMERS} AS
-        SELECT customer_id, sum(annual_revenue) AS annual_revenue,
-            count(*) AS source_rows{"".join(", " + other for other in others)}
-        FROM {STAGED}
-        WHERE NOT is_blank AND reject_reason IS NULL
+        SELECT customer_id, annual_revenue, 1 AS source_rows{listed}
+        FROM ({loaded}) WHERE customer_id NOT IN (SELECT customer_id FROM {DUPLICATE_IDS})
+        UNION ALL
+        SELECT customer_id, sum(annual_revenue), count(*){"".join(", " + m for m in merged)}
+        FROM ({loaded}) WHERE customer_id IN (SELECT customer_id FROM {DUPLICATE_IDS})
         GROUP BY customer_id
         """
     )
+    con.execute(f"DROP TABLE {DUPLICATE_IDS}")
+
+
+def _build_rejected(con: duckdb.DuckDBPyConnection, rows: str) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {REJECTED} AS
-        SELECT s.source_row AS {REJECTED_ROW}, s.reject_reason AS {REJECTED_REASON}, r.*
-        FROM {STAGED} s JOIN {RAW} r ON r.rowid = s.source_row - 1
-        WHERE s.reject_reason IS NOT NULL
-        ORDER BY s.source_row
+        SELECT r.{ROW} AS {REJECTED_ROW}, r.{REASON} AS {REJECTED_REASON}, raw.*
+        FROM ({rows}) r JOIN {RAW} raw ON raw.rowid + 1 = r.{ROW}
+        WHERE r.{REASON} IS NOT NULL
+        ORDER BY r.{ROW}
         """
     )
 
 
-def _notes(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> tuple[str, ...]:
+def _counts(
+    con: duckdb.DuckDBPyConnection, rows: str, mapping: dict[str, str]
+) -> tuple[int, int, int, tuple[str, ...]]:
+    """Rows read, blank and loaded, and notes on unreadable optional values, in one pass."""
+    optional = [name for name in mapping if name not in REQUIRED and BY_NAME[name].kind != "text"]
+    loaded = f"{REASON} IS NULL AND NOT {BLANK}"
+    unread = "".join(f", count(*) FILTER (WHERE {loaded} AND {_unread(name)})" for name in optional)
+    read, blank, ok, *unreadable = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {BLANK}), count(*) FILTER (WHERE {loaded})"
+        f"{unread} FROM ({rows})"
+    ).fetchone()
     notes = []
-    for name in mapping:
-        kind = BY_NAME[name].kind
-        if name in REQUIRED or kind == "text":
-            continue
-        unread = con.execute(
-            f"SELECT count(*) FROM {STAGED} WHERE reject_reason IS NULL AND NOT is_blank "
-            f"AND {quote_ident(name + '__text')} IS NOT NULL AND {quote_ident(name)} IS NULL"
-        ).fetchone()[0]
-        if unread:
-            what = "numbers" if kind == "number" else "dates"
+    for name, number in zip(optional, unreadable, strict=True):
+        if number:
+            what = "numbers" if BY_NAME[name].kind == "number" else "dates"
             notes.append(
-                f"{name}: {plural(unread, 'value')} {'was' if unread == 1 else 'were'} not {what} "
-                "and left empty."
+                f"{name}: {plural(number, 'value')} {'was' if number == 1 else 'were'} "
+                f"not {what} and left empty."
             )
-    return tuple(notes)
+    return read, blank, ok, tuple(notes)
 
 
 def load_customers(
@@ -213,12 +248,10 @@ def load_customers(
 ) -> LoadReport:
     """Turn the raw table into the canonical customers table and report on every row."""
     resolved = canonical_mapping(headers, mapping)
-    _stage(con, resolved, headers)
-    _build_customers(con, resolved)
-    rows_read, blank, loaded = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE is_blank), "
-        f"count(*) FILTER (WHERE reject_reason IS NULL AND NOT is_blank) FROM {STAGED}"
-    ).fetchone()
+    rows = _rows_sql(resolved, headers)
+    _build_customers(con, rows, resolved)
+    _build_rejected(con, rows)
+    rows_read, blank, loaded, notes = _counts(con, rows, resolved)
     rejected = dict(
         con.execute(
             f"SELECT {REJECTED_REASON}, count(*) FROM {REJECTED} GROUP BY 1 ORDER BY 1"
@@ -233,7 +266,7 @@ def load_customers(
         rejected=rejected,
         blank_lines=blank,
         duplicates_merged=loaded - customers,
-        notes=_notes(con, resolved),
+        notes=notes,
     )
     if customers == 0:
         detail = "; ".join(f"{reason}: {count(rows)}" for reason, rows in rejected.items())

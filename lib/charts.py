@@ -3,18 +3,21 @@
 Inputs are per-tier figures and a downsampled curve — a few hundred numbers at most — so a chart
 costs the same at 5,000 customers as at ten million, and the browser gets kilobytes, not rows.
 
-Each figure is built as a plain spec (dicts and lists) and wrapped without Plotly's property
-validation: validating costs ~8 ms per figure, on every slider move. The unit tests validate
-every spec instead (`plotly.graph_objects.Figure(spec)`), so a typo still fails loudly.
+Each figure is built as a plain spec (dicts and lists) and handed over as a `SpecFigure`, which
+skips Plotly's object model: building a `go.Figure` validates and deep-copies the spec (~3 ms per
+chart, on every slider move). The unit tests validate every spec instead
+(`plotly.graph_objects.Figure(spec)`), so a typo still fails loudly.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from lib.capacity import TierLoad
 from lib.formatting import count, money, percent
@@ -43,9 +46,34 @@ def tier_color(tier: int) -> str:
     return TIER_COLORS[(tier - 1) % len(TIER_COLORS)]
 
 
-def figure(spec: Spec) -> go.Figure:
-    """Wrap a spec as a Figure without re-validating it (see the module docstring)."""
-    return go.Figure(spec, _validate=False)
+class SpecFigure(go.Figure):
+    """A Plotly figure that is just its spec: `to_dict()` returns it as it is.
+
+    That is all `st.plotly_chart` and `plotly.io` ask of a figure. The base initialiser is
+    skipped on purpose (see the module docstring); use `go.Figure(fig.to_dict())` to edit one.
+    """
+
+    def __init__(self, spec: Spec) -> None:  # no super().__init__(): no validation, no copies
+        self._spec = spec
+
+    def to_dict(self) -> Spec:
+        return self._spec
+
+    def to_plotly_json(self) -> Spec:
+        return self._spec
+
+
+@functools.cache
+def _template(name: str) -> Spec:
+    return pio.templates[name].to_plotly_json()
+
+
+def figure(spec: Spec) -> SpecFigure:
+    """Wrap a spec, with the current default template (Streamlit's theme when in the app)."""
+    layout = spec.setdefault("layout", {})
+    if "template" not in layout and pio.templates.default:
+        layout["template"] = _template(pio.templates.default)
+    return SpecFigure(spec)
 
 
 def _axis(title: str | None = None, **settings: Any) -> Spec:
@@ -259,13 +287,13 @@ def _load_title(loads: Sequence[TierLoad]) -> str:
     return f"{worst.name} is over capacity: {worst.utilisation:.0%} of its team's hours"
 
 
-def revenue_share_figure(summary: TierSummary, currency: str = "$") -> go.Figure:
+def revenue_share_figure(summary: TierSummary, currency: str = "$") -> SpecFigure:
     return figure(revenue_share_spec(summary, currency))
 
 
-def pareto_figure(curve: ParetoCurve, summary: TierSummary, currency: str = "$") -> go.Figure:
+def pareto_figure(curve: ParetoCurve, summary: TierSummary, currency: str = "$") -> SpecFigure:
     return figure(pareto_spec(curve, summary, currency))
 
 
-def load_figure(loads: Sequence[TierLoad]) -> go.Figure:
+def load_figure(loads: Sequence[TierLoad]) -> SpecFigure:
     return figure(load_spec(loads))

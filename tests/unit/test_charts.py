@@ -93,3 +93,13 @@ def test_load_chart_turns_an_over_capacity_tier_vermillion(index: TierIndex) -> 
     assert colors[1] == charts.OVER_CAPACITY_COLOR
     assert spec["data"][1]["text"][2] == "no team"
     assert "has no CSMs" in spec["layout"]["title"]["text"]
+
+
+def test_a_spec_figure_hands_over_its_spec_with_the_default_template(index: TierIndex) -> None:
+    summary = summarize(index, [900, 300])
+    figure = charts.revenue_share_figure(summary)
+    as_dict = figure.to_dict()
+    assert as_dict["data"][0]["name"] == "Tier 1"
+    assert as_dict["layout"]["template"] == pio.templates[pio.templates.default].to_plotly_json()
+    assert go.Figure(as_dict).layout.title.text.startswith("Tier 1")  # still valid Plotly
+    assert pio.to_json(figure, validate=False).startswith("{")

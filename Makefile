@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 ## Start the app on the bundled sample (or on $$TIERBOARD_DATA) at http://localhost:$(PORT)
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.port $(PORT)
 
 ## The whole suite: unit, property, AppTest, CLI and (when Chromium is installed) browser tests
 test: $(STAMP)

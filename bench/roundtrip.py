@@ -96,11 +96,16 @@ def find_slider(messages: list[ForwardMsg]) -> tuple[str, list[str]]:
 
 
 def metric_values(messages: list[ForwardMsg]) -> tuple[str, ...]:
-    return tuple(
-        m.delta.new_element.metric.body
-        for m in messages
-        if m.WhichOneof("type") == "delta" and m.delta.new_element.WhichOneof("type") == "metric"
-    )
+    """The figures a run shows: the bodies of its metrics and HTML views."""
+    shown = []
+    for message in messages:
+        if message.WhichOneof("type") != "delta":
+            continue
+        element = message.delta.new_element
+        kind = element.WhichOneof("type")
+        if kind in ("metric", "html"):
+            shown.append(getattr(element, kind).body)
+    return tuple(shown)
 
 
 def main() -> None:

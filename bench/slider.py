@@ -21,42 +21,52 @@ from lib.formatting import cut_label
 from lib.scales import log_grid
 from tests.app.conftest import APP, _NavigationOnlyPagesManager
 
+NAIVE_APP = Path(__file__).resolve().parent / "naive" / "app.py"
 SLIDER = "tb_cut_slider_0"
+NAIVE_SLIDER = "tier_1"
+LOWEST_MOVE = 25_000
 
 
 def _figures(at: AppTest) -> tuple:
-    return tuple(metric.value for metric in at.metric)
+    """What the page shows: metrics (the naive app) and HTML views (tierboard)."""
+    return (*(m.value for m in at.metric), *(block.proto.body for block in at.get("html")))
 
 
 def _chart_bytes(at: AppTest) -> int:
-    return sum(len(chart.proto.spec) for chart in at.get("plotly_chart"))
+    charts = sum(len(chart.proto.spec) for chart in at.get("plotly_chart"))
+    return charts + sum(len(block.proto.body) for block in at.get("html"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("file", type=Path)
     parser.add_argument("--moves", type=int, default=20)
+    parser.add_argument("--naive", action="store_true", help="measure the naive peer app")
     args = parser.parse_args()
     os.environ["TIERBOARD_DATA"] = str(args.file)
     app_test_module.PagesManager = _NavigationOnlyPagesManager  # see tests/app/conftest.py
-    at = AppTest.from_file(str(APP), default_timeout=600)
+    at = AppTest.from_file(str(NAIVE_APP if args.naive else APP), default_timeout=600)
     started = time.perf_counter()
     at.run()
     first_run = time.perf_counter() - started
     assert not at.exception, at.exception
-    labels = set(at.select_slider(key=SLIDER).options)
-    stops = [value for value in log_grid(1, 1e12) if cut_label(value) in labels]
-    # Distinct positions spread over the middle of the scale, visited in a scrambled order.
-    middle = stops[len(stops) // 5 : len(stops) * 4 // 5]
-    step = max(1, len(middle) // args.moves)
-    positions = middle[::step][: args.moves]
-    positions = positions[::2] + positions[1::2]
+    # Both apps get the same Tier-1 cut-offs: round figures between the Tier-2 default and the
+    # largest customer (the naive app, like many, crashes when Tier 1 drops below Tier 2).
+    if args.naive:
+        top = at.slider(key=NAIVE_SLIDER).max
+        stops = [value for value in log_grid(1, 1e12) if LOWEST_MOVE <= value < top]
+    else:
+        labels = set(at.select_slider(key=SLIDER).options)
+        stops = [v for v in log_grid(1, 1e12) if cut_label(v) in labels and v >= LOWEST_MOVE]
+    step = max(1, len(stops) // args.moves)
+    positions = stops[::step][: args.moves]
+    positions = positions[::2] + positions[1::2]  # distinct, in a scrambled order
     timings = []
     previous = _figures(at)
     for value in positions:
-        slider = at.select_slider(key=SLIDER)
+        slider = at.slider(key=NAIVE_SLIDER) if args.naive else at.select_slider(key=SLIDER)
         started = time.perf_counter()
-        slider.set_value(value).run()
+        slider.set_value(int(value) if args.naive else value).run()
         timings.append((time.perf_counter() - started) * 1000)
         assert not at.exception, at.exception
         figures = _figures(at)

@@ -1,7 +1,9 @@
-"""Plotly figures from small summaries: tier colours, revenue share, Pareto curve, CSM load.
+"""Tier colours and the Plotly chart: the Pareto curve with the cut-offs marked.
 
-Inputs are per-tier figures and a downsampled curve — a few hundred numbers at most — so a chart
-costs the same at 5,000 customers as at ten million, and the browser gets kilobytes, not rows.
+Inputs are per-tier figures and a downsampled curve — a few hundred numbers at most — so the
+chart costs the same at 5,000 customers as at ten million, and the browser gets kilobytes.
+The bar charts and tier cards are HTML (lib/views.py): Streamlit remounts a Plotly chart whenever
+its figure changes, which costs ~35 ms per chart per slider move (BENCHMARKS.md).
 
 Each figure is built as a plain spec (dicts and lists) and handed over as a `SpecFigure`, which
 skips Plotly's object model: building a `go.Figure` validates and deep-copies the spec (~3 ms per
@@ -12,15 +14,13 @@ chart, on every slider move). The unit tests validate every spec instead
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from lib.capacity import TierLoad
-from lib.formatting import count, money, percent
+from lib.formatting import money, percent
 from lib.tiering import ParetoCurve, TierSummary
 
 Spec = dict[str, Any]
@@ -98,50 +98,6 @@ def _layout(title: str, height: int, **settings: Any) -> Spec:
         "plot_bgcolor": "rgba(0,0,0,0)",
         **settings,
     }
-
-
-def revenue_share_spec(summary: TierSummary, currency: str = "$") -> Spec:
-    """Two stacked bars — share of customers, share of revenue — one colour per tier."""
-    traces = [
-        {
-            "type": "bar",
-            "name": tier.name,
-            "y": ["Customers", "Revenue"],
-            "x": [tier.customer_share * 100, tier.revenue_share * 100],
-            "orientation": "h",
-            "marker": {"color": tier_color(tier.tier)},
-            "text": [percent(tier.customer_share), percent(tier.revenue_share)],
-            "textposition": "inside",
-            "insidetextanchor": "middle",
-            "textangle": 0,
-            "textfont": {"size": FONT_SIZE + 1},
-            "customdata": [
-                [count(tier.customers), "customers"],
-                [money(tier.revenue, currency), "revenue"],
-            ],
-            "hovertemplate": (
-                f"<b>{tier.name}</b><br>%{{customdata[0]}} %{{customdata[1]}}"
-                "<br>%{text} of the total<extra></extra>"
-            ),
-        }
-        for tier in summary.tiers
-    ]
-    top = summary.tiers[0]
-    title = (
-        f"{top.name}: {percent(top.customer_share)} of customers bring "
-        f"{percent(top.revenue_share)} of revenue"
-    )
-    layout = _layout(
-        title,
-        height=300,
-        barmode="stack",
-        bargap=0.35,
-        # Labels that do not fit their bar are hidden rather than shrunk or rotated.
-        uniformtext={"minsize": 11, "mode": "hide"},
-        xaxis=_axis(**PERCENT_AXIS),
-        yaxis=_axis(autorange="reversed", fixedrange=True),
-    )
-    return {"data": traces, "layout": layout}
 
 
 def pareto_spec(curve: ParetoCurve, summary: TierSummary, currency: str = "$") -> Spec:
@@ -231,69 +187,5 @@ def _translucent(hex_color: str, alpha: float = 0.18) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def load_spec(loads: Sequence[TierLoad]) -> Spec:
-    """Hours needed against hours available per tier; over-capacity tiers in vermillion."""
-    names = [load.name for load in loads]
-    available = {
-        "type": "bar",
-        "name": "Hours available",
-        "x": names,
-        "y": [load.hours_available for load in loads],
-        "marker": {"color": "rgba(0,0,0,0)", "line": {"color": MUTED_COLOR, "width": 2}},
-        "hovertemplate": "%{x}: %{y:,.0f} h available<extra></extra>",
-    }
-    needed = {
-        "type": "bar",
-        "name": "Hours needed",
-        "x": names,
-        "y": [load.hours_needed for load in loads],
-        "marker": {
-            "color": [
-                OVER_CAPACITY_COLOR if load.is_over_capacity else tier_color(i + 1)
-                for i, load in enumerate(loads)
-            ]
-        },
-        "text": [_utilisation_label(load) for load in loads],
-        "textposition": "outside",
-        "textfont": {"size": FONT_SIZE + 1},
-        "cliponaxis": False,
-        "hovertemplate": "%{x}: %{y:,.0f} h needed (%{text})<extra></extra>",
-    }
-    layout = _layout(
-        _load_title(loads),
-        height=360,
-        barmode="group",
-        bargap=0.3,
-        bargroupgap=0.05,
-        xaxis=_axis(fixedrange=True),
-        yaxis=_axis("Hours per year", fixedrange=True, rangemode="tozero"),
-    )
-    return {"data": [available, needed], "layout": layout}
-
-
-def _utilisation_label(load: TierLoad) -> str:
-    if load.hours_available <= 0:
-        return "no team" if load.hours_needed > 0 else "—"
-    return f"{load.utilisation:.0%} load"
-
-
-def _load_title(loads: Sequence[TierLoad]) -> str:
-    over = [load for load in loads if load.is_over_capacity]
-    if not over:
-        return "Every tier fits its team's hours"
-    worst = max(over, key=lambda load: load.utilisation)
-    if worst.hours_available <= 0:
-        return f"{worst.name} needs {count(worst.hours_needed)} h a year and has no CSMs"
-    return f"{worst.name} is over capacity: {worst.utilisation:.0%} of its team's hours"
-
-
-def revenue_share_figure(summary: TierSummary, currency: str = "$") -> SpecFigure:
-    return figure(revenue_share_spec(summary, currency))
-
-
 def pareto_figure(curve: ParetoCurve, summary: TierSummary, currency: str = "$") -> SpecFigure:
     return figure(pareto_spec(curve, summary, currency))
-
-
-def load_figure(loads: Sequence[TierLoad]) -> SpecFigure:
-    return figure(load_spec(loads))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("file", type=Path, help="customer CSV (customer_id, annual_revenue, ...)")
     exporter.add_argument("--out", type=Path, required=True, help="output path (.csv or .xlsx)")
     exporter.add_argument("--cuts", type=_cuts, help="cut-offs, e.g. 55000,20000 (default: app's)")
+    server = commands.add_parser("serve", help="start the app (what `make run` does)")
+    server.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")
+    server.add_argument("--data", type=Path, help="customer CSV to open instead of the sample")
     return parser
 
 
@@ -77,6 +81,8 @@ def _table(store: CustomerStore, summary: TierSummary) -> str:
 
 
 def _run(args: argparse.Namespace) -> None:
+    if args.command == "serve":
+        _serve(args)
     store = CustomerStore.from_csv(args.file)
     summary = _summary(store, args.cuts)
     if args.command == "summarize":
@@ -90,6 +96,16 @@ def _run(args: argparse.Namespace) -> None:
         frame = store.tier_list(summary.cuts)
         export.write_table(frame, args.out)
         print(f"Wrote {len(frame):,} customers to {args.out}", file=sys.stderr)
+
+
+def _serve(args: argparse.Namespace) -> NoReturn:
+    # The server lives outside lib (it is Streamlit): hand this process over to its launcher.
+    if args.data is not None:
+        if not args.data.is_file():
+            raise InputError(f"There is no file at {args.data}.")
+        os.environ["TIERBOARD_DATA"] = str(args.data.resolve())
+    command = [sys.executable, "-m", "ui.serve", "--server.port", str(args.port)]
+    os.execv(sys.executable, command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import capacity, charts, tiering
+from lib import capacity, charts, tiering, views
 from ui import session, state, widgets
 
 store = session.dataset()
@@ -13,15 +13,13 @@ st.caption(
     "How your customers, revenue and CSM hours split across service tiers. "
     "Drag a cut-off in the sidebar: every figure follows."
 )
-widgets.tier_cards(summary)
+st.html(views.tier_cards_html(summary))
 
 share, pareto = st.columns(2)
-share.plotly_chart(charts.revenue_share_figure(summary), key="tb_share_chart")
+share.html(views.revenue_share_html(summary))
 pareto.plotly_chart(charts.pareto_figure(store.index.pareto, summary), key="tb_pareto_chart")
 
 st.subheader("CSM load")
 st.caption("Hours each tier needs in a year (accounts × hours per account) against its team's.")
 plan = widgets.team_inputs(len(summary.tiers))
-loads = capacity.tier_loads(summary, plan)
-widgets.load_metrics(loads)
-st.plotly_chart(charts.load_figure(loads), key="tb_load_chart")
+st.html(views.load_html(capacity.tier_loads(summary, plan)))

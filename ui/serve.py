@@ -12,10 +12,14 @@ Streamlit defaults cost every rerun of every app tens of milliseconds (BENCHMARK
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from streamlit.web import cli
+from streamlit.web.server.starlette import starlette_server
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -39,8 +43,6 @@ def as_tcp(sock: socket.socket) -> socket.socket:
 
 def patch_server_socket() -> None:
     """Make Streamlit's server bind its listening socket as an IPPROTO_TCP socket."""
-    from streamlit.web.server.starlette import starlette_server
-
     original: Callable[..., socket.socket] = starlette_server._bind_socket
     if getattr(original, "tierboard_tcp", False):
         return
@@ -53,9 +55,13 @@ def patch_server_socket() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from streamlit.web import cli
-
     patch_server_socket()
+    # Streamlit reads .streamlit/config.toml from the working directory: run from the project's
+    # root wherever we were started, keeping a relative TIERBOARD_DATA pointing where it did.
+    data = os.environ.get("TIERBOARD_DATA", "").strip()
+    if data:
+        os.environ["TIERBOARD_DATA"] = str(Path(data).expanduser().resolve())
+    os.chdir(APP.parent)
     args = list(sys.argv[1:] if argv is None else argv)
     sys.argv = ["streamlit", "run", str(APP), *SERVER_FLAGS, *args]
     cli.main()

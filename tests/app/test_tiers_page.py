@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from lib.formatting import count, money, percent
@@ -19,8 +20,43 @@ from tests.app.conftest import APP, TIMEOUT
 SAMPLE = pd.read_csv(SAMPLE_PATH, dtype={"customer_id": str})
 
 
+FIGURE = re.compile(
+    r'data-tier="(\d)" data-figure="(\w+)"(?: data-over="(\w+)")?>([^<]*)<', re.ASCII
+)
+LABELS = {
+    "customers": "customers",
+    "customer_share": "% of customers",
+    "revenue": "revenue",
+    "revenue_share": "% of revenue",
+    "load": "load",
+    "csms_needed": "CSMs needed",
+}
+
+
 def metrics(at: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in at.metric}
+    """Every figure the page shows, by label ("Tier 1 customers": "299"), read from its HTML."""
+    shown = {}
+    for block in at.get("html"):
+        for tier, name, _, value in FIGURE.findall(html.unescape(block.proto.body)):
+            if name in LABELS:
+                shown[f"Tier {tier} {LABELS[name]}"] = value
+    return shown
+
+
+def is_over_capacity(at: AppTest, tier: int) -> bool:
+    for block in at.get("html"):
+        for found, name, over, _ in FIGURE.findall(block.proto.body):
+            if found == str(tier) and name == "load":
+                return over == "true"
+    raise LookupError(f"no load shown for Tier {tier}")
+
+
+def load_title(at: AppTest) -> str:
+    for block in at.get("html"):
+        found = re.search(r'data-figure="load_title">([^<]*)<', block.proto.body)
+        if found:
+            return html.unescape(found.group(1))
+    raise LookupError("no load chart on the page")
 
 
 def expected_cards(values: pd.Series, cuts: list[float]) -> dict[str, str]:
@@ -66,16 +102,20 @@ def test_moving_the_tier_1_slider_updates_every_card(app: AppTest) -> None:
     assert_cards(app, SAMPLE["annual_revenue"], [100_000, 20_000])
 
 
-def test_moving_the_tier_2_slider_updates_the_charts(app: AppTest) -> None:
-    before = [chart.proto.spec for chart in app.get("plotly_chart")]
+def test_moving_the_tier_2_slider_updates_every_chart(app: AppTest) -> None:
+    before = [block.proto.body for block in app.get("html")]
+    pareto_before = app.get("plotly_chart")[0].proto.spec
     app.select_slider(key="tb_cut_slider_1").set_value(8_000.0).run()
-    after = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-    assert all(json.dumps(a) != b for a, b in zip(after, before, strict=True))
-    share = after[0]
+    after = [block.proto.body for block in app.get("html")]
+    assert all(a != b for a, b in zip(after, before, strict=True))  # cards, share, load
+    pareto = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert json.dumps(pareto) != pareto_before
     tier_2 = SAMPLE["annual_revenue"].between(8_000, 55_000, inclusive="left")
     revenue_share = SAMPLE["annual_revenue"][tier_2].sum() / SAMPLE["annual_revenue"].sum()
-    assert share["data"][1]["name"] == "Tier 2"
-    assert share["data"][1]["x"][1] == pytest.approx(revenue_share * 100)
+    assert "Tier 1: " in html.unescape(after[1])
+    assert f">{percent(revenue_share)}<" in after[1]
+    annotations = [a["text"] for a in pareto["layout"]["annotations"]]
+    assert annotations == ["Tier 1 ≥ $55K", "Tier 2 ≥ $8K"]
 
 
 def test_typing_an_exact_cut_off_moves_its_slider(app: AppTest) -> None:
@@ -110,15 +150,15 @@ def test_reset_returns_to_the_suggested_cut_offs(app: AppTest) -> None:
 
 
 def test_too_few_csms_turns_the_tier_load_red(app: AppTest) -> None:
-    load = next(m for m in app.metric if m.label == "Tier 1 load")
-    assert load.proto.color != MetricProto.MetricColor.RED
+    assert not is_over_capacity(app, 1)
+    assert load_title(app) == "Every tier fits its team's hours"
     app.number_input(key="tb_csms_0").set_value(5.0).run()
-    load = next(m for m in app.metric if m.label == "Tier 1 load")
     # 299 accounts x 60 h against 5 CSMs x 1,100 h.
-    assert load.value == f"{299 * 60 / (5 * 1100):.0%}"
-    assert load.proto.color == MetricProto.MetricColor.RED
-    figure = json.loads(app.get("plotly_chart")[2].proto.spec)
-    assert "Tier 1 is over capacity" in figure["layout"]["title"]["text"]
+    assert metrics(app)["Tier 1 load"] == f"{299 * 60 / (5 * 1100):.0%} load"
+    assert is_over_capacity(app, 1)
+    assert not is_over_capacity(app, 2)
+    assert load_title(app).startswith("Tier 1 is over capacity: 326%")
+    assert metrics(app)["Tier 1 CSMs needed"] == "16.3 CSMs needed (17 to staff it)"
 
 
 def test_team_inputs_survive_a_slider_move(app: AppTest) -> None:
@@ -126,8 +166,7 @@ def test_team_inputs_survive_a_slider_move(app: AppTest) -> None:
     app.select_slider(key="tb_cut_slider_0").set_value(60_000.0).run()
     assert app.number_input(key="tb_hours_per_account_1").value == 20.0
     tier_2 = SAMPLE["annual_revenue"].between(20_000, 60_000, inclusive="left").sum()
-    load = next(m for m in app.metric if m.label == "Tier 2 load")
-    assert load.value == f"{tier_2 * 20 / (9 * 1100):.0%}"
+    assert metrics(app)["Tier 2 load"] == f"{tier_2 * 20 / (9 * 1100):.0%} load"
 
 
 def points_in(array: list | dict) -> int:
@@ -138,7 +177,7 @@ def points_in(array: list | dict) -> int:
 
 
 def test_the_pareto_chart_ships_a_downsampled_curve(app: AppTest) -> None:
-    figure = json.loads(app.get("plotly_chart")[1].proto.spec)
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
     points = sum(points_in(trace["x"]) for trace in figure["data"])
     assert 50 < points < 400  # a curve, not 5,000 raw customers
 

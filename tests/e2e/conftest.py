@@ -47,13 +47,17 @@ def _wait_healthy(url: str, server: subprocess.Popen) -> None:
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-def start_app(extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
+def start_app(
+    extra_env: dict[str, str] | None = None, script: str | None = None
+) -> tuple[str, subprocess.Popen]:
+    """Start the app through its launcher (or `streamlit run script`); return URL and process."""
     port = _free_port()
     # The sample unless the test says otherwise, whatever the developer's shell has set.
     env = {key: value for key, value in os.environ.items() if key != "TIERBOARD_DATA"}
     env.update(extra_env or {})
+    launcher = ["ui.serve"] if script is None else ["streamlit", "run", script]
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", *launcher, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip

@@ -14,27 +14,30 @@ REVENUE = pd.read_csv(SAMPLE_PATH)["annual_revenue"]
 WAIT_MS = 20_000
 
 
-def metric_value(tab: object, label: str) -> str:
-    metric = tab.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+def figure(tab: object, tier: int, name: str) -> object:
+    """A figure the page shows, e.g. figure(tab, 1, "customers") for Tier 1's customer count."""
+    return tab.locator(f'[data-tier="{tier}"][data-figure="{name}"]').first
 
 
-def wait_for_metric(tab: object, label: str, value: str) -> None:
-    metric = tab.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    metric.locator('[data-testid="stMetricValue"]', has_text=value).wait_for(timeout=WAIT_MS)
+def wait_for_figure(tab: object, tier: int, name: str, value: str) -> None:
+    tab.locator(f'[data-tier="{tier}"][data-figure="{name}"]', has_text=value).first.wait_for(
+        timeout=WAIT_MS
+    )
 
 
 def open_home(tab: object, url: str) -> None:
     tab.goto(url)
-    wait_for_metric(tab, "Tier 1 customers", count((REVENUE >= 55_000).sum()))
-    tab.locator('[data-testid="stPlotlyChart"]').nth(2).wait_for(timeout=WAIT_MS)
+    wait_for_figure(tab, 1, "customers", count((REVENUE >= 55_000).sum()))
+    tab.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=WAIT_MS)
 
 
 def test_home_loads_on_the_sample_without_console_errors(page: object, app_url: str) -> None:
     open_home(page, app_url)
     assert page.get_by_role("heading", name="Tiers").is_visible()
-    assert metric_value(page, "Tier 1 % of revenue") == "40%"
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 3
+    assert figure(page, 1, "revenue_share").inner_text() == "40%"
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
+    assert page.get_by_text("Tier 1: 6.0% of customers bring 40% of revenue").is_visible()
+    assert page.get_by_text("Every tier fits its team's hours").is_visible()
     screenshot(page, "home")
     assert page.console_errors == []
 
@@ -46,15 +49,15 @@ def test_arrow_key_on_a_slider_moves_the_cut_off_and_the_figures(
     thumb = page.get_by_role("slider").first
     thumb.focus()
     thumb.press("ArrowRight")  # one stop up the log scale: $55K -> $60K
-    wait_for_metric(page, "Tier 1 customers", count((REVENUE >= 60_000).sum()))
+    wait_for_figure(page, 1, "customers", count((REVENUE >= 60_000).sum()))
     tier_2 = ((REVENUE >= 20_000) & (REVENUE < 60_000)).sum()
-    wait_for_metric(page, "Tier 2 customers", count(tier_2))
+    wait_for_figure(page, 2, "customers", count(tier_2))
     screenshot(page, "after-arrow-key")
 
 
 def test_dragging_a_slider_thumb_moves_the_cut_off(page: object, app_url: str) -> None:
     open_home(page, app_url)
-    before = metric_value(page, "Tier 1 customers")
+    before = figure(page, 1, "customers").inner_text()
     thumb = page.get_by_role("slider").first
     box = thumb.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -63,14 +66,12 @@ def test_dragging_a_slider_thumb_moves_the_cut_off(page: object, app_url: str) -
     page.mouse.up()
     # Dragging left lowers the cut-off, so Tier 1 gains customers.
     page.wait_for_function(
-        """([label, before]) => {
-            const metric = [...document.querySelectorAll('[data-testid="stMetric"]')]
-                .find(m => m.innerText.includes(label));
-            const value = metric && metric.querySelector('[data-testid="stMetricValue"]');
+        """(before) => {
+            const value = document.querySelector('[data-tier="1"][data-figure="customers"]');
             return value && value.innerText !== before;
         }""",
-        arg=["Tier 1 customers", before],
+        arg=before,
         timeout=WAIT_MS,
     )
-    after = int(metric_value(page, "Tier 1 customers").replace(",", ""))
+    after = int(figure(page, 1, "customers").inner_text().replace(",", ""))
     assert after > int(before.replace(",", ""))

@@ -1,0 +1,212 @@
+"""HTML views of the per-tier figures: tier cards, the revenue-share bars, the CSM-load bars.
+
+Why HTML and not Streamlit metrics and Plotly: on a slider move the browser redraws everything
+that changed, and that redraw — not the server — is what people wait for. One HTML block costs
+the browser about a millisecond; each `st.metric` is one more message to decode and render, and
+each Plotly chart is remounted from scratch (~35 ms). Measured in BENCHMARKS.md.
+
+Every text here is tierboard's own (tier names, formatted figures) and is escaped anyway.
+Values carry `data-tier` / `data-figure` attributes so tests and tools can read them back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+from lib.capacity import TierLoad
+from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, tier_color
+from lib.formatting import count, money, percent
+from lib.tiering import TierFigures, TierSummary, service_model
+
+# Above this many tiers a card is too narrow for two figures side by side: stack them.
+SIDE_BY_SIDE_MAX_TIERS = 3
+MIN_LABELLED_SHARE = 0.08  # a narrower bar segment is too thin for its label (the hover has it)
+
+_BOX = "font-size:1rem;line-height:1.35;margin:0.25rem 0 0.75rem 0"
+_TITLE = "font-weight:700;font-size:1.15rem;margin-bottom:0.6rem"
+_ROW = "display:flex;align-items:center;gap:0.75rem;margin:0.45rem 0"
+_ROW_LABEL = "flex:0 0 6.5rem;opacity:0.8"
+_TRACK = (
+    "flex:1;display:flex;height:2.6rem;border-radius:0.3rem;overflow:hidden;"
+    "background:rgba(128,128,128,0.12)"
+)
+_SEGMENT = (
+    "display:flex;align-items:center;justify-content:center;overflow:hidden;white-space:nowrap;"
+    "font-weight:600;font-size:1.05rem"
+)
+_CARD = (
+    "border:1px solid rgba(128,128,128,0.35);border-radius:0.6rem;padding:0.8rem 1rem 0.4rem;"
+    "border-top-width:0.45rem"
+)
+_LABEL = "font-size:0.9rem;opacity:0.75"
+_VALUE = "font-size:2.3rem;line-height:1.15;margin-bottom:0.55rem;font-variant-numeric:tabular-nums"
+
+
+def text_color(background: str) -> str:
+    """Black or white, whichever contrasts more with `background` (WCAG relative luminance)."""
+    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#FFFFFF"
+
+
+def tier_bounds(tier: TierFigures, currency: str = "$") -> str:
+    """The revenue range of a tier in words: "$55K and up", "$20K to $55K", "below $20K"."""
+    if tier.floor is None:
+        return f"below {money(tier.ceiling or 0.0, currency)}"
+    if tier.ceiling is None:
+        return f"{money(tier.floor, currency)} and up"
+    return f"{money(tier.floor, currency)} to {money(tier.ceiling, currency)}"
+
+
+def _figure(tier: int, name: str, label: str, value: str) -> str:
+    return (
+        f'<div><div style="{_LABEL}">{escape(label)}</div>'
+        f'<div style="{_VALUE}" data-tier="{tier}" data-figure="{name}">{escape(value)}</div></div>'
+    )
+
+
+def _card(tier: TierFigures, tier_count: int, currency: str) -> str:
+    columns = 2 if tier_count <= SIDE_BY_SIDE_MAX_TIERS else 1
+    figures = "".join(
+        (
+            _figure(tier.tier, "customers", "Customers", count(tier.customers)),
+            _figure(tier.tier, "customer_share", "% of customers", percent(tier.customer_share)),
+            _figure(tier.tier, "revenue", "Revenue", money(tier.revenue, currency)),
+            _figure(tier.tier, "revenue_share", "% of revenue", percent(tier.revenue_share)),
+        )
+    )
+    return (
+        f'<section aria-label="{escape(tier.name)}" style="{_CARD};'
+        f'border-top-color:{tier_color(tier.tier)}">'
+        f'<div><span style="font-size:1.4rem;font-weight:700">{escape(tier.name)}</span> · '
+        f"{escape(service_model(tier.tier, tier_count))}</div>"
+        f'<div style="opacity:0.75;margin-bottom:0.6rem" data-tier="{tier.tier}" '
+        f'data-figure="bounds">{escape(tier_bounds(tier, currency))}</div>'
+        f'<div style="display:grid;grid-template-columns:repeat({columns},minmax(0,1fr));'
+        f'column-gap:0.75rem">{figures}</div></section>'
+    )
+
+
+def tier_cards_html(summary: TierSummary, currency: str = "$") -> str:
+    """One card per tier, side by side: customers, % of customers, revenue, % of revenue."""
+    cards = "".join(_card(tier, len(summary.tiers), currency) for tier in summary.tiers)
+    return (
+        f'<div style="display:grid;grid-template-columns:repeat({len(summary.tiers)},'
+        f'minmax(0,1fr));gap:0.9rem">{cards}</div>'
+    )
+
+
+def _share_row(label: str, shares: list[tuple[int, str, float, str]]) -> str:
+    # Credits can make a tier's revenue negative: widths use the positive part, labels the truth.
+    total = sum(max(share, 0.0) for _, _, share, _ in shares) or 1.0
+    segments = []
+    for tier, name, share, detail in shares:
+        width = max(share, 0.0) / total * 100
+        color = tier_color(tier)
+        text = percent(share) if width >= MIN_LABELLED_SHARE * 100 else ""
+        segments.append(
+            f'<div title="{escape(f"{name}: {detail} ({percent(share)})")}" '
+            f'style="{_SEGMENT};width:{width:.3f}%;background:{color};color:{text_color(color)}">'
+            f"{escape(text)}</div>"
+        )
+    return (
+        f'<div style="{_ROW}"><div style="{_ROW_LABEL}">{escape(label)}</div>'
+        f'<div style="{_TRACK}">{"".join(segments)}</div></div>'
+    )
+
+
+def _legend(tiers: Sequence[TierFigures]) -> str:
+    items = "".join(
+        f'<span style="margin-right:1.2rem;white-space:nowrap"><span style="display:inline-block;'
+        f"width:0.9rem;height:0.9rem;border-radius:0.15rem;background:{tier_color(t.tier)};"
+        f'vertical-align:-0.1rem;margin-right:0.35rem"></span>{escape(t.name)}</span>'
+        for t in tiers
+    )
+    return f'<div style="margin-top:0.5rem;font-size:0.95rem">{items}</div>'
+
+
+def revenue_share_title(summary: TierSummary) -> str:
+    top = summary.tiers[0]
+    return (
+        f"{top.name}: {percent(top.customer_share)} of customers bring "
+        f"{percent(top.revenue_share)} of revenue"
+    )
+
+
+def revenue_share_html(summary: TierSummary, currency: str = "$") -> str:
+    """Two 100% stacked bars — share of customers, share of revenue — one colour per tier."""
+    customers = [
+        (t.tier, t.name, t.customer_share, f"{count(t.customers)} customers") for t in summary.tiers
+    ]
+    revenue = [
+        (t.tier, t.name, t.revenue_share, f"{money(t.revenue, currency)} revenue")
+        for t in summary.tiers
+    ]
+    title = revenue_share_title(summary)
+    return (
+        f'<div role="img" aria-label="{escape(title)}" style="{_BOX}">'
+        f'<div style="{_TITLE}">{escape(title)}</div>'
+        f"{_share_row('Customers', customers)}{_share_row('Revenue', revenue)}"
+        f"{_legend(summary.tiers)}</div>"
+    )
+
+
+def load_title(loads: Sequence[TierLoad]) -> str:
+    over = [load for load in loads if load.is_over_capacity]
+    if not over:
+        return "Every tier fits its team's hours"
+    worst = max(over, key=lambda load: load.utilisation)
+    if worst.hours_available <= 0:
+        return f"{worst.name} needs {count(worst.hours_needed)} h a year and has no CSMs"
+    return f"{worst.name} is over capacity: {worst.utilisation:.0%} of its team's hours"
+
+
+def load_label(load: TierLoad) -> str:
+    """The load of a tier in a few words: "91% load", "no team"."""
+    if load.hours_available <= 0:
+        return "no team" if load.hours_needed > 0 else "no work, no team"
+    return f"{load.utilisation:.0%} load"
+
+
+def _load_row(tier: int, load: TierLoad, scale: float) -> str:
+    color = OVER_CAPACITY_COLOR if load.is_over_capacity else tier_color(tier)
+    filled = min(load.utilisation, scale) / scale * 100
+    hours = (
+        f"{count(load.hours_needed)} h needed of {count(load.hours_available)} h"
+        if load.hours_available > 0
+        else f"{count(load.hours_needed)} h needed, no CSMs"
+    )
+    staff = f"{load.csms_needed:,.1f} CSMs needed ({load.csms_to_hire:,} to staff it)"
+    over = load.is_over_capacity
+    return (
+        f'<div style="{_ROW}" title="{escape(f"{load.name}: {hours}; {staff}")}">'
+        f'<div style="{_ROW_LABEL}">{escape(load.name)}</div>'
+        f'<div style="{_TRACK};position:relative;height:2.3rem">'
+        f'<div style="width:{filled:.3f}%;background:{color}"></div>'
+        f'<div style="position:absolute;left:{100 / scale:.3f}%;top:0;bottom:0;'
+        f'border-left:3px solid {MUTED_COLOR}"></div></div>'
+        f'<div style="flex:0 0 17rem"><span style="font-size:1.35rem;font-weight:700;'
+        f'color:{OVER_CAPACITY_COLOR if over else "inherit"}" data-tier="{tier}" '
+        f'data-figure="load" data-over="{str(over).lower()}">{escape(load_label(load))}</span>'
+        f'<div style="font-size:0.85rem;opacity:0.8">{escape(hours)}<br>'
+        f'<span data-tier="{tier}" data-figure="csms_needed">{escape(staff)}</span></div></div>'
+        "</div>"
+    )
+
+
+def load_html(loads: Sequence[TierLoad]) -> str:
+    """Per tier: hours needed as a share of the team's hours (a grey line at 100%), CSMs needed."""
+    finite = [load.utilisation for load in loads if math.isfinite(load.utilisation)]
+    # Room for the worst tier up to 3x capacity; beyond that the bar is full and the label says.
+    scale = min(max([1.0, *finite]) * 1.05, 3.0)
+    title = load_title(loads)
+    rows = "".join(_load_row(i + 1, load, scale) for i, load in enumerate(loads))
+    return (
+        f'<div role="img" aria-label="{escape(title)}" style="{_BOX}">'
+        f'<div style="{_TITLE}" data-figure="load_title">{escape(title)}</div>{rows}'
+        f'<div style="font-size:0.85rem;opacity:0.75;margin-top:0.3rem">The grey line marks '
+        "each team's hours (100%); red is over capacity.</div></div>"
+    )

@@ -1,0 +1,147 @@
+"""HTML views: cards, share bars and load bars show the right figures, safely and accessibly."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib import charts, views
+from lib.capacity import TeamPlan, tier_loads
+from lib.formatting import count, money, percent
+from lib.tiering import TierIndex, summarize
+
+VALUES = [float(v) for v in range(1, 1001)] + [50_000.0, 80_000.0]
+
+
+def figures(html: str) -> dict[tuple[int, str], str]:
+    return {
+        (int(tier), name): value
+        for tier, name, value in re.findall(
+            r'data-tier="(\d)" data-figure="(\w+)"(?: data-over="\w+")?>([^<]*)<', html
+        )
+    }
+
+
+class _Balance(HTMLParser):
+    """Counts open tags so a test can tell the HTML is well formed."""
+
+    VOID = frozenset({"br"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack.pop() == tag
+
+
+def assert_well_formed(html: str) -> None:
+    parser = _Balance()
+    parser.feed(html)
+    assert parser.stack == []
+
+
+@pytest.fixture
+def index() -> TierIndex:
+    return TierIndex.from_values(VALUES)
+
+
+def test_cards_show_each_tiers_four_figures(index: TierIndex) -> None:
+    summary = summarize(index, [900, 300])
+    shown = figures(views.tier_cards_html(summary))
+    for tier in summary.tiers:
+        assert shown[(tier.tier, "customers")] == count(tier.customers)
+        assert shown[(tier.tier, "customer_share")] == percent(tier.customer_share)
+        assert shown[(tier.tier, "revenue")] == money(tier.revenue)
+        assert shown[(tier.tier, "revenue_share")] == percent(tier.revenue_share)
+    assert shown[(1, "bounds")] == "$900 and up"
+    assert shown[(2, "bounds")] == "$300 to $900"
+    assert shown[(3, "bounds")] == "below $300"
+
+
+def test_cards_stack_their_figures_when_four_or_more_tiers_make_them_narrow(
+    index: TierIndex,
+) -> None:
+    assert "repeat(2,minmax" in views.tier_cards_html(summarize(index, [900, 300]))
+    assert "repeat(2,minmax" not in views.tier_cards_html(summarize(index, [900, 300, 100]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(st.floats(-1e4, 1e7, allow_nan=False), min_size=1, max_size=100),
+    cuts=st.lists(st.floats(-1e4, 1e7, allow_nan=False), min_size=1, max_size=4),
+    csms=st.floats(0, 50),
+)
+def test_every_view_is_well_formed_html_for_any_data(values, cuts, csms) -> None:
+    summary = summarize(TierIndex.from_values(values), cuts)
+    plan = TeamPlan((60.0,) * len(summary.tiers), (csms,) * len(summary.tiers))
+    for html in (
+        views.tier_cards_html(summary),
+        views.revenue_share_html(summary),
+        views.load_html(tier_loads(summary, plan)),
+    ):
+        assert_well_formed(html)
+
+
+def test_share_bars_label_wide_segments_and_leave_thin_ones_to_the_hover(
+    index: TierIndex,
+) -> None:
+    summary = summarize(index, [980, 300])
+    html = views.revenue_share_html(summary)
+    top = summary.tiers[0]
+    assert top.customer_share < views.MIN_LABELLED_SHARE
+    assert (
+        f'title="Tier 1: {count(top.customers)} customers ({percent(top.customer_share)})"' in html
+    )
+    assert f">{percent(top.revenue_share)}</div>" in html  # wide: labelled
+    assert f">{percent(top.customer_share)}</div>" not in html  # thin: hover only
+    assert html.count("</div>") == html.count("<div")
+    assert "Tier 1: " in views.revenue_share_title(summary)
+
+
+def test_share_bars_survive_credits_that_make_a_tier_negative() -> None:
+    summary = summarize(TierIndex.from_values([100.0, 50.0, -80.0]), [60, 0])
+    html = views.revenue_share_html(summary)
+    widths = [float(w) for w in re.findall(r"width:([\d.]+)%", html)]
+    assert all(w >= 0 for w in widths)
+    assert percent(summary.tiers[2].revenue_share) in html  # the negative share, in the hover
+
+
+def test_bars_pick_readable_text_on_each_tier_colour() -> None:
+    assert views.text_color("#0072B2") == "#FFFFFF"  # blue: white text
+    assert views.text_color("#E69F00") == "#000000"  # orange: black text
+    assert views.text_color("#FFFFFF") == "#000000"
+    assert views.text_color("#000000") == "#FFFFFF"
+
+
+def test_load_bars_mark_an_over_capacity_tier_in_vermillion(index: TierIndex) -> None:
+    summary = summarize(index, [900, 300])
+    loads = tier_loads(summary, TeamPlan((60.0, 12.0, 2.0), (100.0, 0.01, 0.0)))
+    html = views.load_html(loads)
+    assert 'data-tier="1" data-figure="load" data-over="false">' in html
+    assert 'data-tier="2" data-figure="load" data-over="true">' in html
+    assert f"color:{charts.OVER_CAPACITY_COLOR}" in html
+    assert figures(html)[(3, "load")] == "no team"
+    assert views.load_title(loads).endswith("has no CSMs")
+
+
+def test_load_bars_say_when_every_tier_fits(index: TierIndex) -> None:
+    summary = summarize(index, [900, 300])
+    loads = tier_loads(summary, TeamPlan((1.0, 1.0, 1.0), (100.0, 100.0, 100.0)))
+    assert views.load_title(loads) == "Every tier fits its team's hours"
+    assert 'data-over="true"' not in views.load_html(loads)
+
+
+def test_views_escape_what_they_print() -> None:
+    html = views._figure(1, "revenue", "Revenue <b>", "<script>alert(1)</script>")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "Revenue &lt;b&gt;" in html

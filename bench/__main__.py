@@ -1,7 +1,8 @@
 """Run the benchmarks and rewrite BENCHMARKS.md.
 
 Quick mode uses 100k generated customers; full mode 1M and 10M. Data is generated into
-bench/data/ (not committed) by the same seeded generator as the bundled sample.
+bench/data/ (not committed) by the same seeded generator as the bundled sample. Each benchmark
+runs in a fresh process, so memory figures are its own.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from bench.report import Result, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
+# The naive peer takes seconds per move at 10M customers and is measured up to 1M only.
+NAIVE_MAX_ROWS = 1_000_000
 
 
 def data_file(rows: int) -> Path:
@@ -33,28 +36,54 @@ def data_file(rows: int) -> Path:
 
 
 def run_isolated(module: str, *args: str) -> dict:
-    """Run one benchmark in a fresh Python process (clean memory figures) and parse its JSON."""
+    """Run one benchmark in a fresh Python process and parse the JSON it prints last."""
     completed = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"{module} failed:\n{completed.stderr[-4000:]}")
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{completed.stderr[-4000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def machine() -> dict[str, str]:
     cpus = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
+    chromium = subprocess.run(
+        ["/usr/bin/chromium", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    packages = ("streamlit", "duckdb", "pandas", "numpy", "plotly", "playwright")
     return {
         "machine": f"{platform.machine()}, {cpus} cores, Python {platform.python_version()}",
-        "versions": ", ".join(
-            f"{name} {version(name)}"
-            for name in ("streamlit", "duckdb", "pandas", "numpy", "plotly")
-        ),
+        "versions": ", ".join(f"{name} {version(name)}" for name in packages) + f", {chromium}",
     }
+
+
+def measure(rows: int, moves: int) -> Result:
+    path = str(data_file(rows))
+    steps = {"moves": str(moves)}
+    print(f"[{rows:,}] load", flush=True)
+    load = run_isolated("bench.load", path)
+    print(f"[{rows:,}] slider moves under AppTest", flush=True)
+    moves_ours = run_isolated("bench.slider", path, "--moves", steps["moves"])
+    naive = rows <= NAIVE_MAX_ROWS
+    moves_naive = (
+        run_isolated("bench.slider", path, "--moves", steps["moves"], "--naive") if naive else None
+    )
+    print(f"[{rows:,}] websocket round trips", flush=True)
+    roundtrip = run_isolated("bench.roundtrip", path, "--moves", steps["moves"])
+    print(f"[{rows:,}] Chromium", flush=True)
+    browser = run_isolated("bench.browser", path, "--moves", steps["moves"])
+    browser_naive = (
+        run_isolated("bench.browser", path, "--moves", "5", "--naive") if naive else None
+    )
+    return Result(
+        rows=rows,
+        load=load,
+        moves=moves_ours,
+        naive_moves=moves_naive,
+        roundtrip=roundtrip,
+        browser=browser,
+        naive_browser=browser_naive,
+    )
 
 
 def main() -> None:
@@ -62,16 +91,10 @@ def main() -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="100k customers (default)")
     mode.add_argument("--full", action="store_true", help="1M and 10M customers")
-    parser.add_argument("--moves", type=int, default=20, help="distinct slider positions")
+    parser.add_argument("--moves", type=int, default=16, help="distinct slider positions")
     args = parser.parse_args()
     sizes = [1_000_000, 10_000_000] if args.full else [100_000]
-    results: list[Result] = []
-    for rows in sizes:
-        path = data_file(rows)
-        load = run_isolated("bench.load", str(path))
-        moves = run_isolated("bench.slider", str(path), "--moves", str(args.moves))
-        results.append(Result(rows=rows, file=path, load=load, moves=moves))
-        print(json.dumps({"rows": rows, "load": load, "moves": moves["summary"]}), flush=True)
+    results = [measure(rows, args.moves) for rows in sizes]
     command = "make bench-full" if args.full else "make bench"
     write_report(ROOT / "BENCHMARKS.md", results, machine(), command)
     print(f"wrote {ROOT / 'BENCHMARKS.md'}")

@@ -1,23 +1,40 @@
-"""Turn benchmark results into BENCHMARKS.md."""
+"""Turn benchmark results into BENCHMARKS.md (results of every size kept in bench/results.json)."""
 
 from __future__ import annotations
 
+import json
 import statistics
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
 @dataclass(frozen=True)
 class Result:
     rows: int
-    file: Path
     load: dict
     moves: dict
+    naive_moves: dict | None
+    roundtrip: dict
+    browser: dict
+    naive_browser: dict | None
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    rows: int
+    limit: float
+    unit: str
+
+    def value(self, result: Result) -> float | None:
+        return _MEASURES[self.what](result)
 
 
 def spread(samples: list[float]) -> dict[str, float]:
-    """min / median / p90 / max of `samples`, rounded for a table."""
+    """n / min / median / p90 / max of `samples`, rounded for a table."""
     ordered = sorted(samples)
     p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
     return {
@@ -29,40 +46,142 @@ def spread(samples: list[float]) -> dict[str, float]:
     }
 
 
-def write_report(path: Path, results: list[Result], machine: dict[str, str], command: str) -> None:
+def _speedup(result: Result) -> float | None:
+    if result.naive_moves is None:
+        return None
+    return result.naive_moves["summary"]["median"] / result.moves["summary"]["median"]
+
+
+_MEASURES = {
+    "server time per move (AppTest), median": lambda r: r.moves["summary"]["median"],
+    "speed-up over the naive peer (AppTest medians)": _speedup,
+    "real-server round trip (websocket), median": lambda r: r.roundtrip["summary"]["median"],
+    "key press to page settled (Chromium), median": lambda r: r.browser["summary"]["median"],
+    "bytes sent per move (websocket), max": lambda r: r.roundtrip["kib_per_move"]["max"],
+    "load the CSV (real ingest path)": lambda r: r.load["seconds"],
+    "server peak memory (RSS) after load and moves": lambda r: r.roundtrip["server_peak_rss_mib"],
+}
+
+TARGETS = (
+    Target("server time per move (AppTest), median", 1_000_000, 20, "ms"),
+    Target("speed-up over the naive peer (AppTest medians)", 1_000_000, -10, "x"),
+    Target("real-server round trip (websocket), median", 1_000_000, 25, "ms"),
+    Target("key press to page settled (Chromium), median", 1_000_000, 150, "ms"),
+    Target("bytes sent per move (websocket), max", 1_000_000, 100, "KiB"),
+    Target("load the CSV (real ingest path)", 1_000_000, 5, "s"),
+    Target("server peak memory (RSS) after load and moves", 1_000_000, 600, "MiB"),
+    Target("server time per move (AppTest), median", 10_000_000, 30, "ms"),
+    Target("load the CSV (real ingest path)", 10_000_000, 60, "s"),
+    Target("server peak memory (RSS) after load and moves", 10_000_000, 3072, "MiB"),
+)
+
+
+def _load_all() -> dict[int, Result]:
+    if not RESULTS.exists():
+        return {}
+    return {int(rows): Result(**data) for rows, data in json.loads(RESULTS.read_text()).items()}
+
+
+def _row(name: str, stats: dict | None, unit: str) -> str:
+    if stats is None:
+        return f"| {name} | — | — | — | — | — |"
+    return (
+        f"| {name} | {stats['n']} | {stats['min']} {unit} | {stats['median']} {unit} | "
+        f"{stats['p90']} {unit} | {stats['max']} {unit} |"
+    )
+
+
+def _details(result: Result) -> list[str]:
+    naive_browser = result.naive_browser["summary"] if result.naive_browser else None
+    lines = [
+        f"### {result.rows:,} customers",
+        "",
+        "| measure | n | min | median | p90 | max |",
+        "|---|---:|---:|---:|---:|---:|",
+        _row("tierboard: server time per move (AppTest)", result.moves["summary"], "ms"),
+        _row(
+            "naive peer: server time per move (AppTest)",
+            result.naive_moves["summary"] if result.naive_moves else None,
+            "ms",
+        ),
+        _row("tierboard: websocket round trip per move", result.roundtrip["summary"], "ms"),
+        _row("tierboard: websocket bytes per move", result.roundtrip["kib_per_move"], "KiB"),
+        _row("tierboard: key press to page settled", result.browser["summary"], "ms"),
+        _row(
+            "tierboard: key press to first figure changed", result.browser["first_figure_ms"], "ms"
+        ),
+        _row("naive peer: key press to page settled", naive_browser, "ms"),
+        "",
+        f"Loading the {result.load['megabytes']} MB CSV: {result.load['seconds']} s, peak RSS of "
+        f"the loading process {result.load['peak_rss_mib']} MiB. Server peak RSS (launcher, page "
+        f"loaded, {result.roundtrip['summary']['n']} moves): "
+        f"{result.roundtrip['server_peak_rss_mib']} MiB.",
+    ]
+    if result.naive_moves:
+        lines.append(
+            f"Chart data per move under AppTest: tierboard {result.moves['chart_kib_per_move']} "
+            f"KiB, naive peer {result.naive_moves['chart_kib_per_move']} KiB."
+        )
+    return [*lines, ""]
+
+
+def _target_rows(results: dict[int, Result]) -> list[str]:
+    lines = ["| target | customers | limit | measured | met |", "|---|---:|---:|---:|:---:|"]
+    for target in TARGETS:
+        result = results.get(target.rows)
+        value = target.value(result) if result else None
+        bound = f">= {-target.limit:g}" if target.limit < 0 else f"<= {target.limit:g}"
+        if value is None:
+            lines.append(f"| {target.what} | {target.rows:,} | {bound} {target.unit} | not run | |")
+            continue
+        met = value >= -target.limit if target.limit < 0 else value <= target.limit
+        lines.append(
+            f"| {target.what} | {target.rows:,} | {bound} {target.unit} | "
+            f"{value:,.1f} {target.unit} | {'yes' if met else '**no**'} |"
+        )
+    return lines
+
+
+def write_report(path: Path, new: list[Result], machine: dict[str, str], command: str) -> None:
+    results = _load_all()
+    results.update({result.rows: result for result in new})
+    RESULTS.write_text(
+        json.dumps({rows: asdict(result) for rows, result in sorted(results.items())}, indent=1)
+    )
     lines = [
         "# Benchmarks",
         "",
-        f"Regenerate with `{command}` (`make bench`: 100k customers; `make bench-full`: 1M, 10M).",
-        "Data is generated by `lib/sample.py` (every canonical column), never committed.",
+        "`make bench` measures 100k customers, `make bench-full` 1M and 10M; each run updates its",
+        "sizes in `bench/results.json` and rewrites this file. Data comes from `lib/sample.py`",
+        "(every canonical column), generated into `bench/data/`, never committed.",
         "",
-        f"- Run on {date.today().isoformat()}: {machine['machine']}",
-        f"- {machine['versions']}",
+        f"Last run ({command}) on {date.today().isoformat()}: {machine['machine']}; "
+        f"{machine['versions']}.",
         "",
-        "## Server time per slider move (AppTest, full Tiers page)",
+        "## Targets",
         "",
-        "Each move sets the Tier-1 slider to a new, distinct stop and is checked to change the "
-        "figures. Milliseconds.",
+        *_target_rows(results),
         "",
-        "| customers | moves | min | median | p90 | max | chart data per move |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "## How each figure is measured",
+        "",
+        "- **Server time per move**: `bench/slider.py` drives the whole Tiers page under",
+        "  Streamlit's AppTest; each move sets the Tier-1 slider to a new, distinct round",
+        "  figure (no cache can hide a slow move) and is checked to change the page. The naive",
+        "  peer",
+        "  (`bench/naive/app.py`: pandas + `st.cache_data`, `pd.cut` + groupby per move, Plotly",
+        "  Express fed raw rows) gets the same cut-offs in the same run.",
+        "- **Round trip**: `bench/roundtrip.py` starts the app through its launcher and speaks",
+        "  Streamlit's websocket protocol as the browser does; a move is timed from the rerun",
+        "  request to `script_finished`, its bytes are every message of that run.",
+        "- **Page settled**: `bench/browser.py` presses the right arrow on the focused slider in",
+        "  Chromium; a MutationObserver stamps every DOM change, and the move ends at the last",
+        "  change before 600 ms of quiet, on the same clock as the key press.",
+        "- **Load**: `bench/load.py` loads the CSV through `CustomerStore.from_csv` in a fresh",
+        "  process; the server's peak RSS is read from `/proc` after the round-trip run.",
+        "",
+        "## Results",
+        "",
     ]
-    for result in results:
-        s = result.moves["summary"]
-        lines.append(
-            f"| {result.rows:,} | {s['n']} | {s['min']} | {s['median']} | {s['p90']} | {s['max']} "
-            f"| {result.moves['chart_kib_per_move']} KiB |"
-        )
-    lines += [
-        "",
-        "## Loading a CSV through the real ingest path",
-        "",
-        "| customers | file | seconds | peak RSS |",
-        "|---:|---:|---:|---:|",
-    ]
-    lines += [
-        f"| {r.rows:,} | {r.load['megabytes']} MB | {r.load['seconds']} | "
-        f"{r.load['peak_rss_mib']} MiB |"
-        for r in results
-    ]
-    path.write_text("\n".join(lines) + "\n")
+    for rows in sorted(results):
+        lines += _details(results[rows])
+    path.write_text("\n".join(lines))

@@ -70,6 +70,14 @@ def rerun(
             return received, size
 
 
+def peak_rss(pid: int) -> float:
+    """The process's peak resident memory (VmHWM) in MiB, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
 def drain(socket: object, quiet_seconds: float = 0.3) -> None:
     """Read until the server has been quiet for a while (e.g. a rerun it started by itself)."""
     while True:
@@ -143,6 +151,7 @@ def main() -> None:
                 if values == previous:
                     raise AssertionError(f"moving the slider to {label} changed no figure")
                 previous = values
+        peak_rss_mib = peak_rss(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -152,6 +161,7 @@ def main() -> None:
                 "moves_ms": [round(t, 2) for t in timings],
                 "summary": spread(timings),
                 "kib_per_move": spread([s / 1024 for s in sizes]),
+                "server_peak_rss_mib": peak_rss_mib,
             }
         )
     )

@@ -22,8 +22,8 @@ def load(path: str) -> pd.DataFrame:
 
 df = load(os.environ["TIERBOARD_DATA"])
 top = int(df["annual_revenue"].max()) + 1
-tier_1 = st.sidebar.slider("Tier 1 cut-off", 0, top, 55_000, key="tier_1")
-tier_2 = st.sidebar.slider("Tier 2 cut-off", 0, top, 20_000, key="tier_2")
+tier_1 = st.sidebar.slider("Tier 1 cut-off", 0, top, 55_000, step=1_000, key="tier_1")
+tier_2 = st.sidebar.slider("Tier 2 cut-off", 0, top, 20_000, step=1_000, key="tier_2")
 hours = [
     st.sidebar.number_input(f"Tier {t} hours per account", value=h)
     for t, h in ((1, 60), (2, 12), (3, 2))

@@ -92,12 +92,13 @@ def main() -> None:
     mode.add_argument("--quick", action="store_true", help="100k customers (default)")
     mode.add_argument("--full", action="store_true", help="1M and 10M customers")
     parser.add_argument("--moves", type=int, default=16, help="distinct slider positions")
+    parser.add_argument("--rows", type=int, nargs="+", help="measure only these sizes")
     args = parser.parse_args()
-    sizes = [1_000_000, 10_000_000] if args.full else [100_000]
-    results = [measure(rows, args.moves) for rows in sizes]
+    sizes = args.rows or ([1_000_000, 10_000_000] if args.full else [100_000])
     command = "make bench-full" if args.full else "make bench"
-    write_report(ROOT / "BENCHMARKS.md", results, machine(), command)
-    print(f"wrote {ROOT / 'BENCHMARKS.md'}")
+    for rows in sizes:  # report after each size: a long run that fails keeps what it measured
+        write_report(ROOT / "BENCHMARKS.md", [measure(rows, args.moves)], machine(), command)
+        print(f"wrote {ROOT / 'BENCHMARKS.md'}", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,15 +2,16 @@
 
 from collections.abc import Iterator
 
+import duckdb
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import ingest
 from lib.sample import SAMPLE_PATH
 from lib.store import CustomerStore
 from lib.suggest import default_cuts
-from lib.tiering import tier_name, tier_of
+from lib.tiering import summarize, tier_name, tier_of
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +80,38 @@ def test_rejected_rows_lists_each_rejected_row_with_its_row_and_reason(write_csv
         ingest.REVENUE_NOT_FINITE,
     ]
     assert frame["note"].tolist() == ["typo", "no id", "x"]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cents=st.lists(st.integers(-(10**7), 10**9), min_size=1, max_size=120),
+    cut_cents=st.lists(st.integers(-(10**7), 10**9), min_size=1, max_size=4),
+)
+def test_the_fast_path_matches_a_straightforward_duckdb_query(tmp_path, cents, cut_cents):
+    """Sorted index + binary search (the slider path) == GROUP BY over the same file in SQL."""
+    path = tmp_path / "random.csv"
+    path.write_text(
+        "customer_id,annual_revenue\n"
+        + "".join(f"c{i},{c / 100:.2f}\n" for i, c in enumerate(cents))
+    )
+    cuts = sorted((c / 100 for c in cut_cents), reverse=True)
+    summary = summarize(CustomerStore.from_csv(path).index, cuts)
+    tier_sql = " ".join(f"WHEN annual_revenue >= ? THEN {t + 1}" for t in range(len(cuts)))
+    rows = {
+        tier: (customers, revenue)
+        for tier, customers, revenue in duckdb.connect()
+        .execute(
+            f"SELECT CASE {tier_sql} ELSE {len(cuts) + 1} END AS tier, count(*), "
+            "sum(annual_revenue::DECIMAL(18, 2)) "
+            "FROM read_csv(?, header = true, columns = {'customer_id': 'VARCHAR', "
+            "'annual_revenue': 'DOUBLE'}) GROUP BY tier",
+            [*cuts, str(path)],
+        )
+        .fetchall()
+    }
+    for tier in summary.tiers:
+        customers, revenue = rows.get(tier.tier, (0, 0))
+        assert tier.customers == customers
+        assert tier.revenue == pytest.approx(float(revenue), abs=0.005)

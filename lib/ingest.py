@@ -1,25 +1,28 @@
-"""File → canonical customers: read rows as text, map columns, clean, and account for every row.
+"""Raw rows → canonical customers: map columns, read values, and account for every row.
 
-Every value is read as text first and converted by explicit rules here, never by a sniffer's guess,
-so a bad value becomes a reported rejection instead of silently changing a column's type.
-Every data row ends up in exactly one place: loaded (possibly merged into another row of the same
-customer), rejected with a reason, or skipped as a blank line.
+Every value arrives as text (lib/reading.py) and is converted by explicit rules (lib/values.py),
+never by a sniffer's guess, so a bad value becomes a reported rejection instead of silently
+changing a column's type. Every data row ends up in exactly one place: loaded (possibly summed
+into the same customer's other rows), rejected with a reason, or skipped as blank.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import date, timedelta
+from typing import Literal
 
 import duckdb
 
-from lib.canonical import BY_NAME, COLUMNS, REQUIRED, identity_mapping
+from lib import values
+from lib.canonical import BY_NAME, COLUMNS, REQUIRED
 from lib.errors import InputError
 from lib.formatting import count, plural
+from lib.mapping import DATE, suggest
+from lib.reading import RAW, SourceInfo
 from lib.sql import quote_ident
 
-RAW = "raw_rows"
 CUSTOMERS = "customers"
 REJECTED = "rejected_rows"
 # Names of the two columns the rejected-rows table adds in front of the file's own columns;
@@ -27,10 +30,45 @@ REJECTED = "rejected_rows"
 REJECTED_ROW = "__row"
 REJECTED_REASON = "__reason"
 
+ID_EMPTY = "customer id is empty"
 REVENUE_EMPTY = "revenue is empty"
 REVENUE_NOT_NUMBER = "revenue is not a number"
 REVENUE_NOT_FINITE = "revenue is not a finite number"
-ID_EMPTY = "customer id is empty"
+DATE_EMPTY = "date is empty"
+DATE_NOT_DATE = "date is not a date"
+
+ROW = "__row"  # 1-based data row of the file
+REASON = "__reason"  # why a row is rejected; NULL when it is loaded (or blank)
+BLANK = "__blank"  # every cell of the row is empty
+AMOUNT = "__amount"  # the row's revenue figure, as read (before annualising)
+IN_WINDOW = "__in_window"  # transactions: dated inside the trailing 12 months
+DUPLICATE_IDS = "duplicate_ids"
+WINDOW_DAYS = 365
+
+# Columns derived from transaction files.
+ORDER_COUNT = "order_count"
+LAST_ORDER_DATE = "last_order_date"
+
+BasisKind = Literal["annual", "monthly", "transactions"]
+
+
+@dataclass(frozen=True)
+class RevenueBasis:
+    """What the revenue column holds: annual figures, monthly ones (x12), or dated lines."""
+
+    kind: BasisKind = "annual"
+    as_of: date | None = None  # transactions: the last day of the trailing 12 months
+
+    def describe(self) -> str:
+        if self.kind == "monthly":
+            return "monthly figures (MRR), annualised x 12"
+        if self.kind == "transactions":
+            end = self.as_of.isoformat() if self.as_of else "the latest date"
+            return f"transactions, trailing 12 months ending {end}"
+        return "annual figures"
+
+
+ANNUAL = RevenueBasis()
 
 
 @dataclass(frozen=True)
@@ -38,13 +76,17 @@ class LoadReport:
     """What happened to every row of a file."""
 
     source: str
-    rows_read: int  # data rows in the file, blank lines included
+    rows_read: int  # data rows (after the header; not blank, title or footer lines)
     rows_loaded: int  # rows that became (part of) a customer
     customers: int
     rejected: dict[str, int] = field(default_factory=dict)  # reason -> rows
     blank_lines: int = 0
+    footer_lines: int = 0
+    title_lines: int = 0
     duplicates_merged: int = 0  # rows summed into an earlier row of the same customer
-    notes: tuple[str, ...] = ()  # optional values that could not be read (left empty)
+    rows_outside_window: int = 0  # transactions dated outside the trailing 12 months
+    notes: tuple[str, ...] = ()  # how the file was read; optional values left empty
+    basis: RevenueBasis = ANNUAL
 
     @property
     def rejected_rows(self) -> int:
@@ -56,149 +98,189 @@ class LoadReport:
             f"{plural(self.rows_read, 'row')} read, {count(self.rows_loaded)} loaded as "
             f"{plural(self.customers, 'customer')}."
         ]
-        if self.duplicates_merged:
+        if self.duplicates_merged and self.basis.kind == "transactions":
+            lines.append(f"Lines of the same customer summed: {count(self.rows_loaded)}.")
+        elif self.duplicates_merged:
             lines.append(
                 f"{plural(self.duplicates_merged, 'row')} repeated a customer id and "
                 f"{'was' if self.duplicates_merged == 1 else 'were'} summed into that customer."
+            )
+        if self.rows_outside_window:
+            lines.append(
+                f"{plural(self.rows_outside_window, 'row')} dated outside the 12 months "
+                "counted no revenue."
             )
         lines.extend(
             f"Rejected, {reason}: {plural(rows, 'row')}."
             for reason, rows in sorted(self.rejected.items(), key=lambda item: -item[1])
         )
-        if self.blank_lines:
-            lines.append(f"{plural(self.blank_lines, 'blank line')} skipped.")
+        skipped = [
+            plural(n, what)
+            for n, what in (
+                (self.title_lines, "title line"),
+                (self.footer_lines, "footer line"),
+                (self.blank_lines, "blank line"),
+            )
+            if n
+        ]
+        if skipped:
+            lines.append(f"Skipped: {', '.join(skipped)}.")
         lines.extend(self.notes)
         return lines
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
-    """Read a delimited text file into the raw table, every value as text; return its headers."""
-    if not path.is_file():
-        raise InputError(f"There is no file at {path}.")
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {RAW} AS "
-            "SELECT * FROM read_csv(?, all_varchar = true, header = true, null_padding = true)",
-            [str(path)],
-        )
-    except duckdb.Error as error:
-        raise InputError(
-            f"{path.name} could not be read as a CSV file ({_first_line(error)}). "
-            "Save it as UTF-8 CSV with one header row and try again."
-        ) from error
-    return [row[0] for row in con.execute(f"DESCRIBE {RAW}").fetchall()]
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0][:200]
-
-
-def canonical_mapping(headers: list[str], mapping: Mapping[str, str] | None) -> dict[str, str]:
-    """Check a canonical-name → header mapping (or derive it from the headers) and return it."""
-    resolved = dict(mapping) if mapping is not None else identity_mapping(headers)
-    unknown = sorted(set(resolved) - set(BY_NAME))
+def resolve_mapping(
+    headers: tuple[str, ...] | list[str],
+    mapping: Mapping[str, str] | None,
+    basis: RevenueBasis,
+) -> dict[str, str]:
+    """Check a canonical-name → header mapping (or suggest one) and return it."""
+    if mapping is None:
+        resolved = suggest(headers).mapping
+        if basis.kind != "transactions":
+            resolved.pop(DATE, None)
+    else:
+        resolved = dict(mapping)
+    unknown = sorted(set(resolved) - set(BY_NAME) - {DATE})
     if unknown:
-        raise InputError(f"Unknown column {unknown[0]!r}: use one of {', '.join(BY_NAME)}.")
-    absent = sorted(source for source in resolved.values() if source not in headers)
+        raise InputError(
+            f"Unknown column {unknown[0]!r}: use one of {', '.join([*BY_NAME, DATE])}."
+        )
+    absent = sorted(header for header in resolved.values() if header not in headers)
     if absent:
         raise InputError(
             f"The file has no column {absent[0]!r}; its columns are {', '.join(headers)}."
         )
     missing = [name for name in REQUIRED if name not in resolved]
     if missing:
+        what = " and ".join(missing)
         raise InputError(
-            f"The file needs {' and '.join(missing)} column{'s' if len(missing) > 1 else ''}; "
-            f"its columns are {', '.join(headers) or 'none'}."
+            f"Choose the column that holds {what} (the file has {', '.join(headers) or 'none'})."
         )
+    if basis.kind == "transactions" and DATE not in resolved:
+        raise InputError("Transactions need a date column: choose which column holds the date.")
+    if basis.kind != "transactions":
+        resolved.pop(DATE, None)
     return resolved
-
-
-def _text(source: str) -> str:
-    return f"NULLIF(trim(CAST({quote_ident(source)} AS VARCHAR)), '')"
-
-
-def _converted(name: str, source: str) -> str:
-    kind = BY_NAME[name].kind
-    text = _text(source)
-    if kind == "number":
-        return f"TRY_CAST({text} AS DOUBLE)"
-    if kind == "date":
-        return f"TRY_CAST({text} AS DATE)"
-    return text
-
-
-ROW = "__row"  # 1-based data row of the file
-REASON = "__reason"  # why a row is rejected; NULL when it is loaded (or blank)
-BLANK = "__blank"  # every cell of the row is empty
-DUPLICATE_IDS = "duplicate_ids"
 
 
 def _unread(name: str) -> str:
     return quote_ident(f"__unread_{name}")
 
 
-def _rows_sql(mapping: dict[str, str], headers: list[str]) -> str:
+def _converted(name: str, source: str, style: values.ColumnStyle) -> str:
+    kind = "date" if name == DATE else BY_NAME[name].kind
+    column = quote_ident(source)
+    if kind == "number":
+        return values.number(column, style.decimal_comma)
+    if kind == "date":
+        return values.date(column, style.day_first)
+    return values.text(column)
+
+
+def _rows_sql(
+    mapping: dict[str, str],
+    headers: tuple[str, ...],
+    styles: dict[str, values.ColumnStyle],
+    basis: RevenueBasis,
+) -> str:
     """A query over the raw table: row number, canonical columns, blank flag, reject reason.
 
     It is never materialised: each statement below streams through it, so loading holds the raw
     table and the result, not a converted copy of every row as well.
     """
-    columns = [f"{_converted(name, src)} AS {quote_ident(name)}" for name, src in mapping.items()]
+
+    def converted(name: str) -> str:
+        return _converted(name, mapping[name], styles.get(mapping[name], values.ColumnStyle()))
+
+    columns = [
+        f"{converted(name)} AS {quote_ident(AMOUNT if name == 'annual_revenue' else name)}"
+        for name in mapping
+    ]
     # Optional numbers and dates that are present but unreadable: counted for the report's notes.
     unread = [
-        f"({_text(src)} IS NOT NULL AND {_converted(name, src)} IS NULL) AS {_unread(name)}"
+        f"({values.column_text(src)} IS NOT NULL AND {converted(name)} IS NULL) AS {_unread(name)}"
         for name, src in mapping.items()
-        if name not in REQUIRED and BY_NAME[name].kind != "text"
+        if name not in REQUIRED and name != DATE and BY_NAME[name].kind != "text"
     ]
-    revenue_text = _text(mapping["annual_revenue"])
-    id_text = _text(mapping["customer_id"])
+    texts = [f"{values.column_text(mapping['annual_revenue'])} AS __revenue_text"]
+    date_checks = ""
+    if DATE in mapping:
+        texts.append(f"{values.column_text(mapping[DATE])} AS __date_text")
+        date_checks = (
+            f"WHEN __date_text IS NULL THEN '{DATE_EMPTY}' "
+            f"WHEN {quote_ident(DATE)} IS NULL THEN '{DATE_NOT_DATE}' "
+        )
+    id_text = values.column_text(mapping["customer_id"])
+    revenue_text = values.column_text(mapping["annual_revenue"])
     # Only a row without id and revenue can be blank: checking every cell of every row is the
     # slowest part of a load, so the full check runs for those few rows only.
-    every_cell_empty = " AND ".join(f"{_text(header)} IS NULL" for header in headers)
+    every_cell_empty = " AND ".join(f"{values.column_text(h)} IS NULL" for h in headers)
     blank = (
         f"CASE WHEN {id_text} IS NULL AND {revenue_text} IS NULL "
         f"THEN {every_cell_empty} ELSE false END"
     )
-    revenue = quote_ident("annual_revenue")
     return f"""
         SELECT *,
             CASE
                 WHEN {BLANK} THEN NULL
                 WHEN customer_id IS NULL THEN '{ID_EMPTY}'
                 WHEN __revenue_text IS NULL THEN '{REVENUE_EMPTY}'
-                WHEN {revenue} IS NULL THEN '{REVENUE_NOT_NUMBER}'
-                WHEN NOT isfinite({revenue}) THEN '{REVENUE_NOT_FINITE}'
+                WHEN {AMOUNT} IS NULL THEN '{REVENUE_NOT_NUMBER}'
+                WHEN NOT isfinite({AMOUNT}) THEN '{REVENUE_NOT_FINITE}'
+                {date_checks}
             END AS {REASON}
         FROM (
-            SELECT rowid + 1 AS {ROW}, {", ".join([*columns, *unread])},
-                {revenue_text} AS __revenue_text, ({blank}) AS {BLANK}
+            SELECT rowid + 1 AS {ROW}, {", ".join([*columns, *unread, *texts])}, ({blank}) AS {BLANK}
             FROM {RAW}
         )
     """
 
 
-def _build_customers(con: duckdb.DuckDBPyConnection, rows: str, mapping: dict[str, str]) -> None:
+def _revenue(basis: RevenueBasis) -> str:
+    return f"{AMOUNT} * 12" if basis.kind == "monthly" else AMOUNT
+
+
+def _build_customers(
+    con: duckdb.DuckDBPyConnection, rows: str, mapping: dict[str, str], basis: RevenueBasis
+) -> None:
     loaded = f"SELECT * FROM ({rows}) WHERE {REASON} IS NULL AND NOT {BLANK}"
+    others = [quote_ident(n) for n in mapping if n not in REQUIRED and n != DATE]
+    # Each other attribute comes from the customer's first row that has it: exports list the
+    # freshest record first far more often than last, and "first" is easy to explain.
+    merged = "".join(
+        f", arg_min({name}, {ROW}) FILTER (WHERE {name} IS NOT NULL) AS {name}" for name in others
+    )
+    if basis.kind == "transactions":
+        day = quote_ident(DATE)
+        con.execute(
+            f"""
+            CREATE OR REPLACE TABLE {CUSTOMERS} AS
+            SELECT customer_id,
+                coalesce(sum({AMOUNT}) FILTER (WHERE {IN_WINDOW}), 0) AS annual_revenue,
+                count(*) AS source_rows,
+                count(*) FILTER (WHERE {IN_WINDOW}) AS {ORDER_COUNT},
+                max({day}) FILTER (WHERE {day} <= ?) AS {LAST_ORDER_DATE}{merged}
+            FROM (SELECT *, {day} > ? AND {day} <= ? AS {IN_WINDOW} FROM ({loaded}))
+            GROUP BY customer_id
+            """,
+            [basis.as_of, basis.as_of - timedelta(days=WINDOW_DAYS), basis.as_of],
+        )
+        return
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {DUPLICATE_IDS} AS "
         f"SELECT customer_id FROM ({loaded}) GROUP BY customer_id HAVING count(*) > 1"
     )
-    others = [quote_ident(name) for name in mapping if name not in REQUIRED]
-    # Most customers have one row: they are copied as they are, streaming. Only the ids that
-    # repeat go through an aggregation, which sums their revenue and takes each other attribute
-    # from the first row that has it (exports list the freshest record first far more often
-    # than last, and "first" is easy to explain).
-    merged = [
-        f"arg_min({name}, {ROW}) FILTER (WHERE {name} IS NOT NULL) AS {name}" for name in others
-    ]
     listed = "".join(f", {name}" for name in others)
+    # Most customers have one row: they are copied as they are, streaming. Only the ids that
+    # repeat go through an aggregation, which sums their revenue.
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {CUSTOMERS} AS
-        SELECT customer_id, annual_revenue, 1 AS source_rows{listed}
+        SELECT customer_id, {_revenue(basis)} AS annual_revenue, 1 AS source_rows{listed}
         FROM ({loaded}) WHERE customer_id NOT IN (SELECT customer_id FROM {DUPLICATE_IDS})
         UNION ALL
-        SELECT customer_id, sum(annual_revenue), count(*){"".join(", " + m for m in merged)}
+        SELECT customer_id, sum({_revenue(basis)}), count(*){merged}
         FROM ({loaded}) WHERE customer_id IN (SELECT customer_id FROM {DUPLICATE_IDS})
         GROUP BY customer_id
         """
@@ -218,16 +300,32 @@ def _build_rejected(con: duckdb.DuckDBPyConnection, rows: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Counts:
+    read: int
+    blank: int
+    loaded: int
+    outside_window: int
+    notes: tuple[str, ...]
+
+
 def _counts(
-    con: duckdb.DuckDBPyConnection, rows: str, mapping: dict[str, str]
-) -> tuple[int, int, int, tuple[str, ...]]:
-    """Rows read, blank and loaded, and notes on unreadable optional values, in one pass."""
-    optional = [name for name in mapping if name not in REQUIRED and BY_NAME[name].kind != "text"]
+    con: duckdb.DuckDBPyConnection, rows: str, mapping: dict[str, str], basis: RevenueBasis
+) -> _Counts:
+    """Rows read, blank, loaded, outside the window, unreadable optional values: one pass."""
+    optional = [n for n in mapping if n not in REQUIRED and n != DATE and BY_NAME[n].kind != "text"]
     loaded = f"{REASON} IS NULL AND NOT {BLANK}"
-    unread = "".join(f", count(*) FILTER (WHERE {loaded} AND {_unread(name)})" for name in optional)
-    read, blank, ok, *unreadable = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {BLANK}), count(*) FILTER (WHERE {loaded})"
-        f"{unread} FROM ({rows})"
+    unread = "".join(f", count(*) FILTER (WHERE {loaded} AND {_unread(n)})" for n in optional)
+    params: list[object] = []
+    outside = "0"
+    if basis.kind == "transactions":
+        day = quote_ident(DATE)
+        outside = f"count(*) FILTER (WHERE {loaded} AND NOT ({day} > ? AND {day} <= ?))"
+        params = [basis.as_of - timedelta(days=WINDOW_DAYS), basis.as_of]
+    read, blank, ok, outside_window, *unreadable = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {BLANK}), count(*) FILTER (WHERE {loaded}), "
+        f"{outside}{unread} FROM ({rows})",
+        params,
     ).fetchone()
     notes = []
     for name, number in zip(optional, unreadable, strict=True):
@@ -237,47 +335,98 @@ def _counts(
                 f"{name}: {plural(number, 'value')} {'was' if number == 1 else 'were'} "
                 f"not {what} and left empty."
             )
-    return read, blank, ok, tuple(notes)
+    return _Counts(read, blank, ok, outside_window, tuple(notes))
+
+
+def _styles(
+    con: duckdb.DuckDBPyConnection, mapping: dict[str, str], info: SourceInfo
+) -> dict[str, values.ColumnStyle]:
+    def kind(name: str) -> str:
+        return "date" if name == DATE else BY_NAME[name].kind
+
+    numbers = [src for name, src in mapping.items() if kind(name) == "number"]
+    dates = [src for name, src in mapping.items() if kind(name) == "date"]
+    return values.detect_styles(con, RAW, numbers, dates, info.prefers_european)
+
+
+def _with_as_of(
+    con: duckdb.DuckDBPyConnection, basis: RevenueBasis, mapping: dict[str, str], styles: dict
+) -> RevenueBasis:
+    """Transactions without an end date end on the latest date in the file."""
+    if basis.kind != "transactions" or basis.as_of is not None:
+        return basis
+    style = styles.get(mapping[DATE], values.ColumnStyle())
+    latest = con.execute(
+        f"SELECT max({_converted(DATE, mapping[DATE], style)}) FROM {RAW}"
+    ).fetchone()[0]
+    if latest is None:
+        raise InputError(
+            f"No value in the column {mapping[DATE]!r} reads as a date: choose the date column."
+        )
+    return RevenueBasis("transactions", latest)
+
+
+def _style_notes(mapping: dict[str, str], styles: dict[str, values.ColumnStyle]) -> list[str]:
+    notes = []
+    revenue = styles.get(mapping["annual_revenue"])
+    if revenue and revenue.decimal_comma:
+        notes.append(f"{mapping['annual_revenue']}: read with a decimal comma (1.234,56).")
+    if DATE in mapping and styles.get(mapping[DATE], values.ColumnStyle()).day_first:
+        notes.append(f"{mapping[DATE]}: read day first (31/01/2026).")
+    return notes
 
 
 def load_customers(
     con: duckdb.DuckDBPyConnection,
-    headers: list[str],
+    info: SourceInfo,
     mapping: Mapping[str, str] | None,
-    source: str,
-) -> LoadReport:
-    """Turn the raw table into the canonical customers table and report on every row."""
-    resolved = canonical_mapping(headers, mapping)
-    rows = _rows_sql(resolved, headers)
-    _build_customers(con, rows, resolved)
+    basis: RevenueBasis = ANNUAL,
+) -> tuple[LoadReport, dict[str, str]]:
+    """Turn the raw table into the canonical customers table; report on every row.
+
+    Returns the report and the mapping that was applied.
+    """
+    resolved = resolve_mapping(info.headers, mapping, basis)
+    styles = _styles(con, resolved, info)
+    basis = _with_as_of(con, basis, resolved, styles)
+    rows = _rows_sql(resolved, info.headers, styles, basis)
+    _build_customers(con, rows, resolved, basis)
     _build_rejected(con, rows)
-    rows_read, blank, loaded, notes = _counts(con, rows, resolved)
+    counts = _counts(con, rows, resolved, basis)
     rejected = dict(
         con.execute(
             f"SELECT {REJECTED_REASON}, count(*) FROM {REJECTED} GROUP BY 1 ORDER BY 1"
         ).fetchall()
     )
     customers = con.execute(f"SELECT count(*) FROM {CUSTOMERS}").fetchone()[0]
+    how = [f"Read as {info.describe()}; revenue as {basis.describe()}."]
     report = LoadReport(
-        source=source,
-        rows_read=rows_read,
-        rows_loaded=loaded,
+        source=info.name,
+        rows_read=counts.read - counts.blank,
+        rows_loaded=counts.loaded,
         customers=customers,
         rejected=rejected,
-        blank_lines=blank,
-        duplicates_merged=loaded - customers,
-        notes=notes,
+        blank_lines=info.blank_lines + counts.blank,
+        footer_lines=info.footer_lines,
+        title_lines=info.title_lines,
+        duplicates_merged=counts.loaded - customers,
+        rows_outside_window=counts.outside_window,
+        notes=(*how, *_style_notes(resolved, styles), *counts.notes),
+        basis=basis,
     )
     if customers == 0:
-        detail = "; ".join(f"{reason}: {count(rows)}" for reason, rows in rejected.items())
+        detail = "; ".join(f"{reason}: {count(n)}" for reason, n in rejected.items())
         raise InputError(
-            f"{source} has no usable customer rows"
+            f"{info.name} has no usable customer rows"
             + (f" ({detail})." if detail else ".")
-            + " Each row needs a customer id and a numeric annual revenue."
+            + " Each row needs a customer id and a numeric revenue: check the column choices."
         )
-    return report
+    return report, resolved
 
 
-def present_columns(mapping: Mapping[str, str]) -> tuple[str, ...]:
-    """Canonical columns a mapping provides, in canonical order."""
-    return tuple(column.name for column in COLUMNS if column.name in mapping)
+def present_columns(mapping: Mapping[str, str], basis: RevenueBasis) -> tuple[str, ...]:
+    """Canonical columns the customers table has, in canonical order (+ derived ones)."""
+    present = tuple(column.name for column in COLUMNS if column.name in mapping)
+    if basis.kind == "transactions":
+        return (*present, ORDER_COUNT, LAST_ORDER_DATE)
+    return present

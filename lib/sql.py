@@ -10,3 +10,11 @@ def quote_ident(name: str) -> str:
     if "\x00" in name:
         raise ValueError("identifiers cannot contain NUL characters")
     return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A SQL string literal for one of tierboard's own constants (a regex, a format).
+
+    Values from files are never written into SQL this way: they are bound parameters.
+    """
+    return "'" + text.replace("'", "''") + "'"

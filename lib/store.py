@@ -1,12 +1,15 @@
 """One loaded dataset: its own DuckDB database, the canonical table and the tier index.
 
-Every `CustomerStore` opens a fresh database in a private temporary folder, so two stores (two
-browser sessions) never see each other's tables, and the folder is deleted with the store.
-A file rather than `:memory:` because DuckDB then compresses the table (1M customers with every
-column: ~35 MB instead of ~200 MB) and keeps its working memory under `memory_limit`, spilling
-to the folder beyond it — a large upload cannot take the server's memory with it.
-Loading happens once; afterwards the store is read-only, which is what lets the bundled sample be
-shared by every session safely (each query takes its own cursor).
+Every store opens a fresh database in a private temporary folder, so two stores (two browser
+sessions) never see each other's tables, and the folder is deleted with the store. A file rather
+than `:memory:` because DuckDB then compresses the table (1M customers with every column: ~35 MB
+instead of ~200 MB) and keeps its working memory under `memory_limit`, spilling to the folder
+beyond it — a large upload cannot take the server's memory with it.
+
+Loading is two steps, as on the Upload page: `Upload.open` reads a file (a preview and a
+suggested mapping are then available), `Upload.load` applies a mapping and a revenue basis and
+hands the database over to a `CustomerStore`. A store is read-only afterwards, which is what lets
+the bundled sample be shared by every session safely (each query takes its own cursor).
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib import ingest
+from lib import ingest, reading
+from lib.ingest import ANNUAL, RevenueBasis
+from lib.mapping import Suggestion, suggest
 from lib.sql import quote_ident
 from lib.tiering import TierIndex, normalize_cuts, tier_name
 
 # DuckDB's working-memory cap per store; beyond it, work spills to the store's folder. Measured:
 # loading 1M customers peaks at ~440 MiB of process memory with 300MB (BENCHMARKS.md).
 MEMORY_LIMIT = os.environ.get("TIERBOARD_DUCKDB_MEMORY", "300MB")
+PREVIEW_ROWS = 20
 
 
 def _open_database() -> tuple[duckdb.DuckDBPyConnection, Path]:
@@ -45,6 +51,66 @@ def _discard(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+class Upload:
+    """A file read into its own database and waiting for its column mapping."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path, info: reading.SourceInfo):
+        self._con = con
+        self._folder = folder
+        self.info = info
+        # Deletes the database if the upload is abandoned (never loaded).
+        self._discard = weakref.finalize(self, _discard, con, folder)
+
+    @classmethod
+    def open(
+        cls, source: Path | str | bytes, name: str | None = None, sheet: str | None = None
+    ) -> Upload:
+        """Read a file (a path, or the bytes of an upload named `name`).
+
+        Raises InputError, with a sentence for the person, when the file cannot be used.
+        """
+        con, folder = _open_database()
+        try:
+            if isinstance(source, bytes):
+                name = name or "upload.csv"
+                path = folder / ("upload" + (Path(name).suffix.lower() or ".csv"))
+                path.write_bytes(source)
+            else:
+                path = Path(source)
+                name = name or path.name
+            info = reading.read(con, path, name, sheet)
+            if isinstance(source, bytes):
+                path.unlink(missing_ok=True)
+            return cls(con, folder, info)
+        except BaseException:
+            _discard(con, folder)
+            raise
+
+    def preview(self, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
+        """The first rows of the file as read: every value as text."""
+        return self._con.cursor().execute(f"SELECT * FROM {reading.RAW} LIMIT ?", [rows]).df()
+
+    def suggestion(self) -> Suggestion:
+        return suggest(self.info.headers)
+
+    def load(
+        self, mapping: Mapping[str, str] | None = None, basis: RevenueBasis = ANNUAL
+    ) -> CustomerStore:
+        """Apply the mapping and basis: the customers, ready for tiering.
+
+        On InputError the upload stays usable, so a different mapping can be tried.
+        """
+        report, applied = ingest.load_customers(self._con, self.info, mapping, basis)
+        self._con.execute(f"DROP TABLE IF EXISTS {reading.RAW}")
+        self._discard.detach()  # the store owns the database now
+        return CustomerStore(
+            self._con, report, ingest.present_columns(applied, report.basis), self._folder, applied
+        )
+
+    def close(self) -> None:
+        self._discard()
+
+
 class CustomerStore:
     """A loaded customer base: canonical rows in DuckDB plus the sorted index the sliders use."""
 
@@ -54,13 +120,15 @@ class CustomerStore:
         report: ingest.LoadReport,
         columns: tuple[str, ...],
         folder: Path,
+        mapping: Mapping[str, str] | None = None,
     ) -> None:
         self._con = con
+        self.report = report
+        self.columns = columns  # canonical columns present, in canonical order
+        self.mapping = dict(mapping or {})  # canonical name -> the file's header it came from
         # Closes the database and deletes its folder when the store is garbage-collected (a
         # browser session ends) or the process exits, whichever comes first.
         self._discard = weakref.finalize(self, _discard, con, folder)
-        self.report = report
-        self.columns = columns  # canonical columns present, in canonical order
         values = (
             con.cursor()
             .execute(f"SELECT annual_revenue FROM {ingest.CUSTOMERS}")
@@ -69,28 +137,31 @@ class CustomerStore:
         self.index = TierIndex.from_values(values)
 
     @classmethod
+    def from_file(
+        cls,
+        source: Path | str | bytes,
+        name: str | None = None,
+        *,
+        mapping: Mapping[str, str] | None = None,
+        basis: RevenueBasis = ANNUAL,
+        sheet: str | None = None,
+    ) -> CustomerStore:
+        """Read and load a file in one go (the automatic mapping unless `mapping` is given)."""
+        upload = Upload.open(source, name, sheet)
+        try:
+            return upload.load(mapping, basis)
+        finally:
+            upload.close()
+
+    @classmethod
     def from_csv(
         cls,
         path: Path | str,
         mapping: Mapping[str, str] | None = None,
         source: str | None = None,
     ) -> CustomerStore:
-        """Load a CSV file of customers (canonical headers unless `mapping` says otherwise).
-
-        Raises InputError, with a sentence for the person, when the file cannot be used.
-        """
-        path = Path(path)
-        con, folder = _open_database()
-        try:
-            headers = ingest.read_csv(con, path)
-            report = ingest.load_customers(con, headers, mapping, source or path.name)
-            columns = ingest.present_columns(ingest.canonical_mapping(headers, mapping))
-            # The raw copy is only needed while loading.
-            con.execute(f"DROP TABLE IF EXISTS {ingest.RAW}")
-            return cls(con, report, columns, folder)
-        except BaseException:
-            _discard(con, folder)
-            raise
+        """Load a customer file from a path (kept for callers of the first version)."""
+        return cls.from_file(Path(path), source, mapping=mapping)
 
     @property
     def source(self) -> str:

@@ -205,7 +205,7 @@ def test_tierboard_data_points_the_app_at_another_file(app_on_file) -> None:
 
 
 def test_a_bad_tierboard_data_file_says_so_and_shows_the_sample(app_on_file) -> None:
-    at = app_on_file("bad.csv", "id,amount\n1,2\n")
+    at = app_on_file("bad.csv", "colour,shape\nred,round\n")
     assert "customer_id" in at.error[0].value
     assert "annual_revenue" in at.error[0].value
     assert "customers.csv" in at.sidebar.caption[0].value

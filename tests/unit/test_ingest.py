@@ -62,8 +62,8 @@ def test_other_attributes_come_from_the_first_row_that_has_them(write_csv):
         ("X,", ingest.REVENUE_EMPTY),
         ("X,   ", ingest.REVENUE_EMPTY),
         ("X,abc", ingest.REVENUE_NOT_NUMBER),
-        ('X,"1,000"', ingest.REVENUE_NOT_NUMBER),
-        ("X,$100", ingest.REVENUE_NOT_NUMBER),
+        ('X,"1,0,0"', ingest.REVENUE_NOT_NUMBER),
+        ("X,12abc", ingest.REVENUE_NOT_NUMBER),
         ("X,nan", ingest.REVENUE_NOT_FINITE),
         ("X,inf", ingest.REVENUE_NOT_FINITE),
         ("X,-Infinity", ingest.REVENUE_NOT_FINITE),
@@ -76,30 +76,28 @@ def test_unusable_rows_are_rejected_with_a_reason(write_csv, row, reason):
     assert any(reason in sentence for sentence in report.sentences())
 
 
-@pytest.mark.parametrize("text", ["A, 12.5 ", "A,1.25e1", "A,-12.5", "A,0"])
+@pytest.mark.parametrize(
+    "text", ["A, 12.5 ", "A,1.25e1", "A,-12.5", "A,0", 'A,"$12.50"', "A,(12.5)", "A,12.5 USD"]
+)
 def test_revenue_text_is_read_as_a_plain_number(write_csv, text):
     store = load(write_csv, HEADER + text + "\n")
     assert store.report.rejected_rows == 0
-    assert store.index.total_revenue == float(text.split(",")[1])
+    expected = -12.5 if "-" in text or "(" in text else 0.0 if text == "A,0" else 12.5
+    assert store.index.total_revenue == expected
 
 
 def test_a_row_of_empty_fields_is_a_blank_line(write_csv):
     report = load(write_csv, HEADER + 'A,1\n,\n  ,  \n"",""\nB,2\n').report
     assert report.blank_lines == 3
     assert report.rejected == {}
-    assert (report.rows_read, report.rows_loaded) == (5, 2)
-    assert "3 blank lines skipped." in report.sentences()
+    assert (report.rows_read, report.rows_loaded) == (2, 2)  # blank rows are not data rows
+    assert "Skipped: 3 blank lines." in report.sentences()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: DuckDB's reader drops truly empty lines before lib.ingest sees them, so they are "
-    "neither in rows_read nor in blank_lines and the load report does not mention them",
-)
 def test_an_empty_line_is_counted_as_a_blank_line(write_csv):
     report = load(write_csv, HEADER + "A,1\n\nB,2\n").report
     assert report.blank_lines == 1
-    assert report.rows_read == 3
+    assert report.rows_read == 2
 
 
 ID_CELLS = st.sampled_from(["A", "B", "c", " A", "d d", "", " "])
@@ -147,13 +145,13 @@ def test_every_data_row_is_loaded_rejected_or_blank(rows):
         path = Path(folder) / "random.csv"
         path.write_text(buffer.getvalue(), encoding="utf-8")
         if not loaded:
-            with pytest.raises(InputError, match="no usable customer rows"):
+            with pytest.raises(InputError, match="no usable customer rows|no data rows"):
                 CustomerStore.from_csv(path)
             return
         store = CustomerStore.from_csv(path)
     report = store.report
-    assert report.rows_read == len(rows)
-    assert report.rows_read == report.rows_loaded + report.rejected_rows + report.blank_lines
+    assert report.rows_read == len(rows) - outcomes.count(None)
+    assert report.rows_read == report.rows_loaded + report.rejected_rows
     assert report.rows_loaded == len(loaded)
     assert report.rejected == rejected
     assert report.blank_lines == outcomes.count(None)
@@ -192,7 +190,7 @@ def test_a_file_with_no_usable_rows_raises_a_readable_input_error(write_csv):
 
 
 def test_a_file_with_only_a_header_raises_input_error(write_csv):
-    with pytest.raises(InputError, match="no usable customer rows"):
+    with pytest.raises(InputError, match="has a header but no data rows"):
         load(write_csv, HEADER)
 
 
@@ -205,13 +203,13 @@ def test_a_missing_file_raises_a_readable_input_error(tmp_path):
 
 def test_a_file_without_annual_revenue_raises_a_readable_input_error(write_csv):
     with pytest.raises(InputError, match="annual_revenue") as error:
-        load(write_csv, "customer_id,revenue\nA,1\n")
-    assert "revenue" in str(error.value)
+        load(write_csv, "customer_id,colour\nA,1\n")
+    assert "colour" in str(error.value)
     assert "\n" not in str(error.value)
 
 
 def test_an_empty_file_raises_input_error(write_csv):
-    with pytest.raises(InputError, match="customer_id"):
+    with pytest.raises(InputError, match="is empty"):
         load(write_csv, "")
 
 
@@ -252,7 +250,7 @@ def test_the_load_report_reads_as_sentences(write_csv):
     store = load(write_csv, text, source="export.csv")
     assert store.source == "export.csv"
     sentences = store.report.sentences()
-    assert sentences[0] == "7 rows read, 4 loaded as 2 customers."
+    assert sentences[0] == "5 rows read, 4 loaded as 2 customers."
     assert "2 rows repeated a customer id and were summed into that customer." in sentences
     assert f"Rejected, {ingest.REVENUE_NOT_NUMBER}: 1 row." in sentences
-    assert "2 blank lines skipped." in sentences
+    assert "Skipped: 2 blank lines." in sentences

@@ -1,0 +1,146 @@
+"""Reading values people type: numbers in any common locale, money, dates — as DuckDB SQL.
+
+Every rule here becomes a SQL expression over a text column, so a million values are converted
+by the engine, not by Python. Each column gets one reading (decimal comma or point, day or month
+first), decided from the whole column's evidence, so "1.234" means the same on every row.
+Regular expressions and formats are tierboard's own constants; no value from a file ever becomes
+SQL text (the column itself is referenced through `quote_ident`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from lib.sql import literal, quote_ident
+
+# Spaces people and spreadsheets put inside or around figures: normal, no-break, narrow no-break.
+SPACES = " \t\u00a0\u202f"
+# Currency symbols, and the ISO codes exports actually use (a list, so "12abc" is not "12 ABC").
+CODES = (
+    "USD|EUR|GBP|CHF|CAD|AUD|NZD|JPY|CNY|INR|SEK|NOK|DKK|PLN|CZK|HUF|BRL|MXN|ZAR|SGD|HKD|KRW|"
+    "TRY|AED|SAR|ILS|RON|BGN|ISK"
+)
+CURRENCY = rf"(?:(?i:{CODES})|[A-Z]{{1,2}}\$|[$€£¥₹₩₽¢])"
+SPECIAL = ("nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
+# sign, currency, digits (with grouping), currency, trailing sign — in any of the usual orders.
+NUMBER = (
+    rf"^{CURRENCY}?\s*([-−+])?\s*{CURRENCY}?\s*"
+    r"([0-9][0-9.,'’ \x{00A0}\x{202F}]*)"
+    rf"\s*{CURRENCY}?\s*([-−])?$"
+)
+GROUP_SEPARATORS = r"[ '’\x{00A0}\x{202F}]"
+# Digits after separators were removed: a plain number, or one grouped by threes.
+POINT_DECIMAL = r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$|^[0-9]+(\.[0-9]+)?$"
+COMMA_DECIMAL = r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$|^[0-9]+(,[0-9]+)?$"
+# Evidence for a column's decimal separator (values that can be read only one way).
+COMMA_EVIDENCE = r"[0-9],[0-9]{1,2}$|[0-9]\.[0-9]{3}\.|[0-9]\.[0-9]{3},[0-9]"
+POINT_EVIDENCE = r"[0-9]\.[0-9]{1,2}$|[0-9],[0-9]{3},|[0-9],[0-9]{3}\.[0-9]"
+TIME_SUFFIX = r"(?:[T ]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?\s*(?:[AaPp][Mm])?\s*(?:Z|[+-][0-9]{2}:?[0-9]{2}|UTC)?)$"
+ISO_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
+               "%d-%b-%Y", "%d-%b-%y")  # fmt: skip
+# Two-digit years first: DuckDB's %Y also takes "26", and "3/5/26" must not become the year 26.
+DAY_FIRST = ("%d/%m/%y", "%d.%m.%y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+MONTH_FIRST = ("%m/%d/%y", "%m/%d/%Y", "%m-%d-%Y")
+YEARS = (1900, 2200)  # a date outside these years is a typo, not a customer's history
+
+
+def text(expression: str) -> str:
+    """SQL: the trimmed text of `expression`, NULL when empty."""
+    return f"NULLIF(trim(CAST({expression} AS VARCHAR), {literal(SPACES)}), '')"
+
+
+def column_text(name: str) -> str:
+    return text(quote_ident(name))
+
+
+def number(expression: str, decimal_comma: bool) -> str:
+    """SQL: the number a person meant by the text `expression` (NULL when it is not one).
+
+    Handles currency symbols and codes before or after, spaces and apostrophes as thousands
+    separators, a decimal comma or point (as the column reads), a leading or trailing minus and
+    parentheses for negatives. "1e3", "NaN" and "inf" read as DuckDB reads them (and non-finite
+    values are rejected by the loader).
+    """
+    value = text(expression)
+    inner = (
+        f"(CASE WHEN regexp_full_match({value}, '^\\(.*\\)$') "
+        f"THEN trim(substring({value}, 2, length({value}) - 2)) ELSE {value} END)"
+    )
+    negative = f"(regexp_full_match({value}, '^\\(.*\\)$') OR parts.neg IN ('-', '−') OR parts.trail <> '')"
+    digits = f"regexp_replace(parts.num, {literal(GROUP_SEPARATORS)}, '', 'g')"
+    if decimal_comma:
+        valid, plain = COMMA_DECIMAL, f"replace(replace({digits}, '.', ''), ',', '.')"
+    else:
+        valid, plain = POINT_DECIMAL, f"replace({digits}, ',', '')"
+    parsed = (
+        f"(SELECT CASE WHEN regexp_full_match({digits}, {literal(valid)}) "
+        f"THEN (CASE WHEN {negative} THEN -1 ELSE 1 END) * TRY_CAST({plain} AS DOUBLE) END "
+        f"FROM (SELECT regexp_extract({inner}, {literal(NUMBER)}, ['neg', 'num', 'trail']) "
+        "AS parts))"
+    )
+    special = ", ".join(literal(token) for token in SPECIAL)
+    # Most values in most files are plain numbers: read those directly, parse only the rest.
+    # (A point-decimal column only: in a comma column "1.234" is a thousand, not one.)
+    direct = (
+        ""
+        if decimal_comma
+        else f"WHEN TRY_CAST({value} AS DOUBLE) IS NOT NULL THEN TRY_CAST({value} AS DOUBLE) "
+    )
+    return (
+        f"(CASE WHEN {value} IS NULL THEN NULL "
+        f"WHEN lower({value}) IN ({special}) THEN TRY_CAST({value} AS DOUBLE) "
+        f"{direct}ELSE {parsed} END)"
+    )
+
+
+def date(expression: str, day_first: bool) -> str:
+    """SQL: the date in the text `expression` (NULL when it is not one); a time part is ignored."""
+    value = f"regexp_replace({text(expression)}, {literal(TIME_SUFFIX)}, '')"
+    formats = (DAY_FIRST if day_first else MONTH_FIRST) + ISO_FORMATS
+    listed = ", ".join(literal(f) for f in formats)
+    parsed = f"CAST(try_strptime({value}, [{listed}]) AS DATE)"
+    return f"(CASE WHEN year({parsed}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {parsed} END)"
+
+
+@dataclass(frozen=True)
+class ColumnStyle:
+    """How one column's values are written."""
+
+    decimal_comma: bool = False
+    day_first: bool = False
+
+
+def detect_styles(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    numbers: list[str],
+    dates: list[str],
+    prefer_european: bool,
+) -> dict[str, ColumnStyle]:
+    """Decide each column's decimal separator / day order from all its values.
+
+    Unambiguous values vote ("12,50" can only be a decimal comma, "1,234,567" only grouping by
+    commas; "31/01" only day-first). A tie — no unambiguous value at all — goes to the file's
+    own hint (`prefer_european`: semicolon-separated or decimal-comma files).
+    """
+    styles: dict[str, ColumnStyle] = {}
+    for name in dict.fromkeys(numbers + dates):
+        value = column_text(name)
+        comma, point, day, month = con.execute(
+            f"""
+            SELECT
+                count(*) FILTER (WHERE regexp_matches({value}, {literal(COMMA_EVIDENCE)})),
+                count(*) FILTER (WHERE regexp_matches({value}, {literal(POINT_EVIDENCE)})),
+                count(*) FILTER (WHERE regexp_matches({value}, '^(1[3-9]|2[0-9]|3[01])[/.-]')
+                    OR regexp_matches({value}, '^[0-9]{{1,2}}\\.[0-9]{{1,2}}\\.')),
+                count(*) FILTER (WHERE regexp_matches({value}, '^[0-9]{{1,2}}[/-](1[3-9]|2[0-9]|3[01])[/-]'))
+            FROM {quote_ident(table)}
+            """
+        ).fetchone()
+        styles[name] = ColumnStyle(
+            decimal_comma=comma > point or (comma == point and prefer_european),
+            day_first=day > month or (day == month and prefer_european),
+        )
+    return styles

@@ -17,11 +17,12 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Literal
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
@@ -40,6 +41,9 @@ MAX_COLUMNS = 5_000
 MAX_UNZIPPED_BYTES = 512 * 1024 * 1024  # an XLSX/ODS inflating beyond this is refused (zip bomb)
 MAX_ZIP_ENTRIES = 20_000
 CHUNK = 8 * 1024 * 1024
+NEWLINE = ord("\n")
+MAX_RATIO = 200  # an XLSX compresses ~10:1; a part inflating 200-fold and beyond is a bomb
+RATIO_CHECK_BYTES = 20 * 1024 * 1024
 
 # First cells of the lines report tools append after the data.
 FOOTER = re.compile(
@@ -103,7 +107,9 @@ def read(
         info = _read_text(con, path, name, head)
     if info.rows == 0:
         where = f"Sheet “{info.sheet}” of {name}" if info.sheet else name
-        raise InputError(f"{where} has a header but no data rows below it.")
+        raise InputError(
+            f"{where} has a header but no data rows below it. Export it again with its data."
+        )
     return info
 
 
@@ -120,8 +126,7 @@ def _kind(head: bytes, name: str) -> Kind:
             f"{name} is not a valid {suffix[1:].upper()} file (it is not a zip archive). Open it "
             "in your spreadsheet program and save it again, or export it as CSV."
         )
-    if suffix == ".xls":
-        raise InputError(f"{name} is not a valid XLS file. Save it again as XLSX or CSV.")
+    # Many tools save tab-separated text under an .xls name: the content decides.
     if suffix == ".parquet":
         raise InputError(f"{name} is not a valid Parquet file. Export it again, or as CSV.")
     return "csv"
@@ -277,14 +282,19 @@ def _tail_text(path: Path) -> str:
 
 
 def _empty_lines(path: Path) -> int:
-    """Lines with nothing on them anywhere in the file (DuckDB skips them without a trace)."""
+    """Lines with nothing on them anywhere in the file (DuckDB skips them without a trace).
+
+    An empty line is a newline right after a newline (or at the very start): counted with
+    numpy over the bytes, a chunk at a time, so a gigabyte costs about a second.
+    """
     empty = 0
-    previous = b"\n"
+    previous = b"\n"  # an empty first line counts too
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
-            data = previous + chunk.replace(b"\r\n", b"\n")
-            empty += data.count(b"\n\n")
-            previous = data[-1:]
+            data = np.frombuffer(previous + chunk.replace(b"\r", b""), dtype=np.uint8)
+            newline = data == NEWLINE
+            empty += int(np.count_nonzero(newline[1:] & newline[:-1]))
+            previous = bytes(data[-1:])
     return empty
 
 
@@ -303,10 +313,12 @@ def _read_text(con: duckdb.DuckDBPyConnection, path: Path, name: str, head: byte
     tail_records = [r for r, _ in _records(_tail_text(utf8), delimiter)]
     footer, footer_blank = footer_length(tail_records, width)
     _load_csv(con, utf8, name, delimiter, skip)
-    rows = _drop_last(con, footer - footer_blank)
+    # DuckDB skips truly empty lines but keeps `""` or `,,` lines as rows: drop those too.
+    empty_in_footer = sum(1 for r in tail_records[len(tail_records) - footer :] if not r)
+    rows = _drop_last(con, footer - empty_in_footer)
     headers = _headers(con)
     blank_before_header = sum(1 for r, _ in head_records[:header_at] if not _filled(r))
-    blank = max(0, _empty_lines(utf8) - footer_blank - blank_before_header)
+    blank = max(0, _empty_lines(utf8) - empty_in_footer - blank_before_header)
     if utf8 != path:
         utf8.unlink(missing_ok=True)
     return SourceInfo(
@@ -385,30 +397,31 @@ def _check_zip(path: Path, name: str) -> None:
             f"{name} is damaged or not a real spreadsheet. Save it again, or export it as CSV."
         ) from error
     unzipped = sum(entry.file_size for entry in entries)
-    if len(entries) > MAX_ZIP_ENTRIES or unzipped > MAX_UNZIPPED_BYTES:
+    packed = sum(entry.compress_size for entry in entries) or 1
+    bomb = unzipped > RATIO_CHECK_BYTES and unzipped / packed > MAX_RATIO
+    if len(entries) > MAX_ZIP_ENTRIES or unzipped > MAX_UNZIPPED_BYTES or bomb:
         raise InputError(
-            f"{name} would unpack to {unzipped / 1e6:,.0f} MB in {len(entries):,} parts, more than "
-            f"tierboard accepts ({MAX_UNZIPPED_BYTES / 1e6:,.0f} MB). Export it as CSV instead."
+            f"{name} would unpack to {unzipped / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB in "
+            f"{len(entries):,} parts: too large or too compressed to be a real spreadsheet "
+            "(a zip bomb). Export it as CSV instead."
         )
 
 
 def cell_text(value: object) -> str:
     """A spreadsheet cell as the text a person sees (numbers without float noise)."""
     if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value)
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value)
+        text = ""
+    elif isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, float) and math.isfinite(value):
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    elif isinstance(value, datetime):
+        text = value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+    elif isinstance(value, date | time):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return text
 
 
 def _sheet_rows(
@@ -429,7 +442,9 @@ def _plausibility(rows: list[list[str]]) -> tuple[int, int]:
 
 def _open_workbook(path: Path, name: str) -> CalamineWorkbook:
     try:
-        return CalamineWorkbook.from_path(str(path))
+        # From the bytes, not the path: calamine then goes by the content, not the file name
+        # (an XLSX saved as ".xls" is still an XLSX).
+        return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
     except Exception as error:  # calamine raises its own types for damaged files
         raise InputError(
             f"{name} could not be opened as a spreadsheet ({str(error)[:120]}). Save it again, "

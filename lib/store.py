@@ -101,7 +101,6 @@ class Upload:
         On InputError the upload stays usable, so a different mapping can be tried.
         """
         report, applied = ingest.load_customers(self._con, self.info, mapping, basis)
-        self._con.execute(f"DROP TABLE IF EXISTS {reading.RAW}")
         self._discard.detach()  # the store owns the database now
         return CustomerStore(
             self._con, report, ingest.present_columns(applied, report.basis), self._folder, applied

@@ -145,7 +145,7 @@ def test_every_data_row_is_loaded_rejected_or_blank(rows):
         path = Path(folder) / "random.csv"
         path.write_text(buffer.getvalue(), encoding="utf-8")
         if not loaded:
-            with pytest.raises(InputError, match="no usable customer rows|no data rows"):
+            with pytest.raises(InputError, match=r"no usable customer rows|no data rows"):
                 CustomerStore.from_csv(path)
             return
         store = CustomerStore.from_csv(path)

@@ -26,7 +26,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "annual_revenue": (
         "annual_revenue", "arr", "annual_recurring_revenue", "jahresumsatz",
-        "annual_contract_value", "acv", "revenue", "umsatz", "chiffre_d_affaires", "mrr", "monthly_recurring_revenue",
+        "annual_contract_value", "acv", "revenue", "umsatz", "chiffre_d_affaires", "mrr",
+        "monthly_recurring_revenue",
         "amount", "betrag", "net_amount", "total", "invoice_amount", "sales", "value",
     ),
     "customer_name": (

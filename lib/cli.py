@@ -7,12 +7,15 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from lib import export
 from lib.errors import InputError
 from lib.formatting import money_exact
+from lib.ingest import RevenueBasis
+from lib.mapping import DATE
 from lib.store import CustomerStore
 from lib.suggest import default_cuts
 from lib.tiering import DEFAULT_TIERS, TierSummary, summarize
@@ -36,17 +39,55 @@ def _cuts(text: str) -> list[float]:
         ) from None
 
 
+def _pair(text: str) -> tuple[str, str]:
+    canonical, separator, header = text.partition("=")
+    if not separator or not canonical.strip() or not header:
+        raise argparse.ArgumentTypeError(
+            f'--map takes canonical=Header, like customer_id="Account ID"; got {text!r}'
+        )
+    return canonical.strip(), header
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--as-of takes a date as YYYY-MM-DD; got {text!r}"
+        ) from None
+
+
+def _add_input_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "file", type=Path, help="customer file: CSV/TSV/TXT, XLSX/XLS/ODS, Parquet"
+    )
+    command.add_argument("--cuts", type=_cuts, help="cut-offs, e.g. 55000,20000 (default: app's)")
+    command.add_argument(
+        "--map",
+        type=_pair,
+        action="append",
+        metavar='CANONICAL="Header"',
+        help='which column is which, e.g. --map customer_id="Account ID" (repeatable; default: '
+        'automatic from the headers). --map date="Invoice Date" reads transactions',
+    )
+    command.add_argument("--monthly", action="store_true", help="revenue values are MRR (x12)")
+    command.add_argument(
+        "--as-of",
+        type=_day,
+        help="transactions: trailing 12 months ending this day (default: latest date in the file)",
+    )
+    command.add_argument("--sheet", help="spreadsheet sheet to read (default: the most plausible)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tierboard", description="Tier customers by annual revenue.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     summary = commands.add_parser("summarize", help="print per-tier customers and revenue")
-    summary.add_argument("file", type=Path, help="customer CSV (customer_id, annual_revenue, ...)")
-    summary.add_argument("--cuts", type=_cuts, help="cut-offs, e.g. 55000,20000 (default: app's)")
+    _add_input_options(summary)
     summary.add_argument("--json", action="store_true", help="print one JSON object")
     exporter = commands.add_parser("export", help="write the tier list as CSV or XLSX")
-    exporter.add_argument("file", type=Path, help="customer CSV (customer_id, annual_revenue, ...)")
+    _add_input_options(exporter)
     exporter.add_argument("--out", type=Path, required=True, help="output path (.csv or .xlsx)")
-    exporter.add_argument("--cuts", type=_cuts, help="cut-offs, e.g. 55000,20000 (default: app's)")
     server = commands.add_parser("serve", help="start the app (what `make run` does)")
     server.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")
     server.add_argument("--data", type=Path, help="customer CSV to open instead of the sample")
@@ -77,13 +118,33 @@ def _table(store: CustomerStore, summary: TierSummary) -> str:
         f"{money_exact(tier.revenue):>18}{tier.revenue_share:>12.1%}"
         for tier in summary.tiers
     )
+    lines += ["", *store.report.sentences()]
     return "\n".join(lines)
+
+
+def _basis(args: argparse.Namespace, mapping: dict[str, str] | None) -> RevenueBasis:
+    transactions = args.as_of is not None or (mapping is not None and DATE in mapping)
+    if transactions and args.monthly:
+        raise InputError("Choose either --monthly or transactions (--map date=... / --as-of).")
+    if transactions:
+        return RevenueBasis("transactions", args.as_of)
+    return RevenueBasis("monthly") if args.monthly else RevenueBasis("annual")
+
+
+def _load(args: argparse.Namespace) -> CustomerStore:
+    mapping = dict(args.map) if args.map else None
+    if mapping is not None and args.as_of is not None and DATE not in mapping:
+        # --as-of alone: the date column comes from the automatic mapping.
+        mapping = None
+    return CustomerStore.from_file(
+        args.file, mapping=mapping, basis=_basis(args, mapping), sheet=args.sheet
+    )
 
 
 def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         _serve(args)
-    store = CustomerStore.from_csv(args.file)
+    store = _load(args)
     summary = _summary(store, args.cuts)
     if args.command == "summarize":
         if args.json:

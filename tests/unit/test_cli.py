@@ -205,3 +205,89 @@ def test_the_installed_console_script_prints_the_json_summary(capsys, messy_csv)
     assert json.loads(result.stdout) == summarize_json(
         capsys, str(messy_csv), "--cuts", "20000,5000"
     )
+
+
+GERMAN = "Kundennummer;Firma;Jahresumsatz\nK1;Müller GmbH;1.234,50\nK2;Bär AG;2.000,00\n"
+
+
+def test_summarize_maps_a_german_export_automatically(tmp_path, capsys):
+    path = tmp_path / "kunden.csv"
+    path.write_bytes(GERMAN.encode("cp1252"))
+    assert run(["summarize", str(path), "--cuts", "1500", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["total_revenue"] == pytest.approx(3234.5)
+    assert [t["revenue"] for t in payload["tiers"]] == pytest.approx([2000.0, 1234.5])
+
+
+def test_summarize_takes_an_explicit_mapping_and_monthly_figures(tmp_path, capsys):
+    path = tmp_path / "mrr.csv"
+    path.write_text("Acct #,Monthly (USD)\na,100\nb,50\n")
+    args = ["summarize", str(path), "--map", "customer_id=Acct #"]
+    args += ["--map", "annual_revenue=Monthly (USD)", "--monthly", "--cuts", "1000", "--json"]
+    assert run(args) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["total_revenue"] == 1800.0
+    assert payload["tiers"][0]["revenue"] == 1200.0
+
+
+def test_summarize_reads_transactions_over_the_trailing_twelve_months(tmp_path, capsys):
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "Customer,Invoice Date,Amount\n"
+        "a,2025-12-31,100\n"  # the last day: in
+        "a,2025-01-01,500\n"  # 364 days before: in
+        "a,2024-12-31,900\n"  # 365 days before: out (the window is the last 365 days)
+        "b,2026-01-01,70\n"  # after the as-of day: out
+        "b,2025-06-30,30\n"
+    )
+    args = ["summarize", str(path), "--map", "customer_id=Customer", "--map", "annual_revenue=Amount"]
+    args += ["--map", "date=Invoice Date", "--as-of", "2025-12-31", "--cuts", "100", "--json"]
+    assert run(args) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["total_revenue"] == 630.0
+    assert payload["customers"] == 2
+    assert payload["rejected_rows"] == 0
+
+
+def test_rejected_rows_count_data_rows_not_report_footers(tmp_path, capsys):
+    path = tmp_path / "report.csv"
+    path.write_text(
+        '"Account ID","Annual Revenue"\n"A","10"\n"B","oops"\n\n'
+        '"Grand Totals (2 records)","10"\n\n"Confidential Information - Do Not Distribute"\n'
+    )
+    assert run(["summarize", str(path), "--cuts", "5", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rejected_rows"] == 1
+
+
+def test_the_readable_table_ends_with_the_load_report(tmp_path, capsys):
+    path = tmp_path / "kunden.csv"
+    path.write_bytes(GERMAN.encode("cp1252"))
+    assert run(["summarize", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 rows read, 2 loaded as 2 customers." in out
+    assert "decimal comma" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--map", "customer_id"], ["--as-of", "31/12/2025"], ["--monthly", "--as-of", "2025-12-31"]],
+)
+def test_bad_import_options_exit_2_with_one_line(tmp_path, capsys, args):
+    path = tmp_path / "c.csv"
+    path.write_text("id,amount,date\na,1,2025-01-01\n")
+    assert run(["summarize", str(path), *args]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_export_takes_the_same_import_options(tmp_path):
+    path = tmp_path / "mrr.csv"
+    path.write_text("Acct #,Monthly (USD)\na,100\nb,50\n")
+    out = tmp_path / "tiers.csv"
+    args = ["export", str(path), "--out", str(out), "--map", "customer_id=Acct #"]
+    args += ["--map", "annual_revenue=Monthly (USD)", "--monthly", "--cuts", "1000"]
+    assert run(args) == 0
+    frame = pd.read_csv(out)
+    assert frame["annual_revenue"].tolist() == [1200.0, 600.0]
+    assert frame["tier"].tolist() == ["Tier 1", "Tier 2"]

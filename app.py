@@ -17,6 +17,11 @@ controls.data_summary(store)
 controls.cut_controls(store)
 
 navigation = st.navigation(
-    [st.Page(HERE / "pages" / "tiers.py", title="Tiers", icon="📊", default=True)]
+    [
+        st.Page(
+            HERE / "pages" / "tiers.py", title="Tiers", icon=":material/bar_chart:", default=True
+        ),
+        st.Page(HERE / "pages" / "upload.py", title="Upload", icon=":material/upload_file:"),
+    ]
 )
 navigation.run()

@@ -358,16 +358,19 @@ def _styles(
     return values.detect_styles(con, RAW, numbers, dates, info.prefers_european)
 
 
+def latest_date(con: duckdb.DuckDBPyConnection, info: SourceInfo, header: str) -> date | None:
+    """The latest date in a column, read with the column's own day/month order."""
+    style = values.detect_styles(con, RAW, [], [header], info.prefers_european)[header]
+    return con.execute(f"SELECT max({_converted(DATE, header, style)}) FROM {RAW}").fetchone()[0]
+
+
 def _with_as_of(
-    con: duckdb.DuckDBPyConnection, basis: RevenueBasis, mapping: dict[str, str], styles: dict
+    con: duckdb.DuckDBPyConnection, basis: RevenueBasis, mapping: dict[str, str], info: SourceInfo
 ) -> RevenueBasis:
     """Transactions without an end date end on the latest date in the file."""
     if basis.kind != "transactions" or basis.as_of is not None:
         return basis
-    style = styles.get(mapping[DATE], values.ColumnStyle())
-    latest = con.execute(
-        f"SELECT max({_converted(DATE, mapping[DATE], style)}) FROM {RAW}"
-    ).fetchone()[0]
+    latest = latest_date(con, info, mapping[DATE])
     if latest is None:
         raise InputError(
             f"No value in the column {mapping[DATE]!r} reads as a date: choose the date column."
@@ -397,11 +400,10 @@ def load_customers(
     """
     resolved = resolve_mapping(info.headers, mapping, basis)
     styles = _styles(con, resolved, info)
-    basis = _with_as_of(con, basis, resolved, styles)
+    basis = _with_as_of(con, basis, resolved, info)
     _stage(con, resolved, info.headers, styles)
     rows = f"SELECT * FROM {STAGED}"
     _build_rejected(con, rows)
-    con.execute(f"DROP TABLE IF EXISTS {RAW}")  # everything else reads the staged values
     _build_customers(con, rows, resolved, basis)
     counts = _counts(con, rows, resolved, basis)
     con.execute(f"DROP TABLE {STAGED}")

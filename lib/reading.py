@@ -317,8 +317,10 @@ def _read_text(con: duckdb.DuckDBPyConnection, path: Path, name: str, head: byte
     empty_in_footer = sum(1 for r in tail_records[len(tail_records) - footer :] if not r)
     rows = _drop_last(con, footer - empty_in_footer)
     headers = _headers(con)
-    blank_before_header = sum(1 for r, _ in head_records[:header_at] if not _filled(r))
-    blank = max(0, _empty_lines(utf8) - empty_in_footer - blank_before_header)
+    # Blank lines of the data and of the footer block are reported as blank lines; those above
+    # the header belong to the title. DuckDB dropped the truly empty ones without a trace.
+    empty_before_header = sum(1 for r, _ in head_records[:header_at] if not r)
+    blank = max(0, _empty_lines(utf8) - empty_before_header) + footer_blank - empty_in_footer
     if utf8 != path:
         utf8.unlink(missing_ok=True)
     return SourceInfo(

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -88,10 +89,27 @@ class Upload:
 
     def preview(self, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
         """The first rows of the file as read: every value as text."""
-        return self._con.cursor().execute(f"SELECT * FROM {reading.RAW} LIMIT ?", [rows]).df()
+        # The connection itself, not a cursor: RAW is a temporary table, which only the
+        # connection that made it can see (an upload belongs to one session, one thread).
+        return self._con.execute(f"SELECT * FROM {reading.RAW} LIMIT ?", [rows]).df()
 
     def suggestion(self) -> Suggestion:
         return suggest(self.info.headers)
+
+    def repeat_share(self, header: str) -> float:
+        """Share of rows whose value in `header` repeats an earlier row's (0 for unique ids).
+
+        Invoice lines repeat their customer id on most rows; a customer list barely ever does.
+        """
+        rows, distinct = self._con.execute(
+            f"SELECT count({quote_ident(header)}), count(DISTINCT {quote_ident(header)}) "
+            f"FROM {reading.RAW}"
+        ).fetchone()
+        return 1 - distinct / rows if rows else 0.0
+
+    def latest_date(self, header: str) -> date | None:
+        """The latest date in `header`, read the way the loader will read it."""
+        return ingest.latest_date(self._con, self.info, header)
 
     def load(
         self, mapping: Mapping[str, str] | None = None, basis: RevenueBasis = ANNUAL
@@ -101,6 +119,8 @@ class Upload:
         On InputError the upload stays usable, so a different mapping can be tried.
         """
         report, applied = ingest.load_customers(self._con, self.info, mapping, basis)
+        # Kept until now so that a failed attempt can be retried with another mapping.
+        self._con.execute(f"DROP TABLE IF EXISTS {reading.RAW}")
         self._discard.detach()  # the store owns the database now
         return CustomerStore(
             self._con, report, ingest.present_columns(applied, report.basis), self._folder, applied

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from lib import capacity, charts, tiering, views
-from ui import session, state, widgets
+from ui import entry, session, state, widgets
 
+entry.require_app()
 store = session.dataset()
 summary = tiering.summarize(store.index, state.cuts())
 

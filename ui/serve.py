@@ -21,6 +21,8 @@ from pathlib import Path
 from streamlit.web import cli
 from streamlit.web.server.starlette import starlette_server
 
+from ui import entry
+
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 # Command-line settings applied to every start; the user's own flags come after and win.
@@ -56,6 +58,7 @@ def patch_server_socket() -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     patch_server_socket()
+    entry.use_navigation_only()  # deep links run through app.py from the first request
     # Streamlit reads .streamlit/config.toml from the working directory: run from the project's
     # root wherever we were started, keeping a relative TIERBOARD_DATA pointing where it did.
     data = os.environ.get("TIERBOARD_DATA", "").strip()

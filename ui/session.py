@@ -46,5 +46,24 @@ def dataset() -> CustomerStore:
                 raise InputError(f"{DATA_ENV} points to {path}, which is not a file.")
             return _load_shared(path)
         except InputError as error:
-            st.error(f"{error} Showing the bundled sample instead.", icon="⚠️")
+            st.error(f"{error} Showing the bundled sample instead.", icon=":material/warning:")
     return _load_shared(SAMPLE_PATH)
+
+
+def use_upload(store: CustomerStore) -> None:
+    """Make `store` this session's data (on every page), releasing the previous upload."""
+    previous = st.session_state.get(UPLOADED)
+    st.session_state[UPLOADED] = store
+    if previous is not None and previous is not store:
+        previous.close()
+
+
+def use_default() -> None:
+    """Back to the bundled sample (or the operator's TIERBOARD_DATA file)."""
+    previous = st.session_state.pop(UPLOADED, None)
+    if previous is not None:
+        previous.close()
+
+
+def has_upload() -> bool:
+    return st.session_state.get(UPLOADED) is not None

@@ -36,7 +36,8 @@ def csms_key(tier: int) -> str:
 
 
 def fingerprint(store: CustomerStore) -> tuple[object, ...]:
-    return (store.source, store.index.customers, store.index.total_revenue)
+    # id(): two uploads of the same file are two datasets (each starts from suggested cut-offs).
+    return (store.source, store.index.customers, store.index.total_revenue, id(store))
 
 
 def cuts() -> tuple[float, ...]:

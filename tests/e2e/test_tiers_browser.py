@@ -75,3 +75,27 @@ def test_dragging_a_slider_thumb_moves_the_cut_off(page: object, app_url: str) -
     )
     after = int(figure(page, 1, "customers").inner_text().replace(",", ""))
     assert after > int(before.replace(",", ""))
+
+
+def test_a_messy_file_uploads_maps_and_tiers_in_the_browser(
+    page: object, app_url: str, tmp_path: object
+) -> None:
+    path = tmp_path / "kunden.csv"
+    path.write_bytes(
+        "Kundennummer;Firma;Jahresumsatz\nK1;Müller GmbH;1.234,50\nK2;Bär AG;72.000,00\n"
+        'K3;Öko KG;abc\n\n"Summe";;"73.234,50"\n'.encode("cp1252")
+    )
+    page.goto(app_url + "/upload")
+    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(path))
+    load = page.get_by_role("button", name="Load", exact=True)
+    load.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Windows-1252, semicolon-separated: 3 rows").is_visible()
+    screenshot(page, "upload-mapping")
+    load.click()
+    page.get_by_text("2 customers from 3 rows; 1 row rejected.").wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Skipped: 1 footer line, 1 blank line.").is_visible()
+    screenshot(page, "upload-loaded")
+    page.get_by_role("link", name="See the tiers").click()
+    wait_for_figure(page, 1, "customers", "1")
+    assert page.get_by_text("kunden.csv · 2 customers").is_visible()
+    screenshot(page, "tiers-after-upload")

@@ -240,7 +240,14 @@ def test_summarize_reads_transactions_over_the_trailing_twelve_months(tmp_path, 
         "b,2026-01-01,70\n"  # after the as-of day: out
         "b,2025-06-30,30\n"
     )
-    args = ["summarize", str(path), "--map", "customer_id=Customer", "--map", "annual_revenue=Amount"]
+    args = [
+        "summarize",
+        str(path),
+        "--map",
+        "customer_id=Customer",
+        "--map",
+        "annual_revenue=Amount",
+    ]
     args += ["--map", "date=Invoice Date", "--as-of", "2025-12-31", "--cuts", "100", "--json"]
     assert run(args) == 0
     payload = json.loads(capsys.readouterr().out)

@@ -1,0 +1,246 @@
+"""The Upload page's steps: read a file, map its columns, choose the revenue basis, load, report.
+
+Nothing replaces the data in use until "Load" succeeds: a file that cannot be read, or a mapping
+that does not work, leaves an error on screen and the previous data on every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import streamlit as st
+
+from lib.canonical import COLUMNS, REQUIRED
+from lib.errors import InputError
+from lib.export import to_csv_bytes
+from lib.formatting import count, plural
+from lib.ingest import RevenueBasis
+from lib.mapping import DATE, describe
+from lib.store import CustomerStore, Upload
+from ui import session
+
+PENDING = "tb_upload_pending"  # Upload read from the current file, waiting for "Load"
+PENDING_KEY = "tb_upload_pending_key"  # (file digest, sheet) it was read from
+GENERATION = "tb_upload_generation"  # bumped after a load: a fresh, empty uploader
+SHEET = "tb_upload_sheet"
+BASIS = "tb_upload_basis"
+AS_OF = "tb_upload_as_of"
+LOAD_ERROR = "tb_upload_error"
+NOT_IN_FILE = "(not in this file)"
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "parquet"]
+BASES = {
+    "annual": "Annual figures (ARR)",
+    "monthly": "Monthly figures (MRR x 12)",
+    "transactions": "Transactions / invoice lines (trailing 12 months)",
+}
+# Above this share of repeated ids a file is invoice lines rather than a customer list.
+TRANSACTION_REPEAT_SHARE = 0.3
+
+
+def map_key(canonical: str) -> str:
+    return f"tb_map_{canonical}"
+
+
+def file_key() -> str:
+    return f"tb_upload_file_{st.session_state.get(GENERATION, 0)}"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _discard_pending() -> None:
+    pending = st.session_state.pop(PENDING, None)
+    if pending is not None:
+        pending.close()
+    st.session_state.pop(PENDING_KEY, None)
+
+
+def _suggest(upload: Upload) -> None:
+    """Preset the mapping, basis and as-of widgets from what the file looks like."""
+    suggestion = upload.suggestion()
+    for column in [*(c.name for c in COLUMNS), DATE]:
+        st.session_state[map_key(column)] = suggestion.mapping.get(column, NOT_IN_FILE)
+    ids = suggestion.mapping.get("customer_id")
+    dates = suggestion.mapping.get(DATE)
+    if dates and ids and upload.repeat_share(ids) >= TRANSACTION_REPEAT_SHARE:
+        st.session_state[BASIS] = "transactions"
+    else:
+        st.session_state[BASIS] = "monthly" if suggestion.revenue_looks_monthly else "annual"
+    st.session_state[AS_OF] = (upload.latest_date(dates) if dates else None) or date.today()
+
+
+def pending_upload() -> Upload | None:
+    """The Upload for the file in the uploader (read once per file and sheet), or None."""
+    file = st.session_state.get(file_key())
+    if file is None:
+        _discard_pending()
+        return None
+    data = file.getvalue()
+    key = (_digest(data), st.session_state.get(SHEET))
+    if st.session_state.get(PENDING_KEY) == key:
+        return st.session_state[PENDING]
+    _discard_pending()
+    with st.spinner(f"Reading {file.name}…"):
+        upload = Upload.open(data, file.name, sheet=key[1])
+    st.session_state[PENDING] = upload
+    st.session_state[PENDING_KEY] = key
+    _suggest(upload)
+    return upload
+
+
+def _on_new_file() -> None:
+    st.session_state.pop(SHEET, None)
+    st.session_state.pop(LOAD_ERROR, None)
+
+
+def uploader() -> None:
+    # The server refuses bigger files itself (server.maxUploadSize in .streamlit/config.toml).
+    limit = st.get_option("server.maxUploadSize")
+    st.file_uploader(
+        "Customer file",
+        type=FILE_TYPES,
+        key=file_key(),
+        on_change=_on_new_file,
+        help="A CSV/TSV/TXT export (any common encoding and delimiter), an Excel or "
+        f"OpenDocument workbook, or Parquet. Up to {limit} MB.",
+    )
+
+
+def how_it_was_read(upload: Upload) -> None:
+    info = upload.info
+    skipped = [
+        plural(n, what)
+        for n, what in (
+            (info.title_lines, "title line"),
+            (info.footer_lines, "footer line"),
+            (info.blank_lines, "blank line"),
+        )
+        if n
+    ]
+    st.caption(
+        f"Read as {info.describe()}: {plural(info.rows, 'row')}, "
+        f"{plural(len(info.headers), 'column')}"
+        + (f"; skipped {', '.join(skipped)}" if skipped else "")
+        + "."
+    )
+    if len(info.sheets) > 1:
+        st.selectbox(
+            "Sheet",
+            options=list(info.sheets),
+            index=list(info.sheets).index(info.sheet),
+            key=SHEET,
+            help="The workbook has several sheets; the one that looks most like a customer table "
+            "is chosen for you.",
+        )
+    preview = upload.preview()
+    st.dataframe(preview, hide_index=True, height=min(260, 35 * (len(preview) + 1) + 3))
+
+
+def _column_select(upload: Upload, canonical: str, label: str) -> None:
+    st.selectbox(
+        label,
+        options=[NOT_IN_FILE, *upload.info.headers],
+        key=map_key(canonical),
+        help=describe(canonical),
+    )
+
+
+def mapping_step(upload: Upload) -> None:
+    st.subheader("Which column is which")
+    left, right = st.columns(2)
+    with left:
+        _column_select(upload, "customer_id", "Customer id (required)")
+    with right:
+        _column_select(upload, "annual_revenue", "Revenue (required)")
+    st.radio(
+        "The revenue column holds",
+        options=list(BASES),
+        format_func=BASES.get,
+        key=BASIS,
+        horizontal=True,
+        help="Monthly figures are multiplied by 12. Transactions (several dated rows per "
+        "customer) are summed over the 12 months ending on the chosen day.",
+    )
+    if st.session_state[BASIS] == "transactions":
+        left, right = st.columns(2)
+        with left:
+            _column_select(upload, DATE, "Date of each line (required for transactions)")
+        with right:
+            st.date_input(
+                "Trailing 12 months ending",
+                key=AS_OF,
+                help="Revenue counts lines dated in the 365 days up to and including this day; "
+                "it starts at the latest date in the file.",
+            )
+    optional = [c.name for c in COLUMNS if c.name not in REQUIRED]
+    found = sum(st.session_state.get(map_key(c)) not in (None, NOT_IN_FILE) for c in optional)
+    with st.expander(f"Optional columns ({found} of {len(optional)} found)"):
+        columns = st.columns(3)
+        for i, canonical in enumerate(optional):
+            with columns[i % 3]:
+                _column_select(upload, canonical, canonical.replace("_", " ").capitalize())
+
+
+def chosen_mapping() -> dict[str, str]:
+    names = [
+        *(c.name for c in COLUMNS),
+        *([DATE] if st.session_state[BASIS] == "transactions" else []),
+    ]
+    chosen = {name: st.session_state.get(map_key(name), NOT_IN_FILE) for name in names}
+    return {name: header for name, header in chosen.items() if header != NOT_IN_FILE}
+
+
+def chosen_basis() -> RevenueBasis:
+    kind = st.session_state[BASIS]
+    return RevenueBasis(kind, st.session_state.get(AS_OF) if kind == "transactions" else None)
+
+
+def _on_load() -> None:
+    """Load the pending upload with the chosen mapping; on failure keep the current data."""
+    upload: Upload = st.session_state[PENDING]
+    try:
+        store = upload.load(chosen_mapping(), chosen_basis())
+    except InputError as error:
+        st.session_state[LOAD_ERROR] = str(error)
+        return
+    st.session_state.pop(LOAD_ERROR, None)
+    st.session_state.pop(PENDING, None)  # the store owns its database now
+    st.session_state.pop(PENDING_KEY, None)
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    session.use_upload(store)
+
+
+def load_button() -> None:
+    st.button(
+        "Load",
+        type="primary",
+        on_click=_on_load,
+        help="Replace the data on every page with this file, mapped as above.",
+    )
+    if st.session_state.get(LOAD_ERROR):
+        st.error(st.session_state[LOAD_ERROR], icon=":material/warning:")
+
+
+def load_report(store: CustomerStore) -> None:
+    """What happened to every row of the data in use, and its rejected rows to download."""
+    report = store.report
+    st.subheader(f"In use: {store.source}")
+    headline = (
+        f"{count(report.customers)} customers from {plural(report.rows_read, 'row')}; "
+        f"{plural(report.rejected_rows, 'row')} rejected."
+    )
+    (st.warning if report.rejected_rows else st.success)(headline, icon=":material/fact_check:")
+    st.markdown("\n".join(f"- {sentence}" for sentence in report.sentences()))
+    if report.rejected_rows:
+        rejected = store.rejected_rows()
+        st.dataframe(rejected.head(200), hide_index=True, height=220)
+        st.download_button(
+            f"Download the {plural(report.rejected_rows, 'rejected row')} with reasons (CSV)",
+            data=to_csv_bytes(rejected),
+            file_name=f"rejected-{store.source.rsplit('.', 1)[0]}.csv",
+            mime="text/csv",
+            help="Every row that was not loaded, with its row number and the reason; "
+            "spreadsheet formulas are neutralised.",
+        )

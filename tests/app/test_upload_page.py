@@ -66,7 +66,8 @@ def test_the_tiers_page_shows_the_uploaded_customers(app: AppTest) -> None:
     cuts = [slider.value for slider in app.sidebar.select_slider]
     values = pd.Series([2000.0, 72000.0])  # K1's two rows summed
     shown = metrics(app)
-    for tier, (upper, lower) in enumerate(zip([float("inf"), *cuts], [*cuts, float("-inf")]), 1):
+    bounds = zip([float("inf"), *cuts], [*cuts, float("-inf")], strict=True)
+    for tier, (upper, lower) in enumerate(bounds, 1):
         inside = values[(values < upper) & (values >= lower)]
         assert shown[f"Tier {tier} customers"] == f"{len(inside):,}"
 

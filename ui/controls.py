@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from lib.formatting import count, cut_label, money
+from lib.formatting import count, cut_label, money, plural
 from lib.scales import cut_stops, nearest
 from lib.store import CustomerStore
 from lib.tiering import MAX_TIERS, MIN_TIERS, push_cuts, tier_name
@@ -41,9 +41,11 @@ def _step(value: float) -> float:
 
 
 def data_summary(store: CustomerStore) -> None:
+    rejected = store.report.rejected_rows
     st.sidebar.caption(
         f"**Data:** {store.source} · {count(store.index.customers)} customers · "
         f"{money(store.index.total_revenue)} annual revenue"
+        + (f" · {plural(rejected, 'row')} rejected (see Upload)" if rejected else "")
     )
 
 

@@ -229,7 +229,7 @@ def _stage(
     kept = ", ".join(quote_ident(n) for n in [ROW, *names, BLANK])
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {STAGED} AS
+        CREATE OR REPLACE TEMP TABLE {STAGED} AS
         SELECT {kept}{unread},
             CASE
                 WHEN {BLANK} THEN NULL

@@ -23,18 +23,25 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lib import ingest, reading
+from lib.criteria import REVENUE_ONLY, Criteria, Score, score
 from lib.ingest import ANNUAL, RevenueBasis
 from lib.mapping import Suggestion, suggest
+from lib.slices import DIMENSIONS, EVERYTHING, Dimension, Slice
 from lib.sql import quote_ident
 from lib.tiering import TierIndex, normalize_cuts, tier_name
 
 # DuckDB's working-memory cap per store; beyond it, work spills to the store's folder. Measured:
-# loading 1M customers peaks at ~440 MiB of process memory with 300MB (BENCHMARKS.md).
-MEMORY_LIMIT = os.environ.get("TIERBOARD_DUCKDB_MEMORY", "300MB")
+# a server that loaded 1M customers peaks at ~470 MiB with 150MB, ~700 MiB with 300MB.
+MEMORY_LIMIT = os.environ.get("TIERBOARD_DUCKDB_MEMORY", "150MB")
 PREVIEW_ROWS = 20
+# Columns kept as arrays for per-move figures, scores and slices (the rest stays in DuckDB).
+ARRAY_COLUMNS = ("cost_to_serve", "expansion_potential", "nps", "health_score", *DIMENSIONS)
+MAX_CACHED_INDEXES = 12  # slices x criteria a session flips between; each is one sort
 
 
 def _open_database() -> tuple[duckdb.DuckDBPyConnection, Path]:
@@ -148,12 +155,70 @@ class CustomerStore:
         # Closes the database and deletes its folder when the store is garbage-collected (a
         # browser session ends) or the process exits, whichever comes first.
         self._discard = weakref.finalize(self, _discard, con, folder)
-        values = (
-            con.cursor()
-            .execute(f"SELECT annual_revenue FROM {ingest.CUSTOMERS}")
-            .fetchnumpy()["annual_revenue"]
+        self._arrays, self.dimensions = self._read_arrays()
+        self._indexes: dict[tuple[Slice, Criteria], TierIndex] = {}
+        self._scores: dict[Criteria, Score] = {}
+        self.index = self.index_for(EVERYTHING, REVENUE_ONLY)
+
+    def _read_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Dimension]]:
+        """The columns figures are computed from, read once (in table order) as numbers and codes.
+
+        One column at a time, through Arrow: text dimensions arrive dictionary-encoded (integer
+        codes and a few labels) and never as a million Python strings, and only one column's
+        text is in memory at once.
+        """
+        numbers: dict[str, np.ndarray] = {}
+        dimensions: dict[str, Dimension] = {}
+        for name in ["annual_revenue", *(c for c in ARRAY_COLUMNS if self.has(c))]:
+            column = (
+                self._con.cursor()
+                .sql(f"SELECT {quote_ident(name)} FROM {ingest.CUSTOMERS}")
+                .to_arrow_table()
+                .column(0)
+            )
+            if name in DIMENSIONS:
+                dimensions[name] = Dimension.from_arrow(column)
+            else:
+                numbers[name] = column.cast(pa.float64()).to_numpy()
+        return numbers, dimensions
+
+    def score(self, criteria: Criteria) -> Score:
+        """Every customer's weighted score (cached per criteria)."""
+        if criteria not in self._scores:
+            self._scores[criteria] = score(self._arrays, self.columns, criteria)
+        return self._scores[criteria]
+
+    def index_for(self, part: Slice, criteria: Criteria) -> TierIndex:
+        """The tier index of a slice of customers, keyed by revenue or by score (cached)."""
+        cache_key = (part, criteria)
+        if cache_key not in self._indexes:
+            if len(self._indexes) >= MAX_CACHED_INDEXES:
+                self._indexes.pop(next(iter(self._indexes)))
+            self._indexes[cache_key] = self._build_index(part, criteria)
+        return self._indexes[cache_key]
+
+    def _build_index(self, part: Slice, criteria: Criteria) -> TierIndex:
+        revenue = self._arrays["annual_revenue"]
+        keep = part.mask(self.dimensions, len(revenue))
+        cost = self._arrays.get("cost_to_serve")
+        measures: dict[str, np.ndarray] = {}
+        columns: dict[str, np.ndarray] = {
+            "profit": (revenue - np.nan_to_num(cost) if cost is not None else revenue)[keep]
+        }
+        if cost is not None:
+            measures["cost_to_serve"] = cost[keep]
+        if "csm_owner" in self.dimensions:
+            columns["owner"] = self.dimensions["csm_owner"].codes[keep]
+        if not criteria.is_score:
+            return TierIndex.from_values(
+                revenue[keep], revenue[keep], measures=measures, columns=columns
+            )
+        scored = self.score(criteria)
+        for component, points in scored.contributions.items():
+            measures[f"score:{component}"] = points[keep]
+        return TierIndex.from_values(
+            scored.values[keep], revenue[keep], key="score", measures=measures, columns=columns
         )
-        self.index = TierIndex.from_values(values)
 
     @classmethod
     def from_file(

@@ -11,7 +11,7 @@ per cut-off plus arithmetic on suffix sums — microseconds, whatever the number
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -124,36 +124,77 @@ class ParetoCurve:
     revenue_share: np.ndarray
 
 
+def _suffix_sums(values: np.ndarray) -> tuple[np.ndarray, float]:
+    """Suffix sums of `values` (len n + 1, last 0), in cents when every value is whole cents.
+
+    Returns the sums and their divisor: 100 when kept in cents — integers below 2**53, so a
+    tier's revenue is exact to the cent — else 1. Accumulated from the end (the top of the
+    ranking), so the top tiers, which people read most closely, carry the least rounding.
+    """
+    cents = np.rint(values * 100)
+    exact = bool(np.array_equal(cents / 100, values)) and np.abs(cents).sum() < 2**53
+    units = cents.astype(np.int64) if exact else values
+    suffix = np.zeros(len(values) + 1, dtype=np.float64)
+    suffix[:-1] = np.cumsum(units[::-1])[::-1]
+    suffix.flags.writeable = False
+    return suffix, 100.0 if exact else 1.0
+
+
+def _measure_sums(values: np.ndarray) -> np.ndarray:
+    """Suffix sums of a measure (missing values count as 0), in its own units."""
+    suffix, divisor = _suffix_sums(np.nan_to_num(np.asarray(values, dtype=np.float64)))
+    return suffix / divisor
+
+
 @dataclass(frozen=True, eq=False)
 class TierIndex:
-    """Customer values sorted once, with suffix sums, so any cut-off is answered by binary search.
+    """Customers sorted once by the tiering key, with suffix sums, for binary-search summaries.
 
-    `ascending[i]` is the i-th smallest value; `suffix[i] / divisor` is the sum of
-    `ascending[i:]` (`suffix[n]` is 0). The customers at or above a cut-off c are `ascending[i:]`
-    for `i = searchsorted(ascending, c, "left")`: `n - i` customers holding `revenue_from(i)`.
+    The key is what cut-offs apply to: annual revenue by default, or a score. `ascending[i]` is
+    the i-th smallest key; `suffix[i] / divisor` is the revenue of customers `i:` in that order
+    (`suffix[n]` is 0). The customers at or above a cut-off c are those from
+    `i = searchsorted(ascending, c, "left")`: `n - i` customers holding `revenue_from(i)`.
+    `measures` hold suffix sums of other figures (e.g. cost to serve) in the same order, and
+    `columns` per-customer arrays in that order (e.g. profit, CSM owner codes) for counts.
     """
 
     ascending: np.ndarray = field(repr=False)
     suffix: np.ndarray = field(repr=False)
-    # 100 when every value is a whole number of cents: the sums are then kept in cents, exactly
-    # (integers below 2**53), and a tier's revenue is exact to the cent. Otherwise 1.
     divisor: float = 1.0
+    key: str = "annual_revenue"  # what the cut-offs apply to: "annual_revenue" or "score"
+    measures: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    columns: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_values(cls, values: Sequence[float] | np.ndarray) -> TierIndex:
-        ascending = np.sort(np.asarray(values, dtype=np.float64))
-        if not np.isfinite(ascending).all():
+    def from_values(
+        cls,
+        values: Sequence[float] | np.ndarray,
+        revenue: Sequence[float] | np.ndarray | None = None,
+        *,
+        key: str = "annual_revenue",
+        measures: Mapping[str, np.ndarray] | None = None,
+        columns: Mapping[str, np.ndarray] | None = None,
+    ) -> TierIndex:
+        """Sort customers by `values` (the key); revenue defaults to the key itself."""
+        keys = np.asarray(values, dtype=np.float64)
+        if not np.isfinite(keys).all():
             raise ValueError("TierIndex values must be finite; reject bad rows at load")
-        cents = np.rint(ascending * 100)
-        exact = bool(np.array_equal(cents / 100, ascending)) and np.abs(cents).sum() < 2**53
-        units = cents.astype(np.int64) if exact else ascending
-        suffix = np.zeros(len(ascending) + 1, dtype=np.float64)
-        # Accumulate from the largest value down: the top tiers, which people read most closely,
-        # then carry the least rounding when values are not whole cents.
-        suffix[:-1] = np.cumsum(units[::-1])[::-1]
+        if revenue is None and not measures and not columns:
+            ascending, ordered_revenue = np.sort(keys), None
+        else:
+            order = np.argsort(keys, kind="stable")
+            ascending = keys[order]
+            ordered_revenue = None if revenue is None else np.asarray(revenue, np.float64)[order]
+        suffix, divisor = _suffix_sums(ascending if ordered_revenue is None else ordered_revenue)
         ascending.flags.writeable = False
-        suffix.flags.writeable = False
-        return cls(ascending=ascending, suffix=suffix, divisor=100.0 if exact else 1.0)
+        sums = {name: _measure_sums(array[order]) for name, array in (measures or {}).items()}
+        ordered = {name: np.asarray(array)[order] for name, array in (columns or {}).items()}
+        return cls(ascending, suffix, divisor, key, sums, ordered)
+
+    def measure_between(self, name: str, low: int, high: int) -> float:
+        """Sum of measure `name` over customers `low:high` in key order."""
+        sums = self.measures[name]
+        return float(sums[low] - sums[high])
 
     def revenue_from(self, positions: np.ndarray | int) -> np.ndarray | float:
         """Revenue of the customers at or above each position of `ascending`."""

@@ -1,0 +1,97 @@
+"""Slices of the customer base: segment, region, industry, CSM — and how to say which one is shown.
+
+A slice restricts every figure and chart; it is always described in words on screen, so nobody
+mistakes "EMEA only" for the whole company.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+DIMENSIONS: dict[str, str] = {
+    "segment": "Segment",
+    "region": "Region",
+    "industry": "Industry",
+    "csm_owner": "CSM",
+}
+UNASSIGNED = "(none)"  # the label of customers with no value in a dimension
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One dimension's values as integer codes into `labels` (a customer without one: UNASSIGNED)."""
+
+    labels: tuple[str, ...]
+    codes: np.ndarray  # int32, one per customer
+
+    @classmethod
+    def from_arrow(cls, column: pa.ChunkedArray) -> Dimension:
+        """Codes from an Arrow text column, dictionary-encoded without Python strings."""
+        blanked = pc.if_else(pc.equal(pc.utf8_trim_whitespace(column), ""), None, column)
+        encoded = pc.dictionary_encode(blanked).combine_chunks()
+        found = [str(label) for label in encoded.dictionary.to_pylist()]
+        order = np.argsort(found, kind="stable")  # labels sorted; codes renumbered to match
+        rank = np.empty(len(found), dtype=np.int32)
+        rank[order] = np.arange(len(found), dtype=np.int32)
+        labels = [found[i] for i in order]
+        indices = encoded.indices
+        missing = indices.is_null().to_numpy(zero_copy_only=False)
+        raw = indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = rank[raw] if found else np.zeros(len(raw), dtype=np.int32)
+        if missing.any():
+            codes = np.where(missing, len(labels), codes)
+            labels.append(UNASSIGNED)
+        return cls(tuple(labels), codes.astype(np.int32))
+
+    @classmethod
+    def from_values(cls, values: np.ndarray | pd.Series) -> Dimension:
+        series = pd.Series(values, dtype="object").replace("", None)
+        codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
+        labels = [str(label) for label in uniques]
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(labels), codes)
+            labels.append(UNASSIGNED)
+        return cls(tuple(labels), codes.astype(np.int32))
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Chosen values per dimension; a dimension not listed is not filtered."""
+
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def of(cls, chosen: dict[str, list[str] | tuple[str, ...]]) -> Slice:
+        kept = tuple(
+            (dim, tuple(sorted(values))) for dim, values in sorted(chosen.items()) if values
+        )
+        return cls(kept)
+
+    @property
+    def is_everything(self) -> bool:
+        return not self.filters
+
+    def describe(self) -> str:
+        """ "Region: EMEA · Segment: Enterprise, SMB" (or "all customers")."""
+        if self.is_everything:
+            return "all customers"
+        return " · ".join(
+            f"{DIMENSIONS.get(dim, dim)}: {', '.join(values)}" for dim, values in self.filters
+        )
+
+    def mask(self, dimensions: dict[str, Dimension], customers: int) -> np.ndarray:
+        """Which customers are in the slice (all of them when nothing is filtered)."""
+        keep = np.ones(customers, dtype=bool)
+        for dim, values in self.filters:
+            dimension = dimensions[dim]
+            codes = [dimension.labels.index(v) for v in values if v in dimension.labels]
+            keep &= np.isin(dimension.codes, codes)
+        return keep
+
+
+EVERYTHING = Slice()

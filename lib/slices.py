@@ -24,7 +24,7 @@ UNASSIGNED = "(none)"  # the label of customers with no value in a dimension
 
 @dataclass(frozen=True)
 class Dimension:
-    """One dimension's values as integer codes into `labels` (a customer without one: UNASSIGNED)."""
+    """One dimension's values as codes into `labels` (no value: the UNASSIGNED label)."""
 
     labels: tuple[str, ...]
     codes: np.ndarray  # int32, one per customer

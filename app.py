@@ -14,7 +14,9 @@ store = session.dataset()
 state.ensure_for(store)
 # The cut-off controls live here, not on a page, so they (and the cut-offs) survive page changes.
 controls.data_summary(store)
+controls.criteria_controls(store)
 controls.cut_controls(store)
+controls.slice_controls(store)
 
 navigation = st.navigation(
     [

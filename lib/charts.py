@@ -100,7 +100,9 @@ def _layout(title: str, height: int, **settings: Any) -> Spec:
     }
 
 
-def pareto_spec(curve: ParetoCurve, summary: TierSummary, currency: str = "$") -> Spec:
+def pareto_spec(
+    curve: ParetoCurve, summary: TierSummary, currency: str = "$", ranked_by: str = "revenue"
+) -> Spec:
     """Cumulative revenue share against customers ranked by value, each tier's stretch coloured."""
     x = curve.customer_share * 100
     y = curve.revenue_share * 100
@@ -127,7 +129,9 @@ def pareto_spec(curve: ParetoCurve, summary: TierSummary, currency: str = "$") -
                 ),
             }
         )
-    shapes, annotations = _cut_markers(summary, edges, np.interp(edges, x, y), currency)
+    shapes, annotations = _cut_markers(
+        summary, edges, np.interp(edges, x, y), currency if ranked_by == "revenue" else None
+    )
     top = summary.tiers[0]
     title = (
         f"Top {percent(top.customer_share)} of customers hold "
@@ -139,14 +143,14 @@ def pareto_spec(curve: ParetoCurve, summary: TierSummary, currency: str = "$") -
         shapes=shapes,
         annotations=annotations,
         showlegend=False,
-        xaxis=_axis("Customers, ranked by revenue", **PERCENT_AXIS),
+        xaxis=_axis(f"Customers, ranked by {ranked_by}", **PERCENT_AXIS),
         yaxis=_axis("Cumulative share of revenue", **{**PERCENT_AXIS, "range": None}),
     )
     return {"data": traces, "layout": layout}
 
 
 def _cut_markers(
-    summary: TierSummary, edges: np.ndarray, heights: np.ndarray, currency: str
+    summary: TierSummary, edges: np.ndarray, heights: np.ndarray, currency: str | None
 ) -> tuple[list[Spec], list[Spec]]:
     # Layout shapes, not add_vline: a shape is a few bytes of spec and no extra trace.
     shapes: list[Spec] = []
@@ -170,7 +174,7 @@ def _cut_markers(
             {
                 "x": edge,
                 "y": height,
-                "text": f"{tier.name} ≥ {money(tier.floor or 0.0, currency)}",
+                "text": f"{tier.name} ≥ {_cut_text(tier.floor or 0.0, currency)}",
                 "showarrow": True,
                 "arrowhead": 0,
                 "ax": 40,
@@ -182,10 +186,17 @@ def _cut_markers(
     return shapes, annotations
 
 
+def _cut_text(value: float, currency: str | None) -> str:
+    """A cut-off as money, or as a score when the tiers are cut on a score (no currency)."""
+    return money(value, currency) if currency is not None else f"score {value:g}"
+
+
 def _translucent(hex_color: str, alpha: float = 0.18) -> str:
     red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def pareto_figure(curve: ParetoCurve, summary: TierSummary, currency: str = "$") -> SpecFigure:
-    return figure(pareto_spec(curve, summary, currency))
+def pareto_figure(
+    curve: ParetoCurve, summary: TierSummary, currency: str = "$", ranked_by: str = "revenue"
+) -> SpecFigure:
+    return figure(pareto_spec(curve, summary, currency, ranked_by))

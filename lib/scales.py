@@ -70,3 +70,18 @@ def cut_stops(
 def nearest(stops: Sequence[float], value: float) -> float:
     """The stop closest to `value` (the lower one on a tie)."""
     return min(stops, key=lambda stop: (abs(stop - value), stop))
+
+
+SCORE_RANGE = (0.0, 100.0)
+
+
+def score_label(value: float) -> str:
+    """A score cut-off as a slider shows it: "62", "62.5"."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def score_stops(current: Sequence[float]) -> list[float]:
+    """The stops of a score slider: every whole point of 0..100, plus the current cut-offs."""
+    whole = (float(v) for v in range(int(SCORE_RANGE[0]), int(SCORE_RANGE[1]) + 1))
+    by_label = {score_label(v): v for v in [*(float(c) for c in current), *whole]}
+    return sorted(by_label.values())

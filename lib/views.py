@@ -52,13 +52,18 @@ def text_color(background: str) -> str:
     return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#FFFFFF"
 
 
-def tier_bounds(tier: TierFigures, currency: str = "$") -> str:
-    """The revenue range of a tier in words: "$55K and up", "$20K to $55K", "below $20K"."""
+def tier_bounds(tier: TierFigures, currency: str = "$", score: bool = False) -> str:
+    """A tier's range in words: "$55K and up", "$20K to $55K", "below $20K", "score 62 and up"."""
+
+    def shown(value: float | None) -> str:
+        return f"{value or 0.0:g}" if score else money(value or 0.0, currency)
+
+    prefix = "score " if score else ""
     if tier.floor is None:
-        return f"below {money(tier.ceiling or 0.0, currency)}"
+        return f"{prefix}below {shown(tier.ceiling)}"
     if tier.ceiling is None:
-        return f"{money(tier.floor, currency)} and up"
-    return f"{money(tier.floor, currency)} to {money(tier.ceiling, currency)}"
+        return f"{prefix}{shown(tier.floor)} and up"
+    return f"{prefix}{shown(tier.floor)} to {shown(tier.ceiling)}"
 
 
 def _figure(tier: int, name: str, label: str, value: str) -> str:
@@ -68,7 +73,7 @@ def _figure(tier: int, name: str, label: str, value: str) -> str:
     )
 
 
-def _card(tier: TierFigures, tier_count: int, currency: str) -> str:
+def _card(tier: TierFigures, tier_count: int, currency: str, score: bool) -> str:
     columns = 2 if tier_count <= SIDE_BY_SIDE_MAX_TIERS else 1
     figures = "".join(
         (
@@ -84,15 +89,15 @@ def _card(tier: TierFigures, tier_count: int, currency: str) -> str:
         f'<div><span style="font-size:1.4rem;font-weight:700">{escape(tier.name)}</span> · '
         f"{escape(service_model(tier.tier, tier_count))}</div>"
         f'<div style="opacity:0.75;margin-bottom:0.6rem" data-tier="{tier.tier}" '
-        f'data-figure="bounds">{escape(tier_bounds(tier, currency))}</div>'
+        f'data-figure="bounds">{escape(tier_bounds(tier, currency, score))}</div>'
         f'<div style="display:grid;grid-template-columns:repeat({columns},minmax(0,1fr));'
         f'column-gap:0.75rem">{figures}</div></section>'
     )
 
 
-def tier_cards_html(summary: TierSummary, currency: str = "$") -> str:
+def tier_cards_html(summary: TierSummary, currency: str = "$", score: bool = False) -> str:
     """One card per tier, side by side: customers, % of customers, revenue, % of revenue."""
-    cards = "".join(_card(tier, len(summary.tiers), currency) for tier in summary.tiers)
+    cards = "".join(_card(tier, len(summary.tiers), currency, score) for tier in summary.tiers)
     return (
         f'<div style="display:grid;grid-template-columns:repeat({len(summary.tiers)},'
         f'minmax(0,1fr));gap:0.9rem">{cards}</div>'

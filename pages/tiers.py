@@ -7,18 +7,24 @@ from ui import entry, session, state, widgets
 
 entry.require_app()
 store = session.dataset()
-summary = tiering.summarize(store.index, state.cuts())
+index = state.index(store)
+summary = tiering.summarize(index, state.cuts())
+by_score = index.key == "score"
 
 st.title("Tiers")
 st.caption(
     "How your customers, revenue and CSM hours split across service tiers. "
     "Drag a cut-off in the sidebar: every figure follows."
 )
-st.html(views.tier_cards_html(summary))
+widgets.scope_notice(store, index)
+st.html(views.tier_cards_html(summary, score=by_score))
 
 share, pareto = st.columns(2)
 share.html(views.revenue_share_html(summary))
-pareto.plotly_chart(charts.pareto_figure(store.index.pareto, summary), key="tb_pareto_chart")
+pareto.plotly_chart(
+    charts.pareto_figure(index.pareto, summary, ranked_by="score" if by_score else "revenue"),
+    key="tb_pareto_chart",
+)
 
 st.subheader("CSM load")
 st.caption("Hours each tier needs in a year (accounts × hours per account) against its team's.")

@@ -6,8 +6,10 @@ import math
 
 import streamlit as st
 
+from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, missing_components
 from lib.formatting import count, cut_label, money, plural
-from lib.scales import cut_stops, nearest
+from lib.scales import cut_stops, nearest, score_label, score_stops
+from lib.slices import DIMENSIONS
 from lib.store import CustomerStore
 from lib.tiering import MAX_TIERS, MIN_TIERS, push_cuts, tier_name
 from ui import state
@@ -21,13 +23,15 @@ def _on_slider(cut: int) -> None:
     state.set_cuts(push_cuts(state.cuts(), cut, st.session_state[state.slider_key(cut)]))
 
 
-def _on_exact(cut: int) -> None:
+def _on_exact(cut: int, is_score: bool = False) -> None:
     typed = st.session_state[state.exact_key(cut)]
     if typed is None:  # the box was cleared: keep the cut-off where it was
         state.set_cuts(state.cuts())
         return
-    # Whole currency units: a cut-off to the cent means nothing to anyone in the meeting.
-    state.set_cuts(push_cuts(state.cuts(), cut, float(round(typed))))
+    # Whole currency units (a cut-off to the cent means nothing to anyone in the meeting);
+    # scores to a tenth of a point.
+    value = round(typed, 1) if is_score else float(round(typed))
+    state.set_cuts(push_cuts(state.cuts(), cut, value))
 
 
 def _on_reset(store: CustomerStore) -> None:
@@ -62,7 +66,14 @@ def cut_controls(store: CustomerStore) -> None:
         help="Changing it starts again from suggested cut-offs for that many tiers.",
     )
     cuts = state.cuts()
-    stops = cut_stops(store.index.min_positive_value, store.index.max_value, cuts, cut_label)
+    tiered = state.index(store)
+    is_score = tiered.key == "score"
+    label = score_label if is_score else cut_label
+    stops = (
+        score_stops(cuts)
+        if is_score
+        else cut_stops(tiered.min_positive_value, tiered.max_value, cuts, cut_label)
+    )
     for i in range(len(cuts)):
         key = state.slider_key(i)
         if st.session_state.get(key) not in stops:
@@ -71,13 +82,19 @@ def cut_controls(store: CustomerStore) -> None:
             f"{tier_name(i + 1)} starts at",
             options=stops,
             key=key,
-            format_func=cut_label,
+            format_func=label,
             on_change=_on_slider,
             args=(i,),
             help=(
-                f"Customers with annual revenue at or above this figure are in {tier_name(i + 1)}"
-                f"{' (unless they reach a higher tier)' if i else ''}. The scale is logarithmic: "
-                "each step moves the cut-off by a similar percentage. Arrow keys move one step."
+                f"Customers with {'a score' if is_score else 'annual revenue'} at or above this "
+                f"figure are in {tier_name(i + 1)}"
+                f"{' (unless they reach a higher tier)' if i else ''}. "
+                + (
+                    "Scores run from 0 to 100; arrow keys move one point."
+                    if is_score
+                    else "The scale is logarithmic: each step moves the cut-off by a similar "
+                    "percentage. Arrow keys move one step."
+                )
             ),
         )
     with sidebar.expander("Type exact cut-offs"):
@@ -85,12 +102,12 @@ def cut_controls(store: CustomerStore) -> None:
             st.number_input(
                 f"{tier_name(i + 1)} cut-off",
                 key=state.exact_key(i),
-                step=_step(cut),
-                format="%.0f",
+                step=1.0 if is_score else _step(cut),
+                format="%.1f" if is_score else "%.0f",
                 on_change=_on_exact,
-                args=(i,),
-                help="An exact annual revenue figure. Moving it past another cut-off moves that "
-                "one too.",
+                args=(i, is_score),
+                help=f"An exact {'score (0-100)' if is_score else 'annual revenue figure'}. "
+                "Moving it past another cut-off moves that one too.",
             )
     sidebar.button(
         "Reset to suggested cut-offs",
@@ -99,3 +116,57 @@ def cut_controls(store: CustomerStore) -> None:
         help="Cut-offs that give about 40% of revenue to Tier 1 and 30% to Tier 2 (for 3 tiers).",
         width="stretch",
     )
+
+
+def criteria_controls(store: CustomerStore) -> None:
+    """Tier by revenue or by a weighted score; the weights, with what the data cannot support."""
+    sidebar = st.sidebar
+    sidebar.radio(
+        "Tier by",
+        options=["revenue", "score"],
+        format_func={"revenue": "Revenue", "score": "Weighted score"}.get,
+        key=state.BY,
+        horizontal=True,
+        help="Revenue: cut-offs are annual revenue. Weighted score: each customer gets 0-100 "
+        "from the components below (as percentiles), and cut-offs apply to that score.",
+    )
+    if st.session_state.get(state.BY) != "score":
+        return
+    missing = missing_components(store.columns)
+    with sidebar.expander("Score weights", expanded=True):
+        for component, name in COMPONENTS.items():
+            key = state.weight_key(component)
+            st.session_state.setdefault(key, DEFAULT_WEIGHTS[component])
+            st.slider(
+                name,
+                min_value=0,
+                max_value=100,
+                step=5,
+                key=key,
+                disabled=component in missing,
+                help=f"Not available: {missing[component]}."
+                if component in missing
+                else "Relative weight; the score divides by the sum of the weights used.",
+            )
+        if missing:
+            st.caption(
+                "Left out for lack of data: "
+                + "; ".join(f"{COMPONENTS[c]} ({why})" for c, why in missing.items())
+                + "."
+            )
+
+
+def slice_controls(store: CustomerStore) -> None:
+    """Restrict every figure to some segments, regions, industries or CSMs."""
+    if not store.dimensions:
+        return
+    with st.sidebar.expander("Slice", expanded=not state.current_slice(store).is_everything):
+        for dim, dimension in store.dimensions.items():
+            st.multiselect(
+                DIMENSIONS[dim],
+                options=list(dimension.labels),
+                key=state.slice_key(dim),
+                placeholder="All",
+                help=f"Show only customers with these {DIMENSIONS[dim].lower()} values; every "
+                "figure and chart follows, and the page says which slice it shows.",
+            )

@@ -9,14 +9,52 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.capacity import TeamPlan, default_plan
+from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
+from lib.errors import InputError
+from lib.slices import Slice
 from lib.store import CustomerStore
 from lib.suggest import default_cuts
-from lib.tiering import DEFAULT_TIERS, summarize
+from lib.tiering import DEFAULT_TIERS, TierIndex, summarize
 
 CUTS = "tb_cuts"  # tuple[float, ...], top first
-DATASET = "tb_dataset"  # fingerprint of the data the state above was made for
+DATASET = "tb_dataset"  # fingerprint of the data (and key) the state above was made for
 TIERS = "tb_tiers"  # the number-of-tiers widget
 HOURS_PER_CSM = "tb_hours_per_csm"
+BY = "tb_tier_by"  # the tier-by widget: "revenue" | "score"
+
+
+def weight_key(component: str) -> str:
+    return f"tb_weight_{component}"
+
+
+def slice_key(dimension: str) -> str:
+    return f"tb_slice_{dimension}"
+
+
+def criteria() -> Criteria:
+    """What the cut-offs apply to, from the sidebar: revenue, or the weighted score."""
+    if st.session_state.get(BY, "revenue") != "score":
+        return REVENUE_ONLY
+    return Criteria.score(
+        {c: st.session_state.get(weight_key(c), DEFAULT_WEIGHTS[c]) for c in COMPONENTS}
+    )
+
+
+def current_slice(store: CustomerStore) -> Slice:
+    return Slice.of({dim: st.session_state.get(slice_key(dim), []) for dim in store.dimensions})
+
+
+def index(store: CustomerStore) -> TierIndex:
+    """The index every figure uses: this slice of `store`, keyed by the chosen criteria.
+
+    A score the data cannot support (no weighted component present) falls back to revenue,
+    with the reason on screen.
+    """
+    try:
+        return store.index_for(current_slice(store), criteria())
+    except InputError as error:
+        st.warning(f"{error} Tiering by revenue meanwhile.", icon=":material/warning:")
+        return store.index_for(current_slice(store), REVENUE_ONLY)
 
 
 def slider_key(cut: int) -> str:
@@ -36,8 +74,9 @@ def csms_key(tier: int) -> str:
 
 
 def fingerprint(store: CustomerStore) -> tuple[object, ...]:
-    # id(): two uploads of the same file are two datasets (each starts from suggested cut-offs).
-    return (store.source, store.index.customers, store.index.total_revenue, id(store))
+    # id(): two uploads of the same file are two datasets (each starts from suggested cut-offs);
+    # the criteria: revenue cut-offs mean nothing on a 0-100 score, and back.
+    return (store.source, store.index.customers, id(store), criteria().by)
 
 
 def cuts() -> tuple[float, ...]:
@@ -62,9 +101,10 @@ def team_plan(tier_count: int) -> TeamPlan:
 
 def reset_for(store: CustomerStore, tier_count: int) -> None:
     """Default cut-offs and team for `tier_count` tiers on `store`."""
-    start = default_cuts(store.index, tier_count)
+    tiered = index(store)
+    start = default_cuts(tiered, tier_count)
     set_cuts(start)
-    plan = default_plan(summarize(store.index, start))
+    plan = default_plan(summarize(tiered, start))
     for t in range(tier_count):
         st.session_state[hours_key(t)] = plan.hours_per_account[t]
         st.session_state[csms_key(t)] = plan.csms[t]

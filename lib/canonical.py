@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,8 +39,10 @@ REQUIRED = tuple(column.name for column in COLUMNS if column.required)
 
 
 def header_key(header: str) -> str:
-    """A header reduced to compare names: "Annual Revenue " and "annual-revenue" both match."""
-    return re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_")
+    """A header reduced to compare names: "Annual Revenue " and "annual-revenue" both match,
+    and so do "Numéro client" and "numero_client" (accents dropped)."""
+    plain = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^0-9a-z]+", "_", plain.strip().lower()).strip("_")
 
 
 def identity_mapping(headers: list[str]) -> dict[str, str]:

@@ -152,6 +152,14 @@ def resolve_mapping(
         raise InputError(
             f"The file has no column {absent[0]!r}; its columns are {', '.join(headers)}."
         )
+    chosen: dict[str, str] = {}
+    for canonical, header in resolved.items():
+        if header in chosen:
+            raise InputError(
+                f"The column {header!r} is chosen for both {chosen[header]} and {canonical}: "
+                "pick one column for each."
+            )
+        chosen[header] = canonical
     missing = [name for name in REQUIRED if name not in resolved]
     if missing:
         what = " and ".join(missing)

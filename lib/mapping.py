@@ -32,7 +32,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "customer_name": (
         "customer_name", "account_name", "company_name", "company", "client_name", "name",
-        "firma", "firmenname", "kundenname", "organization", "organisation",
+        "firma", "firmenname", "kundenname", "organization", "organisation", "nom",
+        "nom_client", "raison_sociale", "societe", "razon_social", "nombre",
     ),
     "csm_owner": (
         "csm_owner", "csm", "customer_success_manager", "account_owner", "owner",

@@ -14,6 +14,7 @@ import csv
 import io
 import math
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from lib.errors import InputError
+from lib.formatting import plural
 from lib.mapping import suggest
 from lib.sql import quote_ident
 
@@ -47,12 +49,14 @@ RATIO_CHECK_BYTES = 20 * 1024 * 1024
 
 # First cells of the lines report tools append after the data.
 FOOTER = re.compile(
-    r"^\s*(grand\s+totals?|totals?\b|sub-?totals?\b|summe\b|gesamt|copyright|\(c\)|©|"
+    r"^\s*(grand\s+totals?|totals?\b|sub-?totals?\b|summe\b|gesamt\b|copyright|\(c\)|©|"
     r"confidential|generated\s+(by|on|at)|report\s+generated|run\s+(by|on)|printed\s+(by|on)|"
     r"powered\s+by|filtered\s+by|page\s+\d|\d+\s+records?\b|count\s*:)",
     re.IGNORECASE,
 )
 SPREADSHEET_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+# A cell that reads as a figure or a date, which a header name never is.
+VALUE_LIKE = re.compile(r"^\s*[-+($€£]*\s*[0-9][0-9.,:/' -]*\s*[)%€$]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,16 @@ class SourceInfo:
 
 
 def read(
-    con: duckdb.DuckDBPyConnection, path: Path, name: str, sheet: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    name: str,
+    sheet: str | None = None,
+    workdir: Path | None = None,
 ) -> SourceInfo:
-    """Read the file at `path` (uploaded as `name`) into the RAW table of `con`."""
+    """Read the file at `path` (uploaded as `name`) into the RAW table of `con`.
+
+    A transcoded copy, when one is needed, goes to `workdir` (never beside the user's file).
+    """
     if not path.is_file():
         raise InputError(f"There is no file at {path}.")
     size = path.stat().st_size
@@ -104,7 +115,8 @@ def read(
     elif kind == "parquet":
         info = _read_parquet(con, path, name)
     else:
-        info = _read_text(con, path, name, head)
+        with tempfile.TemporaryDirectory(dir=workdir) as scratch:
+            info = _read_text(con, path, name, head, Path(scratch))
     if info.rows == 0:
         where = f"Sheet “{info.sheet}” of {name}" if info.sheet else name
         raise InputError(
@@ -147,11 +159,25 @@ def _encoding(path: Path, head: bytes, name: str) -> str:
         if zeros_odd > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
             return "utf-16-le" if zeros_odd >= sample[0::2].count(0) else "utf-16-be"
     if 0 in head:
+        for candidate in ("utf-16-le", "utf-16-be"):
+            if _reads_as_text(sample, candidate):
+                return candidate
         raise InputError(
             f"{name} looks like a binary file, not text. Upload a CSV, TSV, XLSX, XLS, ODS or "
             "Parquet export."
         )
     return "utf-8" if _is_utf8(path) else "cp1252"
+
+
+def _reads_as_text(sample: bytes, encoding: str) -> bool:
+    """True when `sample` decodes to printable text (UTF-16 of any script has NUL bytes)."""
+    try:
+        text = sample[: len(sample) // 2 * 2].decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    printable = sum(1 for char in text if char.isprintable() or char in "\r\n\t")
+    # Text has lines: ASCII read two bytes at a time never yields a newline character.
+    return "\n" in text and printable / len(text) > 0.95
 
 
 def _is_utf8(path: Path) -> bool:
@@ -231,8 +257,14 @@ def header_index(records: Sequence[Sequence[str]]) -> int:
     widest = max(sample, default=0)
     if widest <= 1:
         return next((i for i, filled in enumerate(sample) if filled), 0)
-    needed = max(2, math.ceil(widest * 0.6))
-    return next(i for i, filled in enumerate(sample) if filled >= needed)
+    # Header names are words: "Exported,2026-11-01" above a three-column header has two cells,
+    # but only one of them could name a column.
+    names = [sum(1 for cell in r if cell.strip() and not VALUE_LIKE.match(cell)) for r in records]
+    needed = max(2, math.ceil(widest * 0.5))
+    return next(
+        (i for i, filled in enumerate(sample) if names[i] >= needed),
+        next(i for i, filled in enumerate(sample) if filled >= needed),
+    )
 
 
 def footer_length(records: Sequence[Sequence[str]], width: int) -> tuple[int, int]:
@@ -252,7 +284,8 @@ def footer_length(records: Sequence[Sequence[str]], width: int) -> tuple[int, in
             footer += 1
             blank += 1
             continue
-        if FOOTER.match(cells[0]):
+        # A row as full as the data is data, whatever its first cell says ("Total Wine & More").
+        if FOOTER.match(cells[0]) and len(cells) < width:
             saw_marker = True
         elif saw_marker or not (len(cells) == 1 and width > 2):
             break
@@ -298,9 +331,11 @@ def _empty_lines(path: Path) -> int:
     return empty
 
 
-def _read_text(con: duckdb.DuckDBPyConnection, path: Path, name: str, head: bytes) -> SourceInfo:
+def _read_text(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, head: bytes, scratch: Path
+) -> SourceInfo:
     encoding = _encoding(path, head, name)
-    utf8 = path if encoding == "utf-8" else _to_utf8(path, encoding, path.with_suffix(".utf8.csv"))
+    utf8 = path if encoding == "utf-8" else _to_utf8(path, encoding, scratch / "utf8.csv")
     lines = _head_lines(utf8)
     if not any(line.strip() for line in lines):
         raise InputError(f"{name} has no text in it: export the data again, with its header row.")
@@ -321,8 +356,6 @@ def _read_text(con: duckdb.DuckDBPyConnection, path: Path, name: str, head: byte
     # the header belong to the title. DuckDB dropped the truly empty ones without a trace.
     empty_before_header = sum(1 for r, _ in head_records[:header_at] if not r)
     blank = max(0, _empty_lines(utf8) - empty_before_header) + footer_blank - empty_in_footer
-    if utf8 != path:
-        utf8.unlink(missing_ok=True)
     return SourceInfo(
         name=name,
         kind="csv",
@@ -404,7 +437,7 @@ def _check_zip(path: Path, name: str) -> None:
     if len(entries) > MAX_ZIP_ENTRIES or unzipped > MAX_UNZIPPED_BYTES or bomb:
         raise InputError(
             f"{name} would unpack to {unzipped / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB in "
-            f"{len(entries):,} parts: too large or too compressed to be a real spreadsheet "
+            f"{plural(len(entries), 'part')}: too large or too compressed to be a real spreadsheet "
             "(a zip bomb). Export it as CSV instead."
         )
 

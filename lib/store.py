@@ -86,7 +86,7 @@ class Upload:
             else:
                 path = Path(source)
                 name = name or path.name
-            info = reading.read(con, path, name, sheet)
+            info = reading.read(con, path, name, sheet, workdir=folder)
             if isinstance(source, bytes):
                 path.unlink(missing_ok=True)
             return cls(con, folder, info)

@@ -30,9 +30,13 @@ NUMBER = (
     rf"{_GAP}{CURRENCY}?{_GAP}([-−])?{_GAP}$"
 )
 GROUP_SEPARATORS = r"[ '’\x{00A0}\x{202F}]"
+TRAILING_GAP = r"[\s\x{00A0}\x{202F}]+$"
 # Digits after separators were removed: a plain number, or one grouped by threes.
-POINT_DECIMAL = r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$|^[0-9]+(\.[0-9]+)?$"
-COMMA_DECIMAL = r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$|^[0-9]+(,[0-9]+)?$"
+# The digits as written: plain, or grouped by threes with the column's grouping mark or a space /
+# apostrophe (Swiss 1'234.50, French 1 234,56). "1 2 3" and "12,34,5" are not numbers.
+_SEP = r"[ '’\x{00A0}\x{202F}]"
+POINT_DECIMAL = rf"^[0-9]{{1,3}}((,|{_SEP})[0-9]{{3}})+(\.[0-9]+)?$|^[0-9]+(\.[0-9]+)?$"
+COMMA_DECIMAL = rf"^[0-9]{{1,3}}((\.|{_SEP})[0-9]{{3}})+(,[0-9]+)?$|^[0-9]+(,[0-9]+)?$"
 # Evidence for a column's decimal separator (values that can be read only one way).
 COMMA_EVIDENCE = r"[0-9],[0-9]{1,2}$|[0-9]\.[0-9]{3}\.|[0-9]\.[0-9]{3},[0-9]"
 POINT_EVIDENCE = r"[0-9]\.[0-9]{1,2}$|[0-9],[0-9]{3},|[0-9],[0-9]{3}\.[0-9]"
@@ -42,12 +46,14 @@ TIME_SUFFIX = (
 )
 DAY_FIRST_EVIDENCE = r"^(1[3-9]|2[0-9]|3[01])[/.-]|^[0-9]{1,2}\.[0-9]{1,2}\."
 MONTH_FIRST_EVIDENCE = r"^[0-9]{1,2}[/-](1[3-9]|2[0-9]|3[01])[/-]"
-ISO_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
-               "%d-%b-%Y", "%d-%b-%y")  # fmt: skip
+ISO_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d %b %y", "%d %b %Y", "%d %B %Y",
+               "%b %d, %Y", "%B %d, %Y", "%d-%b-%y", "%d-%b-%Y")  # fmt: skip
 # Two-digit years first: DuckDB's %Y also takes "26", and "3/5/26" must not become the year 26.
 DAY_FIRST = ("%d/%m/%y", "%d.%m.%y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 MONTH_FIRST = ("%m/%d/%y", "%m/%d/%Y", "%m-%d-%Y")
 YEARS = (1900, 2200)
+# An ISO date, alone or followed by a time: cast directly ("2026-03-0512" is not one).
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}.*)?"
 # Values a column's style is decided from: plenty for evidence, and a bounded cost per column.
 STYLE_SAMPLE = 200_000  # a date outside these years is a typo, not a customer's history
 
@@ -83,14 +89,15 @@ def number(expression: str, decimal_comma: bool) -> str:
         f"(regexp_full_match({value}, '^\\(.*\\)$') OR {parts}.neg IN ('-', '−') "
         f"OR {parts}.trail <> '')"
     )
-    digits = f"regexp_replace({parts}.num, {literal(GROUP_SEPARATORS)}, '', 'g')"
+    written = f"regexp_replace({parts}.num, {literal(TRAILING_GAP)}, '')"
+    digits = f"regexp_replace({written}, {literal(GROUP_SEPARATORS)}, '', 'g')"
     if decimal_comma:
         valid, plain = COMMA_DECIMAL, f"replace(replace({digits}, '.', ''), ',', '.')"
     else:
         valid, plain = POINT_DECIMAL, f"replace({digits}, ',', '')"
     # No subquery: DuckDB would plan it as a join over every row, even where never needed.
     parsed = (
-        f"CASE WHEN regexp_full_match({digits}, {literal(valid)}) "
+        f"CASE WHEN regexp_full_match({written}, {literal(valid)}) "
         f"THEN (CASE WHEN {negative} THEN -1 ELSE 1 END) * TRY_CAST({plain} AS DOUBLE) END"
     )
     special = ", ".join(literal(token) for token in SPECIAL)
@@ -119,7 +126,7 @@ def date(expression: str, day_first: bool) -> str:
     # million values, the cast a few milliseconds.
     iso = f"TRY_CAST(left({value}, 10) AS DATE)"
     return (
-        f"(CASE WHEN regexp_full_match(left({value}, 10), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+        f"(CASE WHEN regexp_full_match({value}, {literal(ISO_DATE)}) "
         f"THEN (CASE WHEN year({iso}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {iso} END) "
         f"WHEN year({parsed}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {parsed} END)"
     )
@@ -149,11 +156,13 @@ def detect_styles(
     styles: dict[str, ColumnStyle] = {}
     for name in dict.fromkeys(numbers + dates):
         value = column_text(name)
+        # Evidence is read from the figure alone: "12,50 €" and "(12,50)" vote like "12,50".
+        figure = f"regexp_replace({value}, '[^0-9.,]', '', 'g')"
         comma, point, day, month = con.execute(
             f"""
             SELECT
-                count(*) FILTER (WHERE regexp_matches({value}, {literal(COMMA_EVIDENCE)})),
-                count(*) FILTER (WHERE regexp_matches({value}, {literal(POINT_EVIDENCE)})),
+                count(*) FILTER (WHERE regexp_matches({figure}, {literal(COMMA_EVIDENCE)})),
+                count(*) FILTER (WHERE regexp_matches({figure}, {literal(POINT_EVIDENCE)})),
                 count(*) FILTER (WHERE regexp_matches({value}, {literal(DAY_FIRST_EVIDENCE)})),
                 count(*) FILTER (WHERE regexp_matches({value}, {literal(MONTH_FIRST_EVIDENCE)}))
             FROM (SELECT {quote_ident(name)} FROM {quote_ident(table)}

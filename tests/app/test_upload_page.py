@@ -84,6 +84,9 @@ def test_a_mapping_that_fails_keeps_the_data_and_can_be_fixed(app: AppTest) -> N
     upload(upload_page(app), "kunden.csv", GERMAN)
     app.selectbox(key="tb_map_annual_revenue").set_value("Firma").run()
     press(app, "Load")
+    assert "chosen for both annual_revenue and customer_name" in app.error[0].value
+    app.selectbox(key="tb_map_customer_name").set_value("(not in this file)").run()
+    press(app, "Load")
     assert "no usable customer rows" in app.error[0].value
     assert "5,000 customers" in data_caption(app)
     app.selectbox(key="tb_map_annual_revenue").set_value("Jahresumsatz").run()

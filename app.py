@@ -23,6 +23,7 @@ navigation = st.navigation(
         st.Page(
             HERE / "pages" / "tiers.py", title="Tiers", icon=":material/bar_chart:", default=True
         ),
+        st.Page(HERE / "pages" / "plan.py", title="Plan", icon=":material/tune:"),
         st.Page(HERE / "pages" / "upload.py", title="Upload", icon=":material/upload_file:"),
     ]
 )

@@ -28,12 +28,13 @@ import pandas as pd
 import pyarrow as pa
 
 from lib import ingest, reading
+from lib.capacity import Plan, unprofitable_threshold
 from lib.criteria import REVENUE_ONLY, Criteria, Score, score
 from lib.ingest import ANNUAL, RevenueBasis
 from lib.mapping import Suggestion, suggest
 from lib.slices import DIMENSIONS, EVERYTHING, Dimension, Slice
 from lib.sql import quote_ident
-from lib.tiering import TierIndex, normalize_cuts, tier_name
+from lib.tiering import TierIndex, normalize_cuts, tier_name, tier_of
 
 # DuckDB's working-memory cap per store; beyond it, work spills to the store's folder. Measured:
 # a server that loaded 1M customers peaks at ~470 MiB with 150MB, ~700 MiB with 300MB.
@@ -182,6 +183,32 @@ class CustomerStore:
                 numbers[name] = column.cast(pa.float64()).to_numpy()
         return numbers, dimensions
 
+    def keys(self, criteria: Criteria) -> np.ndarray:
+        """What cut-offs apply to for every customer, in table order: revenue or score."""
+        return self.score(criteria).values if criteria.is_score else self._arrays["annual_revenue"]
+
+    def unprofitable(
+        self, part: Slice, criteria: Criteria, cuts: Sequence[float], plan: Plan
+    ) -> pd.DataFrame:
+        """The accounts of a slice whose margin does not cover their CSM time, worst first."""
+        keep = part.mask(self.dimensions, len(self._arrays["annual_revenue"]))
+        tiers = tier_of(self.keys(criteria), cuts)
+        revenue = self._arrays["annual_revenue"]
+        cost = np.nan_to_num(self._arrays.get("cost_to_serve", np.zeros(len(revenue))))
+        csm = np.array([unprofitable_threshold(plan, t) for t in range(1, plan.tier_count + 1)])
+        csm_cost = csm[tiers - 1]
+        margin = revenue - cost - csm_cost
+        rows = np.flatnonzero(keep & (margin < 0))
+        named = ", customer_name" if self.has("customer_name") else ""
+        ids = self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
+        frame = ids.iloc[rows].reset_index(drop=True)
+        frame["tier"] = [tier_name(t) for t in tiers[rows]]
+        frame["annual_revenue"] = revenue[rows]
+        frame["cost_to_serve"] = cost[rows]
+        frame["csm_cost"] = csm_cost[rows]
+        frame["margin"] = margin[rows]
+        return frame.sort_values("margin", kind="stable").reset_index(drop=True)
+
     def score(self, criteria: Criteria) -> Score:
         """Every customer's weighted score (cached per criteria)."""
         if criteria not in self._scores:
@@ -203,7 +230,8 @@ class CustomerStore:
         cost = self._arrays.get("cost_to_serve")
         measures: dict[str, np.ndarray] = {}
         columns: dict[str, np.ndarray] = {
-            "profit": (revenue - np.nan_to_num(cost) if cost is not None else revenue)[keep]
+            "revenue": revenue[keep],
+            "profit": (revenue - np.nan_to_num(cost) if cost is not None else revenue)[keep],
         }
         if cost is not None:
             measures["cost_to_serve"] = cost[keep]

@@ -15,7 +15,8 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from lib.capacity import TierLoad
+from lib.books import Book
+from lib.capacity import TierCapacity
 from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, tier_color
 from lib.formatting import count, money, percent
 from lib.tiering import TierFigures, TierSummary, service_model
@@ -159,7 +160,7 @@ def revenue_share_html(summary: TierSummary, currency: str = "$") -> str:
     )
 
 
-def load_title(loads: Sequence[TierLoad]) -> str:
+def load_title(loads: Sequence[TierCapacity]) -> str:
     over = [load for load in loads if load.is_over_capacity]
     if not over:
         return "Every tier fits its team's hours"
@@ -169,14 +170,14 @@ def load_title(loads: Sequence[TierLoad]) -> str:
     return f"{worst.name} is over capacity: {worst.utilisation:.0%} of its team's hours"
 
 
-def load_label(load: TierLoad) -> str:
+def load_label(load: TierCapacity) -> str:
     """The load of a tier in a few words: "91% load", "no team"."""
     if load.hours_available <= 0:
         return "no team" if load.hours_needed > 0 else "no work, no team"
     return f"{load.utilisation:.0%} load"
 
 
-def _load_row(tier: int, load: TierLoad, scale: float) -> str:
+def _load_row(tier: int, load: TierCapacity, scale: float) -> str:
     color = OVER_CAPACITY_COLOR if load.is_over_capacity else tier_color(tier)
     filled = min(load.utilisation, scale) / scale * 100
     hours = (
@@ -202,7 +203,7 @@ def _load_row(tier: int, load: TierLoad, scale: float) -> str:
     )
 
 
-def load_html(loads: Sequence[TierLoad]) -> str:
+def load_html(loads: Sequence[TierCapacity]) -> str:
     """Per tier: hours needed as a share of the team's hours (a grey line at 100%), CSMs needed."""
     finite = [load.utilisation for load in loads if math.isfinite(load.utilisation)]
     # Room for the worst tier up to 3x capacity; beyond that the bar is full and the label says.
@@ -215,3 +216,83 @@ def load_html(loads: Sequence[TierLoad]) -> str:
         f'<div style="font-size:0.85rem;opacity:0.75;margin-top:0.3rem">The grey line marks '
         "each team's hours (100%); red is over capacity.</div></div>"
     )
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+_TABLE = "border-collapse:collapse;width:100%;font-size:1rem;font-variant-numeric:tabular-nums"
+_CELL = "padding:0.4rem 0.6rem;border-bottom:1px solid rgba(128,128,128,0.25);text-align:right"
+_HEAD = f"{_CELL};font-weight:600;opacity:0.8"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], first_left: bool = True) -> str:
+    def cell(text: str, i: int, tag: str, style: str) -> str:
+        align = ";text-align:left" if i == 0 and first_left else ""
+        return f'<{tag} style="{style}{align}">{text}</{tag}>'
+
+    head = "".join(cell(escape(h), i, "th", _HEAD) for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(cell(value, i, "td", _CELL) for i, value in enumerate(row)) + "</tr>"
+        for row in rows
+    )
+    return f'<table style="{_TABLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _flag(text: str, over: bool) -> str:
+    colour = f"color:{OVER_CAPACITY_COLOR};font-weight:700" if over else ""
+    return f'<span style="{colour}">{escape(text)}</span>'
+
+
+def capacity_table_html(
+    capacities: Sequence[TierCapacity], unprofitable: Sequence[int], currency: str = "$"
+) -> str:
+    """Per tier: load against the team, staffing, cost to serve and margin; over capacity in red."""
+    headers = (
+        "Tier", "Accounts", "h / account", "Hours needed", "Hours available", "Load",
+        "CSMs needed", "Accounts / CSM", "CSM cost", "Other cost", "Revenue", "Margin",
+        "Unprofitable",
+    )  # fmt: skip
+    rows = []
+    for tier, losing in zip(capacities, unprofitable, strict=True):
+        per_csm = tier.accounts_per_csm
+        margin = "—" if tier.margin_share is None else percent(tier.margin_share)
+        rows.append(
+            [
+                f'<span style="border-left:0.35rem solid {tier_color(tier.tier)};'
+                f'padding-left:0.4rem;font-weight:700">{escape(tier.name)}</span>',
+                escape(count(tier.accounts)),
+                escape(f"{tier.hours_per_account:g}"),
+                escape(count(tier.hours_needed)),
+                escape(count(tier.hours_available)),
+                _flag(load_label(tier), tier.is_over_capacity),
+                escape(f"{tier.csms_needed:,.1f} ({tier.csms_to_hire:,})"),
+                escape("—" if per_csm is None else count(per_csm)),
+                escape(money(tier.csm_cost, currency)),
+                escape(money(tier.other_cost, currency)),
+                escape(money(tier.revenue, currency)),
+                _flag(f"{money(tier.margin, currency)} ({margin})", tier.margin < 0),
+                f'<span data-tier="{tier.tier}" data-figure="unprofitable">'
+                f"{escape(count(losing))}</span>",
+            ]
+        )
+    return _table(headers, rows)
+
+
+def books_table_html(books: Sequence[Book], tier_count: int, currency: str = "$") -> str:
+    """Each CSM's book under the current cut-offs, the most loaded first; overloaded in red."""
+    headers = ("CSM", *(f"Tier {t} accounts" for t in range(1, tier_count + 1)),
+               "Revenue", "Hours needed", "Load")  # fmt: skip
+    rows = [
+        [
+            escape(book.owner),
+            *(escape(count(n)) for n in book.accounts),
+            escape(money(book.revenue, currency)),
+            escape(count(book.hours_needed)),
+            _flag(
+                "no hours" if book.hours_available <= 0 else f"{book.utilisation:.0%}",
+                book.is_overloaded,
+            ),
+        ]
+        for book in books
+    ]
+    return _table(headers, rows)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import capacity, charts, tiering, views
+from lib import books, capacity, charts, tiering, views
+from lib.formatting import count
 from ui import entry, session, state, widgets
 
 entry.require_app()
@@ -27,6 +28,12 @@ pareto.plotly_chart(
 )
 
 st.subheader("CSM load")
-st.caption("Hours each tier needs in a year (accounts × hours per account) against its team's.")
 plan = widgets.team_inputs(len(summary.tiers))
-st.html(views.load_html(capacity.tier_loads(summary, plan)))
+hours = " / ".join(f"{count(h)} h" for h in plan.matrix.hours_per_account())
+st.caption(
+    f"Hours per account per year from the service matrix: {hours}; "
+    f"{count(plan.teams[0].hours_per_csm)} customer-facing hours per CSM."
+)
+st.page_link("pages/plan.py", label="Edit the service model", icon=":material/tune:")
+other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
+st.html(views.load_html(capacity.tier_capacity(summary, plan, other_cost)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.capacity import TeamPlan, default_plan
+from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.errors import InputError
 from lib.slices import Slice
@@ -19,7 +19,8 @@ from lib.tiering import DEFAULT_TIERS, TierIndex, summarize
 CUTS = "tb_cuts"  # tuple[float, ...], top first
 DATASET = "tb_dataset"  # fingerprint of the data (and key) the state above was made for
 TIERS = "tb_tiers"  # the number-of-tiers widget
-HOURS_PER_CSM = "tb_hours_per_csm"
+MATRIX = "tb_matrix"  # ServiceMatrix: hours per account per service and tier, edits applied
+MATRIX_VERSION = "tb_matrix_version"  # bumped when MATRIX changes: a fresh table editor
 BY = "tb_tier_by"  # the tier-by widget: "revenue" | "score"
 
 
@@ -65,12 +66,16 @@ def exact_key(cut: int) -> str:
     return f"tb_cut_exact_{cut}"
 
 
-def hours_key(tier: int) -> str:
-    return f"tb_hours_per_account_{tier}"
-
-
 def csms_key(tier: int) -> str:
     return f"tb_csms_{tier}"
+
+
+def hours_per_csm_key(tier: int) -> str:
+    return f"tb_hours_per_csm_{tier}"
+
+
+def cost_key(tier: int) -> str:
+    return f"tb_cost_per_hour_{tier}"
 
 
 def fingerprint(store: CustomerStore) -> tuple[object, ...]:
@@ -91,24 +96,47 @@ def set_cuts(values: tuple[float, ...]) -> None:
         st.session_state[exact_key(i)] = value
 
 
-def team_plan(tier_count: int) -> TeamPlan:
-    return TeamPlan(
-        hours_per_account=tuple(st.session_state[hours_key(t)] for t in range(tier_count)),
-        csms=tuple(st.session_state[csms_key(t)] for t in range(tier_count)),
-        hours_per_csm=st.session_state[HOURS_PER_CSM],
+def plan(tier_count: int) -> Plan:
+    """The service model in use: the service matrix and each tier's team, from the widgets."""
+    teams = tuple(
+        Team(
+            csms=st.session_state[csms_key(t)],
+            hours_per_csm=st.session_state[hours_per_csm_key(t)],
+            cost_per_hour=st.session_state[cost_key(t)],
+        )
+        for t in range(tier_count)
     )
+    return Plan(matrix=st.session_state[MATRIX], teams=teams)
+
+
+def set_matrix(matrix: ServiceMatrix) -> None:
+    st.session_state[MATRIX] = matrix
+    st.session_state[MATRIX_VERSION] = st.session_state.get(MATRIX_VERSION, 0) + 1
+
+
+def set_plan(new: Plan) -> None:
+    """Put a plan in place: its matrix, and its teams into the team widgets."""
+    set_matrix(new.matrix)
+    for t, team in enumerate(new.teams):
+        st.session_state[csms_key(t)] = team.csms
+        st.session_state[hours_per_csm_key(t)] = team.hours_per_csm
+        st.session_state[cost_key(t)] = team.cost_per_hour
 
 
 def reset_for(store: CustomerStore, tier_count: int) -> None:
-    """Default cut-offs and team for `tier_count` tiers on `store`."""
+    """Suggested cut-offs and a team sized to them for `tier_count` tiers on `store`.
+
+    The service matrix is the organisation's, not the data's: edits to it are kept (resized to
+    the number of tiers).
+    """
     tiered = index(store)
     start = default_cuts(tiered, tier_count)
     set_cuts(start)
-    plan = default_plan(summarize(tiered, start))
-    for t in range(tier_count):
-        st.session_state[hours_key(t)] = plan.hours_per_account[t]
-        st.session_state[csms_key(t)] = plan.csms[t]
-    st.session_state[HOURS_PER_CSM] = plan.hours_per_csm
+    fresh = Plan.default_for(summarize(tiered, start))
+    edited = st.session_state.get(MATRIX)
+    if edited is not None:
+        fresh = Plan(matrix=edited.with_tier_count(tier_count), teams=fresh.teams)
+    set_plan(fresh)
 
 
 def ensure_for(store: CustomerStore) -> None:

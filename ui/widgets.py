@@ -1,10 +1,10 @@
-"""Streamlit inputs that feed lib: the team behind each tier."""
+"""Streamlit pieces the pages share: team inputs, and what the figures cover."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lib.capacity import TeamPlan
+from lib.capacity import Plan
 from lib.criteria import COMPONENTS, Criteria, Score
 from lib.formatting import count, money, percent
 from lib.store import CustomerStore
@@ -12,40 +12,53 @@ from lib.tiering import TierIndex
 from ui import state
 
 
-def team_inputs(tier_count: int) -> TeamPlan:
-    """Hours per account and CSM headcount per tier, plus hours per CSM; returns the plan."""
-    columns = st.columns(tier_count + 1)
-    for t, column in enumerate(columns[:tier_count]):
-        name = f"Tier {t + 1}"
-        column.number_input(
-            f"{name} hours per account",
-            key=state.hours_key(t),
-            min_value=0.0,
-            step=1.0,
-            format="%.1f",
-            persist_state="session",
-            help=f"CSM hours a {name} account takes in a year (onboarding, check-ins, QBRs...).",
-        )
-        column.number_input(
-            f"{name} CSMs",
-            key=state.csms_key(t),
-            min_value=0.0,
-            step=1.0,
-            format="%.1f",
-            persist_state="session",
-            help=f"Headcount serving {name}; fractions for CSMs shared with other tiers.",
-        )
-    columns[-1].number_input(
-        "Hours per CSM per year",
-        key=state.HOURS_PER_CSM,
-        min_value=1.0,
-        step=50.0,
-        format="%.0f",
-        persist_state="session",
-        help="Customer-facing hours one CSM has in a year: ~1,650 working hours, a third of "
-        "which usually goes to admin and internal work.",
+def _number(
+    label: str, key: str, *, step: float, fmt: str, help_text: str, low: float = 0.0
+) -> None:
+    st.number_input(
+        label,
+        key=key,
+        min_value=low,
+        step=step,
+        format=fmt,
+        persist_state="session",  # the same widget on the Tiers and Plan pages: one value
+        help=help_text,
     )
-    return state.team_plan(tier_count)
+
+
+def team_inputs(tier_count: int, detailed: bool = False) -> Plan:
+    """Each tier's team (headcount; with `detailed`, hours per CSM and cost per hour too).
+
+    Returns the plan in use: these teams and the service matrix.
+    """
+    for t, column in enumerate(st.columns(tier_count)):
+        name = f"Tier {t + 1}"
+        with column:
+            _number(
+                f"{name} CSMs",
+                state.csms_key(t),
+                step=1.0,
+                fmt="%.1f",
+                help_text=f"Headcount serving {name}; fractions for CSMs shared with other tiers.",
+            )
+            if detailed:
+                _number(
+                    f"{name} hours per CSM",
+                    state.hours_per_csm_key(t),
+                    step=50.0,
+                    fmt="%.0f",
+                    help_text="Customer-facing hours one CSM has in a year: ~1,650 working "
+                    "hours, a third of which usually goes to admin and internal work.",
+                    low=1.0,
+                )
+                _number(
+                    f"{name} cost per hour",
+                    state.cost_key(t),
+                    step=5.0,
+                    fmt="%.0f",
+                    help_text="Loaded cost of a CSM hour: ~$180K a year over ~1,650 working hours.",
+                )
+    return state.plan(tier_count)
 
 
 def scope_notice(store: CustomerStore, index: TierIndex) -> None:

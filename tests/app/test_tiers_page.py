@@ -162,11 +162,12 @@ def test_too_few_csms_turns_the_tier_load_red(app: AppTest) -> None:
 
 
 def test_team_inputs_survive_a_slider_move(app: AppTest) -> None:
-    app.number_input(key="tb_hours_per_account_1").set_value(20.0).run()
+    app.number_input(key="tb_csms_1").set_value(20.0).run()
     app.select_slider(key="tb_cut_slider_0").set_value(60_000.0).run()
-    assert app.number_input(key="tb_hours_per_account_1").value == 20.0
+    assert app.number_input(key="tb_csms_1").value == 20.0
     tier_2 = SAMPLE["annual_revenue"].between(20_000, 60_000, inclusive="left").sum()
-    assert metrics(app)["Tier 2 load"] == f"{tier_2 * 20 / (9 * 1100):.0%} load"
+    # 12 h per Tier 2 account (the default service matrix) against 20 CSMs x 1,100 h.
+    assert metrics(app)["Tier 2 load"] == f"{tier_2 * 12 / (20 * 1100):.0%} load"
 
 
 def points_in(array: list | dict) -> int:

@@ -1,0 +1,60 @@
+"""The Plan page: where the lines should go, what the team can carry, what each tier costs."""
+
+import streamlit as st
+
+from lib import books, capacity, tiering, views
+from ui import entry, plan, session, state, widgets
+
+entry.require_app()
+store = session.dataset()
+index = state.index(store)
+summary = tiering.summarize(index, state.cuts())
+tier_count = len(summary.tiers)
+
+st.title("Plan")
+st.caption(
+    "Suggest cut-offs from revenue targets or from what your team can carry; set the service "
+    "model — who gets which service, how many hours it takes — and see load, cost and margin."
+)
+widgets.scope_notice(store, index)
+current = state.plan(tier_count)
+
+st.subheader("Suggested cut-offs")
+plan.suggestions(index, current)
+
+st.subheader("Capacity, cost and margin")
+other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
+capacities = capacity.tier_capacity(summary, current, other_cost)
+losing = books.unprofitable_counts(index, summary.cuts, current)
+st.html(views.capacity_table_html(capacities, losing))
+st.caption(
+    "Load: hours needed (accounts × hours per account) over the team's hours. Cost: CSM hours × "
+    "cost per hour"
+    + (
+        ", plus the data's cost to serve."
+        if other_cost is not None
+        else " (no cost_to_serve column)."
+    )
+    + " Unprofitable: accounts whose revenue does not cover their cost to serve and CSM time."
+)
+plan.unprofitable_list(store, index, current, losing)
+
+st.subheader("Teams")
+current = widgets.team_inputs(tier_count, detailed=True)
+
+st.subheader("Service matrix")
+st.caption("Hours per account per year each service takes in each tier; 0 = not offered.")
+plan.matrix_editor(current)
+plan.plan_file(store)
+
+if "csm_owner" in store.dimensions:
+    st.subheader("Books of business")
+    hours = plan.books_inputs()
+    owners = list(store.dimensions["csm_owner"].labels)
+    book_list = books.books(index, summary.cuts, current, owners, hours)
+    overloaded = sum(book.is_overloaded for book in book_list)
+    st.caption(
+        f"{len(book_list)} books under the current cut-offs; {overloaded} need more hours than "
+        "one CSM has (most loaded first)."
+    )
+    st.html(views.books_table_html(book_list, tier_count))

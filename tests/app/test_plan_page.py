@@ -1,0 +1,99 @@
+"""The Plan page driven headless: suggestions move the sliders, the service model moves the load."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from lib.capacity import ServiceMatrix
+from lib.sample import SAMPLE_PATH
+from tests.app.test_tiers_page import cut_sliders, metrics
+
+SAMPLE = pd.read_csv(SAMPLE_PATH)
+REVENUE = SAMPLE["annual_revenue"]
+
+
+def plan_page(app: AppTest) -> AppTest:
+    app.switch_page("pages/plan.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def press(app: AppTest, label: str) -> AppTest:
+    next(button for button in app.button if button.label == label).click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def explanation(app: AppTest) -> str:
+    return next(box.value for box in app.info if "Tier" in box.value)
+
+
+def test_suggesting_for_revenue_shares_moves_the_sliders_and_says_how_close(app: AppTest) -> None:
+    plan_page(app)
+    app.number_input(key="tb_target_share_0").set_value(50).run()
+    press(app, "Suggest for these shares")
+    cut = cut_sliders(app)[0]
+    assert cut in set(REVENUE)  # a customer's value
+    share = REVENUE[REVENUE >= cut].sum() / REVENUE.sum()
+    assert abs(share - 0.5) < 0.01
+    assert "target 50%" in explanation(app)
+    app.switch_page("pages/tiers.py").run()
+    assert metrics(app)["Tier 1 customers"] == f"{(REVENUE >= cut).sum():,}"
+
+
+def test_fitting_the_teams_puts_every_tier_within_its_team(app: AppTest) -> None:
+    plan_page(app)
+    app.number_input(key="tb_csms_0").set_value(4.0).run()
+    press(app, "Suggest to fit the teams")
+    cut = cut_sliders(app)[0]
+    tier_1 = (REVENUE >= cut).sum()
+    assert tier_1 * 60 <= 4 * 1100  # 60 h a Tier 1 account, 4 CSMs x 1,100 h
+    assert "fits its team" in explanation(app)
+
+
+def test_the_cap_keeps_tier_1_under_its_share_of_customers(app: AppTest) -> None:
+    plan_page(app)
+    app.number_input(key="tb_target_share_0").set_value(60).run()
+    app.number_input(key="tb_top_customer_cap").set_value(5).run()
+    press(app, "Suggest with the cap")
+    cut = cut_sliders(app)[0]
+    assert (REVENUE >= cut).mean() <= 0.05
+    assert "(cap 5.0%)" in explanation(app)
+
+
+def test_an_edited_service_matrix_changes_the_load(app: AppTest) -> None:
+    before = metrics(app)["Tier 1 load"]
+    plan_page(app)
+    matrix = app.session_state["tb_matrix"]
+    hours = [list(row) for row in matrix.hours]
+    hours[0][0] += 60  # the named CSM spends 60 more hours on each Tier 1 account
+    app.session_state["tb_matrix"] = ServiceMatrix(matrix.services, tuple(map(tuple, hours)))
+    app.run()
+    assert any("Tier 1: 120 h" in caption.value for caption in app.caption)
+    app.switch_page("pages/tiers.py").run()
+    after = metrics(app)["Tier 1 load"]
+    tier_1 = (REVENUE >= 55_000).sum()
+    assert after == f"{tier_1 * 120 / (18 * 1100):.0%} load" != before
+
+
+def test_capacity_table_counts_unprofitable_accounts(app: AppTest) -> None:
+    plan_page(app)
+    body = "".join(block.proto.body for block in app.get("html"))
+    counts = [int(n) for n in re.findall(r'data-figure="unprofitable">([\d,]+)<', body)]
+    cost = SAMPLE["cost_to_serve"].fillna(0)
+    tiers = [(REVENUE >= 55_000), (REVENUE >= 20_000) & (REVENUE < 55_000), REVENUE < 20_000]
+    expected = [
+        int(((REVENUE - cost)[mask] < hours * 110).sum())
+        for mask, hours in zip(tiers, (60, 12, 2), strict=True)
+    ]
+    assert counts == expected
+
+
+def test_books_of_business_put_the_most_loaded_csm_first(app: AppTest) -> None:
+    plan_page(app)
+    body = next(b.proto.body for b in app.get("html") if ">CSM<" in b.proto.body)
+    loads = [int(x) for x in re.findall(r">(\d+)%</span></td></tr>", body)]
+    assert loads == sorted(loads, reverse=True)

@@ -1,0 +1,205 @@
+"""The Plan page's parts: suggested cut-offs, the service matrix editor, plan files, books."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import suggest
+from lib.capacity import Plan, ServiceMatrix
+from lib.errors import InputError
+from lib.formatting import count, plural
+from lib.store import CustomerStore
+from lib.tiering import TierIndex, tier_name
+from ui import state
+
+EXPLANATION = "tb_suggestion"  # (cuts, sentences) of the last suggestion applied
+TARGET_KEY = "tb_target_share_{}"
+CAP = "tb_top_customer_cap"
+PLAN_FILE = "tb_plan_file"
+PLAN_FILE_ERROR = "tb_plan_file_error"
+
+
+def _targets(tier_count: int) -> list[float]:
+    return [st.session_state[TARGET_KEY.format(t)] / 100 for t in range(tier_count - 1)]
+
+
+def _apply(cuts: tuple[float, ...], explanation: suggest.Explanation) -> None:
+    state.set_cuts(cuts)
+    st.session_state[EXPLANATION] = (tuple(cuts), explanation.sentences)
+
+
+def _on_shares(index: TierIndex, tier_count: int, capped: bool) -> None:
+    targets = _targets(tier_count)
+    cap = st.session_state[CAP] / 100 if capped else None
+    cuts = suggest.cuts_for_revenue_shares(index, targets, max_top_customer_share=cap)
+    _apply(cuts, suggest.explain(index, cuts, targets=targets, max_top_customer_share=cap))
+
+
+def _on_fit(index: TierIndex, plan: Plan) -> None:
+    hours, available = plan.matrix.hours_per_account(), plan.hours_available()
+    cuts = suggest.cuts_to_fit_teams(index, hours, available)
+    _apply(cuts, suggest.explain(index, cuts, hours_per_account=hours, hours_available=available))
+
+
+def suggestions(index: TierIndex, plan: Plan) -> None:
+    """Three one-click suggestions, applied to the sliders, and why they landed where they did."""
+    tier_count = plan.tier_count
+    defaults = suggest.DEFAULT_TARGET_SHARES[tier_count]
+    shares, fit, cap = st.columns(3, border=True)
+    with shares:
+        st.markdown("**Hit revenue shares**")
+        for t in range(tier_count - 1):
+            key = TARGET_KEY.format(t)
+            st.session_state.setdefault(key, round(defaults[t] * 100))
+            st.number_input(
+                f"{tier_name(t + 1)} share of revenue (%)",
+                key=key,
+                min_value=0,
+                max_value=100,
+                step=5,
+                help="The cut-off is the customer value whose tier comes closest to this share.",
+            )
+        st.button(
+            "Suggest for these shares",
+            on_click=_on_shares,
+            args=(index, tier_count, False),
+            width="stretch",
+        )
+    with fit:
+        st.markdown("**Fit the teams**")
+        st.caption(
+            "The lowest Tier 1 cut-off whose accounts the Tier 1 team can carry, then the same "
+            "for each tier below, with the teams and service hours of this page."
+        )
+        st.button("Suggest to fit the teams", on_click=_on_fit, args=(index, plan), width="stretch")
+    with cap:
+        st.markdown("**Shares, with a cap on Tier 1**")
+        st.session_state.setdefault(CAP, round(suggest.DEFAULT_MAX_TOP_CUSTOMER_SHARE * 100))
+        st.number_input(
+            "Most customers in Tier 1 (%)",
+            key=CAP,
+            min_value=0,
+            max_value=100,
+            step=1,
+            help="Tier 1 may hold at most this share of customers; within that, its revenue "
+            "share comes as close to the target as it can.",
+        )
+        st.button(
+            "Suggest with the cap",
+            on_click=_on_shares,
+            args=(index, tier_count, True),
+            width="stretch",
+        )
+    applied = st.session_state.get(EXPLANATION)
+    if applied and tuple(applied[0]) == tuple(state.cuts()):
+        st.info("\n\n".join(applied[1]), icon=":material/lightbulb:")
+
+
+def _on_matrix_edit(editor_key: str, base: ServiceMatrix) -> None:
+    """Fold the table editor's changes into the matrix (a fresh editor starts from it)."""
+    edits = st.session_state[editor_key]
+    frame = base.to_frame()
+    for row, changes in edits.get("edited_rows", {}).items():
+        for column, value in changes.items():
+            frame.iloc[int(row), frame.columns.get_loc(column)] = value
+    try:
+        state.set_matrix(ServiceMatrix.from_frame(frame, services=base.services))
+    except InputError as error:
+        st.session_state[PLAN_FILE_ERROR] = str(error)
+        state.set_matrix(base)
+
+
+def matrix_editor(plan: Plan) -> None:
+    """The service matrix: services x tiers, hours per account per year (0 = not offered)."""
+    version = st.session_state.get(state.MATRIX_VERSION, 0)
+    editor_key = f"tb_matrix_editor_{version}"
+    frame = plan.matrix.to_frame()
+    st.data_editor(
+        frame,
+        key=editor_key,
+        on_change=_on_matrix_edit,
+        args=(editor_key, plan.matrix),
+        num_rows="fixed",
+        width="stretch",
+        column_config={
+            column: st.column_config.NumberColumn(
+                column, min_value=0.0, step=0.5, format="%.1f h", help="Hours per account a year"
+            )
+            for column in frame.columns
+        },
+    )
+    totals = " · ".join(
+        f"{tier_name(t + 1)}: {count(h)} h" for t, h in enumerate(plan.matrix.hours_per_account())
+    )
+    st.caption(f"Hours per account per year (column sums): {totals}.")
+    left, right = st.columns(2)
+    left.button(
+        "Reset to practice defaults",
+        on_click=lambda: state.set_matrix(ServiceMatrix.default(plan.tier_count)),
+        help="Named CSM and a small book for the top tier, automation in the middle, "
+        "self-service for the tail.",
+    )
+    right.download_button(
+        "Download this plan (TOML)",
+        data=plan.to_toml(),
+        file_name="tierboard-plan.toml",
+        mime="application/toml",
+        help="The service matrix and teams, to keep, share, or use with `tierboard summarize "
+        "--plan`.",
+    )
+
+
+def _on_plan_file(store: CustomerStore) -> None:
+    uploaded = st.session_state.get(PLAN_FILE)
+    if uploaded is None:
+        return
+    try:
+        loaded = Plan.from_toml(uploaded.getvalue().decode("utf-8"))
+    except (InputError, UnicodeDecodeError) as error:
+        st.session_state[PLAN_FILE_ERROR] = f"{uploaded.name}: {error}"
+        return
+    if loaded.tier_count != st.session_state[state.TIERS]:
+        st.session_state[state.TIERS] = loaded.tier_count
+        state.reset_for(store, loaded.tier_count)  # cut-offs for that many tiers
+    st.session_state.pop(PLAN_FILE_ERROR, None)
+    state.set_plan(loaded)
+
+
+def plan_file(store: CustomerStore) -> None:
+    st.file_uploader(
+        "Open a plan file",
+        type=["toml"],
+        key=PLAN_FILE,
+        on_change=_on_plan_file,
+        args=(store,),
+        help="A plan saved from this page (service matrix and teams).",
+    )
+    if st.session_state.get(PLAN_FILE_ERROR):
+        st.error(st.session_state[PLAN_FILE_ERROR], icon=":material/warning:")
+
+
+def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts: tuple) -> None:
+    total = sum(counts)
+    if not total:
+        return
+    if st.toggle(f"List the {plural(total, 'unprofitable account')}", key="tb_list_unprofitable"):
+        frame = store.unprofitable(state.current_slice(store), state.criteria(), state.cuts(), plan)
+        st.dataframe(frame.head(500), hide_index=True, height=260)
+        st.download_button(
+            "Download them (CSV)",
+            data=frame.to_csv(index=False).encode("utf-8"),
+            file_name="unprofitable-accounts.csv",
+            mime="text/csv",
+        )
+
+
+def books_inputs() -> float:
+    st.session_state.setdefault("tb_book_hours", 1100.0)
+    return st.number_input(
+        "Hours one CSM has for their book (a year)",
+        key="tb_book_hours",
+        min_value=1.0,
+        step=50.0,
+        format="%.0f",
+        help="Compared with the hours each CSM's accounts need under the current cut-offs.",
+    )

@@ -221,7 +221,10 @@ def load_html(loads: Sequence[TierCapacity]) -> str:
 # --- tables --------------------------------------------------------------------------------------
 
 _TABLE = "border-collapse:collapse;width:100%;font-size:1rem;font-variant-numeric:tabular-nums"
-_CELL = "padding:0.4rem 0.6rem;border-bottom:1px solid rgba(128,128,128,0.25);text-align:right"
+_CELL = (
+    "padding:0.4rem 0.6rem;border-bottom:1px solid rgba(128,128,128,0.25);text-align:right;"
+    "white-space:nowrap"
+)
 _HEAD = f"{_CELL};font-weight:600;opacity:0.8"
 
 

@@ -123,7 +123,7 @@ def matrix_editor(plan: Plan) -> None:
         width="stretch",
         column_config={
             column: st.column_config.NumberColumn(
-                column, min_value=0.0, step=0.5, format="%.1f h", help="Hours per account a year"
+                column, min_value=0.0, step=0.25, format="%.2f h", help="Hours per account a year"
             )
             for column in frame.columns
         },

@@ -6,19 +6,27 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from lib import export
+from lib.books import tier_measure
+from lib.capacity import DEFAULT_HOURS_PER_CSM, Plan, TierCapacity, tier_capacity
 from lib.errors import InputError
 from lib.formatting import money_exact
 from lib.ingest import RevenueBasis
 from lib.mapping import DATE
 from lib.store import CustomerStore
-from lib.suggest import default_cuts
-from lib.tiering import DEFAULT_TIERS, TierSummary, summarize
+from lib.suggest import (
+    DEFAULT_TARGET_SHARES,
+    Explanation,
+    cuts_for_revenue_shares,
+    default_cuts,
+    explain,
+)
+from lib.tiering import DEFAULT_TIERS, MAX_TIERS, TierSummary, summarize
 
 EXIT_BAD_INPUT = 2
 
@@ -57,11 +65,14 @@ def _day(text: str) -> date:
         ) from None
 
 
-def _add_input_options(command: argparse.ArgumentParser) -> None:
+def _add_input_options(command: argparse.ArgumentParser, cuts: bool = True) -> None:
     command.add_argument(
         "file", type=Path, help="customer file: CSV/TSV/TXT, XLSX/XLS/ODS, Parquet"
     )
-    command.add_argument("--cuts", type=_cuts, help="cut-offs, e.g. 55000,20000 (default: app's)")
+    if cuts:
+        command.add_argument(
+            "--cuts", type=_cuts, help="cut-offs, e.g. 55000,20000 (default: app's)"
+        )
     command.add_argument(
         "--map",
         type=_pair,
@@ -79,12 +90,68 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--sheet", help="spreadsheet sheet to read (default: the most plausible)")
 
 
+def _add_load_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--hours",
+        type=_numbers("--hours"),
+        help="CSM hours per account per year, one per tier, e.g. 60,12,2: adds hours and "
+        "csms_needed to each tier",
+    )
+    command.add_argument(
+        "--csm-hours", type=float, default=DEFAULT_HOURS_PER_CSM, help="hours one CSM has (1100)"
+    )
+    command.add_argument(
+        "--plan",
+        type=Path,
+        help="plan file (service matrix, teams, costs) saved from the Plan page",
+    )
+
+
+def _numbers(option: str) -> Callable[[str], list[float]]:
+    def parse(text: str) -> list[float]:
+        try:
+            return [float(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{option} takes numbers separated by commas; got {text!r}"
+            ) from None
+
+    return parse
+
+
+def _shares(text: str) -> list[float]:
+    shares = _numbers("--target-shares")(text)
+    if not all(0 <= share <= 1 for share in shares):
+        raise argparse.ArgumentTypeError(
+            "--target-shares are fractions between 0 and 1, like 0.4,0.3"
+        )
+    return shares
+
+
+def _share(text: str) -> float:
+    return _shares(text)[0]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tierboard", description="Tier customers by annual revenue.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     summary = commands.add_parser("summarize", help="print per-tier customers and revenue")
     _add_input_options(summary)
     summary.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_load_options(summary)
+    suggester = commands.add_parser("suggest", help="suggest cut-offs for target revenue shares")
+    _add_input_options(suggester, cuts=False)
+    suggester.add_argument(
+        "--target-shares",
+        type=_shares,
+        help="revenue share per tier above the last, e.g. 0.4,0.3 (default: 40%% / 30%%)",
+    )
+    suggester.add_argument(
+        "--max-top-share",
+        type=_share,
+        help="at most this share of customers in Tier 1, e.g. 0.1",
+    )
+    suggester.add_argument("--json", action="store_true", help="print one JSON object")
     exporter = commands.add_parser("export", help="write the tier list as CSV or XLSX")
     _add_input_options(exporter)
     exporter.add_argument("--out", type=Path, required=True, help="output path (.csv or .xlsx)")
@@ -99,7 +166,7 @@ def _summary(store: CustomerStore, cuts: list[float] | None) -> TierSummary:
     return summarize(store.index, chosen)
 
 
-def _table(store: CustomerStore, summary: TierSummary) -> str:
+def _table(store: CustomerStore, summary: TierSummary, extra: Sequence[str] = ()) -> str:
     cutoffs = "; ".join(
         f"{tier.name} >= {money_exact(tier.floor)}"
         for tier in summary.tiers
@@ -118,7 +185,7 @@ def _table(store: CustomerStore, summary: TierSummary) -> str:
         f"{money_exact(tier.revenue):>18}{tier.revenue_share:>12.1%}"
         for tier in summary.tiers
     )
-    lines += ["", *store.report.sentences()]
+    lines += [*extra, "", *store.report.sentences()]
     return "\n".join(lines)
 
 
@@ -141,18 +208,93 @@ def _load(args: argparse.Namespace) -> CustomerStore:
     )
 
 
+def _load_figures(
+    args: argparse.Namespace, store: CustomerStore, summary: TierSummary
+) -> list[dict]:
+    """Per tier: hours and CSMs needed (--hours / --csm-hours), or the Plan page's figures."""
+    tiers = len(summary.tiers)
+    if args.plan is not None:
+        try:
+            plan = Plan.from_toml(args.plan.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise InputError(f"Cannot read the plan file {args.plan}: {error.strerror}.") from error
+        if plan.tier_count != tiers:
+            raise InputError(
+                f"The plan file has {plan.tier_count} tiers but the cut-offs make {tiers}."
+            )
+        other = tier_measure(store.index, summary.cuts, "cost_to_serve")
+        return [_capacity_dict(c) for c in tier_capacity(summary, plan, other)]
+    if len(args.hours) != tiers:
+        raise InputError(f"Give --hours one figure per tier: {tiers} figures, top tier first.")
+    if args.csm_hours <= 0:
+        raise InputError("--csm-hours must be above zero.")
+    return [
+        {"hours": tier.customers * hours, "csms_needed": tier.customers * hours / args.csm_hours}
+        for tier, hours in zip(summary.tiers, args.hours, strict=True)
+    ]
+
+
+def _capacity_dict(tier: TierCapacity) -> dict[str, float | None]:
+    return {
+        "hours": tier.hours_needed,
+        "csms_needed": tier.csms_needed,
+        "hours_per_account": tier.hours_per_account,
+        "hours_available": tier.hours_available,
+        "utilisation": tier.utilisation if tier.hours_available > 0 else None,
+        "csm_cost": tier.csm_cost,
+        "other_cost": tier.other_cost,
+        "margin": tier.margin,
+    }
+
+
+def _payload(args: argparse.Namespace, store: CustomerStore, summary: TierSummary) -> dict:
+    payload = summary.as_dict()
+    payload["rejected_rows"] = store.report.rejected_rows
+    if getattr(args, "hours", None) is not None or getattr(args, "plan", None) is not None:
+        for tier, extra in zip(payload["tiers"], _load_figures(args, store, summary), strict=True):
+            tier.update(extra)
+    return payload
+
+
+def _suggested(args: argparse.Namespace, store: CustomerStore) -> tuple[TierSummary, Explanation]:
+    targets = args.target_shares or list(DEFAULT_TARGET_SHARES[DEFAULT_TIERS])
+    if not 1 <= len(targets) <= MAX_TIERS - 1:
+        raise InputError(f"Give 1 to {MAX_TIERS - 1} target shares (2 to {MAX_TIERS} tiers).")
+    cap = args.max_top_share
+    cuts = cuts_for_revenue_shares(store.index, targets, max_top_customer_share=cap)
+    explanation = explain(store.index, cuts, targets=targets, max_top_customer_share=cap)
+    return summarize(store.index, cuts), explanation
+
+
+def _load_lines(args: argparse.Namespace, store: CustomerStore, summary: TierSummary) -> list[str]:
+    if args.hours is None and args.plan is None:
+        return []
+    rows = _load_figures(args, store, summary)
+    lines = ["", f"{'Tier':<8}{'Hours needed':>16}{'CSMs needed':>14}"]
+    lines += [
+        f"{tier.name:<8}{row['hours']:>16,.0f}{row['csms_needed']:>14,.1f}"
+        for tier, row in zip(summary.tiers, rows, strict=True)
+    ]
+    return lines
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         _serve(args)
     store = _load(args)
+    if args.command == "suggest":
+        summary, explanation = _suggested(args, store)
+        if args.json:
+            print(json.dumps(_payload(args, store, summary)))
+        else:
+            print(_table(store, summary) + "\n\n" + str(explanation))
+        return
     summary = _summary(store, args.cuts)
     if args.command == "summarize":
         if args.json:
-            payload = summary.as_dict()
-            payload["rejected_rows"] = store.report.rejected_rows
-            print(json.dumps(payload))
+            print(json.dumps(_payload(args, store, summary)))
         else:
-            print(_table(store, summary))
+            print(_table(store, summary, _load_lines(args, store, summary)))
     else:
         frame = store.tier_list(summary.cuts)
         export.write_table(frame, args.out)

@@ -298,3 +298,78 @@ def test_export_takes_the_same_import_options(tmp_path):
     frame = pd.read_csv(out)
     assert frame["annual_revenue"].tolist() == [1200.0, 600.0]
     assert frame["tier"].tolist() == ["Tier 1", "Tier 2"]
+
+
+SAMPLE_FILE = str(Path(__file__).resolve().parents[2] / "data" / "sample" / "customers.csv")
+SAMPLE_REVENUE = pd.read_csv(SAMPLE_FILE)["annual_revenue"]
+
+
+def test_suggest_prints_the_summarize_shape_for_the_closest_shares(capsys):
+    assert run(["suggest", SAMPLE_FILE, "--target-shares", "0.4,0.3", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {"customers", "rejected_rows", "total_revenue", "cuts", "tiers"}
+    c1, c2 = payload["cuts"]
+    total = SAMPLE_REVENUE.sum()
+    # Brute force: no customer value brings Tier 1 closer to 40% than c1 does.
+    distances = {
+        v: abs(SAMPLE_REVENUE[v <= SAMPLE_REVENUE].sum() / total - 0.4) for v in set(SAMPLE_REVENUE)
+    }
+    assert distances[c1] == min(distances.values())
+    assert c1 in distances and c2 in distances and c2 <= c1
+    assert payload["tiers"][0]["revenue_share"] == pytest.approx(
+        SAMPLE_REVENUE[c1 <= SAMPLE_REVENUE].sum() / total
+    )
+
+
+def test_suggest_respects_a_cap_on_tier_1_customers(capsys):
+    assert run(["suggest", SAMPLE_FILE, "--target-shares", "0.6", "--max-top-share", "0.05"]) == 0
+    out = capsys.readouterr().out
+    assert "cap 5.0%" in out
+
+
+def test_summarize_adds_hours_and_csms_needed(capsys):
+    args = ["summarize", SAMPLE_FILE, "--cuts", "55000,20000", "--hours", "60,12,2"]
+    assert run([*args, "--csm-hours", "1000", "--json"]) == 0
+    tiers = json.loads(capsys.readouterr().out)["tiers"]
+    accounts = [
+        (SAMPLE_REVENUE >= 55_000).sum(),
+        ((SAMPLE_REVENUE >= 20_000) & (SAMPLE_REVENUE < 55_000)).sum(),
+        (SAMPLE_REVENUE < 20_000).sum(),
+    ]
+    for tier, n, hours in zip(tiers, accounts, (60, 12, 2), strict=True):
+        assert tier["hours"] == n * hours
+        assert tier["csms_needed"] == pytest.approx(n * hours / 1000)
+
+
+def test_a_plan_file_gives_the_plan_pages_numbers(tmp_path, capsys):
+    from lib.books import tier_measure
+    from lib.capacity import Plan, tier_capacity
+    from lib.store import CustomerStore
+    from lib.tiering import summarize
+
+    store = CustomerStore.from_file(Path(SAMPLE_FILE))
+    summary = summarize(store.index, [55_000, 20_000])
+    plan = Plan.default_for(summary)
+    path = tmp_path / "plan.toml"
+    path.write_text(plan.to_toml())
+    assert (
+        run(["summarize", SAMPLE_FILE, "--cuts", "55000,20000", "--plan", str(path), "--json"]) == 0
+    )
+    tiers = json.loads(capsys.readouterr().out)["tiers"]
+    expected = tier_capacity(
+        summary, plan, tier_measure(store.index, summary.cuts, "cost_to_serve")
+    )
+    for tier, page in zip(tiers, expected, strict=True):
+        assert tier["hours"] == page.hours_needed
+        assert tier["csms_needed"] == pytest.approx(page.csms_needed)
+        assert tier["margin"] == pytest.approx(page.margin)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--hours", "60,12"], ["--hours", "60,12,2", "--csm-hours", "0"], ["--plan", "missing.toml"]],
+)
+def test_bad_load_options_exit_2(capsys, args):
+    assert run(["summarize", SAMPLE_FILE, "--cuts", "55000,20000", *args]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

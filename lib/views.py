@@ -19,7 +19,7 @@ from lib.books import Book
 from lib.capacity import TierCapacity
 from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, tier_color
 from lib.formatting import count, money, percent
-from lib.tiering import TierFigures, TierSummary, service_model
+from lib.tiering import TierFigures, TierIndex, TierSummary, service_model
 
 # Above this many tiers a card is too narrow for two figures side by side: stack them.
 SIDE_BY_SIDE_MAX_TIERS = 3
@@ -298,4 +298,24 @@ def books_table_html(books: Sequence[Book], tier_count: int, currency: str = "$"
         ]
         for book in books
     ]
+    return _table(headers, rows)
+
+
+def score_breakdown_html(summary: TierSummary, index: TierIndex, names: dict[str, str]) -> str:
+    """Per tier, the average score and the points each component adds to it (tiering by score)."""
+    components = [c for c in names if f"score:{c}" in index.measures]
+    bounds = [index.customers, *(int(p) for p in index.positions(summary.cuts)), 0]
+    rows = []
+    for t, tier in enumerate(summary.tiers):
+        low, high = bounds[t + 1], bounds[t]
+        n = max(high - low, 1)
+        points = [index.measure_between(f"score:{c}", low, high) / n for c in components]
+        rows.append(
+            [
+                escape(tier.name),
+                f'<span data-tier="{tier.tier}" data-figure="score">{sum(points):.1f}</span>',
+                *(f"{p:.1f}" for p in points),
+            ]
+        )
+    headers = ["Tier", "Average score", *(f"{names[c]} (points)" for c in components)]
     return _table(headers, rows)

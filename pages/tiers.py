@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import books, capacity, charts, tiering, views
+from lib.criteria import COMPONENTS
 from lib.formatting import count
 from ui import entry, session, state, widgets
 
@@ -19,6 +20,14 @@ st.caption(
 )
 widgets.scope_notice(store, index)
 st.html(views.tier_cards_html(summary, score=by_score))
+
+if by_score:
+    with st.expander("What the score is made of, per tier"):
+        st.html(views.score_breakdown_html(summary, index, COMPONENTS))
+        st.caption(
+            "Each component adds points (its percentile x its weight); the points add up to "
+            "the score."
+        )
 
 share, pareto = st.columns(2)
 share.html(views.revenue_share_html(summary))

@@ -218,3 +218,43 @@ def test_without_the_workaround_apptest_loses_the_sidebar_on_rerun() -> None:
     assert len(at.sidebar.select_slider) == 2
     at.run()
     assert len(at.sidebar.select_slider) == 0
+
+
+def test_tiering_by_score_moves_the_cut_offs_to_a_0_to_100_scale(app: AppTest) -> None:
+    app.radio(key="tb_tier_by").set_value("score").run()
+    assert not app.exception
+    cuts = cut_sliders(app)
+    assert all(0 <= cut <= 100 for cut in cuts)
+    assert "score" in metrics_bounds(app)[1]
+    assert any("Tiered by weighted score" in caption.value for caption in app.caption)
+    breakdown = next(b.proto.body for b in app.get("html") if "Average score" in b.proto.body)
+    assert "Revenue (points)" in breakdown and "NPS (points)" in breakdown
+    shown = metrics(app)
+    assert sum(int(shown[f"Tier {t} customers"].replace(",", "")) for t in (1, 2, 3)) == 5000
+
+
+def test_a_zero_weight_component_leaves_the_score(app: AppTest) -> None:
+    app.radio(key="tb_tier_by").set_value("score").run()
+    app.slider(key="tb_weight_nps").set_value(0).run()
+    assert not app.exception
+    breakdown = next(b.proto.body for b in app.get("html") if "Average score" in b.proto.body)
+    assert "NPS (points)" not in breakdown
+
+
+def metrics_bounds(app: AppTest) -> dict[int, str]:
+    found = {}
+    for block in app.get("html"):
+        for tier, value in re.findall(
+            r'data-tier="(\d)" data-figure="bounds">([^<]*)<', block.proto.body
+        ):
+            found[int(tier)] = html.unescape(value)
+    return found
+
+
+def test_a_slice_restricts_every_figure_and_says_so(app: AppTest) -> None:
+    app.multiselect(key="tb_slice_region").select("EMEA").run()
+    assert not app.exception
+    emea = SAMPLE[SAMPLE["region"] == "EMEA"]["annual_revenue"]
+    assert "Slice: Region: EMEA" in app.info[0].value
+    assert f"{len(emea):,} of 5,000 customers" in app.info[0].value
+    assert_cards(app, emea, cut_sliders(app))

@@ -30,6 +30,7 @@ DEFAULT_TARGET_SHARES: dict[int, tuple[float, ...]] = {
 
 # Practitioners' common cap: Tier 1 under 10% of customers (PRODUCT.md, "Shape").
 DEFAULT_MAX_TOP_CUSTOMER_SHARE = 0.10
+TIE_TOLERANCE = 1e-12  # shares closer than this to each other are equally close to a target
 
 
 def _above_max(index: TierIndex) -> float:
@@ -83,7 +84,10 @@ def cuts_for_revenue_shares(
                 continue
         share = (revenue_at_or_above - revenue_above) / total if total else np.zeros(len(starts))
         distance = np.where(allowed, np.abs(share - target), np.inf)
-        best = int(np.argmin(distance))  # first minimum = the highest cut-off among ties
+        # Ties go to the highest cut-off (the first candidate). "Tie" allows for float noise:
+        # 0.1 - 0.4 and 0.5 - 0.4 differ in the 17th digit, and should not decide anything.
+        closest = distance.min()
+        best = int(np.flatnonzero(distance <= closest + TIE_TOLERANCE)[0])
         cuts.append(float(candidates[best]))
         revenue_above = float(revenue_at_or_above[best])
     return tuple(cuts)

@@ -401,3 +401,10 @@ def test_a_tier_over_capacity_after_a_slider_move_is_called_out():
         "Tier 1 is over its team's capacity: 3,060 h needed of 600 h.",
         "Tier 2 takes the rest: 49 h needed of 49 h.",
     )
+
+
+def test_equally_close_candidates_go_to_the_higher_cut_off_despite_float_noise():
+    # Tier 2 at 30 holds 30% and at 20 holds 50%: both 10 points from 40%; float arithmetic
+    # makes them differ in the 17th digit, which must not decide.
+    index = TierIndex.from_values([40.0, 30.0, 20.0, 10.0])
+    assert cuts_for_revenue_shares(index, (0.35, 0.4)) == (40.0, 30.0)

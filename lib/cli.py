@@ -14,10 +14,13 @@ from typing import NoReturn
 from lib import export
 from lib.books import tier_measure
 from lib.capacity import DEFAULT_HOURS_PER_CSM, Plan, TierCapacity, tier_capacity
+from lib.criteria import REVENUE_ONLY
 from lib.errors import InputError
 from lib.formatting import money_exact
 from lib.ingest import RevenueBasis
 from lib.mapping import DATE
+from lib.migration import Migration
+from lib.slices import EVERYTHING
 from lib.store import CustomerStore
 from lib.suggest import (
     DEFAULT_TARGET_SHARES,
@@ -152,6 +155,11 @@ def _parser() -> argparse.ArgumentParser:
         help="at most this share of customers in Tier 1, e.g. 0.1",
     )
     suggester.add_argument("--json", action="store_true", help="print one JSON object")
+    migrator = commands.add_parser(
+        "migrate", help="who moves between tiers, from the data's current_tier to --cuts"
+    )
+    _add_input_options(migrator)
+    migrator.add_argument("--json", action="store_true", help="print one JSON object")
     exporter = commands.add_parser("export", help="write the tier list as CSV or XLSX")
     _add_input_options(exporter)
     exporter.add_argument("--out", type=Path, required=True, help="output path (.csv or .xlsx)")
@@ -278,6 +286,15 @@ def _load_lines(args: argparse.Namespace, store: CustomerStore, summary: TierSum
     return lines
 
 
+def _migration_table(flows: Migration) -> str:
+    lines = [flows.headline(), "", f"{'From':<14}{'To':<10}{'Customers':>12}{'Revenue':>18}"]
+    lines += [
+        f"{f.source:<14}{f.target:<10}{f.customers:>12,}{money_exact(f.revenue):>18}"
+        for f in flows.flows
+    ]
+    return "\n".join(lines)
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         _serve(args)
@@ -290,6 +307,10 @@ def _run(args: argparse.Namespace) -> None:
             print(_table(store, summary) + "\n\n" + str(explanation))
         return
     summary = _summary(store, args.cuts)
+    if args.command == "migrate":
+        flows, _ = store.migration(EVERYTHING, REVENUE_ONLY, summary.cuts)
+        print(json.dumps(flows.as_dict()) if args.json else _migration_table(flows))
+        return
     if args.command == "summarize":
         if args.json:
             print(json.dumps(_payload(args, store, summary)))

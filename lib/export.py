@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -62,6 +63,14 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "Tiers") -> None:
                     worksheet.write_string(row, col, str(value))
             worksheet.set_column(col, col, max(12, min(40, len(str(name)) + 4)))
         worksheet.freeze_panes(1, 0)
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Tiers") -> bytes:
+    """The XLSX file `write_xlsx` makes, as bytes (for a download button)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.xlsx"
+        write_xlsx(frame, path, sheet)
+        return path.read_bytes()
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:

@@ -30,8 +30,10 @@ import pyarrow as pa
 from lib import ingest, reading
 from lib.capacity import Plan, unprofitable_threshold
 from lib.criteria import REVENUE_ONLY, Criteria, Score, score
+from lib.errors import InputError
 from lib.ingest import ANNUAL, RevenueBasis
 from lib.mapping import Suggestion, suggest
+from lib.migration import Flow, Migration, migrate, normalize_tier
 from lib.slices import DIMENSIONS, EVERYTHING, Dimension, Slice
 from lib.sql import quote_ident
 from lib.tiering import TierIndex, normalize_cuts, tier_name, tier_of
@@ -157,6 +159,8 @@ class CustomerStore:
         # browser session ends) or the process exits, whichever comes first.
         self._discard = weakref.finalize(self, _discard, con, folder)
         self._arrays, self.dimensions = self._read_arrays()
+        # Today's tiers (the data's current_tier), kept apart from the slicing dimensions.
+        self.current_tiers = self.dimensions.pop("current_tier", None)
         self._indexes: dict[tuple[Slice, Criteria], TierIndex] = {}
         self._scores: dict[Criteria, Score] = {}
         self.index = self.index_for(EVERYTHING, REVENUE_ONLY)
@@ -170,14 +174,15 @@ class CustomerStore:
         """
         numbers: dict[str, np.ndarray] = {}
         dimensions: dict[str, Dimension] = {}
-        for name in ["annual_revenue", *(c for c in ARRAY_COLUMNS if self.has(c))]:
+        wanted = [*ARRAY_COLUMNS, "current_tier"]
+        for name in ["annual_revenue", *(c for c in wanted if self.has(c))]:
             column = (
                 self._con.cursor()
                 .sql(f"SELECT {quote_ident(name)} FROM {ingest.CUSTOMERS}")
                 .to_arrow_table()
                 .column(0)
             )
-            if name in DIMENSIONS:
+            if name in DIMENSIONS or name == "current_tier":
                 dimensions[name] = Dimension.from_arrow(column)
             else:
                 numbers[name] = column.cast(pa.float64()).to_numpy()
@@ -208,6 +213,107 @@ class CustomerStore:
         frame["csm_cost"] = csm_cost[rows]
         frame["margin"] = margin[rows]
         return frame.sort_values("margin", kind="stable").reset_index(drop=True)
+
+    def migration(
+        self,
+        part: Slice,
+        criteria: Criteria,
+        cuts: Sequence[float],
+        baseline: tuple[Criteria, Sequence[float]] | None = None,
+    ) -> tuple[Migration, pd.DataFrame]:
+        """Who moves: from the data's current_tier (or a baseline's tiers) to `cuts`.
+
+        Returns the flows and the movers (one row per customer who changes tier, biggest
+        revenue first). Raises InputError when there is nothing to compare with.
+        """
+        revenue = self._arrays["annual_revenue"]
+        keep = part.mask(self.dimensions, len(revenue))
+        targets = tier_of(self.keys(criteria), cuts)
+        if baseline is not None:
+            before = tier_of(self.keys(baseline[0]), baseline[1])
+            labels = [tier_name(t) for t in range(1, int(before.max(initial=1)) + 1)]
+            codes = before - 1
+        elif self.current_tiers is not None:
+            labels, codes = list(self.current_tiers.labels), self.current_tiers.codes
+        else:
+            raise InputError(
+                "There is nothing to compare with: the data has no current_tier column. Save a "
+                "scenario and compare against it instead."
+            )
+        result = migrate(codes[keep], labels, targets[keep], revenue[keep])
+        before = np.array([normalize_tier(label) for label in labels], dtype=object)[codes]
+        names = np.array([tier_name(t) for t in range(1, int(targets.max(initial=1)) + 1)], object)
+        after = names[targets - 1]
+        moved = np.flatnonzero(keep & (before != after))
+        movers = self._identities().iloc[moved].reset_index(drop=True)
+        movers["from"] = before[moved]
+        movers["to"] = after[moved]
+        movers["annual_revenue"] = revenue[moved]
+        movers["direction"] = [
+            Flow(source, target, 0, 0.0).direction
+            for source, target in zip(movers["from"], movers["to"], strict=True)
+        ]
+        return result, movers.sort_values("annual_revenue", ascending=False, kind="stable")
+
+    def _identities(self) -> pd.DataFrame:
+        """customer_id (and customer_name) of every customer, in table order (as the arrays)."""
+        named = ", customer_name" if self.has("customer_name") else ""
+        return self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
+
+    def tier_table(self, part: Slice, criteria: Criteria, cuts: Sequence[float]) -> pd.DataFrame:
+        """The tier list of a slice for CRM re-import: id, name, tier, revenue (and score),
+        and the previous tier (the data's current_tier, normalised) when known; top tier first."""
+        revenue = self._arrays["annual_revenue"]
+        rows = np.flatnonzero(part.mask(self.dimensions, len(revenue)))
+        keys = self.keys(criteria)
+        tiers = tier_of(keys, cuts)[rows]
+        frame = self.rows(rows)
+        frame["tier"] = [tier_name(t) for t in tiers]
+        frame["annual_revenue"] = revenue[rows]
+        if criteria.is_score:
+            frame["score"] = np.round(keys[rows], 2)
+        if self.current_tiers is not None:
+            labels = np.array(
+                [normalize_tier(label) for label in self.current_tiers.labels], dtype=object
+            )
+            frame["previous_tier"] = labels[self.current_tiers.codes[rows]]
+        frame["_order"] = tiers * 1.0 - keys[rows] / (np.abs(keys).max() + 1)
+        return (
+            frame.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+        )
+
+    def rows(self, rows: np.ndarray) -> pd.DataFrame:
+        """customer_id and customer_name of the customers at these rows (table order)."""
+        return self._identities().iloc[rows].reset_index(drop=True)
+
+    def find(self, text: str, limit: int = 20) -> pd.DataFrame:
+        """Customers whose id or name contains `text` (any case): row, id, name."""
+        named = "customer_name" if self.has("customer_name") else "NULL AS customer_name"
+        condition = "customer_id ILIKE ?" + (
+            " OR customer_name ILIKE ?" if self.has("customer_name") else ""
+        )
+        pattern = f"%{text.strip()}%"
+        params = [pattern] * condition.count("?")
+        return (
+            self._con.cursor()
+            .execute(
+                f"SELECT rowid AS row, customer_id, {named} FROM {ingest.CUSTOMERS} "
+                f"WHERE {condition} ORDER BY customer_id LIMIT ?",
+                [*params, limit],
+            )
+            .df()
+        )
+
+    def customer(self, row: int) -> dict[str, object]:
+        """Every canonical column of one customer (by its row, as `find` returns it)."""
+        frame = (
+            self._con.cursor()
+            .execute(f"SELECT * FROM {ingest.CUSTOMERS} WHERE rowid = ?", [row])
+            .df()
+        )
+        if frame.empty:
+            raise InputError("That customer is not in the data in use.")
+        return frame.iloc[0].to_dict()
 
     def score(self, criteria: Criteria) -> Score:
         """Every customer's weighted score (cached per criteria)."""

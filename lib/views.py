@@ -19,6 +19,7 @@ from lib.books import Book
 from lib.capacity import TierCapacity
 from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, tier_color
 from lib.formatting import count, money, percent
+from lib.migration import Migration
 from lib.tiering import TierFigures, TierIndex, TierSummary, service_model
 
 # Above this many tiers a card is too narrow for two figures side by side: stack them.
@@ -228,7 +229,9 @@ _CELL = (
 _HEAD = f"{_CELL};font-weight:600;opacity:0.8"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], first_left: bool = True) -> str:
+def table_html(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], first_left: bool = True
+) -> str:
     def cell(text: str, i: int, tag: str, style: str) -> str:
         align = ";text-align:left" if i == 0 and first_left else ""
         return f'<{tag} style="{style}{align}">{text}</{tag}>'
@@ -278,7 +281,7 @@ def capacity_table_html(
                 f"{escape(count(losing))}</span>",
             ]
         )
-    return _table(headers, rows)
+    return table_html(headers, rows)
 
 
 def books_table_html(books: Sequence[Book], tier_count: int, currency: str = "$") -> str:
@@ -298,7 +301,7 @@ def books_table_html(books: Sequence[Book], tier_count: int, currency: str = "$"
         ]
         for book in books
     ]
-    return _table(headers, rows)
+    return table_html(headers, rows)
 
 
 def score_breakdown_html(summary: TierSummary, index: TierIndex, names: dict[str, str]) -> str:
@@ -318,4 +321,40 @@ def score_breakdown_html(summary: TierSummary, index: TierIndex, names: dict[str
             ]
         )
     headers = ["Tier", "Average score", *(f"{names[c]} (points)" for c in components)]
-    return _table(headers, rows)
+    return table_html(headers, rows)
+
+
+def migration_html(migration: Migration, currency: str = "$") -> str:
+    """From -> to matrix of accounts and revenue; the darker the cell, the more accounts move."""
+    sources, targets = migration.sources(), migration.targets()
+    largest = max((f.customers for f in migration.flows if f.moved), default=1)
+    rows = []
+    for source in sources:
+        cells = [f"<b>{escape(source)}</b>"]
+        for target in targets:
+            flow = migration.cell(source, target)
+            if flow is None:
+                cells.append('<span style="opacity:0.35">—</span>')
+                continue
+            shade = 0.08 + 0.5 * flow.customers / largest if flow.moved else 0.0
+            colour = {"up": "0,158,115", "down": "213,94,0"}.get(flow.direction, "128,128,128")
+            style = (
+                f"display:block;background:rgba({colour},{shade:.2f});border-radius:0.25rem;"
+                "padding:0.2rem 0.4rem"
+            )
+            cells.append(
+                f'<span title="{escape(f"{flow.source} → {flow.target}")}" style="{style}"'
+                f' data-from="{escape(flow.source)}" data-to="{escape(flow.target)}">'
+                f"{escape(count(flow.customers))}<br><small>{escape(money(flow.revenue, currency))}"
+                "</small></span>"
+            )
+        rows.append(cells)
+    headers = ["From \\ to", *targets]
+    return table_html(headers, rows)
+
+
+def score_parts_html(parts: dict[str, float], total: float) -> str:
+    """One customer's score, component by component (points add up to the score)."""
+    rows = [[escape(name), f"{points:.1f}"] for name, points in parts.items()]
+    rows.append(["<b>Score</b>", f"<b>{total:.1f}</b>"])
+    return table_html(["Component", "Points"], rows)

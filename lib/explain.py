@@ -1,0 +1,76 @@
+"""Why an account sits where it does: its tier, the cut-offs around it, how far from the next.
+
+The accounts people argue about are the ones near a line: `near_boundary` finds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from lib.tiering import TierIndex, normalize_cuts, tier_name
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one value lands among the customers of an index, under a set of cut-offs."""
+
+    value: float
+    tier: int
+    rank: int  # 1 = the highest value
+    customers: int
+    percentile: float  # share of customers below this value, 0..1
+    up_cut: float | None  # the cut-off of the tier above (None in Tier 1)
+    up_gap: float | None  # how much more it needs to reach it
+    up_ranks: int | None  # customers between it and that cut-off (it would overtake them)
+    down_cut: float | None  # its own tier's cut-off (None in the last tier)
+    down_gap: float | None  # how much less would drop it a tier
+    down_ranks: int | None  # customers of its tier below it (they would overtake it)
+
+    @property
+    def tier_name(self) -> str:
+        return tier_name(self.tier)
+
+
+def place(index: TierIndex, cuts: Sequence[float], value: float) -> Placement:
+    """The tier, rank, percentile and distances to the tiers around `value`."""
+    ordered = normalize_cuts(cuts)
+    keys = index.ascending
+    n = index.customers
+    above = n - int(np.searchsorted(keys, value, side="right"))  # strictly higher values
+    below = int(np.searchsorted(keys, value, side="left"))  # strictly lower values
+    tier = 1 + sum(value < cut for cut in ordered)
+    up_cut = ordered[tier - 2] if tier > 1 else None
+    down_cut = ordered[tier - 1] if tier <= len(ordered) else None
+
+    def between(low: float, high: float) -> int:
+        """Customers with low <= key < high."""
+        return int(np.searchsorted(keys, high, "left") - np.searchsorted(keys, low, "left"))
+
+    return Placement(
+        value=value,
+        tier=tier,
+        rank=above + 1,
+        customers=n,
+        percentile=below / n if n else 0.0,
+        up_cut=up_cut,
+        up_gap=None if up_cut is None else up_cut - value,
+        up_ranks=None if up_cut is None else between(np.nextafter(value, np.inf), up_cut),
+        down_cut=down_cut,
+        down_gap=None if down_cut is None else value - down_cut,
+        down_ranks=None if down_cut is None else between(down_cut, value),
+    )
+
+
+def near_boundary(keys: np.ndarray, cuts: Sequence[float], within: float) -> np.ndarray:
+    """Which customers sit within `within` (a share, e.g. 0.05 = 5%) of any cut-off.
+
+    Distance is relative to the cut-off (|key - cut| <= within x |cut|), so "5%" means the same at
+    $2K as at $2M, and on a score.
+    """
+    keep = np.zeros(len(keys), dtype=bool)
+    for cut in normalize_cuts(cuts):
+        keep |= np.abs(keys - cut) <= within * abs(cut)
+    return keep

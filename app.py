@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import controls, session, state
+from ui import controls, scenarios, session, state
 
 HERE = Path(__file__).parent
 
@@ -12,6 +12,7 @@ st.set_page_config(page_title="tierboard", page_icon="📊", layout="wide")
 
 store = session.dataset()
 state.ensure_for(store)
+scenarios.restore_link_once(store)
 # The cut-off controls live here, not on a page, so they (and the cut-offs) survive page changes.
 controls.data_summary(store)
 controls.criteria_controls(store)
@@ -24,7 +25,11 @@ navigation = st.navigation(
             HERE / "pages" / "tiers.py", title="Tiers", icon=":material/bar_chart:", default=True
         ),
         st.Page(HERE / "pages" / "plan.py", title="Plan", icon=":material/tune:"),
+        st.Page(HERE / "pages" / "changes.py", title="Who moves", icon=":material/swap_vert:"),
+        st.Page(HERE / "pages" / "scenarios.py", title="Scenarios", icon=":material/bookmarks:"),
         st.Page(HERE / "pages" / "upload.py", title="Upload", icon=":material/upload_file:"),
     ]
 )
+scenarios.notice()
 navigation.run()
+scenarios.sync_link(store)  # the address bar always holds the view on screen

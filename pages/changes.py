@@ -1,0 +1,26 @@
+"""Who moves: the migration between tiers, and why any one account sits where it does."""
+
+import streamlit as st
+
+from ui import changes, entry, scenarios, session, state, widgets
+
+entry.require_app()
+store = session.dataset()
+index = state.index(store)
+
+st.title("Who moves")
+st.caption(
+    "Which accounts change tier under the cut-offs on screen, how much revenue moves with them, "
+    "and why any one account lands where it does."
+)
+widgets.scope_notice(store, index)
+
+st.subheader("Migration")
+baseline, against = changes.baseline_choice(scenarios.saved(), store.current_tiers is not None)
+changes.migration(store, baseline, against)
+
+st.subheader("Explain a placement")
+changes.placement(store, index)
+
+st.subheader("Near a line")
+changes.near_misses(store)

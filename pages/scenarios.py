@@ -1,0 +1,104 @@
+"""Scenarios: save what was decided, open, rename, delete, compare, share and export it."""
+
+import streamlit as st
+
+from lib.errors import InputError
+from lib.scenarios import ScenarioConflict
+from ui import entry, scenarios, session, state, widgets
+
+entry.require_app()
+store = session.dataset()
+index = state.index(store)
+
+st.title("Scenarios")
+st.caption(
+    "Save the cut-offs, criteria, slice and service model on screen under a name, come back to "
+    "them, compare them side by side, and share or export what was agreed."
+)
+widgets.scope_notice(store, index)
+st.caption(f"On screen: {scenarios.describe(scenarios.current(store))}.")
+
+st.subheader("Save")
+name = st.text_input("Name", key="tb_save_name", placeholder="e.g. Q3 proposal — tighter Tier 1")
+author = st.text_input("Your name (optional)", key="tb_save_author")
+overwrite = st.checkbox(
+    "Replace the saved scenario with this name",
+    key="tb_save_overwrite",
+    help="Only if nobody saved it again since you opened it; otherwise you are told who did.",
+)
+if st.button("Save scenario", type="primary"):
+    try:
+        loaded = st.session_state.get(scenarios.LOADED)
+        expected = None
+        if overwrite:
+            expected = scenarios.store().get(name.strip()).version
+            if loaded and loaded[0] == name.strip():
+                expected = loaded[1]
+        saved = scenarios.store().save(
+            name, scenarios.current(store), author or None, expected_version=expected
+        )
+        st.session_state[scenarios.LOADED] = (saved.name, saved.version)
+        st.success(f"Saved “{saved.name}” (version {saved.version}).", icon=":material/save:")
+    except ScenarioConflict as error:
+        st.error(f"{error} Tick “Replace” to overwrite it, or pick another name.")
+    except InputError as error:
+        st.error(str(error), icon=":material/warning:")
+
+st.subheader("Saved")
+saved_list = scenarios.saved()
+if not saved_list:
+    st.caption("Nothing saved yet.")
+else:
+    by_name = {item.name: item for item in saved_list}
+    chosen = st.selectbox(
+        "Scenario",
+        options=list(by_name),
+        format_func=lambda n: scenarios.saved_label(by_name[n], store),
+        key="tb_saved_pick",
+    )
+    open_col, rename_col, delete_col = st.columns(3)
+
+    def _open(item=by_name[chosen]) -> None:
+        warnings = scenarios.apply(item.scenario, store)
+        st.session_state[scenarios.LOADED] = (item.name, item.version)
+        message = " ".join([f"Opened “{item.name}”.", *warnings])
+        st.session_state[scenarios.NOTICE] = ("warning" if warnings else "success", message)
+
+    open_col.button("Open", on_click=_open, width="stretch")
+    with rename_col.popover("Rename", width="stretch"):
+        new_name = st.text_input("New name", key="tb_rename_to")
+        if st.button("Rename it"):
+            try:
+                scenarios.store().rename(chosen, new_name)
+                st.rerun()
+            except InputError as error:
+                st.error(str(error))
+    with delete_col.popover("Delete", width="stretch"):
+        st.write(f"Delete “{chosen}” for everyone who uses this store?")
+        if st.button("Yes, delete it"):
+            scenarios.store().delete(chosen)
+            st.rerun()
+    scenarios.notice()
+
+    st.subheader("Compare")
+    picked = st.multiselect(
+        "Scenarios to compare (2 to 4)",
+        options=["(on screen)", *by_name],
+        default=["(on screen)", chosen],
+        max_selections=4,
+        key="tb_compare",
+    )
+    if len(picked) >= 2:
+        pairs = [
+            (name, scenarios.current(store) if name == "(on screen)" else by_name[name].scenario)
+            for name in picked
+        ]
+        st.html(scenarios.comparison_html(store, pairs))
+
+st.subheader("Share and export")
+st.caption(
+    "The address bar always holds this view: copy it to share exactly these cut-offs, criteria, "
+    "slice and service model. Opening it restores them."
+)
+st.text_input("Meeting pack title", key="tb_pack_title", placeholder="Customer tiers")
+scenarios.exports(store)

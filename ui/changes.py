@@ -1,0 +1,169 @@
+"""The Who-moves page's parts: the migration, the movers, one customer's placement, near misses."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from lib import views
+from lib.criteria import COMPONENTS
+from lib.errors import InputError
+from lib.explain import near_boundary, place
+from lib.export import to_csv_bytes
+from lib.formatting import count, money, percent, plural
+from lib.store import CustomerStore
+from lib.tiering import TierIndex, tier_name
+from ui import state
+
+DIRECTIONS = {"up": "Up a tier", "down": "Down a tier", "changed": "Changed tier"}
+
+
+def migration(store: CustomerStore, baseline: tuple | None, against: str) -> None:
+    """The from -> to matrix, its headline, and the movers, filterable and downloadable."""
+    try:
+        flows, movers = store.migration(
+            state.current_slice(store), state.criteria(), state.cuts(), baseline
+        )
+    except InputError as error:
+        st.info(str(error), icon=":material/info:")
+        return
+    st.markdown(f"### {flows.headline()}")
+    st.caption(f"From {against} to the cut-offs on screen; green moves up, orange down.")
+    st.html(views.migration_html(flows))
+    if movers.empty:
+        return
+    shown = st.multiselect(
+        "Show movers",
+        options=[d for d in DIRECTIONS if d in set(movers["direction"])],
+        default=[d for d in DIRECTIONS if d in set(movers["direction"])],
+        format_func=DIRECTIONS.get,
+        key="tb_mover_directions",
+        help="Which movers to list and download.",
+    )
+    chosen = movers[movers["direction"].isin(shown)]
+    st.dataframe(chosen.head(500), hide_index=True, height=280)
+    st.download_button(
+        f"Download the {plural(len(chosen), 'mover')} (CSV)",
+        data=to_csv_bytes(chosen),
+        file_name="movers.csv",
+        mime="text/csv",
+        help="Every customer listed above (not just the first 500), formula-safe.",
+    )
+
+
+def _distance(gap: float | None, ranks: int | None, score: bool, towards: str) -> str:
+    if gap is None or ranks is None:
+        return f"Already in the {'top' if towards == 'up' else 'last'} tier."
+    amount = f"{gap:.1f} points" if score else money(gap)
+    verb = "more would lift it" if towards == "up" else "less would drop it"
+    passing = "overtaking" if towards == "up" else "behind"
+    return f"{amount} {verb} a tier ({plural(ranks, 'customer')} {passing})."
+
+
+def placement(store: CustomerStore, index: TierIndex) -> None:
+    """Search a customer; say where it sits, why, and how far from the tiers around it."""
+    text = st.text_input(
+        "Find a customer",
+        key="tb_explain_query",
+        placeholder="Customer id or name",
+        help="Any part of the id or the name, in any case.",
+    )
+    if not text.strip():
+        return
+    found = store.find(text)
+    if found.empty:
+        st.info(f"No customer's id or name contains “{text}”.", icon=":material/search_off:")
+        return
+    labels = {
+        int(row.row): f"{row.customer_id} — {row.customer_name}"
+        if isinstance(row.customer_name, str)
+        else str(row.customer_id)
+        for row in found.itertuples()
+    }
+    row = st.selectbox(
+        "Customer", options=list(labels), format_func=labels.get, key="tb_explain_pick"
+    )
+    _placement_card(store, index, row)
+
+
+def _placement_card(store: CustomerStore, index: TierIndex, row: int) -> None:
+    criteria = state.criteria()
+    value = float(store.keys(criteria)[row])
+    where = place(index, state.cuts(), value)
+    record = store.customer(row)
+    score = index.key == "score"
+    shown = f"score {value:.1f}" if score else money(value)
+    st.markdown(
+        f"**{record['customer_id']}** {record.get('customer_name') or ''} is in "
+        f"**{where.tier_name}** with {shown}: rank {count(where.rank)} of "
+        f"{count(where.customers)}, above {percent(where.percentile)} of customers."
+    )
+    lines = [
+        f"- {tier_name(t + 1)} starts at {f'{cut:g}' if score else money(cut)}: "
+        f"{'at or above' if value >= cut else 'below'}."
+        for t, cut in enumerate(state.cuts())
+    ]
+    lines.append(f"- Up: {_distance(where.up_gap, where.up_ranks, score, 'up')}")
+    lines.append(f"- Down: {_distance(where.down_gap, where.down_ranks, score, 'down')}")
+    st.markdown("\n".join(lines))
+    if score:
+        scored = store.score(criteria)
+        parts = {COMPONENTS[c]: float(points[row]) for c, points in scored.contributions.items()}
+        st.html(views.score_parts_html(parts, float(scored.values[row])))
+    st.caption(
+        "Current tier in the data: "
+        + str(record.get("current_tier") or "none")
+        + (f" · Owner: {record['csm_owner']}" if record.get("csm_owner") else "")
+    )
+
+
+def near_misses(store: CustomerStore) -> None:
+    """Customers within a chosen distance of a cut-off: the ones people argue about."""
+    within = st.slider(
+        "Within this distance of a cut-off (%)",
+        min_value=1,
+        max_value=25,
+        value=5,
+        key="tb_near_within",
+        help="Relative to the cut-off: 5% of $50K is $2.5K either side.",
+    )
+    part = state.current_slice(store)
+    keys = store.keys(state.criteria())
+    mask = near_boundary(keys, state.cuts(), within / 100) & part.mask(store.dimensions, len(keys))
+    rows = np.flatnonzero(mask)
+    st.caption(f"{plural(len(rows), 'customer')} within {within}% of a cut-off.")
+    if not len(rows):
+        return
+    frame = store.rows(rows)
+    frame["key"] = keys[rows]
+    cuts = np.array(state.cuts())
+    nearest = cuts[np.argmin(np.abs(keys[rows][:, None] - cuts[None, :]), axis=1)]
+    frame["nearest cut-off"] = nearest
+    frame["distance"] = (keys[rows] - nearest) / np.abs(nearest)
+    frame = frame.rename(columns={"key": "score" if state.criteria().is_score else "value"})
+    st.dataframe(
+        frame.sort_values("distance", key=np.abs).head(500),
+        hide_index=True,
+        height=260,
+        column_config={"distance": st.column_config.NumberColumn(format="percent")},
+    )
+
+
+def baseline_choice(scenarios: list, has_current: bool) -> tuple[tuple | None, str]:
+    """Compare against the data's current tiers or a saved scenario; returns (baseline, words)."""
+    options = (["current"] if has_current else []) + [s.name for s in scenarios]
+    if not options:
+        return None, "today's tiers"
+    choice = st.selectbox(
+        "Compare with",
+        options=options,
+        format_func=lambda o: (
+            "Today's tiers (current_tier in the data)" if o == "current" else f"Saved: {o}"
+        ),
+        key="tb_migration_baseline",
+        help="Today's assignment from the data, or the cut-offs of a saved scenario.",
+    )
+    if choice == "current":
+        return None, "today's tiers"
+    saved = next(s for s in scenarios if s.name == choice)
+    return (saved.scenario.criteria, saved.scenario.cuts), f"“{choice}”"

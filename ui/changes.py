@@ -86,6 +86,11 @@ def placement(store: CustomerStore, index: TierIndex) -> None:
     _placement_card(store, index, row)
 
 
+def _share_of_customers(share: float) -> str:
+    # "above 100% of customers" would be wrong for the top account: keep the digits that matter.
+    return f"{share * 100:.2f}%" if 0.995 <= share < 1 else percent(share)
+
+
 def _placement_card(store: CustomerStore, index: TierIndex, row: int) -> None:
     criteria = state.criteria()
     value = float(store.keys(criteria)[row])
@@ -96,7 +101,7 @@ def _placement_card(store: CustomerStore, index: TierIndex, row: int) -> None:
     st.markdown(
         f"**{record['customer_id']}** {record.get('customer_name') or ''} is in "
         f"**{where.tier_name}** with {shown}: rank {count(where.rank)} of "
-        f"{count(where.customers)}, above {percent(where.percentile)} of customers."
+        f"{count(where.customers)}, above {_share_of_customers(where.percentile)} of customers."
     )
     lines = [
         f"- {tier_name(t + 1)} starts at {f'{cut:g}' if score else money(cut)}: "

@@ -26,7 +26,8 @@ body { font-family: "Source Sans Pro", "Segoe UI", Helvetica, Arial, sans-serif;
 h1 { font-size: 2rem; margin-bottom: 0.2rem; } h2 { font-size: 1.35rem; margin-top: 2rem;
      border-bottom: 2px solid #e6e6e6; padding-bottom: 0.2rem; }
 .meta { color: #5c6370; } .note { color: #5c6370; font-size: 0.9rem; }
-section { break-inside: avoid; }
+section { break-inside: avoid; } svg { max-width: 640px; display: block; margin-top: 1rem; }
+table { font-size: 0.85rem !important; }
 @page { size: A4; margin: 14mm; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }
 """
@@ -72,7 +73,7 @@ def pareto_svg(
         'stroke="#999"/>'
         f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>'
         f'<text x="{width / 2}" y="{height - 6}" text-anchor="middle" font-size="13">'
-        "Customers, ranked (0-100%)</text>"
+        "Customers, ranked from the top (0-100%)</text>"
         f'<text x="12" y="{height / 2}" font-size="13" transform="rotate(-90 12 {height / 2})" '
         'text-anchor="middle">Share of revenue</text>'
     )
@@ -98,7 +99,7 @@ def _parameters(content: PackContent) -> str:
         hours = " / ".join(f"{h:g} h" for h in content.plan.matrix.hours_per_account())
         team = " / ".join(f"{t.csms:g}" for t in content.plan.teams)
         rows += [["Hours per account", escape(hours)], ["CSMs per tier", escape(team)]]
-    return views.table_html(["", ""], rows)
+    return views.table_html(["Setting", "Value"], rows)
 
 
 def render(content: PackContent, generated: datetime) -> str:

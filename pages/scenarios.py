@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib import views
 from lib.errors import InputError
 from lib.scenarios import ScenarioConflict
 from ui import entry, scenarios, session, state, widgets
@@ -94,6 +95,15 @@ else:
             for name in picked
         ]
         st.html(scenarios.comparison_html(store, pairs))
+        (first, before), (second, after) = pairs[0], pairs[1]
+        try:
+            flows, _ = store.migration(
+                after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
+            )
+            st.markdown(f"**From {first} to {second}:** {flows.headline()}")
+            st.html(views.migration_html(flows))
+        except InputError as error:
+            st.caption(str(error))
 
 st.subheader("Share and export")
 st.caption(

@@ -373,3 +373,35 @@ def test_bad_load_options_exit_2(capsys, args):
     assert run(["summarize", SAMPLE_FILE, "--cuts", "55000,20000", *args]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_migrate_prints_the_matrix_against_current_tier(capsys):
+    assert run(["migrate", SAMPLE_FILE, "--cuts", "55000,20000", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {"matrix", "moved_customers", "moved_revenue"}
+    frame = pd.read_csv(SAMPLE_FILE)
+    revenue = frame["annual_revenue"]
+    new = np.where(revenue >= 55_000, "Tier 1", np.where(revenue >= 20_000, "Tier 2", "Tier 3"))
+    moved = frame[new != frame["current_tier"]]
+    assert payload["moved_customers"] == len(moved)
+    assert payload["moved_revenue"] == pytest.approx(moved["annual_revenue"].sum(), abs=0.01)
+    cell = {(c["from"], c["to"]): c for c in payload["matrix"]}
+    expected = ((frame["current_tier"] == "Tier 2") & (new == "Tier 1")).sum()
+    assert cell[("Tier 2", "Tier 1")]["customers"] == expected
+
+
+def test_migrate_normalises_tier_labels(tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    path.write_text("customer_id,annual_revenue,current_tier\na,100,T1\nb,5,tier-2\nc,50,1\n")
+    assert run(["migrate", str(path), "--cuts", "60", "--json"]) == 0
+    flows = {
+        (c["from"], c["to"]): c["customers"] for c in json.loads(capsys.readouterr().out)["matrix"]
+    }
+    assert flows == {("Tier 1", "Tier 1"): 1, ("Tier 1", "Tier 2"): 1, ("Tier 2", "Tier 2"): 1}
+
+
+def test_migrate_without_current_tier_says_so(tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    path.write_text("customer_id,annual_revenue\na,100\n")
+    assert run(["migrate", str(path), "--cuts", "60"]) == 2
+    assert "no current_tier column" in capsys.readouterr().err

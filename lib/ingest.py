@@ -88,6 +88,7 @@ class LoadReport:
     rows_outside_window: int = 0  # transactions dated outside the trailing 12 months
     notes: tuple[str, ...] = ()  # how the file was read; optional values left empty
     basis: RevenueBasis = ANNUAL
+    currency: str = "$"  # how money is shown: the data's currency symbol or code
 
     @property
     def rejected_rows(self) -> int:
@@ -422,6 +423,7 @@ def load_customers(
     )
     customers = con.execute(f"SELECT count(*) FROM {CUSTOMERS}").fetchone()[0]
     how = [f"Read as {info.describe()}; revenue as {basis.describe()}."]
+    currency = values.currency_of(con, RAW, resolved["annual_revenue"])
     report = LoadReport(
         source=info.name,
         rows_read=counts.read - counts.blank,
@@ -435,6 +437,7 @@ def load_customers(
         rows_outside_window=counts.outside_window,
         notes=(*how, *_style_notes(resolved, styles), *counts.notes),
         basis=basis,
+        currency=currency,
     )
     if customers == 0:
         detail = "; ".join(f"{reason}: {count(n)}" for reason, n in rejected.items())

@@ -49,6 +49,7 @@ class PackContent:
     plan: Plan | None = None
     migration: Migration | None = None
     migration_against: str = "today's tiers"
+    currency: str = "$"
 
 
 def pareto_svg(
@@ -85,7 +86,8 @@ def pareto_svg(
 
 def _parameters(content: PackContent) -> str:
     cut_text = [
-        f"{tier.name} from {f'score {tier.floor:g}' if content.score else money(tier.floor)}"
+        f"{tier.name} from "
+        + (f"score {tier.floor:g}" if content.score else money(tier.floor, content.currency))
         for tier in content.summary.tiers
         if tier.floor is not None
     ]
@@ -110,10 +112,12 @@ def render(content: PackContent, generated: datetime) -> str:
         f"<h1>{escape(content.title)}</h1>",
         f'<p class="meta">{escape(content.dataset)} · generated {generated:%Y-%m-%d %H:%M} UTC</p>',
         f"<p><b>{escape(top.name)}: {percent(top.customer_share)} of customers bring "
-        f"{percent(top.revenue_share)} of revenue ({money(top.revenue)}).</b></p>",
+        f"{percent(top.revenue_share)} of revenue "
+        f"({money(top.revenue, content.currency)}).</b></p>",
         f"<section><h2>Parameters</h2>{_parameters(content)}</section>",
-        f"<section><h2>Tiers</h2>{views.tier_cards_html(summary, score=content.score)}</section>",
-        f"<section><h2>Revenue share</h2>{views.revenue_share_html(summary)}"
+        f"<section><h2>Tiers</h2>"
+        f"{views.tier_cards_html(summary, content.currency, score=content.score)}</section>",
+        f"<section><h2>Revenue share</h2>{views.revenue_share_html(summary, content.currency)}"
         f"{pareto_svg(content.pareto, summary)}</section>",
     ]
     if content.capacities is not None:
@@ -123,16 +127,20 @@ def render(content: PackContent, generated: datetime) -> str:
         if content.unprofitable is not None:
             sections.append(
                 "<section><h2>Capacity, cost and margin</h2>"
-                f"{views.capacity_table_html(content.capacities, content.unprofitable)}</section>"
+                + views.capacity_table_html(
+                    content.capacities, content.unprofitable, content.currency
+                )
+                + "</section>"
             )
     if content.migration is not None:
         sections.append(
             f"<section><h2>Who moves (from {escape(content.migration_against)})</h2>"
             f"<p>{escape(content.migration.headline())}</p>"
-            f"{views.migration_html(content.migration)}</section>"
+            f"{views.migration_html(content.migration, content.currency)}</section>"
         )
     sections.append(
-        f'<p class="note">{count(summary.customers)} customers, {money(summary.total_revenue)} '
+        f'<p class="note">{count(summary.customers)} customers, '
+        f"{money(summary.total_revenue, content.currency)} "
         "annual revenue. Made with tierboard.</p>"
     )
     return (

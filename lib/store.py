@@ -389,6 +389,11 @@ class CustomerStore:
     def source(self) -> str:
         return self.report.source
 
+    @property
+    def currency(self) -> str:
+        """The data's currency as shown on screen: "$", "€", "CHF "."""
+        return self.report.currency
+
     def has(self, column: str) -> bool:
         return column in self.columns
 

@@ -174,3 +174,33 @@ def detect_styles(
             day_first=day > month or (day == month and prefer_european),
         )
     return styles
+
+
+# How a currency found in the data is written on screen: the symbol people expect, else the code.
+SYMBOLS = {"$": "$", "USD": "$", "€": "€", "EUR": "€", "£": "£", "GBP": "£", "¥": "¥", "JPY": "¥",
+           "₹": "₹", "INR": "₹", "₩": "₩", "KRW": "₩", "₽": "₽"}  # fmt: skip
+DEFAULT_CURRENCY = "$"
+
+
+def currency_of(con: duckdb.DuckDBPyConnection, table: str, column: str) -> str:
+    """The currency a money column is written in, as shown on screen ("$", "€", "CHF ").
+
+    The most frequent symbol or code among the first values that carry one; "$" when none does
+    (exports of plain figures are most often in dollars, and any symbol beats none on screen).
+    """
+    found = con.execute(
+        f"""
+        SELECT code, count(*) AS n FROM (
+            SELECT upper(regexp_extract({column_text(column)}, {literal(CURRENCY_FOUND)}, 1))
+                AS code
+            FROM (SELECT {quote_ident(column)} FROM {quote_ident(table)}
+                  WHERE {quote_ident(column)} IS NOT NULL LIMIT {STYLE_SAMPLE})
+        ) WHERE code <> '' GROUP BY code ORDER BY n DESC, code LIMIT 1
+        """
+    ).fetchone()
+    if found is None:
+        return DEFAULT_CURRENCY
+    return SYMBOLS.get(found[0], f"{found[0]} ")
+
+
+CURRENCY_FOUND = rf"([$€£¥₹₩₽]|\b(?i:{CODES})\b)"

@@ -26,7 +26,7 @@ st.subheader("Capacity, cost and margin")
 other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
 capacities = capacity.tier_capacity(summary, current, other_cost)
 losing = books.unprofitable_counts(index, summary.cuts, current)
-st.html(views.capacity_table_html(capacities, losing))
+st.html(views.capacity_table_html(capacities, losing, store.currency))
 st.caption(
     "Load: hours needed (accounts × hours per account) over the team's hours. Cost: CSM hours × "
     "cost per hour"
@@ -57,4 +57,4 @@ if "csm_owner" in store.dimensions:
         f"{len(book_list)} books under the current cut-offs; {overloaded} need more hours than "
         "one CSM has (most loaded first)."
     )
-    st.html(views.books_table_html(book_list, tier_count))
+    st.html(views.books_table_html(book_list, tier_count, store.currency))

@@ -17,7 +17,7 @@ st.caption(
     "them, compare them side by side, and share or export what was agreed."
 )
 widgets.scope_notice(store, index)
-st.caption(f"On screen: {scenarios.describe(scenarios.current(store))}.")
+st.caption(f"On screen: {scenarios.describe(scenarios.current(store), store.currency)}.")
 
 st.subheader("Save")
 name = st.text_input("Name", key="tb_save_name", placeholder="e.g. Q3 proposal — tighter Tier 1")
@@ -101,7 +101,7 @@ else:
                 after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
             )
             st.markdown(f"**From {first} to {second}:** {flows.headline()}")
-            st.html(views.migration_html(flows))
+            st.html(views.migration_html(flows, store.currency))
         except InputError as error:
             st.caption(str(error))
 

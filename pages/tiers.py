@@ -19,7 +19,7 @@ st.caption(
     "Drag a cut-off in the sidebar: every figure follows."
 )
 widgets.scope_notice(store, index)
-st.html(views.tier_cards_html(summary, score=by_score))
+st.html(views.tier_cards_html(summary, store.currency, score=by_score))
 
 if by_score:
     with st.expander("What the score is made of, per tier"):
@@ -30,9 +30,11 @@ if by_score:
         )
 
 share, pareto = st.columns(2)
-share.html(views.revenue_share_html(summary))
+share.html(views.revenue_share_html(summary, store.currency))
 pareto.plotly_chart(
-    charts.pareto_figure(index.pareto, summary, ranked_by="score" if by_score else "revenue"),
+    charts.pareto_figure(
+        index.pareto, summary, store.currency, ranked_by="score" if by_score else "revenue"
+    ),
     key="tb_pareto_chart",
 )
 

@@ -29,7 +29,7 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
         return
     st.markdown(f"### {flows.headline()}")
     st.caption(f"From {against} to the cut-offs on screen; green moves up, orange down.")
-    st.html(views.migration_html(flows))
+    st.html(views.migration_html(flows, store.currency))
     if movers.empty:
         return
     shown = st.multiselect(
@@ -51,10 +51,12 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
     )
 
 
-def _distance(gap: float | None, ranks: int | None, score: bool, towards: str) -> str:
+def _distance(
+    gap: float | None, ranks: int | None, score: bool, towards: str, currency: str
+) -> str:
     if gap is None or ranks is None:
         return f"Already in the {'top' if towards == 'up' else 'last'} tier."
-    amount = f"{gap:.1f} points" if score else money(gap)
+    amount = f"{gap:.1f} points" if score else money(gap, currency)
     verb = "more would lift it" if towards == "up" else "less would drop it"
     passing = "overtaking" if towards == "up" else "behind"
     return f"{amount} {verb} a tier ({plural(ranks, 'customer')} {passing})."
@@ -97,19 +99,21 @@ def _placement_card(store: CustomerStore, index: TierIndex, row: int) -> None:
     where = place(index, state.cuts(), value)
     record = store.customer(row)
     score = index.key == "score"
-    shown = f"score {value:.1f}" if score else money(value)
+    shown = f"score {value:.1f}" if score else money(value, store.currency)
     st.markdown(
         f"**{record['customer_id']}** {record.get('customer_name') or ''} is in "
         f"**{where.tier_name}** with {shown}: rank {count(where.rank)} of "
         f"{count(where.customers)}, above {_share_of_customers(where.percentile)} of customers."
     )
     lines = [
-        f"- {tier_name(t + 1)} starts at {f'{cut:g}' if score else money(cut)}: "
+        f"- {tier_name(t + 1)} starts at {f'{cut:g}' if score else money(cut, store.currency)}: "
         f"{'at or above' if value >= cut else 'below'}."
         for t, cut in enumerate(state.cuts())
     ]
-    lines.append(f"- Up: {_distance(where.up_gap, where.up_ranks, score, 'up')}")
-    lines.append(f"- Down: {_distance(where.down_gap, where.down_ranks, score, 'down')}")
+    lines.append(f"- Up: {_distance(where.up_gap, where.up_ranks, score, 'up', store.currency)}")
+    lines.append(
+        f"- Down: {_distance(where.down_gap, where.down_ranks, score, 'down', store.currency)}"
+    )
     st.markdown("\n".join(lines))
     if score:
         scored = store.score(criteria)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import streamlit as st
@@ -48,7 +49,7 @@ def data_summary(store: CustomerStore) -> None:
     rejected = store.report.rejected_rows
     st.sidebar.caption(
         f"**Data:** {store.source} · {count(store.index.customers)} customers · "
-        f"{money(store.index.total_revenue)} annual revenue"
+        f"{money(store.index.total_revenue, store.currency)} annual revenue"
         + (f" · {plural(rejected, 'row')} rejected (see Upload)" if rejected else "")
     )
 
@@ -68,11 +69,11 @@ def cut_controls(store: CustomerStore) -> None:
     cuts = state.cuts()
     tiered = state.index(store)
     is_score = tiered.key == "score"
-    label = score_label if is_score else cut_label
+    label = score_label if is_score else functools.partial(cut_label, currency=store.currency)
     stops = (
         score_stops(cuts)
         if is_score
-        else cut_stops(tiered.min_positive_value, tiered.max_value, cuts, cut_label)
+        else cut_stops(tiered.min_positive_value, tiered.max_value, cuts, label)
     )
     for i in range(len(cuts)):
         key = state.slider_key(i)

@@ -7,6 +7,7 @@ every run), and a session opened from a link starts from it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 
 import streamlit as st
 
@@ -132,10 +133,10 @@ def notice() -> None:
         getattr(st, kind)(message, icon=":material/link:")
 
 
-def describe(scenario: Scenario) -> str:
+def describe(scenario: Scenario, currency: str = "$") -> str:
     """A scenario in a few words: "3 tiers by revenue, cut-offs $55K / $20K"."""
     score = scenario.criteria.is_score
-    cuts = " / ".join(f"{cut:g}" if score else money(cut) for cut in scenario.cuts)
+    cuts = " / ".join(f"{cut:g}" if score else money(cut, currency) for cut in scenario.cuts)
     words = f"{scenario.tier_count} tiers by {'score' if score else 'revenue'}, cut-offs {cuts}"
     if not scenario.slice.is_everything:
         words += f", slice {scenario.slice.describe()}"
@@ -156,31 +157,30 @@ def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> 
     """Side by side: each scenario's tiers, load and cost (rows) for 2 to 4 scenarios (columns)."""
     figures = [_figures(data, scenario) for _, scenario in chosen]
     deepest = max(len(f["summary"].tiers) for f in figures)
-    rows = [["Scenario", *(f"<b>{name}</b>" for name, _ in chosen)]]
-    rows.append(["Set-up", *(describe(s) for _, s in chosen)])
+    cash = data.currency
+    shown = (
+        ("customers", lambda t, c: f"{count(t.customers)} ({percent(t.customer_share)})"),
+        ("revenue", lambda t, c: f"{money(t.revenue, cash)} ({percent(t.revenue_share)})"),
+        ("load", lambda t, c: views.load_label(c)),
+        ("margin", lambda t, c: money(c.margin, cash)),
+    )
+    body = [["Set-up", *(escape(describe(s, cash)) for _, s in chosen)]]
     for t in range(deepest):
-        for label, show in (
-            (
-                "customers",
-                lambda tier, cap: f"{count(tier.customers)} ({percent(tier.customer_share)})",
-            ),
-            ("revenue", lambda tier, cap: f"{money(tier.revenue)} ({percent(tier.revenue_share)})"),
-            ("load", lambda tier, cap: views.load_label(cap)),
-            ("margin", lambda tier, cap: money(cap.margin)),
-        ):
-            cells = []
-            for f in figures:
-                tiers, caps = f["summary"].tiers, f["capacities"]
-                cells.append(show(tiers[t], caps[t]) if t < len(tiers) else "—")
-            rows.append([f"Tier {t + 1} {label}", *cells])
-    header, *body = rows
+        for label, show in shown:
+            cells = [
+                show(f["summary"].tiers[t], f["capacities"][t])
+                if t < len(f["summary"].tiers)
+                else "—"
+                for f in figures
+            ]
+            body.append([f"Tier {t + 1} {label}", *(escape(cell) for cell in cells)])
+    header = ["Scenario", *(escape(name) for name, _ in chosen)]
     return views.table_html(header, body)
 
 
-def pack_html(data: CustomerStore, title: str) -> str:
-    """The meeting pack of the scenario on screen."""
-    scenario = current(data)
-    index = state.index(data)
+def pack_html(data: CustomerStore, scenario: Scenario, title: str) -> str:
+    """The meeting pack of a scenario (no session state: it may run when the download starts)."""
+    index = data.index_for(scenario.slice, scenario.criteria)
     summary = summarize(index, scenario.cuts)
     other = books.tier_measure(index, summary.cuts, "cost_to_serve")
     plan = scenario.plan
@@ -207,18 +207,27 @@ def pack_html(data: CustomerStore, title: str) -> str:
         unprofitable=books.unprofitable_counts(index, summary.cuts, plan) if plan else None,
         plan=plan,
         migration=migration,
+        currency=data.currency,
     )
     return pack.render(content, datetime.now(UTC))
 
 
 def exports(data: CustomerStore) -> None:
-    """Downloads: the tier list (CSV, XLSX) and the meeting pack (HTML)."""
+    """Downloads: the tier list (CSV, XLSX) and the meeting pack (HTML).
+
+    Each file is made when its button is pressed (a deferred download), not on every rerun:
+    at a million customers a tier list takes a second to write.
+    """
     scenario = current(data)
-    table = data.tier_table(scenario.slice, scenario.criteria, scenario.cuts)
+    title = st.session_state.get("tb_pack_title") or "Customer tiers"
+
+    def table() -> object:
+        return data.tier_table(scenario.slice, scenario.criteria, scenario.cuts)
+
     left, middle, right = st.columns(3)
     left.download_button(
         "Tier list (CSV)",
-        data=to_csv_bytes(table),
+        data=lambda: to_csv_bytes(table()),
         file_name="tiers.csv",
         mime="text/csv",
         help="One row per customer for CRM re-import: id, name, tier, revenue, previous tier.",
@@ -226,15 +235,15 @@ def exports(data: CustomerStore) -> None:
     )
     middle.download_button(
         "Tier list (XLSX)",
-        data=xlsx_bytes(table),
+        data=lambda: xlsx_bytes(table()),
         file_name="tiers.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help="The same list as an Excel workbook; text stays text, figures stay numbers.",
         width="stretch",
     )
-    title = st.session_state.get("tb_pack_title") or "Customer tiers"
     right.download_button(
         "Meeting pack (HTML)",
-        data=pack_html(data, title),
+        data=lambda: pack_html(data, scenario, title),
         file_name="tierboard-pack.html",
         mime="text/html",
         help="One self-contained page: parameters, tiers, charts, load, cost and who moves. "
@@ -245,4 +254,5 @@ def exports(data: CustomerStore) -> None:
 
 def saved_label(item: SavedScenario, data: CustomerStore) -> str:
     mark = "" if item.scenario.dataset == fingerprint(data) else " · other data"
-    return f"{item.name} — {describe(item.scenario)} · {saved_by(item.author, item.saved_at)}{mark}"
+    words = describe(item.scenario, data.currency)
+    return f"{item.name} — {words} · {saved_by(item.author, item.saved_at)}{mark}"

@@ -69,7 +69,8 @@ def scope_notice(store: CustomerStore, index: TierIndex) -> None:
         st.info(
             f"**Slice: {part.describe()}** — {count(index.customers)} of "
             f"{count(store.index.customers)} customers ({percent(share)}), "
-            f"{money(index.total_revenue)} of {money(store.index.total_revenue)} revenue. "
+            f"{money(index.total_revenue, store.currency)} of "
+            f"{money(store.index.total_revenue, store.currency)} revenue. "
             "Every figure on this page covers this slice only.",
             icon=":material/filter_alt:",
         )

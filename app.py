@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import controls, scenarios, session, state
+from ui import controls, presentation, scenarios, session, state
 
 HERE = Path(__file__).parent
 
@@ -14,6 +14,8 @@ store = session.dataset()
 state.ensure_for(store)
 scenarios.restore_link_once(store)
 # The cut-off controls live here, not on a page, so they (and the cut-offs) survive page changes.
+presentation.toggle()
+presentation.style()
 controls.data_summary(store)
 controls.criteria_controls(store)
 controls.cut_controls(store)

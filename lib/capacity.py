@@ -413,9 +413,10 @@ class Plan:
         return self.matrix.tier_count
 
     @classmethod
-    def default_for(cls, summary: TierSummary) -> Plan:
-        """The practice matrix, and whole-CSM teams sized for `summary` like default_plan."""
-        matrix = ServiceMatrix.default(len(summary.tiers))
+    def default_for(cls, summary: TierSummary, matrix: ServiceMatrix | None = None) -> Plan:
+        """Whole-CSM teams sized for `summary` like default_plan, under `matrix` (by default
+        the practice matrix)."""
+        matrix = matrix or ServiceMatrix.default(len(summary.tiers))
         csms = _default_csms(summary, matrix.hours_per_account())
         return cls(matrix=matrix, teams=tuple(Team(csms=n) for n in csms))
 

@@ -24,7 +24,9 @@ from lib.tiering import TierFigures, TierIndex, TierSummary, service_model
 
 # Above this many tiers a card is too narrow for two figures side by side: stack them.
 SIDE_BY_SIDE_MAX_TIERS = 3
-MIN_LABELLED_SHARE = 0.08  # a narrower bar segment is too thin for its label (the hover has it)
+# A bar segment narrower than this per character of its label hides the label (the hover has
+# it): "9.2%" needs 12% of the bar, "15%" 9% (at the large type of presentation mode too).
+SHARE_PER_LABEL_CHARACTER = 0.03
 
 _BOX = "font-size:1rem;line-height:1.35;margin:0.25rem 0 0.75rem 0"
 _TITLE = "font-weight:700;font-size:1.15rem;margin-bottom:0.6rem"
@@ -70,26 +72,61 @@ def tier_bounds(tier: TierFigures, currency: str = "$", score: bool = False) -> 
 
 def _figure(tier: int, name: str, label: str, value: str) -> str:
     return (
-        f'<div><div style="{_LABEL}">{escape(label)}</div>'
-        f'<div style="{_VALUE}" data-tier="{tier}" data-figure="{name}">{escape(value)}</div></div>'
+        f'<div><div class="tb-label" style="{_LABEL}">{escape(label)}</div>'
+        f'<div class="tb-value" style="{_VALUE}" data-tier="{tier}" data-figure="{name}">'
+        f"{escape(value)}</div></div>"
     )
 
 
-def _card(tier: TierFigures, tier_count: int, currency: str, score: bool) -> str:
-    columns = 2 if tier_count <= SIDE_BY_SIDE_MAX_TIERS else 1
-    figures = "".join(
-        (
-            _figure(tier.tier, "customers", "Customers", count(tier.customers)),
-            _figure(tier.tier, "customer_share", "% of customers", percent(tier.customer_share)),
-            _figure(tier.tier, "revenue", "Revenue", money(tier.revenue, currency)),
-            _figure(tier.tier, "revenue_share", "% of revenue", percent(tier.revenue_share)),
-        )
-    )
+def _paired(tier: int, name: str, label: str, value: str, *, share_name: str, share: str) -> str:
+    """A figure with its share beside it: "299  6.0%" (the large-type, shared-screen layout)."""
     return (
-        f'<section aria-label="{escape(tier.name)}" style="{_CARD};'
+        f'<div><div class="tb-label" style="{_LABEL}">{escape(label)}</div>'
+        f'<div style="display:flex;align-items:baseline;column-gap:0.6rem;flex-wrap:wrap;'
+        'margin-bottom:0.55rem">'
+        f'<span class="tb-value" style="{_VALUE};margin-bottom:0" data-tier="{tier}" '
+        f'data-figure="{name}">'
+        f"{escape(value)}</span>"
+        f'<span class="tb-share" style="font-size:1.5rem;opacity:0.85" data-tier="{tier}" '
+        f'data-figure="{share_name}">{escape(share)}</span></div></div>'
+    )
+
+
+def _card_heading(name: str, model: str, tier_count: int) -> str:
+    """ "Tier 1 · High-touch" on one line; on narrow cards the service model gets its own line."""
+    bold = f'<span style="font-size:1.4rem;font-weight:700">{escape(name)}</span>'
+    if tier_count > SIDE_BY_SIDE_MAX_TIERS:
+        return f"<div>{bold}</div><div>{escape(model)}</div>"
+    return f"<div>{bold} · {escape(model)}</div>"
+
+
+def _card(tier: TierFigures, tier_count: int, currency: str, score: bool, paired: bool) -> str:
+    columns = 1 if paired or tier_count > SIDE_BY_SIDE_MAX_TIERS else 2
+    if paired:
+        figures = _paired(
+            tier.tier, "customers", "Customers", count(tier.customers),
+            share_name="customer_share", share=percent(tier.customer_share),
+        ) + _paired(
+            tier.tier, "revenue", "Revenue", money(tier.revenue, currency),
+            share_name="revenue_share", share=percent(tier.revenue_share),
+        )  # fmt: skip
+    else:
+        figures = "".join(
+            (
+                _figure(tier.tier, "customers", "Customers", count(tier.customers)),
+                _figure(
+                    tier.tier, "customer_share", "% of customers", percent(tier.customer_share)
+                ),
+                _figure(tier.tier, "revenue", "Revenue", money(tier.revenue, currency)),
+                _figure(tier.tier, "revenue_share", "% of revenue", percent(tier.revenue_share)),
+            )
+        )
+    return (
+        f'<section class="tb-card" aria-label="{escape(tier.name)}" style="{_CARD};'
+        # The card is a size container so large type can shrink with it (presentation mode).
+        "container-type:inline-size;"
         f'border-top-color:{tier_color(tier.tier)}">'
-        f'<div><span style="font-size:1.4rem;font-weight:700">{escape(tier.name)}</span> · '
-        f"{escape(service_model(tier.tier, tier_count))}</div>"
+        f"{_card_heading(tier.name, service_model(tier.tier, tier_count), tier_count)}"
         f'<div style="opacity:0.75;margin-bottom:0.6rem" data-tier="{tier.tier}" '
         f'data-figure="bounds">{escape(tier_bounds(tier, currency, score))}</div>'
         f'<div style="display:grid;grid-template-columns:repeat({columns},minmax(0,1fr));'
@@ -97,9 +134,15 @@ def _card(tier: TierFigures, tier_count: int, currency: str, score: bool) -> str
     )
 
 
-def tier_cards_html(summary: TierSummary, currency: str = "$", score: bool = False) -> str:
-    """One card per tier, side by side: customers, % of customers, revenue, % of revenue."""
-    cards = "".join(_card(tier, len(summary.tiers), currency, score) for tier in summary.tiers)
+def tier_cards_html(
+    summary: TierSummary, currency: str = "$", score: bool = False, paired: bool = False
+) -> str:
+    """One card per tier, side by side: customers, % of customers, revenue, % of revenue.
+
+    `paired` puts each share beside its figure (two rows a card): the layout for large type.
+    """
+    tiers = len(summary.tiers)
+    cards = "".join(_card(tier, tiers, currency, score, paired) for tier in summary.tiers)
     return (
         f'<div style="display:grid;grid-template-columns:repeat({len(summary.tiers)},'
         f'minmax(0,1fr));gap:0.9rem">{cards}</div>'
@@ -113,7 +156,7 @@ def _share_row(label: str, shares: list[tuple[int, str, float, str]]) -> str:
     for tier, name, share, detail in shares:
         width = max(share, 0.0) / total * 100
         color = tier_color(tier)
-        text = percent(share) if width >= MIN_LABELLED_SHARE * 100 else ""
+        text = percent(share) if label_fits(percent(share), width / 100) else ""
         segments.append(
             f'<div title="{escape(f"{name}: {detail} ({percent(share)})")}" '
             f'style="{_SEGMENT};width:{width:.3f}%;background:{color};color:{text_color(color)}">'
@@ -123,6 +166,11 @@ def _share_row(label: str, shares: list[tuple[int, str, float, str]]) -> str:
         f'<div style="{_ROW}"><div style="{_ROW_LABEL}">{escape(label)}</div>'
         f'<div style="{_TRACK}">{"".join(segments)}</div></div>'
     )
+
+
+def label_fits(text: str, share_of_bar: float) -> bool:
+    """Whether `text` fits inside a bar segment `share_of_bar` (0-1) of the bar wide."""
+    return share_of_bar >= len(text) * SHARE_PER_LABEL_CHARACTER
 
 
 def _legend(tiers: Sequence[TierFigures]) -> str:
@@ -154,8 +202,8 @@ def revenue_share_html(summary: TierSummary, currency: str = "$") -> str:
     ]
     title = revenue_share_title(summary)
     return (
-        f'<div role="img" aria-label="{escape(title)}" style="{_BOX}">'
-        f'<div style="{_TITLE}">{escape(title)}</div>'
+        f'<div class="tb-chart" role="img" aria-label="{escape(title)}" style="{_BOX}">'
+        f'<div class="tb-chart-title" style="{_TITLE}">{escape(title)}</div>'
         f"{_share_row('Customers', customers)}{_share_row('Revenue', revenue)}"
         f"{_legend(summary.tiers)}</div>"
     )
@@ -178,7 +226,7 @@ def load_label(load: TierCapacity) -> str:
     return f"{load.utilisation:.0%} load"
 
 
-def _load_row(tier: int, load: TierCapacity, scale: float) -> str:
+def _load_row(tier: int, load: TierCapacity, scale: float, compact: bool) -> str:
     color = OVER_CAPACITY_COLOR if load.is_over_capacity else tier_color(tier)
     filled = min(load.utilisation, scale) / scale * 100
     hours = (
@@ -189,33 +237,46 @@ def _load_row(tier: int, load: TierCapacity, scale: float) -> str:
     staff = f"{load.csms_needed:,.1f} CSMs needed ({load.csms_to_hire:,} to staff it)"
     over = load.is_over_capacity
     return (
-        f'<div style="{_ROW}" title="{escape(f"{load.name}: {hours}; {staff}")}">'
-        f'<div style="{_ROW_LABEL}">{escape(load.name)}</div>'
-        f'<div style="{_TRACK};position:relative;height:2.3rem">'
+        f'<div style="{_ROW}{";margin:0.2rem 0" if compact else ""}" '
+        f'title="{escape(f"{load.name}: {hours}; {staff}")}">'
+        f'<div style="flex:0 0 4.5rem;opacity:0.8">{escape(load.name)}</div>'
+        f'<div style="{_TRACK};position:relative;height:2.3rem;min-width:6rem">'
         f'<div style="width:{filled:.3f}%;background:{color}"></div>'
         f'<div style="position:absolute;left:{100 / scale:.3f}%;top:0;bottom:0;'
         f'border-left:3px solid {MUTED_COLOR}"></div></div>'
-        f'<div style="flex:0 0 17rem"><span style="font-size:1.35rem;font-weight:700;'
+        f'<div style="flex:0 1 15rem;min-width:9rem">'
+        f'<span style="font-size:1.35rem;line-height:1.25;font-weight:700;'
         f'color:{OVER_CAPACITY_COLOR if over else "inherit"}" data-tier="{tier}" '
         f'data-figure="load" data-over="{str(over).lower()}">{escape(load_label(load))}</span>'
-        f'<div style="font-size:0.85rem;opacity:0.8">{escape(hours)}<br>'
+        f'<div class="tb-detail" style="font-size:0.85rem;opacity:0.8">'
+        f"{'' if compact else escape(hours) + '<br>'}"
         f'<span data-tier="{tier}" data-figure="csms_needed">{escape(staff)}</span></div></div>'
         "</div>"
     )
 
 
-def load_html(loads: Sequence[TierCapacity]) -> str:
-    """Per tier: hours needed as a share of the team's hours (a grey line at 100%), CSMs needed."""
+def load_html(loads: Sequence[TierCapacity], compact: bool = False) -> str:
+    """Per tier: hours needed as a share of the team's hours (a grey line at 100%), CSMs needed.
+
+    `compact` leaves the hours and the key to the hover (for a screen with no room to spare).
+    """
     finite = [load.utilisation for load in loads if math.isfinite(load.utilisation)]
     # Room for the worst tier up to 3x capacity; beyond that the bar is full and the label says.
     scale = min(max([1.0, *finite]) * 1.05, 3.0)
     title = load_title(loads)
-    rows = "".join(_load_row(i + 1, load, scale) for i, load in enumerate(loads))
+    rows = "".join(_load_row(i + 1, load, scale, compact) for i, load in enumerate(loads))
+    key = "The grey line marks each team's hours (100%); red is over capacity."
+    shown_key = (
+        ""
+        if compact
+        else '<div class="tb-detail" style="font-size:0.85rem;opacity:0.75;margin-top:0.3rem">'
+        f"{key}</div>"
+    )
     return (
-        f'<div role="img" aria-label="{escape(title)}" style="{_BOX}">'
-        f'<div style="{_TITLE}" data-figure="load_title">{escape(title)}</div>{rows}'
-        f'<div style="font-size:0.85rem;opacity:0.75;margin-top:0.3rem">The grey line marks '
-        "each team's hours (100%); red is over capacity.</div></div>"
+        f'<div class="tb-chart" role="img" aria-label="{escape(title)}" title="{escape(key)}" '
+        f'style="{_BOX}">'
+        f'<div class="tb-chart-title" style="{_TITLE}" data-figure="load_title">{escape(title)}'
+        f"</div>{rows}{shown_key}</div>"
     )
 
 

@@ -5,46 +5,65 @@ import streamlit as st
 from lib import books, capacity, charts, tiering, views
 from lib.criteria import COMPONENTS
 from lib.formatting import count
-from ui import entry, session, state, widgets
+from ui import entry, presentation, session, state, widgets
 
 entry.require_app()
 store = session.dataset()
 index = state.index(store)
 summary = tiering.summarize(index, state.cuts())
 by_score = index.key == "score"
-
-st.title("Tiers")
-st.caption(
-    "How your customers, revenue and CSM hours split across service tiers. "
-    "Drag a cut-off in the sidebar: every figure follows."
-)
-widgets.scope_notice(store, index)
-st.html(views.tier_cards_html(summary, store.currency, score=by_score))
-
-if by_score:
-    with st.expander("What the score is made of, per tier"):
-        st.html(views.score_breakdown_html(summary, index, COMPONENTS))
-        st.caption(
-            "Each component adds points (its percentile x its weight); the points add up to "
-            "the score."
-        )
-
-share, pareto = st.columns(2)
-share.html(views.revenue_share_html(summary, store.currency))
-pareto.plotly_chart(
-    charts.pareto_figure(
-        index.pareto, summary, store.currency, ranked_by="score" if by_score else "revenue"
-    ),
-    key="tb_pareto_chart",
-)
-
-st.subheader("CSM load")
-plan = widgets.team_inputs(len(summary.tiers))
-hours = " / ".join(f"{count(h)} h" for h in plan.matrix.hours_per_account())
-st.caption(
-    f"Hours per account per year from the service matrix: {hours}; "
-    f"{count(plan.teams[0].hours_per_csm)} customer-facing hours per CSM."
-)
-st.page_link("pages/plan.py", label="Edit the service model", icon=":material/tune:")
 other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
-st.html(views.load_html(capacity.tier_capacity(summary, plan, other_cost)))
+
+
+def presented() -> None:
+    """The shared screen: figures, revenue share and load, nothing to scroll to."""
+    widgets.scope_notice(store, index, brief=True)
+    st.html(views.tier_cards_html(summary, store.currency, score=by_score, paired=True))
+    share, load = st.columns(2)
+    share.html(views.revenue_share_html(summary, store.currency))
+    loads = capacity.tier_capacity(summary, state.plan(len(summary.tiers)), other_cost)
+    # Hours per tier are in the hover: with them, five tiers would not fit one 720-pixel screen.
+    load.html(views.load_html(loads, compact=True))
+
+
+def full() -> None:
+    """The working view: everything, with the team inputs."""
+    st.caption(
+        "How your customers, revenue and CSM hours split across service tiers. "
+        "Drag a cut-off in the sidebar: every figure follows."
+    )
+    widgets.scope_notice(store, index)
+    st.html(views.tier_cards_html(summary, store.currency, score=by_score))
+    if by_score:
+        with st.expander("What the score is made of, per tier"):
+            st.html(views.score_breakdown_html(summary, index, COMPONENTS))
+            st.caption(
+                "Each component adds points (its percentile x its weight); the points add up to "
+                "the score."
+            )
+
+    share, pareto = st.columns(2)
+    share.html(views.revenue_share_html(summary, store.currency))
+    pareto.plotly_chart(
+        charts.pareto_figure(
+            index.pareto, summary, store.currency, ranked_by="score" if by_score else "revenue"
+        ),
+        key="tb_pareto_chart",
+    )
+
+    st.subheader("CSM load")
+    plan = widgets.team_inputs(len(summary.tiers))
+    hours = " / ".join(f"{count(h)} h" for h in plan.matrix.hours_per_account())
+    st.caption(
+        f"Hours per account per year from the service matrix: {hours}; "
+        f"{count(plan.teams[0].hours_per_csm)} customer-facing hours per CSM."
+    )
+    st.page_link("pages/plan.py", label="Edit the service model", icon=":material/tune:")
+    st.html(views.load_html(capacity.tier_capacity(summary, plan, other_cost)))
+
+
+if presentation.is_on():  # the headlines say it all; the page title would cost a screen row
+    presented()
+else:
+    st.title("Tiers")
+    full()

@@ -13,7 +13,7 @@ from lib.scales import cut_stops, nearest, score_label, score_stops
 from lib.slices import DIMENSIONS
 from lib.store import CustomerStore
 from lib.tiering import MAX_TIERS, MIN_TIERS, push_cuts, tier_name
-from ui import state
+from ui import presentation, state
 
 
 def _on_tier_count(store: CustomerStore) -> None:
@@ -98,6 +98,8 @@ def cut_controls(store: CustomerStore) -> None:
                 )
             ),
         )
+    if presentation.is_on():  # fewer controls on a shared screen: the sliders say enough
+        return
     with sidebar.expander("Type exact cut-offs"):
         for i, cut in enumerate(cuts):
             st.number_input(
@@ -131,7 +133,7 @@ def criteria_controls(store: CustomerStore) -> None:
         help="Revenue: cut-offs are annual revenue. Weighted score: each customer gets 0-100 "
         "from the components below (as percentiles), and cut-offs apply to that score.",
     )
-    if st.session_state.get(state.BY) != "score":
+    if st.session_state.get(state.BY) != "score" or presentation.is_on():
         return
     missing = missing_components(store.columns)
     with sidebar.expander("Score weights", expanded=True):
@@ -159,7 +161,7 @@ def criteria_controls(store: CustomerStore) -> None:
 
 def slice_controls(store: CustomerStore) -> None:
     """Restrict every figure to some segments, regions, industries or CSMs."""
-    if not store.dimensions:
+    if not store.dimensions or presentation.is_on():
         return
     with st.sidebar.expander("Slice", expanded=not state.current_slice(store).is_everything):
         for dim, dimension in store.dimensions.items():

@@ -29,11 +29,12 @@ from lib.scenarios import (
 from lib.slices import DIMENSIONS
 from lib.store import CustomerStore
 from lib.tiering import summarize
-from ui import state
+from ui import presentation, state
 
 LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar
 NOTICE = "tb_scenario_notice"  # (kind, message) to show once, e.g. after opening a link
 LOADED = "tb_loaded_scenario"  # (name, version) of the saved scenario last loaded
+PRESENT_PARAM = "present"  # the link opens in presentation mode
 
 
 def store() -> ScenarioStore:
@@ -87,8 +88,9 @@ def apply(scenario: Scenario, data: CustomerStore) -> list[str]:
         if known is not None:
             st.session_state[state.slice_key(dim)] = kept
     state.set_cuts(tuple(scenario.cuts))
-    if scenario.plan is not None:
-        state.set_plan(scenario.plan)
+    # A link without a service model (typed by hand, or from an older version) still needs
+    # one team per tier: sized to its tiers, as a fresh start would be.
+    state.set_plan(scenario.plan or state.plan_sized_to(data, tuple(scenario.cuts)))
     if scenario.dataset and scenario.dataset != fingerprint(data):
         warnings.append(
             "This scenario was made on other data: its cut-offs are applied as they are, and "
@@ -106,6 +108,7 @@ def restore_link_once(data: CustomerStore) -> None:
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     if not params:
         return
+    st.session_state[presentation.PRESENT] = params.get(PRESENT_PARAM, [""])[-1] == "1"
     try:
         warnings = apply(from_query(params), data)
     except InputError as error:
@@ -121,6 +124,8 @@ def restore_link_once(data: CustomerStore) -> None:
 def sync_link(data: CustomerStore) -> None:
     """Write the scenario on screen into the address bar (only when it changed)."""
     wanted = to_query(current(data))
+    if presentation.is_on():
+        wanted[PRESENT_PARAM] = "1"
     if {key: st.query_params.get(key) for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
 
@@ -130,7 +135,10 @@ def notice() -> None:
     shown = st.session_state.pop(NOTICE, None)
     if shown is not None:
         kind, message = shown
-        getattr(st, kind)(message, icon=":material/link:")
+        if kind == "info" and presentation.is_on():  # a toast keeps the shared screen unscrolled
+            st.toast(message, icon=":material/link:")
+        else:
+            getattr(st, kind)(message, icon=":material/link:")
 
 
 def describe(scenario: Scenario, currency: str = "$") -> str:

@@ -129,14 +129,16 @@ def reset_for(store: CustomerStore, tier_count: int) -> None:
     The service matrix is the organisation's, not the data's: edits to it are kept (resized to
     the number of tiers).
     """
-    tiered = index(store)
-    start = default_cuts(tiered, tier_count)
+    start = default_cuts(index(store), tier_count)
     set_cuts(start)
-    fresh = Plan.default_for(summarize(tiered, start))
-    edited = st.session_state.get(MATRIX)
-    if edited is not None:
-        fresh = Plan(matrix=edited.with_tier_count(tier_count), teams=fresh.teams)
-    set_plan(fresh)
+    set_plan(plan_sized_to(store, start))
+
+
+def plan_sized_to(store: CustomerStore, start: tuple[float, ...]) -> Plan:
+    """Teams sized to the tiers these cut-offs make, with the service matrix in use."""
+    in_use = st.session_state.get(MATRIX)
+    matrix = None if in_use is None else in_use.with_tier_count(len(start) + 1)
+    return Plan.default_for(summarize(index(store), start), matrix)
 
 
 def ensure_for(store: CustomerStore) -> None:

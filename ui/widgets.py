@@ -61,33 +61,47 @@ def team_inputs(tier_count: int, detailed: bool = False) -> Plan:
     return state.plan(tier_count)
 
 
-def scope_notice(store: CustomerStore, index: TierIndex) -> None:
-    """Say plainly what the figures cover: a slice (never mistaken for everyone) and the key."""
+def scope_notice(store: CustomerStore, index: TierIndex, brief: bool = False) -> None:
+    """Say plainly what the figures cover: a slice (never mistaken for everyone) and the key.
+
+    `brief`: one caption for a shared screen, where every line of height counts.
+    """
     part = state.current_slice(store)
-    if not part.is_everything:
-        share = index.customers / store.index.customers if store.index.customers else 0.0
+    sliced = not part.is_everything
+    share = index.customers / store.index.customers if store.index.customers else 0.0
+    scope = (
+        f"**Slice: {part.describe()}** — {count(index.customers)} of "
+        f"{count(store.index.customers)} customers ({percent(share)}), "
+        f"{money(index.total_revenue, store.currency)} of "
+        f"{money(store.index.total_revenue, store.currency)} revenue."
+    )
+    key = _score_key(store, brief) if index.key == "score" else ""
+    if brief:
+        if sliced or key:
+            st.caption(" ".join(part for part in (scope if sliced else "", key) if part))
+        return
+    if sliced:
         st.info(
-            f"**Slice: {part.describe()}** — {count(index.customers)} of "
-            f"{count(store.index.customers)} customers ({percent(share)}), "
-            f"{money(index.total_revenue, store.currency)} of "
-            f"{money(store.index.total_revenue, store.currency)} revenue. "
-            "Every figure on this page covers this slice only.",
+            f"{scope} Every figure on this page covers this slice only.",
             icon=":material/filter_alt:",
         )
-    if index.key == "score":
-        criteria = state.criteria()
-        scored = store.score(criteria)
-        used = ", ".join(
-            f"{COMPONENTS[c]} {w / sum(scored_weights(criteria, scored).values()):.0%}"
-            for c, w in scored_weights(criteria, scored).items()
-        )
-        neutral = [
-            f"{COMPONENTS[c]} missing for {count(n)}" for c, n in scored.neutral_counts.items() if n
-        ]
-        st.caption(
-            f"Tiered by weighted score (0-100, percentiles): {used}."
-            + (f" Scored neutral (50) where {'; '.join(neutral)}." if neutral else "")
-        )
+    if key:
+        st.caption(key)
+
+
+def _score_key(store: CustomerStore, brief: bool) -> str:
+    """What the score is made of: "Tiered by weighted score (...): Revenue 50%, NPS 10%."."""
+    criteria = state.criteria()
+    scored = store.score(criteria)
+    weights = scored_weights(criteria, scored)
+    used = ", ".join(f"{COMPONENTS[c]} {w / sum(weights.values()):.0%}" for c, w in weights.items())
+    neutral = [
+        f"{COMPONENTS[c]} missing for {count(n)}" for c, n in scored.neutral_counts.items() if n
+    ]
+    said = f"Tiered by weighted score (0-100, percentiles): {used}."
+    if neutral and not brief:
+        said += f" Scored neutral (50) where {'; '.join(neutral)}."
+    return said
 
 
 def scored_weights(criteria: Criteria, scored: Score) -> dict[str, float]:

@@ -143,6 +143,12 @@ def test_choosing_four_tiers_gives_four_cards_and_three_sliders(app: AppTest) ->
     assert "Tier 5 customers" not in metrics(app)
 
 
+@pytest.mark.parametrize("tiers", [2, 4, 5])
+def test_a_new_tier_count_starts_with_teams_that_fit(app: AppTest, tiers: int) -> None:
+    app.radio(key="tb_tiers").set_value(tiers).run()
+    assert load_title(app) == "Every tier fits its team's hours"
+
+
 def test_reset_returns_to_the_suggested_cut_offs(app: AppTest) -> None:
     app.select_slider(key="tb_cut_slider_0").set_value(200_000.0).run()
     app.button[0].click().run()

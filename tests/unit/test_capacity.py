@@ -456,6 +456,20 @@ def test_a_hand_written_plan_file_is_read_with_defaults_for_what_it_leaves_out()
     )
 
 
+@given(
+    st.lists(st.floats(0, 1e7), min_size=1, max_size=300),
+    st.lists(st.floats(0, 1e7), min_size=1, max_size=4),
+    st.data(),
+)
+def test_a_default_plan_under_any_matrix_keeps_every_tier_within_capacity(values, cuts, data):
+    summary = summarize(TierIndex.from_values(values), cuts)
+    matrix = data.draw(matrices(tiers=len(summary.tiers)))
+    plan = Plan.default_for(summary, matrix)
+    assert plan.matrix == matrix
+    for load in tier_capacity(summary, plan):
+        assert not load.is_over_capacity
+
+
 def test_a_written_plan_file_is_documented_and_readable():
     text = Plan.default_for(summary_with_counts(100, 900, 4000)).to_toml()
     assert text.startswith("# tierboard plan")

@@ -97,7 +97,7 @@ def test_share_bars_label_wide_segments_and_leave_thin_ones_to_the_hover(
     summary = summarize(index, [980, 300])
     html = views.revenue_share_html(summary)
     top = summary.tiers[0]
-    assert top.customer_share < views.MIN_LABELLED_SHARE
+    assert not views.label_fits(percent(top.customer_share), top.customer_share)
     assert (
         f'title="Tier 1: {count(top.customers)} customers ({percent(top.customer_share)})"' in html
     )
@@ -105,6 +105,14 @@ def test_share_bars_label_wide_segments_and_leave_thin_ones_to_the_hover(
     assert f">{percent(top.customer_share)}</div>" not in html  # thin: hover only
     assert html.count("</div>") == html.count("<div")
     assert "Tier 1: " in views.revenue_share_title(summary)
+
+
+@pytest.mark.parametrize(
+    ("text", "share", "fits"),
+    [("15%", 0.09, True), ("15%", 0.08, False), ("9.2%", 0.092, False), ("9.2%", 0.12, True)],
+)
+def test_a_label_needs_room_for_each_of_its_characters(text, share, fits) -> None:
+    assert views.label_fits(text, share) is fits
 
 
 def test_share_bars_survive_credits_that_make_a_tier_negative() -> None:

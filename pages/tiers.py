@@ -42,8 +42,12 @@ def full() -> None:
                 "the score."
             )
 
-    share, pareto = st.columns(2)
-    share.html(views.revenue_share_html(summary, store.currency))
+    # Share and load on the left, the Pareto curve beside them: the whole story fits one
+    # 1920x1080 screen; the team inputs that drive the load follow below.
+    left, pareto = st.columns(2)
+    left.html(views.revenue_share_html(summary, store.currency))
+    loads = capacity.tier_capacity(summary, state.plan(len(summary.tiers)), other_cost)
+    left.html(views.load_html(loads))
     pareto.plotly_chart(
         charts.pareto_figure(
             index.pareto, summary, store.currency, ranked_by="score" if by_score else "revenue"
@@ -51,16 +55,14 @@ def full() -> None:
         key="tb_pareto_chart",
     )
 
-    st.subheader("CSM load")
+    st.subheader("CSM teams")
     plan = widgets.team_inputs(len(summary.tiers))
     hours = " / ".join(f"{count(h)} h" for h in plan.matrix.hours_per_account())
     st.caption(
-        f"Hours per account per year from the service matrix: {hours}; "
-        f"{count(plan.teams[0].hours_per_csm)} customer-facing hours per CSM."
+        f"The load above comes from these headcounts and the service matrix: {hours} per "
+        f"account per year; {count(plan.teams[0].hours_per_csm)} customer-facing hours per CSM."
     )
     st.page_link("pages/plan.py", label="Edit the service model", icon=":material/tune:")
-    st.html(views.load_html(capacity.tier_capacity(summary, plan, other_cost)))
-
 
 if presentation.is_on():  # the headlines say it all; the page title would cost a screen row
     presented()

@@ -20,14 +20,27 @@ widgets.scope_notice(store, index)
 st.caption(f"On screen: {scenarios.describe(scenarios.current(store), store.currency)}.")
 
 st.subheader("Save")
-name = st.text_input("Name", key="tb_save_name", placeholder="e.g. Q3 proposal — tighter Tier 1")
-author = st.text_input("Your name (optional)", key="tb_save_author")
+name = st.text_input(
+    "Name",
+    key="tb_save_name",
+    placeholder="e.g. Q3 proposal — tighter Tier 1",
+    help="What the team will look for later; names are unique in the scenario store.",
+)
+author = st.text_input(
+    "Your name (optional)",
+    key="tb_save_author",
+    help="Shown next to the scenario, so others know whom to ask about it.",
+)
 overwrite = st.checkbox(
     "Replace the saved scenario with this name",
     key="tb_save_overwrite",
     help="Only if nobody saved it again since you opened it; otherwise you are told who did.",
 )
-if st.button("Save scenario", type="primary"):
+if st.button(
+    "Save scenario",
+    type="primary",
+    help="Keeps the cut-offs, criteria, slice and service model on screen under this name.",
+):
     try:
         loaded = st.session_state.get(scenarios.LOADED)
         expected = None
@@ -56,6 +69,7 @@ else:
         options=list(by_name),
         format_func=lambda n: scenarios.saved_label(by_name[n], store),
         key="tb_saved_pick",
+        help="Saved scenarios, newest first; “other data” marks those made on another file.",
     )
     open_col, rename_col, delete_col = st.columns(3)
 
@@ -65,10 +79,17 @@ else:
         message = " ".join([f"Opened “{item.name}”.", *warnings])
         st.session_state[scenarios.NOTICE] = ("warning" if warnings else "success", message)
 
-    open_col.button("Open", on_click=_open, width="stretch")
+    open_col.button(
+        "Open",
+        on_click=_open,
+        width="stretch",
+        help="Puts this scenario on screen: cut-offs, criteria, slice and service model.",
+    )
     with rename_col.popover("Rename", width="stretch"):
-        new_name = st.text_input("New name", key="tb_rename_to")
-        if st.button("Rename it"):
+        new_name = st.text_input(
+            "New name", key="tb_rename_to", help="Its versions and author stay as they are."
+        )
+        if st.button("Rename it", help="Renames it for everyone who uses this store."):
             try:
                 scenarios.store().rename(chosen, new_name)
                 st.rerun()
@@ -76,7 +97,7 @@ else:
                 st.error(str(error))
     with delete_col.popover("Delete", width="stretch"):
         st.write(f"Delete “{chosen}” for everyone who uses this store?")
-        if st.button("Yes, delete it"):
+        if st.button("Yes, delete it", help="Cannot be undone."):
             scenarios.store().delete(chosen)
             st.rerun()
     scenarios.notice()
@@ -88,6 +109,8 @@ else:
         default=["(on screen)", chosen],
         max_selections=4,
         key="tb_compare",
+        help="Side by side: each scenario's tiers, revenue share and load on this data. The "
+        "first two also show who moves between them.",
     )
     if len(picked) >= 2:
         pairs = [
@@ -110,5 +133,10 @@ st.caption(
     "The address bar always holds this view: copy it to share exactly these cut-offs, criteria, "
     "slice and service model. Opening it restores them."
 )
-st.text_input("Meeting pack title", key="tb_pack_title", placeholder="Customer tiers")
+st.text_input(
+    "Meeting pack title",
+    key="tb_pack_title",
+    placeholder="Customer tiers",
+    help="The heading of the meeting pack below, e.g. the meeting's name and date.",
+)
 scenarios.exports(store)

@@ -64,6 +64,7 @@ def full() -> None:
     )
     st.page_link("pages/plan.py", label="Edit the service model", icon=":material/tune:")
 
+
 if presentation.is_on():  # the headlines say it all; the page title would cost a screen row
     presented()
 else:

@@ -26,4 +26,8 @@ store = session.dataset()
 upload.load_report(store)
 st.page_link("pages/tiers.py", label="See the tiers", icon=":material/bar_chart:")
 if session.has_upload():
-    st.button("Use the bundled sample again", on_click=session.use_default)
+    st.button(
+        "Use the bundled sample again",
+        on_click=session.use_default,
+        help="Back to the data tierboard opened with; your upload is dropped from this session.",
+    )

@@ -83,7 +83,11 @@ def placement(store: CustomerStore, index: TierIndex) -> None:
         for row in found.itertuples()
     }
     row = st.selectbox(
-        "Customer", options=list(labels), format_func=labels.get, key="tb_explain_pick"
+        "Customer",
+        options=list(labels),
+        format_func=labels.get,
+        key="tb_explain_pick",
+        help="The customers whose id or name matches the search above.",
     )
     _placement_card(store, index, row)
 

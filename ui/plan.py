@@ -7,6 +7,7 @@ import streamlit as st
 from lib import suggest
 from lib.capacity import Plan, ServiceMatrix
 from lib.errors import InputError
+from lib.export import to_csv_bytes
 from lib.formatting import count, plural
 from lib.store import CustomerStore
 from lib.tiering import TierIndex, tier_name
@@ -64,6 +65,7 @@ def suggestions(index: TierIndex, plan: Plan) -> None:
             on_click=_on_shares,
             args=(index, tier_count, False),
             width="stretch",
+            help="Moves the sidebar cut-offs to the ones that come closest to these shares.",
         )
     with fit:
         st.markdown("**Fit the teams**")
@@ -71,7 +73,13 @@ def suggestions(index: TierIndex, plan: Plan) -> None:
             "The lowest Tier 1 cut-off whose accounts the Tier 1 team can carry, then the same "
             "for each tier below, with the teams and service hours of this page."
         )
-        st.button("Suggest to fit the teams", on_click=_on_fit, args=(index, plan), width="stretch")
+        st.button(
+            "Suggest to fit the teams",
+            on_click=_on_fit,
+            args=(index, plan),
+            width="stretch",
+            help="Moves the sidebar cut-offs so that each tier's team can carry its accounts.",
+        )
     with cap:
         st.markdown("**Shares, with a cap on Tier 1**")
         st.session_state.setdefault(CAP, round(suggest.DEFAULT_MAX_TOP_CUSTOMER_SHARE * 100))
@@ -89,6 +97,7 @@ def suggestions(index: TierIndex, plan: Plan) -> None:
             on_click=_on_shares,
             args=(index, tier_count, True),
             width="stretch",
+            help="Like the shares above, with Tier 1 held under the cap on its customers.",
         )
     applied = st.session_state.get(EXPLANATION)
     if applied and tuple(applied[0]) == tuple(state.cuts()):
@@ -182,14 +191,20 @@ def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts
     total = sum(counts)
     if not total:
         return
-    if st.toggle(f"List the {plural(total, 'unprofitable account')}", key="tb_list_unprofitable"):
+    if st.toggle(
+        f"List the {plural(total, 'unprofitable account')}",
+        key="tb_list_unprofitable",
+        help="Accounts whose revenue does not cover their cost: their tier's CSM hours at the "
+        "team's cost per hour, plus any cost to serve in the data. Worst margin first.",
+    ):
         frame = store.unprofitable(state.current_slice(store), state.criteria(), state.cuts(), plan)
         st.dataframe(frame.head(500), hide_index=True, height=260)
         st.download_button(
             "Download them (CSV)",
-            data=frame.to_csv(index=False).encode("utf-8"),
+            data=lambda: to_csv_bytes(frame),  # made when pressed; cells safe for spreadsheets
             file_name="unprofitable-accounts.csv",
             mime="text/csv",
+            help="Every unprofitable account in this view (the table shows the first 500).",
         )
 
 

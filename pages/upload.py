@@ -20,7 +20,7 @@ except InputError as error:
 if pending is not None:
     upload.how_it_was_read(pending)
     upload.mapping_step(pending)
-    upload.load_button()
+    upload.load_button(pending)
 
 store = session.dataset()
 upload.load_report(store)

@@ -197,28 +197,37 @@ def chosen_basis() -> RevenueBasis:
     return RevenueBasis(kind, st.session_state.get(AS_OF) if kind == "transactions" else None)
 
 
-def _on_load() -> None:
+def _load() -> bool:
     """Load the pending upload with the chosen mapping; on failure keep the current data."""
     upload: Upload = st.session_state[PENDING]
     try:
         store = upload.load(chosen_mapping(), chosen_basis())
     except InputError as error:
         st.session_state[LOAD_ERROR] = str(error)
-        return
+        return False
     st.session_state.pop(LOAD_ERROR, None)
     st.session_state.pop(PENDING, None)  # the store owns its database now
     st.session_state.pop(PENDING_KEY, None)
     st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
     session.use_upload(store)
+    return True
 
 
-def load_button() -> None:
-    st.button(
+def load_button(upload: Upload) -> None:
+    """Load, with a spinner while it works (seconds for a million rows), then every page
+    redrawn on the new data."""
+    # Not an on_click callback: a callback runs before the page is drawn, with no way to say
+    # what is happening meanwhile.
+    if st.button(
         "Load",
         type="primary",
-        on_click=_on_load,
         help="Replace the data on every page with this file, mapped as above.",
-    )
+    ):
+        rows = plural(upload.info.rows, "row")
+        with st.spinner(f"Loading {rows} of {upload.info.name}: checking every value…"):
+            loaded = _load()
+        if loaded:
+            st.rerun()  # the sidebar was drawn on the old data: draw everything again
     if st.session_state.get(LOAD_ERROR):
         st.error(st.session_state[LOAD_ERROR], icon=":material/warning:")
 

@@ -33,5 +33,7 @@ navigation = st.navigation(
     ]
 )
 scenarios.notice()
-navigation.run()
-scenarios.sync_link(store)  # the address bar always holds the view on screen
+try:
+    navigation.run()
+finally:  # also when a page stops early (an empty slice): the address bar holds the view
+    scenarios.sync_link(store)

@@ -14,6 +14,7 @@ st.caption(
     "and why any one account lands where it does."
 )
 widgets.scope_notice(store, index)
+widgets.stop_if_nobody(store, index)
 
 st.subheader("Migration")
 baseline, against = changes.baseline_choice(scenarios.saved(), store.current_tiers is not None)

@@ -17,6 +17,7 @@ st.caption(
     "model — who gets which service, how many hours it takes — and see load, cost and margin."
 )
 widgets.scope_notice(store, index)
+widgets.stop_if_nobody(store, index)
 current = state.plan(tier_count)
 
 st.subheader("Suggested cut-offs")

@@ -18,6 +18,7 @@ other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
 def presented() -> None:
     """The shared screen: figures, revenue share and load, nothing to scroll to."""
     widgets.scope_notice(store, index, brief=True)
+    widgets.stop_if_nobody(store, index)
     st.html(views.tier_cards_html(summary, store.currency, score=by_score, paired=True))
     share, load = st.columns(2)
     share.html(views.revenue_share_html(summary, store.currency))
@@ -33,6 +34,7 @@ def full() -> None:
         "Drag a cut-off in the sidebar: every figure follows."
     )
     widgets.scope_notice(store, index)
+    widgets.stop_if_nobody(store, index)
     st.html(views.tier_cards_html(summary, store.currency, score=by_score))
     if by_score:
         with st.expander("What the score is made of, per tier"):

@@ -67,7 +67,7 @@ def scope_notice(store: CustomerStore, index: TierIndex, brief: bool = False) ->
     `brief`: one caption for a shared screen, where every line of height counts.
     """
     part = state.current_slice(store)
-    sliced = not part.is_everything
+    sliced = not part.is_everything and index.customers > 0  # else stop_if_nobody says it
     share = index.customers / store.index.customers if store.index.customers else 0.0
     scope = (
         f"**Slice: {part.describe()}** — {count(index.customers)} of "
@@ -87,6 +87,32 @@ def scope_notice(store: CustomerStore, index: TierIndex, brief: bool = False) ->
         )
     if key:
         st.caption(key)
+
+
+def _clear_slice(store: CustomerStore) -> None:
+    for dim in store.dimensions:
+        st.session_state[state.slice_key(dim)] = []
+
+
+def stop_if_nobody(store: CustomerStore, index: TierIndex) -> None:
+    """The empty state: a slice no customer matches says so, offers a way out, and the page
+    stops (rather than drawing zeros and empty charts)."""
+    if index.customers:
+        return
+    part = state.current_slice(store)
+    st.warning(
+        f"**No customer matches this slice** ({part.describe()}): each filter matches some "
+        "customers, but none matches them all. Widen the slice in the sidebar, or clear it.",
+        icon=":material/filter_alt_off:",
+    )
+    st.button(
+        "Clear the slice",
+        on_click=_clear_slice,
+        args=(store,),
+        type="primary",
+        help="Back to every customer; the cut-offs stay as they are.",
+    )
+    st.stop()
 
 
 def _score_key(store: CustomerStore, brief: bool) -> str:

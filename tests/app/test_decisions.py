@@ -92,6 +92,25 @@ def test_a_bad_link_says_why_and_leaves_a_usable_page(navigation_only, link, say
     assert "Tier 1 customers" in metrics(at)
 
 
+NOBODY = {"cuts": "55000,20000", "slice": "segment:SMB;csm_owner:Grace Kim"}  # no SMB in her book
+
+
+@pytest.mark.parametrize("name", ["tiers", "plan", "changes"])
+def test_a_slice_nobody_matches_says_so_and_clears_in_one_click(
+    navigation_only: None, name: str
+) -> None:
+    at = page(opened(navigation_only, NOBODY), name)
+    assert "No customer matches this slice" in at.warning[0].value
+    assert not metrics(at)  # no zeros, no empty charts
+    assert at.query_params["slice"] == NOBODY["slice"]  # the link still holds the view
+    press(at, "Clear the slice")
+    assert not at.warning
+    assert at.multiselect(key="tb_slice_segment").value == []
+    assert "slice" not in at.query_params
+    if name == "tiers":
+        assert_cards(at, REVENUE, [55_000, 20_000])
+
+
 def test_a_link_made_on_other_data_warns(navigation_only: None) -> None:
     at = opened(navigation_only, {"cuts": "100000,30000", "data": "0123456789ab"})
     assert "made on other data" in at.warning[0].value

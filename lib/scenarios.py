@@ -15,7 +15,7 @@ on. It has three outside forms:
       data=3f2a9c0d1e4b                the dataset fingerprint
 
 - a named, versioned row in a `ScenarioStore` (embedded SQLite here; PostgreSQL for a team service
-  implements the same Protocol and passes the same tests).
+  in lib/pgstore.py implements the same Protocol and passes the same tests).
 
 Every form is validated on the way in: a bad dict, link or database raises InputError with one
 sentence saying what is wrong.
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import builtins
+import functools
 import hashlib
 import json
 import math
@@ -41,7 +42,9 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import quote, unquote
 
+from lib import config
 from lib.capacity import DEFAULT_SERVICES, Plan, Service, ServiceMatrix, Team
+from lib.config import Settings
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.errors import InputError
 from lib.slices import DIMENSIONS, EVERYTHING, Slice
@@ -587,7 +590,8 @@ def checked_name(name: str) -> str:
     return cleaned
 
 
-def _checked_author(author: str | None) -> str | None:
+def checked_author(author: str | None) -> str | None:
+    """The author as stored: trimmed, None when empty or unknown."""
     if author is None:
         return None
     if not isinstance(author, str):
@@ -602,8 +606,58 @@ def saved_by(author: str | None, saved_at: datetime) -> str:
     return f"saved by {author} on {stamp}" if author else f"saved on {stamp}"
 
 
-def _missing(name: str) -> InputError:
+def missing(name: str) -> InputError:
+    """The error for a name that has no saved scenario."""
     return InputError(f'There is no saved scenario named "{name}".')
+
+
+def check_expected_version(expected_version: int | None) -> None:
+    """A bug in the caller, not input: `expected_version` is None or a version number."""
+    if expected_version is not None and (
+        not isinstance(expected_version, int)
+        or isinstance(expected_version, bool)
+        or expected_version < 1
+    ):
+        raise ValueError(f"expected_version must be None or an int >= 1, not {expected_version!r}")
+
+
+LastSave = tuple[str | None, datetime, int]  # who saved a name last, when (UTC), its version
+
+
+def name_taken(name: str, last: LastSave | None, otherwise: str) -> ScenarioConflict:
+    """The conflict for saving or renaming onto a name someone has (every store says it so)."""
+    # `last` is None only if the clashing row was deleted in the instant after the clash.
+    by = f" ({saved_by(last[0], last[1])})" if last is not None else ""
+    return ScenarioConflict(
+        f'A scenario named "{name}" already exists{by}; choose another name, {otherwise}.'
+    )
+
+
+def changed_since(name: str, loaded: int, last: LastSave | None) -> ScenarioConflict:
+    """The conflict for saving over a version that is no longer the stored one."""
+    if last is None:
+        return ScenarioConflict(
+            f'The scenario "{name}" was renamed or deleted since you loaded it; '
+            "save yours under a new name."
+        )
+    author, stamp, version = last
+    return ScenarioConflict(
+        f'The scenario "{name}" changed since you loaded version {loaded}: it was '
+        f"{saved_by(author, stamp)} (version {version}); load it again, or save yours under "
+        "another name."
+    )
+
+
+def scenario_from_json(name: str, text: str) -> Scenario:
+    """The scenario stored as JSON text under `name`; InputError naming it when damaged."""
+    try:
+        return Scenario.from_dict(json.loads(text))
+    except ValueError:
+        raise InputError(f'The saved scenario "{name}" cannot be read: it is not JSON.') from None
+    except InputError as error:
+        raise InputError(
+            f'The saved scenario "{name}" cannot be opened: {_lower_first(str(error))}'
+        ) from None
 
 
 # Schema steps, applied in order on open: a later version appends step 2 (ALTER TABLE ...), and
@@ -658,7 +712,7 @@ class SqliteScenarioStore:
                 f"SELECT {_COLUMNS} FROM scenarios WHERE name = ?", [name]
             ).fetchone()
         if row is None:
-            raise _missing(name)
+            raise missing(name)
         return _saved(row)
 
     def save(
@@ -669,15 +723,8 @@ class SqliteScenarioStore:
         expected_version: int | None = None,
     ) -> SavedScenario:
         name = checked_name(name)
-        author = _checked_author(author)
-        if expected_version is not None and (
-            not isinstance(expected_version, int)
-            or isinstance(expected_version, bool)
-            or expected_version < 1
-        ):
-            raise ValueError(
-                f"expected_version must be None or an int >= 1, not {expected_version!r}"
-            )
+        author = checked_author(author)
+        check_expected_version(expected_version)
         text = json.dumps(scenario.to_dict(), ensure_ascii=False)
         with self._transaction() as connection:
             # The write lock is held from here: the time and order below are this save's own.
@@ -719,41 +766,25 @@ class SqliteScenarioStore:
             except sqlite3.IntegrityError:
                 raise self._name_taken(connection, new, "or delete that one first") from None
             if renamed != 1:
-                raise _missing(old)
+                raise missing(old)
 
     def delete(self, name: str) -> None:
         name = checked_name(name)
         with self._transaction() as connection:
             deleted = connection.execute("DELETE FROM scenarios WHERE name = ?", [name]).rowcount
             if deleted != 1:
-                raise _missing(name)
+                raise missing(name)
 
     # -- conflicts ----------------------------------------------------------------------------
 
     @staticmethod
     def _name_taken(connection: sqlite3.Connection, name: str, otherwise: str) -> ScenarioConflict:
-        last = _last_save(connection, name)
-        assert last is not None  # the write lock is held: the row that clashed is still there
-        author, stamp, _ = last
-        return ScenarioConflict(
-            f'A scenario named "{name}" already exists ({saved_by(author, stamp)}); '
-            f"choose another name, {otherwise}."
-        )
+        # The write lock is held: the row that clashed is still there.
+        return name_taken(name, _last_save(connection, name), otherwise)
 
     @staticmethod
     def _changed_since(connection: sqlite3.Connection, name: str, loaded: int) -> ScenarioConflict:
-        last = _last_save(connection, name)
-        if last is None:
-            return ScenarioConflict(
-                f'The scenario "{name}" was renamed or deleted since you loaded it; '
-                "save yours under a new name."
-            )
-        author, stamp, version = last
-        return ScenarioConflict(
-            f'The scenario "{name}" changed since you loaded version {loaded}: it was '
-            f"{saved_by(author, stamp)} (version {version}); load it again, or save yours under "
-            "another name."
-        )
+        return changed_since(name, loaded, _last_save(connection, name))
 
     # -- the database -------------------------------------------------------------------------
 
@@ -839,9 +870,7 @@ class SqliteScenarioStore:
         return int(version)
 
 
-def _last_save(
-    connection: sqlite3.Connection, name: str
-) -> tuple[str | None, datetime, int] | None:
+def _last_save(connection: sqlite3.Connection, name: str) -> LastSave | None:
     """Who saved `name` last, when, and its version (None: no such scenario)."""
     row = connection.execute(
         "SELECT author, saved_at, version FROM scenarios WHERE name = ?", [name]
@@ -851,35 +880,43 @@ def _last_save(
 
 def _saved(row: tuple[Any, ...]) -> SavedScenario:
     name, text, author, stamp, version = row
-    try:
-        scenario = Scenario.from_dict(json.loads(text))
-    except ValueError:
-        raise InputError(f'The saved scenario "{name}" cannot be read: it is not JSON.') from None
-    except InputError as error:
-        raise InputError(
-            f'The saved scenario "{name}" cannot be opened: {_lower_first(str(error))}'
-        ) from None
+    scenario = scenario_from_json(name, text)
     return SavedScenario(name, scenario, author, datetime.fromisoformat(stamp), version)
 
 
-def default_store_path() -> Path:
-    """Where scenarios are saved: $TIERBOARD_DATA_DIR, else the XDG data folder.
+def default_store_path(settings: Settings | None = None) -> Path:
+    """Where the embedded store keeps scenarios: the configured data folder, else XDG's.
 
-    That is `$TIERBOARD_DATA_DIR/scenarios.sqlite3`, else `$XDG_DATA_HOME/tierboard/...`, else
-    `~/.local/share/tierboard/scenarios.sqlite3`.
+    That is `<data_dir>/scenarios.sqlite3` (TIERBOARD_DATA_DIR or `data_dir` in tierboard.toml),
+    else `$XDG_DATA_HOME/tierboard/...`, else `~/.local/share/tierboard/scenarios.sqlite3`.
     """
-    data_dir = os.environ.get("TIERBOARD_DATA_DIR", "").strip()
-    if data_dir:
-        return Path(data_dir).expanduser() / STORE_FILE
+    settings = config.load() if settings is None else settings
+    if settings.data_dir is not None:
+        return settings.data_dir / STORE_FILE
     xdg = os.environ.get("XDG_DATA_HOME", "").strip()
     # The XDG spec: a relative XDG_DATA_HOME is invalid and ignored.
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
     return base / "tierboard" / STORE_FILE
 
 
-def open_store() -> ScenarioStore:
-    """The scenario store in use: the embedded SQLite file at default_store_path()."""
-    return SqliteScenarioStore(default_store_path())
+def open_store(settings: Settings | None = None) -> ScenarioStore:
+    """The configured scenario store: PostgreSQL for a postgresql:// URL, else the SQLite file.
+
+    Raises InputError when the configuration or the database cannot be used.
+    """
+    settings = config.load() if settings is None else settings
+    if settings.scenario_store_is_postgres:
+        return _postgres_store(settings.scenario_store)
+    return SqliteScenarioStore(default_store_path(settings))
+
+
+@functools.cache
+def _postgres_store(url: str) -> ScenarioStore:
+    # One store per URL and process: the schema is checked once, not on every page run (the
+    # store itself holds no connection). A failure is not cached, so the next call retries.
+    from lib.pgstore import PostgresScenarioStore  # noqa: PLC0415 -- psycopg only when used
+
+    return PostgresScenarioStore(url)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -432,19 +432,31 @@ def test_a_fingerprint_changes_with_the_source_count_or_revenue():
 
 
 # ---------------------------------------------------------------------------------------------
-# The store contract: every backend passes these (add a PostgreSQL param in issue 7).
+# The store contract: every backend passes these.
 
 
-def sqlite_store(tmp_path: Path) -> ScenarioStore:
+def sqlite_store(request: pytest.FixtureRequest, tmp_path: Path) -> ScenarioStore:
     return SqliteScenarioStore(tmp_path / "data" / "scenarios.sqlite3")
 
 
-BACKENDS: dict[str, Callable[[Path], ScenarioStore]] = {"sqlite": sqlite_store}
+def postgres_store(request: pytest.FixtureRequest, tmp_path: Path) -> ScenarioStore:
+    """A store in a fresh database of a throwaway server (skips without PostgreSQL, except in
+    CI or with TIERBOARD_REQUIRE_POSTGRES set, where it fails)."""
+    from lib.pgstore import PostgresScenarioStore
+    from tests.integration.conftest import shared_server
+
+    return PostgresScenarioStore(shared_server(request.config).new_database())
+
+
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], ScenarioStore]] = {
+    "sqlite": sqlite_store,
+    "postgres": postgres_store,
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ScenarioStore]:
-    yield BACKENDS[request.param](tmp_path)
+    yield BACKENDS[request.param](request, tmp_path)
 
 
 def test_the_store_keeps_the_protocol(store):

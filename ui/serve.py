@@ -21,6 +21,8 @@ from pathlib import Path
 from streamlit.web import cli
 from streamlit.web.server.starlette import starlette_server
 
+from lib import config
+from lib.errors import InputError
 from ui import entry
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -59,14 +61,19 @@ def patch_server_socket() -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     patch_server_socket()
     entry.use_navigation_only()  # deep links run through app.py from the first request
+    try:  # a configuration that cannot be used stops the start, with its one-sentence reason
+        settings = config.load()
+    except InputError as error:
+        print(f"tierboard: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     # Streamlit reads .streamlit/config.toml from the working directory: run from the project's
-    # root wherever we were started, keeping a relative TIERBOARD_DATA pointing where it did.
-    data = os.environ.get("TIERBOARD_DATA", "").strip()
-    if data:
-        os.environ["TIERBOARD_DATA"] = str(Path(data).expanduser().resolve())
+    # root wherever we were started, with relative paths (TIERBOARD_DATA, ./tierboard.toml)
+    # pinned to where they pointed.
+    os.environ.update(config.pinned_environment(settings))
     os.chdir(APP.parent)
     args = list(sys.argv[1:] if argv is None else argv)
-    sys.argv = ["streamlit", "run", str(APP), *SERVER_FLAGS, *args]
+    flags = [*SERVER_FLAGS, *config.streamlit_flags(settings)]
+    sys.argv = ["streamlit", "run", str(APP), *flags, *args]
     cli.main()
 
 

@@ -1,9 +1,12 @@
-"""The launcher's server settings: TCP_NODELAY on accepted sockets, no GC after every run."""
+"""The launcher: TCP_NODELAY on accepted sockets, no GC after every run, the configuration."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import sys
+from pathlib import Path
 
 import pytest
 from streamlit.web.server.starlette import starlette_server
@@ -60,3 +63,47 @@ def test_the_patch_makes_streamlit_bind_tcp_sockets(monkeypatch: pytest.MonkeyPa
 def test_the_launcher_turns_off_the_garbage_collection_after_every_run() -> None:
     flags = list(serve.SERVER_FLAGS)
     assert flags[flags.index("--runner.postScriptGC") + 1] == "false"
+
+
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The `streamlit run` command line the launcher builds (nothing is started)."""
+    seen: list[str] = []
+    monkeypatch.setattr(serve.cli, "main", lambda: seen.extend(sys.argv))
+    monkeypatch.setattr(serve, "patch_server_socket", lambda: None)
+    monkeypatch.setattr(serve.os, "chdir", lambda _: None)
+    monkeypatch.setattr(sys, "argv", ["serve"])
+    serve.main(["--server.port", "9999"])
+    return seen
+
+
+def test_the_configured_upload_limit_reaches_streamlit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIERBOARD_MAX_UPLOAD_MB", "5")
+    argv = launched(monkeypatch)
+    assert argv[argv.index("--server.maxUploadSize") + 1] == "5"
+    assert argv[-2:] == ["--server.port", "9999"]  # the user's own flags come last and win
+
+
+def test_without_configuration_streamlit_keeps_its_upload_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert "--server.maxUploadSize" not in launched(monkeypatch)
+
+
+def test_a_relative_data_path_is_pinned_before_the_launcher_changes_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "mine.csv").write_text("customer_id,annual_revenue\n1,5\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TIERBOARD_DATA", "mine.csv")
+    launched(monkeypatch)
+    assert os.environ["TIERBOARD_DATA"] == str(tmp_path / "mine.csv")
+
+
+def test_a_bad_configuration_stops_the_start_with_its_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TIERBOARD_AUTH", "magic")
+    with pytest.raises(SystemExit) as stopped:
+        launched(monkeypatch)
+    assert stopped.value.code == 2
+    assert "TIERBOARD_AUTH" in capsys.readouterr().err

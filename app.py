@@ -4,12 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import controls, presentation, scenarios, session, state
+from ui import access, controls, presentation, scenarios, session, state
 
 HERE = Path(__file__).parent
 
 st.set_page_config(page_title="tierboard", page_icon="📊", layout="wide")
 
+access.gate(session.settings())  # with sign-in configured, nothing below runs for a stranger
 store = session.dataset()
 state.ensure_for(store)
 scenarios.restore_link_once(store)

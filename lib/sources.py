@@ -22,10 +22,12 @@ SQL over RAW, as for uploads.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ from lib.reading import RAW, SourceInfo
 from lib.sql import quote_ident
 from lib.store import MEMORY_LIMIT, CustomerStore, Upload
 
+CHECK_EVERY_SECONDS = 30.0  # how often Parquet files are looked at for changes
 CHUNK_BYTES = 32 * 1024 * 1024  # CSV from PostgreSQL handed to DuckDB this much at a time
 CSV_OPTIONS = (
     "header = false, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
@@ -138,29 +141,38 @@ class LiveSource:
     failed reload leaves it in place.
     """
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, check_every: float = CHECK_EVERY_SECONDS) -> None:
         self.source = source
         self.loaded_at: datetime | None = None  # UTC, of the store in use
         self.last_error: InputError | None = None  # why the last automatic reload failed
         self._store: CustomerStore | None = None
         self._stamp: str | None = None
+        self._check_every = check_every
+        self._checked = -math.inf  # time.monotonic() of the last look at the files
         self._lock = threading.Lock()  # one load at a time; the others wait for its result
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._store is not None
 
     def store(self) -> CustomerStore:
         """The customers; read on first use, and again when Parquet files changed.
 
-        Raises InputError when the first read fails. A failed automatic re-read keeps the data
-        in use and sets `last_error`.
+        The files are looked at no more than every `check_every` seconds: a slider move must
+        not list a folder. Raises InputError when the first read fails. A failed automatic
+        re-read keeps the data in use and sets `last_error`.
         """
         with self._lock:
-            stamp = self.source.stamp()
             if self._store is None:
-                self._replace(stamp)
-            elif stamp is not None and stamp != self._stamp:
-                try:
-                    self._replace(stamp)
-                except InputError as error:
-                    self.last_error = error
+                self._replace(self.source.stamp())
+            elif time.monotonic() - self._checked >= self._check_every:
+                stamp = self.source.stamp()
+                if stamp is not None and stamp != self._stamp:
+                    try:
+                        self._replace(stamp)
+                    except InputError as error:
+                        self.last_error = error
+                self._checked = time.monotonic()
             assert self._store is not None
             return self._store
 
@@ -173,7 +185,10 @@ class LiveSource:
 
     def _replace(self, stamp: str | None) -> None:
         store = self.source.load()
+        # The same lineage across reloads: sessions keep their cut-offs on the renewed data.
+        store.lineage = f"source:{self.source.name}"
         self._store, self._stamp = store, stamp
+        self._checked = time.monotonic()
         self.loaded_at = datetime.now(UTC)
         self.last_error = None
 

@@ -156,6 +156,9 @@ class CustomerStore:
         self.report = report
         self.columns = columns  # canonical columns present, in canonical order
         self.mapping = dict(mapping or {})  # canonical name -> the file's header it came from
+        # What this data is a version of ("source:<name>" for a reloadable source); None: it
+        # stands alone (an upload, a file). Sessions keep their view across the same lineage.
+        self.lineage: str | None = None
         # Closes the database and deletes its folder when the store is garbage-collected (a
         # browser session ends) or the process exits, whichever comes first.
         self._discard = weakref.finalize(self, _discard, con, folder)

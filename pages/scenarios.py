@@ -5,7 +5,7 @@ import streamlit as st
 from lib import views
 from lib.errors import InputError
 from lib.scenarios import ScenarioConflict
-from ui import entry, scenarios, session, state, widgets
+from ui import access, entry, scenarios, session, state, widgets
 
 entry.require_app()
 store = session.dataset()
@@ -26,7 +26,8 @@ name = st.text_input(
     placeholder="e.g. Q3 proposal — tighter Tier 1",
     help="What the team will look for later; names are unique in the scenario store.",
 )
-author = st.text_input(
+# Signed in, the author is the account; on a laptop, whoever types their name.
+author = access.signed_in_as() or st.text_input(
     "Your name (optional)",
     key="tb_save_author",
     help="Shown next to the scenario, so others know whom to ask about it.",

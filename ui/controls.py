@@ -13,7 +13,7 @@ from lib.scales import cut_stops, nearest, score_label, score_stops
 from lib.slices import DIMENSIONS
 from lib.store import CustomerStore
 from lib.tiering import MAX_TIERS, MIN_TIERS, push_cuts, tier_name
-from ui import presentation, state
+from ui import presentation, session, state
 
 
 def _on_tier_count(store: CustomerStore) -> None:
@@ -52,6 +52,34 @@ def data_summary(store: CustomerStore) -> None:
         f"{money(store.index.total_revenue, store.currency)} annual revenue"
         + (f" · {plural(rejected, 'row')} rejected (see Upload)" if rejected else "")
     )
+    if not session.has_upload():
+        _source_controls(store)
+
+
+def _source_controls(store: CustomerStore) -> None:
+    """For a configured source: when it was read, whether a re-read failed, and a reload."""
+    live = session.live_source()
+    if live is None or not live.is_loaded or store.lineage is None:
+        return  # no source, or it failed and the sample is showing (the page says why)
+    sidebar = st.sidebar
+    if live.loaded_at is not None:
+        sidebar.caption(f"Read {live.loaded_at:%Y-%m-%d %H:%M} UTC.")
+    if live.last_error is not None:
+        sidebar.warning(
+            f"New files could not be read: {live.last_error} The data above stays in use.",
+            icon=":material/warning:",
+        )
+    sidebar.button(
+        "Reload the data",
+        on_click=session.reload_source,
+        icon=":material/refresh:",
+        help="Read the configured source again now: new and changed rows for everyone. "
+        "Cut-offs stay as they are.",
+    )
+    notice = st.session_state.pop(session.RELOAD_NOTICE, None)
+    if notice is not None:
+        kind, message = notice
+        getattr(sidebar, kind)(message)
 
 
 def cut_controls(store: CustomerStore) -> None:

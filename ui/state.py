@@ -79,9 +79,11 @@ def cost_key(tier: int) -> str:
 
 
 def fingerprint(store: CustomerStore) -> tuple[object, ...]:
-    # id(): two uploads of the same file are two datasets (each starts from suggested cut-offs);
-    # the criteria: revenue cut-offs mean nothing on a 0-100 score, and back.
-    return (store.source, store.index.customers, id(store), criteria().by)
+    # id(): two uploads of the same file are two datasets (each starts from suggested cut-offs),
+    # but a reloaded source is the same data, renewed (its lineage): the view stays. The
+    # criteria: revenue cut-offs mean nothing on a 0-100 score, and back.
+    identity = store.lineage or (store.source, store.index.customers, id(store))
+    return (identity, criteria().by)
 
 
 def cuts() -> tuple[float, ...]:

@@ -216,7 +216,7 @@ def test_new_files_are_picked_up_and_a_bad_one_keeps_the_data_in_use(tmp_path):
     header, rows = rows_of(MESSY)
     folder = tmp_path / "extract"
     write_parquet(folder / "1.parquet", header, rows[:2])
-    live = LiveSource(Source("parquet", str(folder)))
+    live = LiveSource(Source("parquet", str(folder)), check_every=0)
     first = live.store()
     assert first.report.customers == 2
     assert live.store() is first  # nothing changed: nothing read again
@@ -238,6 +238,21 @@ def test_new_files_are_picked_up_and_a_bad_one_keeps_the_data_in_use(tmp_path):
     folder.joinpath("3.parquet").unlink()
     assert live.reload().report.customers == 4
     assert live.last_error is None
+
+
+def test_files_are_looked_at_only_every_so_often_and_a_reload_keeps_the_lineage(tmp_path):
+    header, rows = rows_of(MESSY)
+    folder = tmp_path / "extract"
+    write_parquet(folder / "1.parquet", header, rows[:2])
+    live = LiveSource(Source("parquet", str(folder)), check_every=3600)
+    assert not live.is_loaded
+    first = live.store()
+    assert live.is_loaded
+    write_parquet(folder / "2.parquet", header, rows[2:])
+    assert live.store() is first  # a slider move does not list the folder
+    second = live.reload()
+    assert second.report.customers == 4
+    assert second.lineage == first.lineage == f"source:{folder}"
 
 
 def test_the_first_read_of_a_broken_source_is_an_input_error(tmp_path):

@@ -25,7 +25,6 @@ import hashlib
 import math
 import re
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -43,7 +42,7 @@ from lib.errors import InputError
 from lib.ingest import ANNUAL, RevenueBasis
 from lib.reading import RAW, SourceInfo
 from lib.sql import quote_ident
-from lib.store import MEMORY_LIMIT, CustomerStore, Upload
+from lib.store import CustomerStore, Upload, open_database
 
 CHECK_EVERY_SECONDS = 30.0  # how often Parquet files are looked at for changes
 CHUNK_BYTES = 32 * 1024 * 1024  # CSV from PostgreSQL handed to DuckDB this much at a time
@@ -90,7 +89,7 @@ class Source:
 
     def open(self) -> Upload:
         """The source read into a database of its own, waiting for its mapping (as an upload)."""
-        con, folder = _open_database()
+        con, folder = open_database("tierboard-source-")
         try:
             if self.kind == "parquet":
                 info = _read_parquet(con, self)
@@ -191,17 +190,6 @@ class LiveSource:
         self._checked = time.monotonic()
         self.loaded_at = datetime.now(UTC)
         self.last_error = None
-
-
-def _open_database() -> tuple[duckdb.DuckDBPyConnection, Path]:
-    # As lib/store.py's own: a private folder, DuckDB's memory capped, spilling beyond it.
-    folder = Path(tempfile.mkdtemp(prefix="tierboard-source-"))
-    config = {"memory_limit": MEMORY_LIMIT, "temp_directory": str(folder / "spill")}
-    try:
-        return duckdb.connect(str(folder / "customers.duckdb"), config=config), folder
-    except duckdb.Error:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
 
 
 def _raw_info(con: duckdb.DuckDBPyConnection, name: str, kind: str) -> SourceInfo:

@@ -48,8 +48,9 @@ ARRAY_COLUMNS = ("cost_to_serve", "expansion_potential", "nps", "health_score", 
 MAX_CACHED_INDEXES = 12  # slices x criteria a session flips between; each is one sort
 
 
-def _open_database() -> tuple[duckdb.DuckDBPyConnection, Path]:
-    folder = Path(tempfile.mkdtemp(prefix="tierboard-"))
+def open_database(prefix: str = "tierboard-") -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A new DuckDB database in a private temporary folder, memory capped, spilling beyond it."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     config = {"memory_limit": MEMORY_LIMIT, "temp_directory": str(folder / "spill")}
     try:
         return duckdb.connect(str(folder / "customers.duckdb"), config=config), folder
@@ -81,7 +82,7 @@ class Upload:
 
         Raises InputError, with a sentence for the person, when the file cannot be used.
         """
-        con, folder = _open_database()
+        con, folder = open_database()
         try:
             if isinstance(source, bytes):
                 name = name or "upload.csv"

@@ -6,9 +6,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 STARTUP_SECONDS = 90
+# Generous: the suite runs two workers in parallel, each with its own app and browser.
+WAIT_MS = 30_000
 
 
 def _free_port() -> int:
@@ -52,13 +55,19 @@ def start_app(
 ) -> tuple[str, subprocess.Popen]:
     """Start the app through its launcher (or `streamlit run script`); return URL and process."""
     port = _free_port()
-    # The sample unless the test says otherwise, whatever the developer's shell has set.
-    env = {key: value for key, value in os.environ.items() if key != "TIERBOARD_DATA"}
+    # Laptop mode on the sample unless the test says otherwise, whatever the developer's shell
+    # or folder has set (TIERBOARD_* variables, a tierboard.toml); scenarios in a folder of its own.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TIERBOARD_")}
+    private = Path(tempfile.mkdtemp(prefix="tierboard-e2e-"))
+    (private / "tierboard.toml").write_text("", encoding="utf-8")
+    env |= {"TIERBOARD_CONFIG": str(private / "tierboard.toml"), "TIERBOARD_DATA_DIR": str(private)}
     env.update(extra_env or {})
     launcher = ["ui.serve"] if script is None else ["streamlit", "run", script]
     server = subprocess.Popen(
         [sys.executable, "-m", *launcher, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         # Sources edited while the suite runs must not reload modules under a test's feet.
+         "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -102,9 +111,8 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+def _watched_tab(context: object) -> object:
+    """A new tab in `context` that collects console errors in `tab.console_errors`."""
     tab = context.new_page()
     tab.console_errors = []
     tab.on(
@@ -114,8 +122,54 @@ def page(browser: object) -> Iterator[object]:
         ),
     )
     tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
-    yield tab
+    return tab
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    yield _watched_tab(context)
     context.close()
+
+
+@pytest.fixture
+def new_tab(browser: object) -> Iterator[Callable[..., object]]:
+    """Opens tabs, each in a fresh browser context: no shared cookies, its own app session."""
+    contexts = []
+
+    def open_tab(width: int = 1600, height: int = 1000) -> object:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        return _watched_tab(context)
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+def figure(tab: object, tier: int, name: str) -> object:
+    """A figure the page shows, e.g. figure(tab, 1, "customers") for Tier 1's customer count."""
+    return tab.locator(f'[data-tier="{tier}"][data-figure="{name}"]').first
+
+
+def wait_for_figure(tab: object, tier: int, name: str, value: str) -> None:
+    tab.locator(f'[data-tier="{tier}"][data-figure="{name}"]', has_text=value).first.wait_for(
+        timeout=WAIT_MS
+    )
+
+
+def wait_until_idle(tab: object) -> None:
+    """Wait until the app's script is not running (no rerun in flight to replace the screen).
+
+    Only meaningful after something on screen showed the run had started or ended: right after
+    an input event the run may not have begun yet. The browser may still be drawing what the run
+    sent (widgets load their code on first use): wait for that content too.
+    """
+    tab.wait_for_function(
+        """() => document.querySelector('[data-testid="stApp"]')
+                    ?.getAttribute('data-test-script-state') === 'notRunning'""",
+        timeout=WAIT_MS,
+    )
 
 
 def screenshot(tab: object, name: str) -> Path:

@@ -7,22 +7,10 @@ import pytest
 
 from lib.formatting import count
 from lib.sample import SAMPLE_PATH
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import WAIT_MS, figure, screenshot, wait_for_figure
 
 pytestmark = pytest.mark.e2e
 REVENUE = pd.read_csv(SAMPLE_PATH)["annual_revenue"]
-WAIT_MS = 20_000
-
-
-def figure(tab: object, tier: int, name: str) -> object:
-    """A figure the page shows, e.g. figure(tab, 1, "customers") for Tier 1's customer count."""
-    return tab.locator(f'[data-tier="{tier}"][data-figure="{name}"]').first
-
-
-def wait_for_figure(tab: object, tier: int, name: str, value: str) -> None:
-    tab.locator(f'[data-tier="{tier}"][data-figure="{name}"]', has_text=value).first.wait_for(
-        timeout=WAIT_MS
-    )
 
 
 def open_home(tab: object, url: str) -> None:

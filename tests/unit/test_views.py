@@ -148,6 +148,16 @@ def test_load_bars_say_when_every_tier_fits(index: TierIndex) -> None:
     assert 'data-over="true"' not in views.load_html(loads)
 
 
+def test_a_sliver_of_work_needs_under_a_tenth_of_a_csm_not_zero() -> None:
+    summary = summarize(TierIndex.from_values([1000.0, 10.0]), [500])
+    loads = tier_loads(summary, TeamPlan((2.0, 60.0), (1.0, 1.0)))  # 2 h of 1,100
+    assert (
+        figures(views.load_html(loads))[(1, "csms_needed")]
+        == "under 0.1 CSMs needed (1 to staff it)"
+    )
+    assert figures(views.load_html(loads))[(2, "csms_needed")] == "0.1 CSMs needed (1 to staff it)"
+
+
 def test_views_escape_what_they_print() -> None:
     html = views._figure(1, "revenue", "Revenue <b>", "<script>alert(1)</script>")
     assert "<script>" not in html

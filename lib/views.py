@@ -234,8 +234,8 @@ def _load_row(tier: int, load: TierCapacity, scale: float, compact: bool) -> str
         if load.hours_available > 0
         else f"{count(load.hours_needed)} h needed, no CSMs"
     )
-    # A sliver of work is "under 0.1", never "0.0 CSMs needed" next to "1 to staff it".
-    needed = "under 0.1" if 0 < load.csms_needed < 0.05 else f"{load.csms_needed:,.1f}"
+    # A sliver of work is "<0.1", never "0.0 CSMs needed" next to "1 to staff it".
+    needed = "<0.1" if 0 < load.csms_needed < 0.05 else f"{load.csms_needed:,.1f}"
     staff = f"{needed} CSMs needed ({load.csms_to_hire:,} to staff it)"
     over = load.is_over_capacity
     return (

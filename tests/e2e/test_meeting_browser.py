@@ -312,6 +312,11 @@ def test_a_slider_move_redraws_the_charts_not_only_the_cards(page: object, app_u
     expect(pareto(page).locator(".annotation-text").first).to_have_text(
         "Tier 1 ≥ $60K", timeout=WAIT_MS
     )
+    # The segments themselves were redrawn (polled: the last message may still be arriving).
+    page.wait_for_function(
+        "([bars, before]) => bars.innerHTML !== before",
+        arg=[bars.element_handle(), bars_before],
+        timeout=WAIT_MS,
+    )
     wait_until_idle(page)
-    assert bars.inner_html() != bars_before
     screenshot(page, "charts-after-arrow-key")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -65,6 +66,7 @@ def count(value: int | float) -> str:
     return f"{value:,.0f}"
 
 
+@functools.lru_cache(maxsize=8192)  # a slider labels its ~200 stops on every rerun
 def cut_label(value: float, currency: str = "$") -> str:
     """A cut-off as a slider shows it: compact when it is a round figure, exact otherwise.
 

@@ -19,6 +19,7 @@ from lib.sources import LiveSource, Source
 from lib.store import CustomerStore
 
 UPLOADED = "tb_uploaded_store"  # a session's own upload (its own DuckDB database)
+SETTINGS = "tb_settings"  # the configuration, as read at the session's start
 RELOAD_NOTICE = "tb_reload_notice"  # (kind, message) after a reload, shown once
 
 
@@ -49,11 +50,16 @@ def settings() -> Settings:
     The launcher refuses to start on a bad configuration, so this only fails when the file was
     broken after the start.
     """
+    cached = st.session_state.get(SETTINGS)
+    if cached is not None:  # read once per session: a rerun (a slider move) needs no file read
+        return cached
     try:
-        return config.load()
+        loaded = config.load()
     except InputError as error:
         st.error(f"{error} Running without the configuration.", icon=":material/warning:")
         return Settings()
+    st.session_state[SETTINGS] = loaded
+    return loaded
 
 
 def live_source() -> LiveSource | None:

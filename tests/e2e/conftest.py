@@ -163,11 +163,13 @@ def wait_until_idle(tab: object) -> None:
 
     Only meaningful after something on screen showed the run had started or ended: right after
     an input event the run may not have begun yet. The browser may still be drawing what the run
-    sent (widgets load their code on first use): wait for that content too.
+    sent (widgets load their code on first use): wait for that content too. Elements the last
+    run left stale (still faded on screen) must be gone.
     """
     tab.wait_for_function(
         """() => document.querySelector('[data-testid="stApp"]')
-                    ?.getAttribute('data-test-script-state') === 'notRunning'""",
+                    ?.getAttribute('data-test-script-state') === 'notRunning'
+                 && !document.querySelector('[data-testid="stMain"] [data-stale="true"]')""",
         timeout=WAIT_MS,
     )
 

@@ -73,13 +73,18 @@ def team_inputs(tab: object) -> object:
     return tab.locator('[data-testid="stMain"] input[type="number"]')
 
 
+# An element of the current run: while a rerun is under way under load, the previous run's
+# element can still be on the page beside its replacement, marked stale.
+FRESH = '[data-testid="stMain"] [data-testid="stElementContainer"][data-stale="false"]'
+
+
 def share_bars(tab: object) -> object:
     """The revenue-share chart (an HTML block titled "Tier 1: x% of customers bring ...")."""
-    return tab.locator('[data-testid="stMain"] .tb-chart[aria-label^="Tier 1:"]')
+    return tab.locator(f'{FRESH} .tb-chart[aria-label^="Tier 1:"]')
 
 
 def pareto(tab: object) -> object:
-    return tab.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]')
+    return tab.locator(f'{FRESH} [data-testid="stPlotlyChart"]')
 
 
 def cut_off_labels(tab: object, cuts: int) -> list[str]:

@@ -91,6 +91,12 @@ def _row(name: str, stats: dict | None, unit: str) -> str:
     )
 
 
+def _runs(load: dict) -> str:
+    """ " (median of 4.4, 4.6, 4.9 s)", for results that kept every run."""
+    runs = load.get("runs_seconds")
+    return f" (median of {', '.join(map(str, runs))} s)" if runs else ""
+
+
 def _details(result: Result) -> list[str]:
     naive_browser = result.naive_browser["summary"] if result.naive_browser else None
     lines = [
@@ -112,7 +118,8 @@ def _details(result: Result) -> list[str]:
         ),
         _row("naive peer: key press to page settled", naive_browser, "ms"),
         "",
-        f"Loading the {result.load['megabytes']} MB CSV: {result.load['seconds']} s, peak RSS of "
+        f"Loading the {result.load['megabytes']} MB CSV: {result.load['seconds']} s"
+        f"{_runs(result.load)}, peak RSS of "
         f"the loading process {result.load['peak_rss_mib']} MiB. Server peak RSS (launcher, page "
         f"loaded, {result.roundtrip['summary']['n']} moves): "
         f"{result.roundtrip['server_peak_rss_mib']} MiB.",
@@ -177,7 +184,8 @@ def write_report(path: Path, new: list[Result], machine: dict[str, str], command
         "  Chromium; a MutationObserver stamps every DOM change, and the move ends at the last",
         "  change before 600 ms of quiet, on the same clock as the key press.",
         "- **Load**: `bench/load.py` loads the CSV through `CustomerStore.from_csv` in a fresh",
-        "  process; the server's peak RSS is read from `/proc` after the round-trip run.",
+        "  process, three times; the median run counts. The server's peak RSS is read from",
+        "  `/proc` after the round-trip run.",
         "",
         "## Results",
         "",

@@ -46,6 +46,18 @@ _CARD = (
 )
 _LABEL = "font-size:0.9rem;opacity:0.75"
 _VALUE = "font-size:2.3rem;line-height:1.15;margin-bottom:0.55rem;font-variant-numeric:tabular-nums"
+# Cards wrap onto a second row rather than get narrower than this (a laptop window, a split
+# screen): two figures side by side need the wider card.
+_CARD_MIN_WIDTH = {1: "8.5rem", 2: "13rem"}
+# Large figures shrink with their card (a size container) so the longest one never leaves it.
+# A figure's characters average under 0.55 em, so n of them fit a card's width at 180/n % of
+# it a em (one figure a row), or at 85/n % (two side by side). Measured in Chromium.
+_CARD_WIDTH_PER_CHARACTER = {1: 170, 2: 85}
+
+
+def _value_size(texts: Sequence[str], columns: int) -> str:
+    longest = max(map(len, texts), default=1)
+    return f"clamp(1.2rem,{_CARD_WIDTH_PER_CHARACTER[columns] / longest:.1f}cqi,2.3rem)"
 
 
 def text_color(background: str) -> str:
@@ -70,10 +82,11 @@ def tier_bounds(tier: TierFigures, currency: str = "$", score: bool = False) -> 
     return f"{prefix}{shown(tier.floor)} to {shown(tier.ceiling)}"
 
 
-def _figure(tier: int, name: str, label: str, value: str) -> str:
+def _figure(tier: int, name: str, label: str, value: str, size: str) -> str:
     return (
         f'<div><div class="tb-label" style="{_LABEL}">{escape(label)}</div>'
-        f'<div class="tb-value" style="{_VALUE}" data-tier="{tier}" data-figure="{name}">'
+        f'<div class="tb-value" style="{_VALUE};font-size:{size}" data-tier="{tier}" '
+        f'data-figure="{name}">'
         f"{escape(value)}</div></div>"
     )
 
@@ -100,8 +113,20 @@ def _card_heading(name: str, model: str, tier_count: int) -> str:
     return f"<div>{bold} · {escape(model)}</div>"
 
 
-def _card(tier: TierFigures, tier_count: int, currency: str, score: bool, paired: bool) -> str:
-    columns = 1 if paired or tier_count > SIDE_BY_SIDE_MAX_TIERS else 2
+def _figures(tier: TierFigures, currency: str) -> tuple[tuple[str, str, str], ...]:
+    """A card's figures: (name, label, value as shown)."""
+    return (
+        ("customers", "Customers", count(tier.customers)),
+        ("customer_share", "% of customers", percent(tier.customer_share)),
+        ("revenue", "Revenue", money(tier.revenue, currency)),
+        ("revenue_share", "% of revenue", percent(tier.revenue_share)),
+    )
+
+
+def _card(
+    tier: TierFigures, tier_count: int, currency: str, score: bool, paired: bool, *, size: str
+) -> str:
+    columns = _figure_columns(tier_count, paired)
     if paired:
         figures = _paired(
             tier.tier, "customers", "Customers", count(tier.customers),
@@ -112,14 +137,8 @@ def _card(tier: TierFigures, tier_count: int, currency: str, score: bool, paired
         )  # fmt: skip
     else:
         figures = "".join(
-            (
-                _figure(tier.tier, "customers", "Customers", count(tier.customers)),
-                _figure(
-                    tier.tier, "customer_share", "% of customers", percent(tier.customer_share)
-                ),
-                _figure(tier.tier, "revenue", "Revenue", money(tier.revenue, currency)),
-                _figure(tier.tier, "revenue_share", "% of revenue", percent(tier.revenue_share)),
-            )
+            _figure(tier.tier, name, label, value, size)
+            for name, label, value in _figures(tier, currency)
         )
     return (
         f'<section class="tb-card" aria-label="{escape(tier.name)}" style="{_CARD};'
@@ -142,11 +161,23 @@ def tier_cards_html(
     `paired` puts each share beside its figure (two rows a card): the layout for large type.
     """
     tiers = len(summary.tiers)
-    cards = "".join(_card(tier, tiers, currency, score, paired) for tier in summary.tiers)
-    return (
-        f'<div style="display:grid;grid-template-columns:repeat({len(summary.tiers)},'
-        f'minmax(0,1fr));gap:0.9rem">{cards}</div>'
+    columns = _figure_columns(tiers, paired)
+    # One size for every card, set by the longest figure on any of them.
+    texts = [value for tier in summary.tiers for _, _, value in _figures(tier, currency)]
+    size = _value_size(texts, columns)
+    cards = "".join(
+        _card(tier, tiers, currency, score, paired, size=size) for tier in summary.tiers
     )
+    narrowest = _CARD_MIN_WIDTH[columns]
+    return (
+        f'<div style="display:grid;grid-template-columns:repeat(auto-fit,'
+        f'minmax(min({narrowest},100%),1fr));gap:0.9rem">{cards}</div>'
+    )
+
+
+def _figure_columns(tier_count: int, paired: bool) -> int:
+    """Figures side by side in a card: two for up to three tiers, else one under the other."""
+    return 1 if paired or tier_count > SIDE_BY_SIDE_MAX_TIERS else 2
 
 
 def _share_row(label: str, shares: list[tuple[int, str, float, str]]) -> str:
@@ -181,6 +212,13 @@ def _legend(tiers: Sequence[TierFigures]) -> str:
         for t in tiers
     )
     return f'<div style="margin-top:0.5rem;font-size:0.95rem">{items}</div>'
+
+
+def chart_title_html(title: str, figure: str) -> str:
+    """A chart's finding as a heading that wraps, for a chart drawn by Plotly."""
+    return (
+        f'<div class="tb-chart-title" style="{_TITLE}" data-figure="{figure}">{escape(title)}</div>'
+    )
 
 
 def revenue_share_title(summary: TierSummary) -> str:

@@ -50,6 +50,7 @@ def full() -> None:
     left.html(views.revenue_share_html(summary, store.currency))
     loads = capacity.tier_capacity(summary, state.plan(len(summary.tiers)), other_cost)
     left.html(views.load_html(loads))
+    pareto.html(views.chart_title_html(charts.pareto_title(summary), "pareto_title"))
     pareto.plotly_chart(
         charts.pareto_figure(
             index.pareto, summary, store.currency, ranked_by="score" if by_score else "revenue"

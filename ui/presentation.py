@@ -21,7 +21,11 @@ CSS = """
 .tb-share { font-size: clamp(1.1rem, 11cqi, 1.7rem) !important; font-weight: 600;
             opacity: 1 !important; }
 .tb-label { font-size: 1.05rem !important; opacity: 1 !important; }
-.tb-card { border-width: 2px !important; border-color: rgba(128,128,128,0.7) !important; }
+/* Stronger sides; the top keeps its tier colour (one colour per tier, on every screen). */
+.tb-card { border-width: 2px !important; border-top-width: 0.5rem !important;
+           border-left-color: rgba(128,128,128,0.7) !important;
+           border-right-color: rgba(128,128,128,0.7) !important;
+           border-bottom-color: rgba(128,128,128,0.7) !important; }
 .tb-chart-title { font-size: 1.4rem !important; }
 .tb-chart { font-size: 1.1rem !important; margin-bottom: 0 !important; }
 .tb-detail { font-size: 0.95rem !important; line-height: 1.3 !important; opacity: 0.95 !important; }

@@ -102,12 +102,23 @@ def test_moving_the_tier_1_slider_updates_every_card(app: AppTest) -> None:
     assert_cards(app, SAMPLE["annual_revenue"], [100_000, 20_000])
 
 
+def figure_blocks(app: AppTest) -> list[str]:
+    """The HTML blocks that draw figures (cards, share, load), not the Pareto chart's title."""
+    return [
+        block.proto.body
+        for block in app.get("html")
+        if 'data-figure="pareto_title"' not in block.proto.body
+    ]
+
+
 def test_moving_the_tier_2_slider_updates_every_chart(app: AppTest) -> None:
-    before = [block.proto.body for block in app.get("html")]
+    before = figure_blocks(app)
     pareto_before = app.get("plotly_chart")[0].proto.spec
+    title_before = pareto_title(app)
     app.select_slider(key="tb_cut_slider_1").set_value(8_000.0).run()
-    after = [block.proto.body for block in app.get("html")]
+    after = figure_blocks(app)
     assert all(a != b for a, b in zip(after, before, strict=True))  # cards, share, load
+    assert pareto_title(app) == title_before  # Tier 1 did not change
     pareto = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert json.dumps(pareto) != pareto_before
     tier_2 = SAMPLE["annual_revenue"].between(8_000, 55_000, inclusive="left")
@@ -116,6 +127,24 @@ def test_moving_the_tier_2_slider_updates_every_chart(app: AppTest) -> None:
     assert f">{percent(revenue_share)}<" in after[1]
     annotations = [a["text"] for a in pareto["layout"]["annotations"]]
     assert annotations == ["Tier 1 ≥ $55K", "Tier 2 ≥ $8K"]
+
+
+def pareto_title(app: AppTest) -> str:
+    (title,) = [
+        html.unescape(block.proto.body)
+        for block in app.get("html")
+        if 'data-figure="pareto_title"' in block.proto.body
+    ]
+    return title
+
+
+def test_moving_the_tier_1_slider_restates_the_pareto_finding(app: AppTest) -> None:
+    app.select_slider(key="tb_cut_slider_0").set_value(100_000.0).run()
+    top = SAMPLE["annual_revenue"] >= 100_000
+    share = SAMPLE["annual_revenue"][top].sum() / SAMPLE["annual_revenue"].sum()
+    assert f">Top {percent(top.mean())} of customers hold {percent(share)} of revenue<" in (
+        pareto_title(app)
+    )
 
 
 def test_typing_an_exact_cut_off_moves_its_slider(app: AppTest) -> None:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import charts, views
+from lib.formatting import percent
 from lib.tiering import TierIndex, summarize
 
 VALUES = [float(v) for v in range(1, 1001)] + [50_000.0, 80_000.0]
@@ -72,5 +73,18 @@ def test_a_spec_figure_hands_over_its_spec_with_the_default_template(index: Tier
     as_dict = figure.to_dict()
     assert as_dict["data"][0]["name"] == "Tier 1"
     assert as_dict["layout"]["template"] == pio.templates[pio.templates.default].to_plotly_json()
-    assert go.Figure(as_dict).layout.title.text.startswith("Top ")  # still valid Plotly
+    assert go.Figure(as_dict).layout.height == 340  # still valid Plotly
     assert pio.to_json(figure, validate=False).startswith("{")
+
+
+def test_the_pareto_finding_is_a_heading_that_wraps_not_a_plotly_title(index: TierIndex) -> None:
+    """A Plotly title cannot wrap: in a narrow column it was cut off mid-word."""
+    summary = summarize(index, [900, 300])
+    assert "title" not in charts.pareto_spec(index.pareto, summary)["layout"]
+    top = summary.tiers[0]
+    assert charts.pareto_title(summary) == (
+        f"Top {percent(top.customer_share)} of customers hold {percent(top.revenue_share)} "
+        "of revenue"
+    )
+    heading = views.chart_title_html(charts.pareto_title(summary), "pareto_title")
+    assert 'data-figure="pareto_title"' in heading and "white-space:nowrap" not in heading

@@ -158,7 +158,28 @@ def test_a_sliver_of_work_needs_under_a_tenth_of_a_csm_not_zero() -> None:
 
 
 def test_views_escape_what_they_print() -> None:
-    html = views._figure(1, "revenue", "Revenue <b>", "<script>alert(1)</script>")
+    html = views._figure(1, "revenue", "Revenue <b>", "<script>alert(1)</script>", "2rem")
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert "Revenue &lt;b&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("cuts", "narrowest"), [([900, 300], "13rem"), ([900, 500, 300, 100], "8.5rem")]
+)
+def test_cards_wrap_onto_a_new_row_rather_than_squeeze_their_figures(
+    index: TierIndex, cuts: list[float], narrowest: str
+) -> None:
+    """In a narrow window five cards used to shrink until "$18.4M" ran out of its card."""
+    html = views.tier_cards_html(summarize(index, cuts))
+    assert f"repeat(auto-fit,minmax(min({narrowest},100%),1fr))" in html
+    # Every figure's type shrinks with its card (a size container), down to a floor.
+    assert html.count("container-type:inline-size") == len(cuts) + 1
+    assert html.count("font-size:clamp(1.2rem,") == 4 * (len(cuts) + 1)
+
+
+def test_the_longest_figure_sets_the_size_of_every_figure() -> None:
+    """Nine characters ("CHF 32.9M") get smaller type than six ("$32.9M"), on every card."""
+    assert views._value_size(["$32.9M", "15%"], columns=2) == "clamp(1.2rem,14.2cqi,2.3rem)"
+    assert views._value_size(["CHF 32.9M", "15%"], columns=2) == "clamp(1.2rem,9.4cqi,2.3rem)"
+    assert views._value_size(["$32.9M"], columns=1) == "clamp(1.2rem,28.3cqi,2.3rem)"

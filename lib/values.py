@@ -101,18 +101,17 @@ def number(expression: str, decimal_comma: bool) -> str:
         f"THEN (CASE WHEN {negative} THEN -1 ELSE 1 END) * TRY_CAST({plain} AS DOUBLE) END"
     )
     special = ", ".join(literal(token) for token in SPECIAL)
-    # Most values in most files are plain numbers: read those directly, parse only the rest.
-    # (A point-decimal column only: in a comma column "1.234" is a thousand, not one.)
-    direct = (
-        ""
-        if decimal_comma
-        else f"WHEN TRY_CAST({value} AS DOUBLE) IS NOT NULL THEN TRY_CAST({value} AS DOUBLE) "
-    )
-    return (
+    read = (
         f"(CASE WHEN {value} IS NULL THEN NULL "
         f"WHEN lower({value}) IN ({special}) THEN TRY_CAST({value} AS DOUBLE) "
-        f"{direct}ELSE {parsed} END)"
+        f"ELSE {parsed} END)"
     )
+    if decimal_comma:  # in a comma column "1.234" is a thousand, not one: always parse
+        return read
+    # Most values in most files are plain numbers: read those directly, parse only the rest.
+    # COALESCE evaluates its second argument only where the first is NULL, so a plain number
+    # costs one trim and one cast (a CASE would repeat the trim in every branch it tries).
+    return f"coalesce(TRY_CAST({value} AS DOUBLE), {read})"
 
 
 def date(expression: str, day_first: bool) -> str:
@@ -158,13 +157,23 @@ def detect_styles(
         value = column_text(name)
         # Evidence is read from the figure alone: "12,50 €" and "(12,50)" vote like "12,50".
         figure = f"regexp_replace({value}, '[^0-9.,]', '', 'g')"
+        # Only the evidence the column's kind uses: regular expressions are most of the cost.
+        is_number, is_date = name in numbers, name in dates
+        votes = (
+            (figure, COMMA_EVIDENCE, is_number),
+            (figure, POINT_EVIDENCE, is_number),
+            (value, DAY_FIRST_EVIDENCE, is_date),
+            (value, MONTH_FIRST_EVIDENCE, is_date),
+        )
+        counted = ", ".join(
+            f"count(*) FILTER (WHERE regexp_matches({text_of}, {literal(pattern)}))"
+            if used
+            else "0"
+            for text_of, pattern, used in votes
+        )
         comma, point, day, month = con.execute(
             f"""
-            SELECT
-                count(*) FILTER (WHERE regexp_matches({figure}, {literal(COMMA_EVIDENCE)})),
-                count(*) FILTER (WHERE regexp_matches({figure}, {literal(POINT_EVIDENCE)})),
-                count(*) FILTER (WHERE regexp_matches({value}, {literal(DAY_FIRST_EVIDENCE)})),
-                count(*) FILTER (WHERE regexp_matches({value}, {literal(MONTH_FIRST_EVIDENCE)}))
+            SELECT {counted}
             FROM (SELECT {quote_ident(name)} FROM {quote_ident(table)}
                   WHERE {quote_ident(name)} IS NOT NULL LIMIT {STYLE_SAMPLE})
             """

@@ -48,7 +48,7 @@ _LABEL = "font-size:0.9rem;opacity:0.75"
 _VALUE = "font-size:2.3rem;line-height:1.15;margin-bottom:0.55rem;font-variant-numeric:tabular-nums"
 # Cards wrap onto a second row rather than get narrower than this (a laptop window, a split
 # screen): two figures side by side need the wider card.
-_CARD_MIN_WIDTH = {1: "8.5rem", 2: "13rem"}
+_CARD_MIN_WIDTH = {1: "7.5rem", 2: "13rem"}
 # Large figures shrink with their card (a size container) so the longest one never leaves it.
 # A figure's characters average under 0.55 em, so n of them fit a card's width at 180/n % of
 # it a em (one figure a row), or at 85/n % (two side by side). Measured in Chromium.

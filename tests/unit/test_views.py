@@ -165,7 +165,7 @@ def test_views_escape_what_they_print() -> None:
 
 
 @pytest.mark.parametrize(
-    ("cuts", "narrowest"), [([900, 300], "13rem"), ([900, 500, 300, 100], "8.5rem")]
+    ("cuts", "narrowest"), [([900, 300], "13rem"), ([900, 500, 300, 100], "7.5rem")]
 )
 def test_cards_wrap_onto_a_new_row_rather_than_squeeze_their_figures(
     index: TierIndex, cuts: list[float], narrowest: str

@@ -36,6 +36,8 @@ RAW = "raw_rows"
 Kind = Literal["csv", "xlsx", "xls", "ods", "parquet"]
 
 DELIMITERS = (",", ";", "\t", "|")
+MAX_LINE_BYTES = 16 * 2**20  # a notes column can hold pages of text
+READ_BUFFER_BYTES = 2 * MAX_LINE_BYTES  # per reading thread; must hold the longest line
 HEAD_BYTES = 256 * 1024  # enough to see title lines, the header and the first rows
 TAIL_BYTES = 64 * 1024  # enough to see a report's footer block
 SAMPLE_RECORDS = 40
@@ -375,9 +377,12 @@ def _read_text(
 def _load_csv(
     con: duckdb.DuckDBPyConnection, path: Path, name: str, delimiter: str, skip: int
 ) -> None:
+    # DuckDB's read buffer defaults to 16 lines of the longest allowed: 256 MiB for 16 MiB lines,
+    # one block more than a store's memory limit, so every file over 256 MiB failed to load.
     options = (
         "all_varchar = true, header = true, quote = '\"', escape = '\"', null_padding = true, "
-        "strict_mode = false, auto_detect = true, max_line_size = 16777216, skip = ?, delim = ?"
+        f"strict_mode = false, auto_detect = true, max_line_size = {MAX_LINE_BYTES}, "
+        f"buffer_size = {READ_BUFFER_BYTES}, skip = ?, delim = ?"
     )
     query = f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT * FROM read_csv(?, {options}"
     try:

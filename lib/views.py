@@ -188,15 +188,28 @@ def _share_row(label: str, shares: list[tuple[int, str, float, str]]) -> str:
         width = max(share, 0.0) / total * 100
         color = tier_color(tier)
         text = percent(share) if label_fits(percent(share), width / 100) else ""
+        # A size container: the label hides when the segment is too narrow on this screen.
+        label = f'<span class="tb-fit-{len(text)}">{escape(text)}</span>' if text else ""
         segments.append(
             f'<div title="{escape(f"{name}: {detail} ({percent(share)})")}" '
-            f'style="{_SEGMENT};width:{width:.3f}%;background:{color};color:{text_color(color)}">'
-            f"{escape(text)}</div>"
+            f'style="{_SEGMENT};width:{width:.3f}%;background:{color};color:{text_color(color)};'
+            f'container-type:inline-size">{label}</div>'
         )
     return (
         f'<div style="{_ROW}"><div style="{_ROW_LABEL}">{escape(label)}</div>'
         f'<div style="{_TRACK}">{"".join(segments)}</div></div>'
     )
+
+
+# A label of n characters needs about 0.62 em each plus a little air: below that width its
+# segment (a size container, whose own font size the em refers to) hides it rather than clip
+# "15%" to "5%". The share of the bar (label_fits) decides on the server; this, on the screen.
+_LABEL_FIT_CSS = "<style>{}</style>".format(
+    "".join(
+        f"@container (max-width:{0.62 * n + 0.4:.2f}em){{.tb-fit-{n}{{visibility:hidden}}}}"
+        for n in range(1, 8)
+    )
+)
 
 
 def label_fits(text: str, share_of_bar: float) -> bool:
@@ -242,7 +255,7 @@ def revenue_share_html(summary: TierSummary, currency: str = "$") -> str:
     return (
         f'<div class="tb-chart" role="img" aria-label="{escape(title)}" style="{_BOX}">'
         f'<div class="tb-chart-title" style="{_TITLE}">{escape(title)}</div>'
-        f"{_share_row('Customers', customers)}{_share_row('Revenue', revenue)}"
+        f"{_LABEL_FIT_CSS}{_share_row('Customers', customers)}{_share_row('Revenue', revenue)}"
         f"{_legend(summary.tiers)}</div>"
     )
 

@@ -55,6 +55,17 @@ CUT_OFF_JS = """(onScreen = true) => {
 }"""
 
 
+# Share-bar labels drawn wider than their segment (so cut off), as "label: text px > box px".
+CLIPPED_LABELS_JS = """bars => [...bars.querySelectorAll('[class^="tb-fit-"]')].flatMap(label => {
+    const range = document.createRange();
+    range.selectNodeContents(label);
+    const text = range.getBoundingClientRect().width;
+    const box = label.parentElement.getBoundingClientRect().width;
+    const shown = getComputedStyle(label).visibility !== 'hidden';
+    return shown && text > box ? [`${label.textContent}: ${text} px > ${box} px`] : [];
+})"""
+
+
 def figures(tab: object) -> dict[str, str]:
     return tab.evaluate(FIGURES_JS)
 
@@ -328,6 +339,8 @@ def test_in_a_narrow_window_five_cards_wrap_and_keep_their_figures_inside(
     assert tab.evaluate(CUT_OFF_JS, False) == []
     title = tab.locator(f'{FRESH} [data-figure="pareto_title"]')
     assert title.evaluate("e => e.scrollWidth <= e.clientWidth")
+    # A share label too wide for its segment on this screen hides; it was clipped ("15%" -> "5%").
+    assert share_bars(tab).evaluate(CLIPPED_LABELS_JS) == []
     assert tab.console_errors == []
 
 

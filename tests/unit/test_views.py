@@ -102,8 +102,8 @@ def test_share_bars_label_wide_segments_and_leave_thin_ones_to_the_hover(
     assert (
         f'title="Tier 1: {count(top.customers)} customers ({percent(top.customer_share)})"' in html
     )
-    assert f">{percent(top.revenue_share)}</div>" in html  # wide: labelled
-    assert f">{percent(top.customer_share)}</div>" not in html  # thin: hover only
+    assert f">{percent(top.revenue_share)}</span></div>" in html  # wide: labelled
+    assert f">{percent(top.customer_share)}</span></div>" not in html  # thin: hover only
     assert html.count("</div>") == html.count("<div")
     assert "Tier 1: " in views.revenue_share_title(summary)
 
@@ -183,3 +183,12 @@ def test_the_longest_figure_sets_the_size_of_every_figure() -> None:
     assert views._value_size(["$32.9M", "15%"], columns=2) == "clamp(1.2rem,14.2cqi,2.3rem)"
     assert views._value_size(["CHF 32.9M", "15%"], columns=2) == "clamp(1.2rem,9.4cqi,2.3rem)"
     assert views._value_size(["$32.9M"], columns=1) == "clamp(1.2rem,28.3cqi,2.3rem)"
+
+
+def test_each_share_label_says_how_long_it_is_so_the_screen_can_hide_it(index: TierIndex) -> None:
+    """The page hides a label whose segment is too narrow in pixels (a container query)."""
+    html = views.revenue_share_html(summarize(index, [900, 300]))
+    labels = re.findall(r'<span class="tb-fit-(\d)">([^<]*)</span>', html)
+    assert labels and all(int(n) == len(text) for n, text in labels)
+    for n in {int(n) for n, _ in labels}:
+        assert f"@container (max-width:{0.62 * n + 0.4:.2f}em){{.tb-fit-{n}" in html

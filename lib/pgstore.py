@@ -3,7 +3,8 @@
 `PostgresScenarioStore(url)` keeps scenarios in the schema `tierboard` of the database the URL
 names (created, or brought up to date, when the store opens). Like the embedded store it opens
 one connection per operation, so any number of threads and processes (app servers) share it
-and a restarted database costs nothing but the operations made while it was down.
+and a restarted database costs nothing but the operations made while it was down (and, after
+a failed connection, those of the next RETRY_AFTER seconds, which fail at once, not slowly).
 
 No lost update, whatever runs at the same time:
 - creating a name is `INSERT ... ON CONFLICT DO NOTHING`: of two sessions saving one new name,
@@ -19,6 +20,7 @@ from __future__ import annotations
 import builtins
 import json
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -44,6 +46,9 @@ from lib.scenarios import (
 
 SCHEMA = "tierboard"  # one schema of our own: the database may hold other applications' tables
 CONNECT_TIMEOUT = 3  # seconds to give up on an unreachable server (libpq: whole seconds, >= 2)
+# After a failed connection, operations on that database fail at once for this long instead of
+# each waiting CONNECT_TIMEOUT again: a page makes several, and every rerun makes them anew.
+RETRY_AFTER = 10.0
 LOCK_TIMEOUT = 10.0  # seconds a save waits for another's row lock (as SQLite's busy timeout)
 MIGRATION_LOCK = 7_363_626_840_011  # pg_advisory_xact_lock key: one migration at a time
 
@@ -68,6 +73,8 @@ _SCHEMA: dict[int, tuple[str, ...]] = {
 }
 SCHEMA_VERSION = max(_SCHEMA)
 _COLUMNS = "name, scenario::text, author, saved_at, version"
+# Per process, shared by its sessions: database ("db on host:port") -> (retry after, message).
+_unreachable: dict[str, tuple[float, str]] = {}
 
 
 class PostgresScenarioStore:
@@ -162,14 +169,20 @@ class PostgresScenarioStore:
     @contextmanager
     def _connect(self) -> Iterator[psycopg.Connection[Any]]:
         """A fresh connection in autocommit mode (transactions are explicit), closed after."""
+        retry_after, message = _unreachable.get(self.where, (0.0, ""))
+        if time.monotonic() < retry_after:
+            raise InputError(message)
         try:
             connection = psycopg.connect(**self._params, autocommit=True)
         except psycopg.OperationalError as error:
-            raise InputError(
+            message = (
                 f"The scenario database {self.where} cannot be reached "
                 f"({short_reason(error, self._params)}); check its URL (TIERBOARD_SCENARIO_STORE) "
                 "and that PostgreSQL is running."
-            ) from None
+            )
+            _unreachable[self.where] = (time.monotonic() + RETRY_AFTER, message)
+            raise InputError(message) from None
+        _unreachable.pop(self.where, None)
         try:
             yield connection
         except (psycopg.OperationalError, errors.InsufficientPrivilege) as error:

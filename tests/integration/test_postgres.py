@@ -337,6 +337,44 @@ def test_a_server_that_never_answers_times_out(silent_server, what):
     assert "hunter2" not in str(raised.value)
 
 
+def counted_connects(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the store's connection attempts (each still made)."""
+    calls: list[int] = []
+    connect = psycopg.connect
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", counting)
+    return calls
+
+
+def test_a_database_that_timed_out_is_not_waited_for_again_at_once(silent_server, monkeypatch):
+    """A page makes several store calls, every rerun anew: each waited the whole timeout."""
+    calls = counted_connects(monkeypatch)
+    url = f"postgresql://ana:hunter2-secret@127.0.0.1:{silent_server}/tierboard"
+    with pytest.raises(InputError) as first:
+        PostgresScenarioStore(url)
+    started = time.monotonic()
+    with pytest.raises(InputError) as again:
+        PostgresScenarioStore(url)
+    assert time.monotonic() - started < 0.5
+    assert calls == [1]
+    assert str(again.value) == str(first.value)
+    assert "hunter2" not in str(again.value)
+
+
+def test_a_database_is_tried_again_once_the_pause_is_over(monkeypatch):
+    monkeypatch.setattr("lib.pgstore.RETRY_AFTER", 0.0)
+    calls = counted_connects(monkeypatch)
+    url = f"postgresql://ana:hunter2-secret@127.0.0.1:{closed_port()}/tierboard"
+    for _ in range(2):
+        with pytest.raises(InputError):
+            PostgresScenarioStore(url)
+    assert calls == [1, 1]
+
+
 @pytest.mark.parametrize(
     "url",
     [

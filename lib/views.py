@@ -127,19 +127,18 @@ def _card(
     tier: TierFigures, tier_count: int, currency: str, score: bool, paired: bool, *, size: str
 ) -> str:
     columns = _figure_columns(tier_count, paired)
-    if paired:
-        figures = _paired(
-            tier.tier, "customers", "Customers", count(tier.customers),
-            share_name="customer_share", share=percent(tier.customer_share),
-        ) + _paired(
-            tier.tier, "revenue", "Revenue", money(tier.revenue, currency),
-            share_name="revenue_share", share=percent(tier.revenue_share),
-        )  # fmt: skip
-    else:
+    shown = _figures(tier, currency)
+    if paired:  # customers, then revenue, each with its share beside it
+        (customers, customer_share, revenue, revenue_share) = shown
         figures = "".join(
-            _figure(tier.tier, name, label, value, size)
-            for name, label, value in _figures(tier, currency)
+            _paired(tier.tier, name, label, value, share_name=share_name, share=share)
+            for (name, label, value), (share_name, _, share) in (
+                (customers, customer_share),
+                (revenue, revenue_share),
+            )
         )
+    else:
+        figures = "".join(_figure(tier.tier, *figure, size) for figure in shown)
     return (
         f'<section class="tb-card" aria-label="{escape(tier.name)}" style="{_CARD};'
         # The card is a size container so large type can shrink with it (presentation mode).

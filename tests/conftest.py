@@ -32,3 +32,10 @@ def private_data_dir(
     folder = tmp_path / "tierboard-data"
     monkeypatch.setenv("TIERBOARD_DATA_DIR", str(folder))
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def forget_unreachable_databases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no database remembered as unreachable (lib/pgstore.py pauses
+    calls to one for a few seconds): a port a test found silent may be another's closed port."""
+    monkeypatch.setattr("lib.pgstore._unreachable", {})

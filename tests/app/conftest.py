@@ -41,3 +41,18 @@ def app(navigation_only: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppT
     at.run()
     assert not at.exception, at.exception
     yield at
+
+
+# --- helpers the page tests share -----------------------------------------------------------
+
+
+def page(app: AppTest, name: str) -> AppTest:
+    app.switch_page(f"pages/{name}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def press(app: AppTest, label: str) -> AppTest:
+    next(button for button in app.button if button.label == label).click().run()
+    assert not app.exception, app.exception
+    return app

@@ -11,23 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from lib.migration import normalize_tier
 from lib.sample import SAMPLE_PATH
-from tests.app.conftest import APP, TIMEOUT
+from tests.app.conftest import APP, TIMEOUT, page, press
 from tests.app.test_tiers_page import assert_cards, cut_sliders, metrics
 
 SAMPLE = pd.read_csv(SAMPLE_PATH)
 REVENUE = SAMPLE["annual_revenue"]
-
-
-def page(app: AppTest, name: str) -> AppTest:
-    app.switch_page(f"pages/{name}.py").run()
-    assert not app.exception, app.exception
-    return app
-
-
-def press(app: AppTest, label: str) -> AppTest:
-    next(button for button in app.button if button.label == label).click().run()
-    assert not app.exception, app.exception
-    return app
 
 
 def opened(navigation_only: None, params: dict[str, str]) -> AppTest:

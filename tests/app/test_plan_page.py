@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.capacity import ServiceMatrix
 from lib.sample import SAMPLE_PATH
+from tests.app.conftest import page, press
 from tests.app.test_tiers_page import cut_sliders, metrics
 
 SAMPLE = pd.read_csv(SAMPLE_PATH)
@@ -16,15 +17,7 @@ REVENUE = SAMPLE["annual_revenue"]
 
 
 def plan_page(app: AppTest) -> AppTest:
-    app.switch_page("pages/plan.py").run()
-    assert not app.exception, app.exception
-    return app
-
-
-def press(app: AppTest, label: str) -> AppTest:
-    next(button for button in app.button if button.label == label).click().run()
-    assert not app.exception, app.exception
-    return app
+    return page(app, "plan")
 
 
 def explanation(app: AppTest) -> str:

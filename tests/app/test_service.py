@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.scenarios import Scenario, SqliteScenarioStore
-from tests.app.conftest import APP, TIMEOUT
-from tests.app.test_decisions import page, press, save
+from tests.app.conftest import APP, TIMEOUT, page, press
+from tests.app.test_decisions import save
 from tests.app.test_tiers_page import cut_sliders, metrics
 from tests.unit.test_sources import MESSY, rows_of, write_parquet
 

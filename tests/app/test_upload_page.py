@@ -9,7 +9,7 @@ import pytest
 import xlsxwriter
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, TIMEOUT
+from tests.app.conftest import APP, TIMEOUT, press
 from tests.app.test_tiers_page import metrics
 
 GERMAN = (
@@ -27,12 +27,6 @@ def upload_page(app: AppTest) -> AppTest:
 
 def upload(app: AppTest, name: str, data: bytes) -> AppTest:
     app.file_uploader[0].upload(name, data).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def press(app: AppTest, label: str) -> AppTest:
-    next(button for button in app.button if button.label == label).click().run()
     assert not app.exception, app.exception
     return app
 

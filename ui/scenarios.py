@@ -29,7 +29,7 @@ from lib.scenarios import (
 from lib.slices import DIMENSIONS
 from lib.store import CustomerStore
 from lib.tiering import summarize
-from ui import presentation, state
+from ui import presentation, session, state
 
 LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar
 NOTICE = "tb_scenario_notice"  # (kind, message) to show once, e.g. after opening a link
@@ -38,8 +38,9 @@ PRESENT_PARAM = "present"  # the link opens in presentation mode
 
 
 def store() -> ScenarioStore:
-    # Opened per use: it is a path and a schema check; every operation has its own connection.
-    return open_store()
+    # Opened per use: a path, or a PostgreSQL store made once per process; every operation has
+    # its own connection. The session's configuration: no file read on every rerun.
+    return open_store(session.settings())
 
 
 def saved() -> list[SavedScenario]:
@@ -232,32 +233,22 @@ def exports(data: CustomerStore) -> None:
     def table() -> object:
         return data.tier_table(scenario.slice, scenario.criteria, scenario.cuts)
 
-    left, middle, right = st.columns(3)
-    left.download_button(
-        "Tier list (CSV)",
-        data=lambda: to_csv_bytes(table()),
-        file_name="tiers.csv",
-        mime="text/csv",
-        help="One row per customer for CRM re-import: id, name, tier, revenue, previous tier.",
-        width="stretch",
-    )
-    middle.download_button(
-        "Tier list (XLSX)",
-        data=lambda: xlsx_bytes(table()),
-        file_name="tiers.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        help="The same list as an Excel workbook; text stays text, figures stay numbers.",
-        width="stretch",
-    )
-    right.download_button(
-        "Meeting pack (HTML)",
-        data=lambda: pack_html(data, scenario, title),
-        file_name="tierboard-pack.html",
-        mime="text/html",
-        help="One self-contained page: parameters, tiers, charts, load, cost and who moves. "
-        "Prints on A4; attach it to an email.",
-        width="stretch",
-    )
+    downloads = (
+        ("Tier list (CSV)", lambda: to_csv_bytes(table()), "tiers.csv", "text/csv",
+         "One row per customer for CRM re-import: id, name, tier, revenue, previous tier."),
+        ("Tier list (XLSX)", lambda: xlsx_bytes(table()), "tiers.xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "The same list as an Excel workbook; text stays text, figures stay numbers."),
+        ("Meeting pack (HTML)", lambda: pack_html(data, scenario, title), "tierboard-pack.html",
+         "text/html", "One self-contained page: parameters, tiers, charts, load, cost and who "
+         "moves. Prints on A4; attach it to an email."),
+    )  # fmt: skip
+    for column, (label, made, file_name, mime, help_text) in zip(
+        st.columns(len(downloads)), downloads, strict=True
+    ):
+        column.download_button(
+            label, data=made, file_name=file_name, mime=mime, help=help_text, width="stretch"
+        )
 
 
 def saved_label(item: SavedScenario, data: CustomerStore) -> str:

@@ -188,11 +188,11 @@ def _share_row(label: str, shares: list[tuple[int, str, float, str]]) -> str:
         color = tier_color(tier)
         text = percent(share) if label_fits(percent(share), width / 100) else ""
         # A size container: the label hides when the segment is too narrow on this screen.
-        label = f'<span class="tb-fit-{len(text)}">{escape(text)}</span>' if text else ""
+        badge = f'<span class="tb-fit-{len(text)}">{escape(text)}</span>' if text else ""
         segments.append(
             f'<div title="{escape(f"{name}: {detail} ({percent(share)})")}" '
             f'style="{_SEGMENT};width:{width:.3f}%;background:{color};color:{text_color(color)};'
-            f'container-type:inline-size">{label}</div>'
+            f'container-type:inline-size">{badge}</div>'
         )
     return (
         f'<div style="{_ROW}"><div style="{_ROW_LABEL}">{escape(label)}</div>'

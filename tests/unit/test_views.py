@@ -192,3 +192,41 @@ def test_each_share_label_says_how_long_it_is_so_the_screen_can_hide_it(index: T
     assert labels and all(int(n) == len(text) for n, text in labels)
     for n in {int(n) for n, _ in labels}:
         assert f"@container (max-width:{0.62 * n + 0.4:.2f}em){{.tb-fit-{n}" in html
+
+
+class _VisibleText(HTMLParser):
+    """The text a person reads in an HTML fragment (style blocks left out), one run per node."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_style and data.strip():
+            self.runs.append(data.strip())
+
+
+def visible_text(html: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    return parser.runs
+
+
+@given(st.lists(st.integers(1, 10**7), min_size=3, max_size=200), st.integers(2, 5))
+@settings(max_examples=60, deadline=None)
+def test_share_rows_are_labelled_in_words_never_in_markup(values, tiers) -> None:
+    index = TierIndex.from_values([float(v) for v in values])
+    ordered = sorted(set(values), reverse=True)
+    cuts = [float(ordered[min(i, len(ordered) - 1)]) for i in range(1, tiers)]
+    html = views.revenue_share_html(summarize(index, sorted(cuts, reverse=True)))
+    text = visible_text(html)
+    assert "Customers" in text
+    assert "Revenue" in text
+    assert not any("<" in run or ">" in run for run in text)  # no markup shown as text

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import access, controls, presentation, scenarios, session, state
+from ui import access, controls, presentation, scenarios, session, state, theme
 
 HERE = Path(__file__).parent
 
@@ -15,6 +15,7 @@ store = session.dataset()
 state.ensure_for(store)
 scenarios.restore_link_once(store)
 # The cut-off controls live here, not on a page, so they (and the cut-offs) survive page changes.
+theme.style()
 presentation.toggle()
 presentation.style()
 controls.data_summary(store)

@@ -269,7 +269,7 @@ def _read_postgres(con: duckdb.DuckDBPyConnection, source: Source, folder: Path)
     where = describe_database(params)
     table = ".".join(quote_ident(part) for part in source.table)
     shown = ".".join(source.table)
-    with _database(params, where) as pg, pg.transaction():
+    with _database(params, where, shown) as pg, pg.transaction():
         # Text as lib/values reads it: ISO dates, UTC times, shortest exact floats.
         pg.execute("SET TRANSACTION READ ONLY")
         pg.execute("SET LOCAL DateStyle = 'ISO, YMD'")
@@ -294,8 +294,9 @@ def _read_postgres(con: duckdb.DuckDBPyConnection, source: Source, folder: Path)
 
 
 @contextmanager
-def _database(params: dict[str, Any], where: str) -> Iterator[Any]:
-    """A read connection to the source database; InputError (no password) when it fails."""
+def _database(params: dict[str, Any], where: str, shown: str) -> Iterator[Any]:
+    """A read connection to the source database; InputError (no password) when it fails, or
+    when reading `shown` (the table or view, for messages) from it does."""
     import psycopg  # noqa: PLC0415
 
     from lib.pgstore import short_reason  # noqa: PLC0415
@@ -309,9 +310,13 @@ def _database(params: dict[str, Any], where: str) -> Iterator[Any]:
         ) from None
     try:
         yield connection
-    except (psycopg.OperationalError, psycopg.errors.InsufficientPrivilege) as error:
+    except psycopg.Error as error:
+        # Whatever the server reports while it runs the table or view — a lost connection, a
+        # permission, a division by zero or a value that is not UTF-8 inside a view — is about
+        # that database, for its administrator to fix; the app falls back meanwhile.
         raise InputError(
-            f"Reading the source database {where} failed ({short_reason(error, params)})."
+            f"Reading {shown} from the source database {where} failed "
+            f"({short_reason(error, params)})."
         ) from None
     finally:
         connection.close()
@@ -350,9 +355,14 @@ def _append_csv(
     spool.write_bytes(b"".join(chunk))
     query = f"INSERT INTO {RAW} SELECT * FROM read_csv(?, {CSV_OPTIONS}"
     try:
-        con.execute(query + ")", [str(spool), headers])
+        try:
+            con.execute(query + ")", [str(spool), headers])
+        except duckdb.Error as error:
+            if "parallel" not in str(error):
+                raise
+            # Values with line breaks need DuckDB's single-threaded reader (as in lib/reading).
+            con.execute(query + ", parallel = false)", [str(spool), headers])
     except duckdb.Error as error:
-        if "parallel" not in str(error):
-            raise
-        # Values with line breaks need DuckDB's single-threaded reader (as in lib/reading).
-        con.execute(query + ", parallel = false)", [str(spool), headers])
+        # E.g. out of memory or disk for the copy: the data in use stays, and the page says why.
+        detail = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+        raise InputError(f"The rows of the source could not be stored ({detail}).") from None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -170,6 +171,9 @@ class CustomerStore:
         self._arrays, self.dimensions = self._read_arrays()
         # Today's tiers (the data's current_tier), kept apart from the slicing dimensions.
         self.current_tiers = self.dimensions.pop("current_tier", None)
+        # Filled on first use, by whichever session's thread asks first: the lock makes a fill
+        # (and an eviction) one step for every other thread. Re-entrant: an index fills a score.
+        self._cache_lock = threading.RLock()
         self._indexes: dict[tuple[Slice, Criteria], TierIndex] = {}
         self._scores: dict[Criteria, Score] = {}
         self.index = self.index_for(EVERYTHING, REVENUE_ONLY)
@@ -326,18 +330,31 @@ class CustomerStore:
 
     def score(self, criteria: Criteria) -> Score:
         """Every customer's weighted score (cached per criteria)."""
-        if criteria not in self._scores:
-            self._scores[criteria] = score(self._arrays, self.columns, criteria)
-        return self._scores[criteria]
+        found = self._scores.get(criteria)
+        if found is not None:
+            return found
+        with self._cache_lock:
+            found = self._scores.get(criteria)
+            if found is None:
+                found = self._scores[criteria] = score(self._arrays, self.columns, criteria)
+            return found
 
     def index_for(self, part: Slice, criteria: Criteria) -> TierIndex:
         """The tier index of a slice of customers, keyed by revenue or by score (cached)."""
         cache_key = (part, criteria)
-        if cache_key not in self._indexes:
-            if len(self._indexes) >= MAX_CACHED_INDEXES:
-                self._indexes.pop(next(iter(self._indexes)))
-            self._indexes[cache_key] = self._build_index(part, criteria)
-        return self._indexes[cache_key]
+        # A hit is one dict read (atomic); a miss fills the cache under the lock, so that no
+        # thread iterates or evicts while another inserts (a shared store serves every session).
+        found = self._indexes.get(cache_key)
+        if found is not None:
+            return found
+        with self._cache_lock:
+            found = self._indexes.get(cache_key)
+            if found is None:
+                found = self._build_index(part, criteria)
+                while len(self._indexes) >= MAX_CACHED_INDEXES:
+                    self._indexes.pop(next(iter(self._indexes)))
+                self._indexes[cache_key] = found
+            return found
 
     def _build_index(self, part: Slice, criteria: Criteria) -> TierIndex:
         revenue = self._arrays["annual_revenue"]

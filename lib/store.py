@@ -50,9 +50,48 @@ ARRAY_COLUMNS = ("cost_to_serve", "expansion_potential", "nps", "health_score", 
 MAX_CACHED_INDEXES = 12  # slices x criteria a session flips between; each is one sort
 
 
+PROCESS_FOLDER_PREFIX = "tierboard-pid-"  # <temp>/tierboard-pid-<pid>: one server's databases
+
+
+def process_folder(base: Path | None = None) -> Path:
+    """The temporary folder holding this process's databases (made on first use, private).
+
+    Named after the process, so that a server starting after a crash can tell its
+    predecessor's leftovers from the folders of servers still running (sweep_stale_folders).
+    """
+    base = Path(tempfile.gettempdir()) if base is None else base
+    folder = base / f"{PROCESS_FOLDER_PREFIX}{os.getpid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: running
+        return True
+    return True
+
+
+def sweep_stale_folders(base: Path | None = None) -> list[Path]:
+    """Delete the database folders of tierboard processes that are no longer running (a killed
+    or crashed server leaves its customers' databases behind); returns what was deleted."""
+    base = Path(tempfile.gettempdir()) if base is None else base
+    swept = []
+    for folder in base.glob(f"{PROCESS_FOLDER_PREFIX}*"):
+        pid = folder.name.removeprefix(PROCESS_FOLDER_PREFIX)
+        if not pid.isdigit() or int(pid) == os.getpid() or _is_running(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        swept.append(folder)
+    return swept
+
+
 def open_database(prefix: str = "tierboard-") -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A new DuckDB database in a private temporary folder, memory capped, spilling beyond it."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=process_folder()))
     config = {"memory_limit": MEMORY_LIMIT, "temp_directory": str(folder / "spill")}
     try:
         return duckdb.connect(str(folder / "customers.duckdb"), config=config), folder
@@ -441,6 +480,10 @@ class CustomerStore:
         """The rows that were not loaded, with their row number and reason first."""
         frame = self._con.cursor().execute(f"SELECT * FROM {ingest.REJECTED}").df()
         return frame.rename(columns={ingest.REJECTED_ROW: "row", ingest.REJECTED_REASON: "reason"})
+
+    @property
+    def is_closed(self) -> bool:
+        return not self._discard.alive
 
     def close(self) -> None:
         """Close the database and delete its folder now rather than at garbage collection."""

@@ -12,6 +12,7 @@ from lib.scenarios import Scenario, SqliteScenarioStore
 from tests.app.conftest import APP, TIMEOUT, page, press
 from tests.app.test_decisions import save
 from tests.app.test_tiers_page import cut_sliders, metrics
+from tests.unit.test_scenario_rows import BROKEN, run_sql
 from tests.unit.test_sources import MESSY, rows_of, write_parquet
 from ui import access
 
@@ -117,6 +118,20 @@ def test_sign_in_admits_only_a_verified_email_of_an_allowed_domain(
     assert not access.admits({**ALICE, **claims, "email": "eve@evil.example"}, settings)
     assert not access.admits({**claims, "email": "ana@example.com"}, settings)  # not signed in
     assert access.admits({}, Settings())  # without sign-in, everyone
+
+
+def test_the_scenarios_page_lists_the_good_ones_and_names_the_damaged_one(
+    navigation_only: None, private_data_dir: Path
+) -> None:
+    store = SqliteScenarioStore(private_data_dir / "scenarios.sqlite3")
+    store.save(SECRET, Scenario((50_000.0, 20_000.0)), author="Bob")
+    store.save("Damaged", Scenario((50_000.0, 20_000.0)))
+    run_sql(store, "UPDATE scenarios SET scenario = %s WHERE name = %s", [BROKEN, "Damaged"])
+    at = page(AppTest.from_file(str(APP), default_timeout=TIMEOUT).run(), "scenarios")
+    assert not at.error
+    (listed,) = at.selectbox(key="tb_saved_pick").options
+    assert SECRET in listed
+    assert any('"Damaged" cannot be opened' in warning.value for warning in at.warning)
 
 
 def test_without_sign_in_configured_nobody_is_asked_to_sign_in(app: AppTest) -> None:

@@ -149,6 +149,10 @@ class LiveSource:
         self._check_every = check_every
         self._checked = -math.inf  # time.monotonic() of the last look at the files
         self._lock = threading.Lock()  # one load at a time; the others wait for its result
+        # Why the first read failed, and until when (time.monotonic()) that answer stands: a
+        # broken source is asked again every `check_every` seconds, not on every slider move
+        # of every session (a view that fails after a long scan would cost each of them).
+        self._failed: tuple[InputError, float] | None = None
 
     @property
     def is_loaded(self) -> bool:
@@ -158,12 +162,19 @@ class LiveSource:
         """The customers; read on first use, and again when Parquet files changed.
 
         The files are looked at no more than every `check_every` seconds: a slider move must
-        not list a folder. Raises InputError when the first read fails. A failed automatic
-        re-read keeps the data in use and sets `last_error`.
+        not list a folder. Raises InputError when the first read fails, and the same error
+        again, without asking the source, for the next `check_every` seconds. A failed
+        automatic re-read keeps the data in use and sets `last_error`.
         """
         with self._lock:
             if self._store is None:
-                self._replace(self.source.stamp())
+                if self._failed is not None and time.monotonic() < self._failed[1]:
+                    raise self._failed[0]
+                try:
+                    self._replace(self.source.stamp())
+                except InputError as error:
+                    self._failed = (error, time.monotonic() + self._check_every)
+                    raise
             elif time.monotonic() - self._checked >= self._check_every:
                 stamp = self.source.stamp()
                 if stamp is not None and stamp != self._stamp:
@@ -190,6 +201,7 @@ class LiveSource:
         self._checked = time.monotonic()
         self.loaded_at = datetime.now(UTC)
         self.last_error = None
+        self._failed = None
 
 
 def _raw_info(con: duckdb.DuckDBPyConnection, name: str, kind: str) -> SourceInfo:

@@ -96,3 +96,30 @@ def test_the_app_shows_the_sample_with_the_reason_when_the_source_fails(
     assert not at.exception, at.exception
     assert "The configured data source could not be read" in at.error[0].value
     assert metrics(at)["Tier 1 customers"] == "299"  # the bundled sample
+
+
+def fix_the_view(server: PostgresServer, url: str) -> None:
+    server.execute(url, "CREATE OR REPLACE VIEW per_unit AS SELECT account_id, arr FROM accounts")
+
+
+def test_a_failed_source_is_not_asked_again_on_every_page_view(
+    postgres_server: PostgresServer, dividing_view: str
+) -> None:
+    live = LiveSource(Source("postgresql", dividing_view, ("per_unit",)))
+    with pytest.raises(InputError) as first:
+        live.store()
+    fix_the_view(postgres_server, dividing_view)
+    with pytest.raises(InputError) as again:
+        live.store()  # every rerun of every session: the same answer, the database not asked
+    assert again.value is first.value
+    assert live.reload().report.customers == 2  # "Reload the data" asks at once
+
+
+def test_a_failed_source_is_asked_again_once_the_pause_is_over(
+    postgres_server: PostgresServer, dividing_view: str
+) -> None:
+    live = LiveSource(Source("postgresql", dividing_view, ("per_unit",)), check_every=0)
+    with pytest.raises(InputError):
+        live.store()
+    fix_the_view(postgres_server, dividing_view)
+    assert live.store().report.customers == 2

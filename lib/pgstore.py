@@ -17,7 +17,6 @@ Every message names the database as "db on host:port", never with its password.
 
 from __future__ import annotations
 
-import builtins
 import json
 import re
 import time
@@ -35,13 +34,16 @@ from lib.scenarios import (
     LastSave,
     SavedScenario,
     Scenario,
+    ScenarioList,
     changed_since,
     check_expected_version,
     checked_author,
     checked_name,
+    listed,
     missing,
     name_taken,
     scenario_from_json,
+    stored_author,
 )
 
 SCHEMA = "tierboard"  # one schema of our own: the database may hold other applications' tables
@@ -88,12 +90,12 @@ class PostgresScenarioStore:
         self.where = describe_database(self._params)  # for messages: no password in it
         self._migrate()
 
-    def list(self) -> builtins.list[SavedScenario]:
+    def list(self) -> ScenarioList:
         with self._connect() as connection:
             rows = connection.execute(
                 f"SELECT {_COLUMNS} FROM tierboard.scenarios ORDER BY save_order DESC"
             ).fetchall()
-        return [_saved(row) for row in rows]
+        return listed(rows, _saved)
 
     def get(self, name: str) -> SavedScenario:
         name = checked_name(name)
@@ -266,7 +268,11 @@ def _last_save(connection: psycopg.Connection[Any], name: str) -> LastSave | Non
 def _saved(row: tuple[Any, ...]) -> SavedScenario:
     name, text, author, saved_at, version = row
     return SavedScenario(
-        name, scenario_from_json(name, text), author, saved_at.astimezone(UTC), version
+        name,
+        scenario_from_json(name, text),
+        stored_author(author),
+        saved_at.astimezone(UTC),
+        version,
     )
 
 

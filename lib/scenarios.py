@@ -34,7 +34,7 @@ import os
 import sqlite3
 import unicodedata
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -516,7 +516,11 @@ def dataset_fingerprint(source: str, customers: int, total_revenue: float) -> st
 # Saved scenarios: the store contract and its embedded implementation.
 
 NAME_LIMIT = 80
+AUTHOR_LIMIT = 120  # characters of "who saved it" kept and shown (a name or an email)
 STORE_FILE = "scenarios.sqlite3"
+# Characters no name may hold: controls (NUL breaks PostgreSQL's text, line breaks break every
+# list), and lone surrogates (no database can store them as UTF-8).
+_UNSTORABLE = frozenset({"Cc", "Cs"})
 
 
 @dataclass(frozen=True)
@@ -530,6 +534,40 @@ class SavedScenario:
     version: int  # 1 on the first save, +1 on every save of that name
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A saved scenario that cannot be read back (damaged, or from a tierboard that wrote it
+    differently): its name, and why, in one sentence."""
+
+    name: str
+    reason: str
+
+
+class ScenarioList(builtins.list[SavedScenario]):
+    """Saved scenarios that could be read, newest first; `unreadable` names the others, so that
+    one damaged row hides nothing but itself."""
+
+    def __init__(
+        self, readable: Iterable[SavedScenario] = (), unreadable: Iterable[Unreadable] = ()
+    ) -> None:
+        super().__init__(readable)
+        self.unreadable: tuple[Unreadable, ...] = tuple(unreadable)
+
+
+def listed(
+    rows: Iterable[tuple[Any, ...]], read: Callable[[tuple[Any, ...]], SavedScenario]
+) -> ScenarioList:
+    """Every row read with `read`; a row that cannot be read goes to `unreadable` with its
+    reason (every store's `list` does this)."""
+    readable, unreadable = [], []
+    for row in rows:
+        try:
+            readable.append(read(row))
+        except InputError as error:
+            unreadable.append(Unreadable(clean_text(str(row[0]), NAME_LIMIT), str(error)))
+    return ScenarioList(readable, unreadable)
+
+
 class ScenarioConflict(InputError):  # noqa: N818 -- an InputError, named for what happened
     """Someone else saved first: the name is taken, or the scenario changed since it was loaded."""
 
@@ -541,8 +579,9 @@ class ScenarioStore(Protocol):
     Names are trimmed and NFC-normalised, 1 to 80 characters (InputError otherwise).
     """
 
-    def list(self) -> builtins.list[SavedScenario]:
-        """Every saved scenario, the most recently saved first."""
+    def list(self) -> ScenarioList:
+        """Every saved scenario that can be read, the most recently saved first; those that
+        cannot are named in the list's `unreadable`."""
         ...
 
     def get(self, name: str) -> SavedScenario:
@@ -585,18 +624,35 @@ def checked_name(name: str) -> str:
         raise InputError(
             f"A scenario name can be at most {NAME_LIMIT} characters; this one has {len(cleaned)}."
         )
-    if any(unicodedata.category(char) == "Cc" for char in cleaned):
+    if any(unicodedata.category(char) in _UNSTORABLE for char in cleaned):
         raise InputError("A scenario name cannot contain line breaks, tabs or control characters.")
     return cleaned
 
 
+def clean_text(text: str, limit: int) -> str:
+    """Text fit to store and show on one line: NFC, controls and lone surrogates dropped,
+    runs of white space as one space, trimmed, at most `limit` characters (cut with "…")."""
+    kept = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or unicodedata.category(char) not in _UNSTORABLE
+    )
+    cleaned = " ".join(unicodedata.normalize("NFC", kept).split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
+
 def checked_author(author: str | None) -> str | None:
-    """The author as stored: trimmed, None when empty or unknown."""
+    """The author as stored and shown: cleaned (clean_text) and cut to AUTHOR_LIMIT characters,
+    None when empty or unknown.
+
+    Cleaned, not refused: the author comes from the sign-in provider's claims or a "your name"
+    box, and a save must not fail over it; a megabyte of name is not shown to everyone.
+    """
     if author is None:
         return None
     if not isinstance(author, str):
         raise TypeError(f"author must be a str or None, not {type(author).__name__}")
-    return author.strip() or None
+    return clean_text(author, AUTHOR_LIMIT) or None
 
 
 def saved_by(author: str | None, saved_at: datetime) -> str:
@@ -698,12 +754,12 @@ class SqliteScenarioStore:
             ) from None
         self._migrate()
 
-    def list(self) -> builtins.list[SavedScenario]:
+    def list(self) -> ScenarioList:
         with self._connect() as connection:
             rows = connection.execute(
                 f"SELECT {_COLUMNS} FROM scenarios ORDER BY save_order DESC"
             ).fetchall()
-        return [_saved(row) for row in rows]
+        return listed(rows, _saved)
 
     def get(self, name: str) -> SavedScenario:
         name = checked_name(name)
@@ -880,8 +936,24 @@ def _last_save(connection: sqlite3.Connection, name: str) -> LastSave | None:
 
 def _saved(row: tuple[Any, ...]) -> SavedScenario:
     name, text, author, stamp, version = row
+    if not isinstance(text, str):  # SQLite keeps what it was given: a BLOB, a number
+        raise InputError(f'The saved scenario "{name}" cannot be read: it is not JSON text.')
     scenario = scenario_from_json(name, text)
-    return SavedScenario(name, scenario, author, datetime.fromisoformat(stamp), version)
+    try:
+        saved_at = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        raise InputError(
+            f'The saved scenario "{name}" cannot be read: its save time is damaged.'
+        ) from None
+    if saved_at.tzinfo is None:
+        saved_at = saved_at.replace(tzinfo=UTC)
+    return SavedScenario(name, scenario, stored_author(author), saved_at, int(version))
+
+
+def stored_author(author: object) -> str | None:
+    """An author read back from a store, bounded and cleaned as a new save's would be (a row
+    written before that rule, or by hand, shows no megabyte of name either)."""
+    return checked_author(author) if isinstance(author, str) else None
 
 
 def default_store_path(settings: Settings | None = None) -> Path:

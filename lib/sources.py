@@ -149,6 +149,10 @@ class LiveSource:
         self._check_every = check_every
         self._checked = -math.inf  # time.monotonic() of the last look at the files
         self._lock = threading.Lock()  # one load at a time; the others wait for its result
+        # Why the first read failed, and until when (time.monotonic()) that answer stands: a
+        # broken source is asked again every `check_every` seconds, not on every slider move
+        # of every session (a view that fails after a long scan would cost each of them).
+        self._failed: tuple[InputError, float] | None = None
 
     @property
     def is_loaded(self) -> bool:
@@ -158,12 +162,19 @@ class LiveSource:
         """The customers; read on first use, and again when Parquet files changed.
 
         The files are looked at no more than every `check_every` seconds: a slider move must
-        not list a folder. Raises InputError when the first read fails. A failed automatic
-        re-read keeps the data in use and sets `last_error`.
+        not list a folder. Raises InputError when the first read fails, and the same error
+        again, without asking the source, for the next `check_every` seconds. A failed
+        automatic re-read keeps the data in use and sets `last_error`.
         """
         with self._lock:
             if self._store is None:
-                self._replace(self.source.stamp())
+                if self._failed is not None and time.monotonic() < self._failed[1]:
+                    raise self._failed[0]
+                try:
+                    self._replace(self.source.stamp())
+                except InputError as error:
+                    self._failed = (error, time.monotonic() + self._check_every)
+                    raise
             elif time.monotonic() - self._checked >= self._check_every:
                 stamp = self.source.stamp()
                 if stamp is not None and stamp != self._stamp:
@@ -190,6 +201,7 @@ class LiveSource:
         self._checked = time.monotonic()
         self.loaded_at = datetime.now(UTC)
         self.last_error = None
+        self._failed = None
 
 
 def _raw_info(con: duckdb.DuckDBPyConnection, name: str, kind: str) -> SourceInfo:
@@ -269,7 +281,7 @@ def _read_postgres(con: duckdb.DuckDBPyConnection, source: Source, folder: Path)
     where = describe_database(params)
     table = ".".join(quote_ident(part) for part in source.table)
     shown = ".".join(source.table)
-    with _database(params, where) as pg, pg.transaction():
+    with _database(params, where, shown) as pg, pg.transaction():
         # Text as lib/values reads it: ISO dates, UTC times, shortest exact floats.
         pg.execute("SET TRANSACTION READ ONLY")
         pg.execute("SET LOCAL DateStyle = 'ISO, YMD'")
@@ -294,8 +306,9 @@ def _read_postgres(con: duckdb.DuckDBPyConnection, source: Source, folder: Path)
 
 
 @contextmanager
-def _database(params: dict[str, Any], where: str) -> Iterator[Any]:
-    """A read connection to the source database; InputError (no password) when it fails."""
+def _database(params: dict[str, Any], where: str, shown: str) -> Iterator[Any]:
+    """A read connection to the source database; InputError (no password) when it fails, or
+    when reading `shown` (the table or view, for messages) from it does."""
     import psycopg  # noqa: PLC0415
 
     from lib.pgstore import short_reason  # noqa: PLC0415
@@ -309,9 +322,13 @@ def _database(params: dict[str, Any], where: str) -> Iterator[Any]:
         ) from None
     try:
         yield connection
-    except (psycopg.OperationalError, psycopg.errors.InsufficientPrivilege) as error:
+    except psycopg.Error as error:
+        # Whatever the server reports while it runs the table or view — a lost connection, a
+        # permission, a division by zero or a value that is not UTF-8 inside a view — is about
+        # that database, for its administrator to fix; the app falls back meanwhile.
         raise InputError(
-            f"Reading the source database {where} failed ({short_reason(error, params)})."
+            f"Reading {shown} from the source database {where} failed "
+            f"({short_reason(error, params)})."
         ) from None
     finally:
         connection.close()
@@ -350,9 +367,14 @@ def _append_csv(
     spool.write_bytes(b"".join(chunk))
     query = f"INSERT INTO {RAW} SELECT * FROM read_csv(?, {CSV_OPTIONS}"
     try:
-        con.execute(query + ")", [str(spool), headers])
+        try:
+            con.execute(query + ")", [str(spool), headers])
+        except duckdb.Error as error:
+            if "parallel" not in str(error):
+                raise
+            # Values with line breaks need DuckDB's single-threaded reader (as in lib/reading).
+            con.execute(query + ", parallel = false)", [str(spool), headers])
     except duckdb.Error as error:
-        if "parallel" not in str(error):
-            raise
-        # Values with line breaks need DuckDB's single-threaded reader (as in lib/reading).
-        con.execute(query + ", parallel = false)", [str(spool), headers])
+        # E.g. out of memory or disk for the copy: the data in use stays, and the page says why.
+        detail = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+        raise InputError(f"The rows of the source could not be stored ({detail}).") from None

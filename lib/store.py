@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -49,9 +50,48 @@ ARRAY_COLUMNS = ("cost_to_serve", "expansion_potential", "nps", "health_score", 
 MAX_CACHED_INDEXES = 12  # slices x criteria a session flips between; each is one sort
 
 
+PROCESS_FOLDER_PREFIX = "tierboard-pid-"  # <temp>/tierboard-pid-<pid>: one server's databases
+
+
+def process_folder(base: Path | None = None) -> Path:
+    """The temporary folder holding this process's databases (made on first use, private).
+
+    Named after the process, so that a server starting after a crash can tell its
+    predecessor's leftovers from the folders of servers still running (sweep_stale_folders).
+    """
+    base = Path(tempfile.gettempdir()) if base is None else base
+    folder = base / f"{PROCESS_FOLDER_PREFIX}{os.getpid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: running
+        return True
+    return True
+
+
+def sweep_stale_folders(base: Path | None = None) -> list[Path]:
+    """Delete the database folders of tierboard processes that are no longer running (a killed
+    or crashed server leaves its customers' databases behind); returns what was deleted."""
+    base = Path(tempfile.gettempdir()) if base is None else base
+    swept = []
+    for folder in base.glob(f"{PROCESS_FOLDER_PREFIX}*"):
+        pid = folder.name.removeprefix(PROCESS_FOLDER_PREFIX)
+        if not pid.isdigit() or int(pid) == os.getpid() or _is_running(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        swept.append(folder)
+    return swept
+
+
 def open_database(prefix: str = "tierboard-") -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A new DuckDB database in a private temporary folder, memory capped, spilling beyond it."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=process_folder()))
     config = {"memory_limit": MEMORY_LIMIT, "temp_directory": str(folder / "spill")}
     try:
         return duckdb.connect(str(folder / "customers.duckdb"), config=config), folder
@@ -170,6 +210,9 @@ class CustomerStore:
         self._arrays, self.dimensions = self._read_arrays()
         # Today's tiers (the data's current_tier), kept apart from the slicing dimensions.
         self.current_tiers = self.dimensions.pop("current_tier", None)
+        # Filled on first use, by whichever session's thread asks first: the lock makes a fill
+        # (and an eviction) one step for every other thread. Re-entrant: an index fills a score.
+        self._cache_lock = threading.RLock()
         self._indexes: dict[tuple[Slice, Criteria], TierIndex] = {}
         self._scores: dict[Criteria, Score] = {}
         self.index = self.index_for(EVERYTHING, REVENUE_ONLY)
@@ -326,18 +369,31 @@ class CustomerStore:
 
     def score(self, criteria: Criteria) -> Score:
         """Every customer's weighted score (cached per criteria)."""
-        if criteria not in self._scores:
-            self._scores[criteria] = score(self._arrays, self.columns, criteria)
-        return self._scores[criteria]
+        found = self._scores.get(criteria)
+        if found is not None:
+            return found
+        with self._cache_lock:
+            found = self._scores.get(criteria)
+            if found is None:
+                found = self._scores[criteria] = score(self._arrays, self.columns, criteria)
+            return found
 
     def index_for(self, part: Slice, criteria: Criteria) -> TierIndex:
         """The tier index of a slice of customers, keyed by revenue or by score (cached)."""
         cache_key = (part, criteria)
-        if cache_key not in self._indexes:
-            if len(self._indexes) >= MAX_CACHED_INDEXES:
-                self._indexes.pop(next(iter(self._indexes)))
-            self._indexes[cache_key] = self._build_index(part, criteria)
-        return self._indexes[cache_key]
+        # A hit is one dict read (atomic); a miss fills the cache under the lock, so that no
+        # thread iterates or evicts while another inserts (a shared store serves every session).
+        found = self._indexes.get(cache_key)
+        if found is not None:
+            return found
+        with self._cache_lock:
+            found = self._indexes.get(cache_key)
+            if found is None:
+                found = self._build_index(part, criteria)
+                while len(self._indexes) >= MAX_CACHED_INDEXES:
+                    self._indexes.pop(next(iter(self._indexes)))
+                self._indexes[cache_key] = found
+            return found
 
     def _build_index(self, part: Slice, criteria: Criteria) -> TierIndex:
         revenue = self._arrays["annual_revenue"]
@@ -424,6 +480,10 @@ class CustomerStore:
         """The rows that were not loaded, with their row number and reason first."""
         frame = self._con.cursor().execute(f"SELECT * FROM {ingest.REJECTED}").df()
         return frame.rename(columns={ingest.REJECTED_ROW: "row", ingest.REJECTED_REASON: "reason"})
+
+    @property
+    def is_closed(self) -> bool:
+        return not self._discard.alive
 
     def close(self) -> None:
         """Close the database and delete its folder now rather than at garbage collection."""

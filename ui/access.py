@@ -6,6 +6,8 @@ with an allowed email: `gate()` stops the run before any of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
@@ -35,15 +37,50 @@ def _sign_in_page() -> None:
             )
 
 
-def _refused_page(email: str | None) -> None:
+def _refused_page(email: str | None, verified: bool) -> None:
     st.title("tierboard")
     who = email or "This account"
-    st.error(
-        f"{who} may not use this tierboard: sign in with an account of your company's domain, "
-        "or ask whoever runs tierboard to add yours.",
-        icon=":material/block:",
-    )
+    if verified:
+        reason = (
+            f"{who} may not use this tierboard: sign in with an account of your company's "
+            "domain, or ask whoever runs tierboard to add yours."
+        )
+    else:
+        reason = (
+            f"{who} may not use this tierboard: your sign-in provider says this email address "
+            "is not verified. Verify it with the provider, then sign in again."
+        )
+    st.error(reason, icon=":material/block:")
     st.button("Sign out", on_click=st.logout, help="Then sign in with another account.")
+
+
+def _email(user: Mapping[str, object]) -> str | None:
+    email = user.get("email")
+    return email if isinstance(email, str) else None
+
+
+def is_email_verified(user: Mapping[str, object]) -> bool:
+    """Whether the provider vouches for the email: `email_verified` true, or not sent at all.
+
+    Google, Okta and Auth0 send the claim (Cognito as the text "true"); an account whose
+    address was never confirmed gets false and is refused, as anything but true is. Microsoft
+    Entra ID does not send it: there the provider's own accounts are trusted, so register
+    tierboard as a single-tenant application (README, "Sign-in").
+    """
+    if "email_verified" not in user:
+        return True
+    claim = user["email_verified"]
+    return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
+
+
+def admits(user: Mapping[str, object], settings: Settings) -> bool:
+    """Whether this user may use the app (its pages and its upload endpoint): always without
+    sign-in; with it, signed in with a verified email of an allowed domain."""
+    if settings.auth == "off":
+        return True
+    if user.get("is_logged_in") is not True:
+        return False
+    return is_email_verified(user) and settings.allows(_email(user))
 
 
 def signed_in_as() -> str | None:
@@ -64,9 +101,10 @@ def gate(settings: Settings) -> None:
     if not st.user.get("is_logged_in", False):
         _sign_in_page()
         st.stop()
-    email = st.user.get("email")
-    if not settings.allows(email if isinstance(email, str) else None):
-        _refused_page(email if isinstance(email, str) else None)
+    user = st.user.to_dict()
+    email = _email(user)
+    if not admits(user, settings):
+        _refused_page(email, is_email_verified(user))
         st.stop()
     st.sidebar.caption(f"Signed in as {email}")
     st.sidebar.button("Sign out", on_click=st.logout, help="Ends your session in tierboard.")

@@ -46,10 +46,13 @@ def store() -> ScenarioStore:
 def saved() -> list[SavedScenario]:
     """Saved scenarios, newest first (empty, with the reason on screen, if the store fails)."""
     try:
-        return store().list()
+        listed = store().list()
     except InputError as error:
         st.error(f"Saved scenarios are not available: {error}", icon=":material/warning:")
         return []
+    for unreadable in listed.unreadable:  # one damaged row hides nothing but itself
+        st.warning(unreadable.reason, icon=":material/warning:")
+    return listed
 
 
 def fingerprint(data: CustomerStore) -> str:

@@ -8,54 +8,31 @@ Streamlit defaults cost every rerun of every app tens of milliseconds (BENCHMARK
   IPPROTO_TCP: each small reply then waits ~40 ms for the client's delayed ACK;
 - a full garbage collection after every script run (`runner.postScriptGC`, turned off in
   `.streamlit/config.toml` and again here so it holds wherever the app is started from).
+
+With sign-in on it also closes Streamlit's upload endpoint to sessions that have not signed in
+(ui/internals.py holds every patch of Streamlit's internals).
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from streamlit.web import cli
-from streamlit.web.server.starlette import starlette_server
 
-from lib import config
+from lib import config, store
 from lib.errors import InputError
-from ui import entry
+from ui import access, entry
+from ui.internals import as_tcp, guard_uploads, patch_server_socket
+
+__all__ = ["as_tcp", "main", "patch_server_socket"]
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 # Command-line settings applied to every start; the user's own flags come after and win.
 SERVER_FLAGS = ("--runner.postScriptGC", "false")
-
-
-def as_tcp(sock: socket.socket) -> socket.socket:
-    """The same listening socket, re-labelled with protocol IPPROTO_TCP.
-
-    Sockets accepted from it inherit the protocol number, and asyncio then sets TCP_NODELAY on
-    each of them (`asyncio.base_events._set_nodelay`).
-    """
-    if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
-        return sock
-    blocking = sock.getblocking()
-    tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-    tcp.setblocking(blocking)
-    return tcp
-
-
-def patch_server_socket() -> None:
-    """Make Streamlit's server bind its listening socket as an IPPROTO_TCP socket."""
-    original: Callable[..., socket.socket] = starlette_server._bind_socket
-    if getattr(original, "tierboard_tcp", False):
-        return
-
-    def bind_tcp_socket(address: str, port: int, backlog: int) -> socket.socket:
-        return as_tcp(original(address, port, backlog))
-
-    bind_tcp_socket.tierboard_tcp = True  # type: ignore[attr-defined]
-    starlette_server._bind_socket = bind_tcp_socket
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -66,6 +43,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except InputError as error:
         print(f"tierboard: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    swept = store.sweep_stale_folders()  # what a killed server left in the temporary folder
+    if swept:
+        print(f"tierboard: deleted {len(swept)} stale data folder(s) of stopped servers.")
+    if settings.auth != "off":
+        # Only signed-in, admitted sessions may send files (st.login gates the script alone).
+        guard_uploads(lambda user: access.admits(user, settings))
     # Streamlit reads .streamlit/config.toml from the working directory: run from the project's
     # root wherever we were started, with relative paths (TIERBOARD_DATA, ./tierboard.toml)
     # pinned to where they pointed.

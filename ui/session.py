@@ -7,9 +7,15 @@ that session only.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import config
 from lib.config import Settings
@@ -21,6 +27,120 @@ from lib.store import CustomerStore
 UPLOADED = "tb_uploaded_store"  # a session's own upload (its own DuckDB database)
 SETTINGS = "tb_settings"  # the configuration, as read at the session's start
 RELOAD_NOTICE = "tb_reload_notice"  # (kind, message) after a reload, shown once
+# A session that lost its browser keeps its data a quarter longer than Streamlit keeps the
+# session for a reconnect (server.disconnectedSessionTTL, 120 s by default: 150 s), so a blip
+# in the network never costs an upload and a session that is gone never keeps one.
+GRACE_FACTOR = 1.25
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Lease:
+    """One connection of a browser session: made on its first run after (re)connecting."""
+
+    session_id: str
+    generation: int
+
+
+def _later(delay: float, action: Callable[[], None]) -> None:
+    timer = threading.Timer(delay, action)
+    timer.daemon = True
+    timer.start()
+
+
+class SessionData:
+    """The databases each browser session owns (its upload, a file waiting for its mapping),
+    closed — memory and folder — once the session is gone for good.
+
+    Streamlit drops a session's state only when it is garbage-collected after its reconnect
+    window, which can be many minutes later (or never, in a reference cycle): a closed tab
+    kept a 100k-row upload's ~35 MiB and its database file. Here a session that disconnects
+    (its session-scoped lease is released) gets `grace` seconds to come back; if it has not,
+    what it owns is closed. Only weak references are held: a store the session let go of
+    goes as before.
+    """
+
+    def __init__(self, schedule: Callable[[float, Callable[[], None]], None] = _later) -> None:
+        self._schedule = schedule
+        self._lock = threading.Lock()
+        self._generations: dict[str, int] = {}
+        self._owned: dict[str, list[weakref.ref[Closable]]] = {}
+
+    def arrived(self, session_id: str) -> Lease:
+        """A session (re)connected: whatever expiry its last departure scheduled is void."""
+        with self._lock:
+            generation = self._generations.get(session_id, 0) + 1
+            self._generations[session_id] = generation
+        return Lease(session_id, generation)
+
+    def own(self, session_id: str, resource: Closable) -> None:
+        """`resource` belongs to the session: closed when the session is gone."""
+        with self._lock:
+            owned = [ref for ref in self._owned.get(session_id, []) if ref() is not None]
+            owned.append(weakref.ref(resource))
+            self._owned[session_id] = owned
+
+    def left(self, lease: Lease, grace: float) -> None:
+        """The session's connection ended: close what it owns unless it is back in `grace` s."""
+        self._schedule(grace, lambda: self.expire(lease))
+
+    def expire(self, lease: Lease) -> int:
+        """Close what the session owns if it has not come back since `lease`; how many."""
+        with self._lock:
+            if self._generations.get(lease.session_id) != lease.generation:
+                return 0  # it reconnected (a newer lease), or was expired already
+            del self._generations[lease.session_id]
+            owned = self._owned.pop(lease.session_id, [])
+        resources = [resource for resource in (ref() for ref in owned) if resource is not None]
+        for resource in resources:
+            resource.close()
+        return len(resources)
+
+    def sessions(self) -> int:
+        """How many sessions own something (for tests and diagnostics)."""
+        with self._lock:
+            return sum(1 for refs in self._owned.values() if any(ref() for ref in refs))
+
+
+SESSIONS = SessionData()  # one per server process
+
+
+def _grace() -> float:
+    return max(0.0, float(st.get_option("server.disconnectedSessionTTL")) * GRACE_FACTOR)
+
+
+def _release(lease: Lease) -> None:
+    SESSIONS.left(lease, _grace())
+
+
+@st.cache_resource(scope="session", on_release=_release, show_spinner=False)
+def _lease(session_id: str) -> Lease:
+    # Session-scoped: made on the session's first run after each (re)connection, released by
+    # Streamlit when its browser disconnects (or the session closes).
+    return SESSIONS.arrived(session_id)
+
+
+def _session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.session_id
+
+
+def keep_alive() -> None:
+    """Mark this session as connected (call on every run): see SessionData."""
+    session_id = _session_id()
+    if session_id is not None:
+        _lease(session_id)
+
+
+def own(resource: Closable) -> None:
+    """Close `resource` (a store, a pending upload) once this browser session is gone."""
+    session_id = _session_id()
+    if session_id is not None:
+        _lease(session_id)
+        SESSIONS.own(session_id, resource)
 
 
 @st.cache_resource(show_spinner="Loading customer data…", max_entries=2)
@@ -96,9 +216,13 @@ def _from_file(path: Path) -> CustomerStore | None:
 def dataset() -> CustomerStore:
     """This session's customers: its upload if any, else the configured source or file, else
     the bundled sample."""
+    keep_alive()
     uploaded = st.session_state.get(UPLOADED)
-    if uploaded is not None:
+    if uploaded is not None and not uploaded.is_closed:
         return uploaded
+    if uploaded is not None:  # released after the browser stayed away past the reconnect window
+        del st.session_state[UPLOADED]
+        st.info("Your upload was released after the connection was lost; upload it again.")
     live = live_source()
     if live is not None:
         return _from_source(live) or _load_shared(SAMPLE_PATH)
@@ -131,6 +255,7 @@ def use_upload(store: CustomerStore) -> None:
     """Make `store` this session's data (on every page), releasing the previous upload."""
     previous = st.session_state.get(UPLOADED)
     st.session_state[UPLOADED] = store
+    own(store)
     if previous is not None and previous is not store:
         previous.close()
 

@@ -85,6 +85,7 @@ def pending_upload() -> Upload | None:
     with st.spinner(f"Reading {file.name}…"):
         upload = Upload.open(data, file.name, sheet=key[1])
     st.session_state[PENDING] = upload
+    session.own(upload)  # closed with its folder once the browser session is gone
     st.session_state[PENDING_KEY] = key
     _suggest(upload)
     return upload

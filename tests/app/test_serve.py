@@ -107,3 +107,19 @@ def test_a_bad_configuration_stops_the_start_with_its_reason(
         launched(monkeypatch)
     assert stopped.value.code == 2
     assert "TIERBOARD_AUTH" in capsys.readouterr().err
+
+
+def test_with_sign_in_on_the_launcher_guards_the_upload_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    guards: list[object] = []
+    monkeypatch.setattr(serve, "guard_uploads", guards.append)
+    launched(monkeypatch)
+    assert guards == []  # laptop mode: Streamlit's endpoint as it is
+    monkeypatch.setenv("TIERBOARD_AUTH", "oidc")
+    monkeypatch.setenv("TIERBOARD_ALLOWED_DOMAINS", "example.com")
+    launched(monkeypatch)
+    (admits,) = guards
+    assert admits({"is_logged_in": True, "email": "ana@example.com"})
+    assert not admits({"is_logged_in": False})
+    assert not admits({})

@@ -7,11 +7,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.config import Settings
 from lib.scenarios import Scenario, SqliteScenarioStore
 from tests.app.conftest import APP, TIMEOUT, page, press
 from tests.app.test_decisions import save
 from tests.app.test_tiers_page import cut_sliders, metrics
+from tests.unit.test_scenario_rows import BROKEN, run_sql
 from tests.unit.test_sources import MESSY, rows_of, write_parquet
+from ui import access
 
 SECRET = "Secret Q3 plan"
 ALICE = {"is_logged_in": True, "email": "alice@example.com", "name": "Alice Martin"}
@@ -84,6 +87,51 @@ def test_a_signed_in_user_sees_the_team_scenarios_and_saves_under_their_name(
     save(at, "Alice's plan")
     saved = SqliteScenarioStore(private_data_dir / "scenarios.sqlite3").get("Alice's plan")
     assert saved.author == "Alice Martin"
+
+
+def test_an_email_the_provider_has_not_verified_is_refused(
+    sign_in_on: None, secret_saved: None
+) -> None:
+    at = as_user({**ALICE, "email_verified": False}, "scenarios")
+    assert "is not verified" in at.error[0].value
+    assert SECRET not in everything_shown(at)
+    assert not metrics(at)
+
+
+@pytest.mark.parametrize(
+    ("claims", "admitted"),
+    [
+        ({}, True),  # not sent (Microsoft Entra ID): the provider's accounts are trusted
+        ({"email_verified": True}, True),
+        ({"email_verified": "true"}, True),  # AWS Cognito sends text
+        ({"email_verified": False}, False),
+        ({"email_verified": "false"}, False),
+        ({"email_verified": None}, False),
+        ({"email_verified": 1}, False),
+    ],
+)
+def test_sign_in_admits_only_a_verified_email_of_an_allowed_domain(
+    claims: dict[str, object], admitted: bool
+) -> None:
+    settings = Settings(auth="oidc", allowed_domains=("example.com",))
+    assert access.admits({**ALICE, **claims}, settings) is admitted
+    assert not access.admits({**ALICE, **claims, "email": "eve@evil.example"}, settings)
+    assert not access.admits({**claims, "email": "ana@example.com"}, settings)  # not signed in
+    assert access.admits({}, Settings())  # without sign-in, everyone
+
+
+def test_the_scenarios_page_lists_the_good_ones_and_names_the_damaged_one(
+    navigation_only: None, private_data_dir: Path
+) -> None:
+    store = SqliteScenarioStore(private_data_dir / "scenarios.sqlite3")
+    store.save(SECRET, Scenario((50_000.0, 20_000.0)), author="Bob")
+    store.save("Damaged", Scenario((50_000.0, 20_000.0)))
+    run_sql(store, "UPDATE scenarios SET scenario = %s WHERE name = %s", [BROKEN, "Damaged"])
+    at = page(AppTest.from_file(str(APP), default_timeout=TIMEOUT).run(), "scenarios")
+    assert not at.error
+    (listed,) = at.selectbox(key="tb_saved_pick").options
+    assert SECRET in listed
+    assert any('"Damaged" cannot be opened' in warning.value for warning in at.warning)
 
 
 def test_without_sign_in_configured_nobody_is_asked_to_sign_in(app: AppTest) -> None:

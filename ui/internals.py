@@ -1,0 +1,122 @@
+"""Every place tierboard reaches into Streamlit's private server code (1.67), in one file.
+
+Each patch here is applied by the launcher (ui/serve.py) before Streamlit builds its server, and
+each has a test in tests/app/test_serve.py that fails loudly when Streamlit changes what it
+relies on — then fix or drop the patch, never let it silently stop working:
+
+- `patch_server_socket`: the listening socket as an IPPROTO_TCP socket, so that asyncio turns
+  Nagle's algorithm off on accepted connections (BENCHMARKS.md);
+- `guard_uploads`: Streamlit's upload endpoint (`PUT /_stcore/upload_file/{session}/{file}`)
+  refuses, with 403 and before reading any of the body, a session whose user may not use the
+  app. `st.login` gates the script, not that endpoint: without the guard, anyone who can open
+  the sign-in page can make a session and a token of their own and send 200 MB per request
+  into the server's memory (issue 13, finding 2).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from streamlit.web.server.starlette import starlette_app, starlette_server
+
+_LOGGER = logging.getLogger(__name__)
+
+Admits = Callable[[Mapping[str, object]], bool]  # a session's user info -> may it upload?
+
+
+# ---------------------------------------------------------------------------------------------
+# TCP_NODELAY on accepted connections.
+
+
+def as_tcp(sock: socket.socket) -> socket.socket:
+    """The same listening socket, re-labelled with protocol IPPROTO_TCP.
+
+    Sockets accepted from it inherit the protocol number, and asyncio then sets TCP_NODELAY on
+    each of them (`asyncio.base_events._set_nodelay`).
+    """
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
+        return sock
+    blocking = sock.getblocking()
+    tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    tcp.setblocking(blocking)
+    return tcp
+
+
+def patch_server_socket() -> None:
+    """Make Streamlit's server bind its listening socket as an IPPROTO_TCP socket."""
+    original: Callable[..., socket.socket] = starlette_server._bind_socket
+    if getattr(original, "tierboard_tcp", False):
+        return
+
+    def bind_tcp_socket(address: str, port: int, backlog: int) -> socket.socket:
+        return as_tcp(original(address, port, backlog))
+
+    bind_tcp_socket.tierboard_tcp = True  # type: ignore[attr-defined]
+    starlette_server._bind_socket = bind_tcp_socket
+
+
+# ---------------------------------------------------------------------------------------------
+# The upload endpoint, for signed-in users only.
+
+
+def session_user(runtime: Any, session_id: str) -> dict[str, object] | None:
+    """The user info of an active session (what `st.user` reads in it), None if no such session.
+
+    Streamlit keeps it on the AppSession, set from the signed auth cookie when the browser
+    connected and cleared on sign-out; there is no public accessor.
+    """
+    active = runtime._session_mgr.get_active_session_info(session_id)
+    if active is None:
+        return None
+    session = active.session
+    with session._user_info_lock:
+        return dict(session._user_info)
+
+
+def may_upload(runtime: Any, session_id: str, admits: Admits) -> bool:
+    """Whether the session may send a file. A session Streamlit does not know is left to
+    Streamlit (it answers 400 without reading the body); internals that moved refuse."""
+    try:
+        user = session_user(runtime, session_id)
+    except (AttributeError, TypeError):
+        _LOGGER.error(
+            "tierboard: Streamlit's sessions changed shape; refusing uploads (ui/internals.py)"
+        )
+        return False
+    return user is None or admits(user)
+
+
+def _guarded_put(route: Any, runtime: Any, admits: Admits) -> Any:
+    from starlette.responses import PlainTextResponse  # noqa: PLC0415
+    from starlette.routing import Route  # noqa: PLC0415
+
+    endpoint = route.endpoint
+
+    async def guarded_upload_put(request: Any) -> Any:
+        # Runs once the request's headers are in, before any of its body is read.
+        if not may_upload(runtime, request.path_params.get("session_id", ""), admits):
+            return PlainTextResponse("Sign in to upload files.", status_code=403)
+        return await endpoint(request)
+
+    guarded_upload_put.tierboard_guarded = True  # type: ignore[attr-defined]
+    return Route(route.path, guarded_upload_put, methods=["PUT"])
+
+
+def guard_uploads(admits: Admits) -> None:
+    """Make Streamlit's upload endpoint refuse sessions whose user `admits` turns away."""
+    original = starlette_app.create_upload_routes
+    if getattr(original, "tierboard_guarded", False):
+        return
+
+    def create_guarded_upload_routes(runtime: Any, upload_mgr: Any, base_url: str | None) -> list:
+        routes = original(runtime, upload_mgr, base_url)
+        return [
+            _guarded_put(route, runtime, admits) if "PUT" in (route.methods or ()) else route
+            for route in routes
+        ]
+
+    create_guarded_upload_routes.tierboard_guarded = True  # type: ignore[attr-defined]
+    starlette_app.create_upload_routes = create_guarded_upload_routes

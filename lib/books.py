@@ -82,12 +82,14 @@ def books(
     money = np.zeros(len(owners))
     for tier, (low, high) in enumerate(bounds):
         counts[:, tier] = np.bincount(codes[low:high], minlength=len(owners))
-        money += np.bincount(codes[low:high], weights=revenue[low:high], minlength=len(owners))
+        # In whole cents: exact whatever the order (revenue is whole cents, lib/tiering).
+        cents = np.rint(revenue[low:high] * 100)
+        money += np.bincount(codes[low:high], weights=cents, minlength=len(owners))
     out = [
         Book(
             owner=name,
             accounts=tuple(int(n) for n in counts[code]),
-            revenue=float(money[code]),
+            revenue=float(money[code] / 100),
             hours_needed=float(counts[code] @ np.asarray(hours)),
             hours_available=0.0 if name == UNASSIGNED else hours_per_csm,
         )

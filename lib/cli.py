@@ -174,11 +174,21 @@ def _summary(store: CustomerStore, cuts: list[float] | None) -> TierSummary:
     return summarize(store.index, chosen)
 
 
+def _cut(value: float) -> str:
+    """A cut-off as typed, to the cent when it has cents ($50,470.48; $55,000)."""
+    if round(value, 2) == round(value):
+        return money_exact(value)
+    return f"{'-' if value < 0 else ''}${abs(value):,.2f}"
+
+
+def _cents(value: float | None) -> float | None:
+    """A money figure for JSON: to the cent (shortest form: 1234.56, never 1234.5600000000002)."""
+    return None if value is None else round(value, 2)
+
+
 def _table(store: CustomerStore, summary: TierSummary, extra: Sequence[str] = ()) -> str:
     cutoffs = "; ".join(
-        f"{tier.name} >= {money_exact(tier.floor)}"
-        for tier in summary.tiers
-        if tier.floor is not None
+        f"{tier.name} >= {_cut(tier.floor)}" for tier in summary.tiers if tier.floor is not None
     )
     lines = [
         f"{store.source}: {summary.customers:,} customers, "
@@ -249,9 +259,9 @@ def _capacity_dict(tier: TierCapacity) -> dict[str, float | None]:
         "hours_per_account": tier.hours_per_account,
         "hours_available": tier.hours_available,
         "utilisation": tier.utilisation if tier.hours_available > 0 else None,
-        "csm_cost": tier.csm_cost,
-        "other_cost": tier.other_cost,
-        "margin": tier.margin,
+        "csm_cost": _cents(tier.csm_cost),
+        "other_cost": _cents(tier.other_cost),
+        "margin": _cents(tier.margin),
     }
 
 

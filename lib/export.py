@@ -14,6 +14,33 @@ from lib.errors import InputError
 from lib.tiering import MAX_TIERS
 from lib.views import text_color
 
+# Columns that hold money: written to the cent (50470.48, never 50470.479999999996), whatever
+# arithmetic made them. Other numbers (shares, scores, hours) keep their precision.
+MONEY_COLUMNS = frozenset(
+    {"annual_revenue", "revenue", "cost_to_serve", "csm_cost", "other_cost", "margin",
+     "expansion_potential", "moved_revenue"}
+)  # fmt: skip
+
+
+def money_to_the_cent(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its money columns rounded to the cent (the frame itself when it has none).
+
+    A double rounded to two decimals is the one nearest that many cents, which both CSV
+    (shortest form) and XLSX write back as exactly those cents.
+    """
+    money = [c for c in frame.columns if c in MONEY_COLUMNS and _is_float(frame[c])]
+    if not money:
+        return frame
+    rounded = frame.copy()
+    for column in money:
+        rounded[column] = rounded[column].round(2)
+    return rounded
+
+
+def _is_float(column: pd.Series) -> bool:
+    return pd.api.types.is_float_dtype(column)
+
+
 # A spreadsheet runs a text cell starting with these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -44,12 +71,14 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     No byte-order mark: CRM importers and scripts read plain UTF-8, and a BOM would end up glued
     to the first header ("\ufeffcustomer_id") in many of them.
     """
-    return formula_safe_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    safe = formula_safe_frame(money_to_the_cent(frame))
+    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "Tiers") -> None:
     """Write `frame` to an XLSX file: text as text cells (never formulas), numbers as numbers."""
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    frame = money_to_the_cent(frame)
     with xlsxwriter.Workbook(str(path), options) as workbook:
         worksheet = workbook.add_worksheet(sheet)
         bold = workbook.add_format({"bold": True})

@@ -34,13 +34,22 @@ ID_EMPTY = "customer id is empty"
 REVENUE_EMPTY = "revenue is empty"
 REVENUE_NOT_NUMBER = "revenue is not a number"
 REVENUE_NOT_FINITE = "revenue is not a finite number"
+# Money is exact to the cent from load to export. A figure above ten trillion (in the file's
+# currency) is no revenue: it is rejected, so no sum can overflow and every customer's revenue,
+# as a double on its way to charts, still holds each cent exactly (2**53 cents is ~9.0e13).
+MAX_REVENUE = 10**13
+REVENUE_TOO_LARGE = "revenue is too large (above 10,000,000,000,000)"
+CUSTOMER_TOO_LARGE = "the customer's annual revenue adds up to more than 10,000,000,000,000"
+# A customer's revenue as stored: exact cents (DECIMAL(18, 2) is a 64-bit integer of cents).
+REVENUE_TYPE = "DECIMAL(18, 2)"
 DATE_EMPTY = "date is empty"
 DATE_NOT_DATE = "date is not a date"
 
 ROW = "__row"  # 1-based data row of the file
 REASON = "__reason"  # why a row is rejected; NULL when it is loaded (or blank)
 BLANK = "__blank"  # every cell of the row is empty
-AMOUNT = "__amount"  # the row's revenue figure, as read (before annualising)
+AMOUNT = "__amount"  # the row's revenue figure, as read (before annualising), exact
+REVENUE_TEXT = "__revenue_text"  # the revenue cell as written (to say why it is not read)
 IN_WINDOW = "__in_window"  # transactions: dated inside the trailing 12 months
 DUPLICATE_IDS = "duplicate_ids"
 STAGED = "staged_rows"
@@ -202,7 +211,14 @@ def _stage(
     """
 
     def converted(name: str) -> str:
-        return _converted(name, mapping[name], styles.get(mapping[name], values.ColumnStyle()))
+        style = styles.get(mapping[name], values.ColumnStyle())
+        if name == "annual_revenue":  # money, read exactly
+            return values.money(quote_ident(mapping[name]), style.decimal_comma)
+        return _converted(name, mapping[name], style)
+
+    revenue_style = styles.get(mapping["annual_revenue"], values.ColumnStyle())
+    # Only for rows whose revenue did not read (CASE evaluates it there alone): why not.
+    as_double = values.number(REVENUE_TEXT, revenue_style.decimal_comma)
 
     def present(name: str) -> str:
         return f"({values.column_text(mapping[name])} IS NOT NULL)"
@@ -215,6 +231,7 @@ def _stage(
             for n, alias in zip(mapping, names, strict=True)
         ),
         *(f"{present(n)} AS {quote_ident('__has_' + n)}" for n in [*checked, "annual_revenue"]),
+        f"{quote_ident(mapping['annual_revenue'])} AS {REVENUE_TEXT}",
     ]
     date_checks = ""
     if DATE in mapping:
@@ -244,8 +261,12 @@ def _stage(
                 WHEN {BLANK} THEN NULL
                 WHEN customer_id IS NULL THEN '{ID_EMPTY}'
                 WHEN NOT __has_annual_revenue THEN '{REVENUE_EMPTY}'
-                WHEN {AMOUNT} IS NULL THEN '{REVENUE_NOT_NUMBER}'
-                WHEN NOT isfinite({AMOUNT}) THEN '{REVENUE_NOT_FINITE}'
+                WHEN {AMOUNT} IS NULL THEN (CASE
+                    WHEN {as_double} IS NULL THEN '{REVENUE_NOT_NUMBER}'
+                    WHEN NOT isfinite({as_double}) THEN '{REVENUE_NOT_FINITE}'
+                    WHEN abs({as_double}) > {MAX_REVENUE} THEN '{REVENUE_TOO_LARGE}'
+                    ELSE '{REVENUE_NOT_NUMBER}' END)
+                WHEN abs({AMOUNT}) > {MAX_REVENUE} THEN '{REVENUE_TOO_LARGE}'
                 {date_checks}
             END AS {REASON}
         FROM (
@@ -257,6 +278,16 @@ def _stage(
 
 def _revenue(basis: RevenueBasis) -> str:
     return f"{AMOUNT} * 12" if basis.kind == "monthly" else AMOUNT
+
+
+def _to_the_cent(total: str) -> str:
+    """SQL: a customer's exact revenue rounded once to the cent (half away from zero), or NULL
+    when it is beyond MAX_REVENUE (the customer's rows are then rejected).
+
+    Lines and MRR are summed and annualised exactly (DECIMAL), in any order, and rounded only
+    here: 12 x 10.333 is 124.00, and ten lines of 0.001 are 0.01.
+    """
+    return f"CASE WHEN abs({total}) <= {MAX_REVENUE} THEN CAST({total} AS {REVENUE_TYPE}) END"
 
 
 def _build_customers(
@@ -275,7 +306,8 @@ def _build_customers(
             f"""
             CREATE OR REPLACE TABLE {CUSTOMERS} AS
             SELECT customer_id,
-                coalesce(sum({AMOUNT}) FILTER (WHERE {IN_WINDOW}), 0) AS annual_revenue,
+                {_to_the_cent(f"coalesce(sum({AMOUNT}) FILTER (WHERE {IN_WINDOW}), 0)")}
+                    AS annual_revenue,
                 count(*) AS source_rows,
                 count(*) FILTER (WHERE {IN_WINDOW}) AS {ORDER_COUNT},
                 max({day}) FILTER (WHERE {day} <= ?) AS {LAST_ORDER_DATE}{merged}
@@ -295,15 +327,33 @@ def _build_customers(
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {CUSTOMERS} AS
-        SELECT customer_id, {_revenue(basis)} AS annual_revenue, 1 AS source_rows{listed}
+        SELECT customer_id, {_to_the_cent(_revenue(basis))} AS annual_revenue,
+            1 AS source_rows{listed}
         FROM ({loaded}) WHERE customer_id NOT IN (SELECT customer_id FROM {DUPLICATE_IDS})
         UNION ALL
-        SELECT customer_id, sum({_revenue(basis)}), count(*){merged}
+        SELECT customer_id, {_to_the_cent(f"sum({_revenue(basis)})")}, count(*){merged}
         FROM ({loaded}) WHERE customer_id IN (SELECT customer_id FROM {DUPLICATE_IDS})
         GROUP BY customer_id
         """
     )
     con.execute(f"DROP TABLE {DUPLICATE_IDS}")
+
+
+def _reject_oversized_customers(con: duckdb.DuckDBPyConnection) -> bool:
+    """Reject every row of the customers whose revenue adds up beyond MAX_REVENUE.
+
+    True when there were any (the customers and rejected rows must then be built again). Many
+    lines or MRR x 12 can pass the bound that each row's figure is held to.
+    """
+    oversized = f"SELECT customer_id FROM {CUSTOMERS} WHERE annual_revenue IS NULL"
+    if con.execute(f"SELECT count(*) FROM ({oversized})").fetchone()[0] == 0:
+        return False
+    con.execute(
+        f"UPDATE {STAGED} SET {REASON} = ? "
+        f"WHERE {REASON} IS NULL AND NOT {BLANK} AND customer_id IN ({oversized})",
+        [CUSTOMER_TOO_LARGE],
+    )
+    return True
 
 
 def _build_rejected(con: duckdb.DuckDBPyConnection, rows: str) -> None:
@@ -414,6 +464,9 @@ def load_customers(
     rows = f"SELECT * FROM {STAGED}"
     _build_rejected(con, rows)
     _build_customers(con, rows, resolved, basis)
+    if _reject_oversized_customers(con):
+        _build_rejected(con, rows)
+        _build_customers(con, rows, resolved, basis)
     counts = _counts(con, rows, resolved, basis)
     con.execute(f"DROP TABLE {STAGED}")
     rejected = dict(

@@ -75,7 +75,8 @@ class Migration:
         chosen = [
             f for f in self.flows if f.moved and (direction is None or f.direction == direction)
         ]
-        return sum(f.customers for f in chosen), sum(f.revenue for f in chosen)
+        cents = sum(round(f.revenue * 100) for f in chosen)  # exact: each flow is whole cents
+        return sum(f.customers for f in chosen), cents / 100
 
     @property
     def moved_customers(self) -> int:
@@ -83,7 +84,7 @@ class Migration:
 
     @property
     def moved_revenue(self) -> float:
-        return round(self._total()[1], 2)
+        return self._total()[1]
 
     def sources(self) -> list[str]:
         return sorted({f.source for f in self.flows}, key=_label_order)
@@ -143,14 +144,15 @@ def migrate(
     width = int(target_tiers.max(initial=0)) + 1
     pair = sources * width + target_tiers
     counts = np.bincount(pair, minlength=len(merged) * width)
-    money_in = np.bincount(pair, weights=revenue, minlength=len(merged) * width)
+    # Summed in whole cents (integers, exact in a double below 2**53 cents), whatever the order:
+    # summing the figures themselves leaves noise in a money figure's last digits.
+    cents = np.bincount(pair, weights=np.rint(revenue * 100), minlength=len(merged) * width)
     flows = [
-        # To the cent: summing floats in bincount leaves noise in a money figure's last digits.
         Flow(
             merged[code // width],
             tier_name(code % width),
             int(counts[code]),
-            round(float(money_in[code]), 2),
+            float(cents[code] / 100),
         )
         for code in np.flatnonzero(counts)
     ]

@@ -37,7 +37,7 @@ from lib.mapping import Suggestion, suggest
 from lib.migration import Flow, Migration, migrate, normalize_tier
 from lib.slices import DIMENSIONS, EVERYTHING, Dimension, Slice
 from lib.sql import quote_ident
-from lib.tiering import TierIndex, normalize_cuts, tier_name, tier_of
+from lib.tiering import TierIndex, cut_cents, normalize_cuts, tier_name, tier_of
 
 # DuckDB's working-memory cap per store while loading; beyond it, work spills to the store's
 # folder. Measured on 1M customers (139 MB CSV): 150MB spills enough to take 5.1 s, 256MB 4.6 s
@@ -226,8 +226,17 @@ class CustomerStore:
         """
         numbers: dict[str, np.ndarray] = {}
         dimensions: dict[str, Dimension] = {}
+        # Revenue arrives as exact integer cents; as a double it is the nearest one to each
+        # customer's figure (exact to the cent: every figure is below 2**53 cents, see
+        # ingest.MAX_REVENUE), so sums in cents and comparisons with cut-offs stay exact.
+        cents = (
+            self._con.cursor()
+            .sql(f"SELECT CAST(annual_revenue * 100 AS BIGINT) FROM {ingest.CUSTOMERS}")
+            .fetchnumpy()
+        )
+        numbers["annual_revenue"] = np.asarray(next(iter(cents.values())), np.int64) / 100
         wanted = [*ARRAY_COLUMNS, "current_tier"]
-        for name in ["annual_revenue", *(c for c in wanted if self.has(c))]:
+        for name in [c for c in wanted if self.has(c)]:
             column = (
                 self._con.cursor()
                 .sql(f"SELECT {quote_ident(name)} FROM {ingest.CUSTOMERS}")
@@ -244,17 +253,22 @@ class CustomerStore:
         """What cut-offs apply to for every customer, in table order: revenue or score."""
         return self.score(criteria).values if criteria.is_score else self._arrays["annual_revenue"]
 
+    def tiers(self, criteria: Criteria, cuts: Sequence[float]) -> np.ndarray:
+        """Every customer's 1-based tier under `cuts`, in table order (revenue to the cent)."""
+        return tier_of(self.keys(criteria), cuts, in_cents=not criteria.is_score)
+
     def unprofitable(
         self, part: Slice, criteria: Criteria, cuts: Sequence[float], plan: Plan
     ) -> pd.DataFrame:
         """The accounts of a slice whose margin does not cover their CSM time, worst first."""
         keep = part.mask(self.dimensions, len(self._arrays["annual_revenue"]))
-        tiers = tier_of(self.keys(criteria), cuts)
+        tiers = self.tiers(criteria, cuts)
         revenue = self._arrays["annual_revenue"]
         cost = np.nan_to_num(self._arrays.get("cost_to_serve", np.zeros(len(revenue))))
         csm = np.array([unprofitable_threshold(plan, t) for t in range(1, plan.tier_count + 1)])
         csm_cost = csm[tiers - 1]
-        margin = revenue - cost - csm_cost
+        # To the cent, as every money figure: a float difference would export 1234.5600000000002.
+        margin = np.round(revenue - cost - csm_cost, 2)
         rows = np.flatnonzero(keep & (margin < 0))
         named = ", customer_name" if self.has("customer_name") else ""
         ids = self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
@@ -262,7 +276,7 @@ class CustomerStore:
         frame["tier"] = [tier_name(t) for t in tiers[rows]]
         frame["annual_revenue"] = revenue[rows]
         frame["cost_to_serve"] = cost[rows]
-        frame["csm_cost"] = csm_cost[rows]
+        frame["csm_cost"] = np.round(csm_cost[rows], 2)
         frame["margin"] = margin[rows]
         return frame.sort_values("margin", kind="stable").reset_index(drop=True)
 
@@ -280,9 +294,9 @@ class CustomerStore:
         """
         revenue = self._arrays["annual_revenue"]
         keep = part.mask(self.dimensions, len(revenue))
-        targets = tier_of(self.keys(criteria), cuts)
+        targets = self.tiers(criteria, cuts)
         if baseline is not None:
-            before = tier_of(self.keys(baseline[0]), baseline[1])
+            before = self.tiers(*baseline)
             labels = [tier_name(t) for t in range(1, int(before.max(initial=1)) + 1)]
             codes = before - 1
         elif self.current_tiers is not None:
@@ -318,7 +332,7 @@ class CustomerStore:
         revenue = self._arrays["annual_revenue"]
         rows = np.flatnonzero(part.mask(self.dimensions, len(revenue)))
         keys = self.keys(criteria)
-        tiers = tier_of(keys, cuts)[rows]
+        tiers = self.tiers(criteria, cuts)[rows]
         frame = self.rows(rows)
         frame["tier"] = [tier_name(t) for t in tiers]
         frame["annual_revenue"] = revenue[rows]
@@ -460,9 +474,10 @@ class CustomerStore:
 
     def tier_list(self, cuts: Sequence[float]) -> pd.DataFrame:
         """One row per customer: id, name (when present), annual revenue and tier, top first."""
-        ordered = normalize_cuts(cuts)
-        # One bound parameter per cut-off: the tier number is 1 + the cut-offs a value falls below.
-        below = " + ".join("(annual_revenue < ?)::INTEGER" for _ in ordered)
+        ordered = [cut_cents(cut) for cut in normalize_cuts(cuts)]
+        # One bound parameter per cut-off: the tier number is 1 + the cut-offs a value falls below,
+        # compared in exact cents (a customer exactly at a cut-off is in the higher tier).
+        below = " + ".join("(annual_revenue * 100 < ?)::INTEGER" for _ in ordered)
         name = f", {quote_ident('customer_name')}" if self.has("customer_name") else ""
         frame = (
             self._con.cursor()

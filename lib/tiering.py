@@ -4,6 +4,13 @@ Semantics (PRODUCT.md): with cut-offs c1 >= c2 >= ..., a customer is in Tier 1 i
 in Tier 2 if c2 <= value < c1, and so on; the last tier takes the rest. Equal cut-offs are allowed
 and leave the tier between them empty; cut-offs given in any order are sorted from the top down.
 
+Money: revenue arrives exact to the cent (lib/ingest sums DECIMAL), as the nearest doubles to
+whole cents. Tier revenue is summed in integer cents, so it is exact whatever the order of the
+customers, and cut-offs on revenue are compared in cents: a cut-off means the decimal it is
+written as (its shortest form: 50470.48, not the binary fraction nearest to it), a customer is
+at or above it when its cents are at least the cut-off x 100 rounded up, so a customer at exactly
+the cut-off is in the higher tier.
+
 Speed: `TierIndex` sorts the values once. Summarising a set of cut-offs is then one binary search
 per cut-off plus arithmetic on suffix sums — microseconds, whatever the number of customers.
 """
@@ -13,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -57,6 +65,38 @@ def normalize_cuts(cuts: Sequence[float]) -> tuple[float, ...]:
     if not all(math.isfinite(value) for value in values):
         raise InputError("Every cut-off must be a finite number.")
     return tuple(sorted(values, reverse=True))
+
+
+INT64_CENTS = 2**63 - 1
+_CENTS_AS_DOUBLES = 2**53 / 100  # below this, a double holds every cent of a figure exactly
+
+
+def cut_cents(cut: float) -> int:
+    """The fewest whole cents at or above a revenue cut-off: value >= cut <=> cents >= this.
+
+    The cut-off is the decimal its shortest form writes (what the person typed, 50470.48),
+    not the binary fraction nearest to it, which may lie a hair above it.
+    """
+    if not math.isfinite(cut):
+        return INT64_CENTS if cut > 0 else -INT64_CENTS
+    cents = math.ceil(Decimal(repr(float(cut))) * 100)
+    return max(-INT64_CENTS, min(INT64_CENTS, cents))
+
+
+def thresholds(cuts: Sequence[float], in_cents: bool) -> np.ndarray:
+    """What values are compared with (value >= threshold is at or above a cut-off).
+
+    For values in whole cents, each cut-off's first whole cent (`cut_cents`) as a double: the
+    same double as a customer's figure of that many cents, so the comparison is in exact cents
+    at no cost per customer.
+    """
+    array = np.asarray(cuts, dtype=np.float64)
+    if not in_cents:
+        return array
+    return np.array(
+        [cut_cents(c) / 100 if abs(c) < _CENTS_AS_DOUBLES else c for c in array.tolist()],
+        dtype=np.float64,
+    ).reshape(array.shape)
 
 
 def push_cuts(cuts: Sequence[float], moved: int, value: float) -> tuple[float, ...]:
@@ -124,17 +164,25 @@ class ParetoCurve:
     revenue_share: np.ndarray
 
 
+def _is_whole_cents(values: np.ndarray) -> bool:
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.array_equal(np.rint(values * 100) / 100, values))
+
+
 def _suffix_sums(values: np.ndarray) -> tuple[np.ndarray, float]:
     """Suffix sums of `values` (len n + 1, last 0), in cents when every value is whole cents.
 
-    Returns the sums and their divisor: 100 when kept in cents — integers below 2**53, so a
-    tier's revenue is exact to the cent — else 1. Accumulated from the end (the top of the
-    ranking), so the top tiers, which people read most closely, carry the least rounding.
+    Returns the sums and their divisor: 100 when kept in integer cents (int64: exact, whatever
+    the order, up to ~$46 quadrillion of absolute revenue) — so a tier's revenue is exact to the
+    cent — else 1 (floats). Accumulated from the end (the top of the ranking), so the top tiers,
+    which people read most closely, carry the least rounding when floats are summed.
     """
-    cents = np.rint(values * 100)
-    exact = bool(np.array_equal(cents / 100, values)) and np.abs(cents).sum() < 2**53
-    units = cents.astype(np.int64) if exact else values
-    suffix = np.zeros(len(values) + 1, dtype=np.float64)
+    exact = _is_whole_cents(values) and float(np.abs(values).sum()) * 100 < 2**62
+    if exact:
+        units = np.rint(values * 100).astype(np.int64)
+        suffix = np.zeros(len(values) + 1, dtype=np.int64)
+    else:
+        units, suffix = values, np.zeros(len(values) + 1, dtype=np.float64)
     suffix[:-1] = np.cumsum(units[::-1])[::-1]
     suffix.flags.writeable = False
     return suffix, 100.0 if exact else 1.0
@@ -164,6 +212,7 @@ class TierIndex:
     key: str = "annual_revenue"  # what the cut-offs apply to: "annual_revenue" or "score"
     measures: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
     columns: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    in_cents: bool = False  # the keys are money in whole cents: cut-offs compare to the cent
 
     @classmethod
     def from_values(
@@ -189,7 +238,8 @@ class TierIndex:
         ascending.flags.writeable = False
         sums = {name: _measure_sums(array[order]) for name, array in (measures or {}).items()}
         ordered = {name: np.asarray(array)[order] for name, array in (columns or {}).items()}
-        return cls(ascending, suffix, divisor, key, sums, ordered)
+        in_cents = key == "annual_revenue" and _is_whole_cents(ascending)
+        return cls(ascending, suffix, divisor, key, sums, ordered, in_cents)
 
     def measure_between(self, name: str, low: int, high: int) -> float:
         """Sum of measure `name` over customers `low:high` in key order."""
@@ -228,7 +278,7 @@ class TierIndex:
 
     def positions(self, cuts: Sequence[float]) -> np.ndarray:
         """Index into `ascending` of the first customer at or above each cut-off."""
-        return np.searchsorted(self.ascending, np.asarray(cuts, dtype=np.float64), side="left")
+        return np.searchsorted(self.ascending, thresholds(cuts, self.in_cents), side="left")
 
     def count_at_or_above(self, cut: float) -> int:
         return self.customers - int(self.positions([cut])[0])
@@ -268,12 +318,17 @@ def summarize(index: TierIndex, cuts: Sequence[float]) -> TierSummary:
     return TierSummary(cuts=ordered, tiers=tuple(tiers), customers=n, total_revenue=total)
 
 
-def tier_of(values: Sequence[float] | np.ndarray, cuts: Sequence[float]) -> np.ndarray:
-    """The 1-based tier of each value under `cuts` (same rule as `summarize`)."""
+def tier_of(
+    values: Sequence[float] | np.ndarray, cuts: Sequence[float], in_cents: bool = False
+) -> np.ndarray:
+    """The 1-based tier of each value under `cuts` (same rule as `summarize`).
+
+    `in_cents`: the values are money in whole cents, compared with cut-offs to the cent.
+    """
     array = np.asarray(values, dtype=np.float64)
     tiers = np.ones(array.shape, dtype=np.int64)
-    for cut in normalize_cuts(cuts):
-        tiers += array < cut
+    for threshold in thresholds(normalize_cuts(cuts), in_cents):
+        tiers += array < threshold
     return tiers
 
 

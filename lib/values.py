@@ -22,13 +22,19 @@ CODES = (
 )
 CURRENCY = rf"(?:(?i:{CODES})|[A-Z]{{1,2}}\$|[$€£¥₹₩₽¢])"
 SPECIAL = ("nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
-# sign, currency, digits (with grouping), currency, trailing sign — in any of the usual orders.
+# Negatives as accounting exports write them: a leading or trailing minus, or parentheses, with
+# the currency before or after, inside or outside: -$5, $-5, 5-, (5), ($5), $(5), (5) USD,
+# € (500,00), 500,00- €. Groups: an opening parenthesis, a sign, the digits, a trailing sign,
+# a closing parenthesis, a sign after the trailing currency.
 _GAP = r"[\s\x{00A0}\x{202F}]*"
+_CUR = rf"{_GAP}{CURRENCY}?{_GAP}"
 NUMBER = (
-    rf"^{_GAP}{CURRENCY}?{_GAP}([-−+])?{_GAP}{CURRENCY}?{_GAP}"
+    rf"^{_CUR}(\()?{_CUR}([-−+])?{_CUR}"
     r"([0-9][0-9.,'’ \x{00A0}\x{202F}]*)"
-    rf"{_GAP}{CURRENCY}?{_GAP}([-−])?{_GAP}$"
+    rf"{_CUR}([-−])?{_GAP}(\))?{_CUR}([-−])?{_GAP}$"
 )
+# Excel's accounting format writes zero as a dash next to the currency: "$ -", "- €".
+ACCOUNTING_ZERO = rf"^{_GAP}(?:{CURRENCY}{_GAP}[-−]|[-−]{_GAP}{CURRENCY}){_GAP}$"
 GROUP_SEPARATORS = r"[ '’\x{00A0}\x{202F}]"
 TRAILING_GAP = r"[\s\x{00A0}\x{202F}]+$"
 # Digits after separators were removed: a plain number, or one grouped by threes.
@@ -71,23 +77,27 @@ def column_text(name: str) -> str:
     return text(quote_ident(name))
 
 
-def number(expression: str, decimal_comma: bool) -> str:
-    """SQL: the number a person meant by the text `expression` (NULL when it is not one).
+# Money is read exactly: DECIMAL with six decimals (sub-cent amounts such as unit prices keep
+# their precision until the loader rounds a customer's total to the cent). 38 digits hold any
+# figure the loader accepts (lib/ingest.MAX_REVENUE) and any sum of them.
+MONEY = "DECIMAL(38, 6)"
 
-    Handles currency symbols and codes before or after, spaces and apostrophes as thousands
-    separators, a decimal comma or point (as the column reads), a leading or trailing minus and
-    parentheses for negatives. "1e3", "NaN" and "inf" read as DuckDB reads them (and non-finite
-    values are rejected by the loader).
-    """
+
+def _reading(expression: str, decimal_comma: bool, sql_type: str) -> str:
+    """SQL: the text `expression` read as a person meant it, cast to `sql_type` (NULL if none)."""
     value = text(expression)
-    inner = (
-        f"(CASE WHEN regexp_full_match({value}, '^\\(.*\\)$') "
-        f"THEN trim(substring({value}, 2, length({value}) - 2)) ELSE {value} END)"
+    parts = (
+        f"regexp_extract({value}, {literal(NUMBER)}, "
+        "['open', 'neg', 'num', 'trail', 'close', 'after'])"
     )
-    parts = f"regexp_extract({inner}, {literal(NUMBER)}, ['neg', 'num', 'trail'])"
     negative = (
-        f"(regexp_full_match({value}, '^\\(.*\\)$') OR {parts}.neg IN ('-', '−') "
-        f"OR {parts}.trail <> '')"
+        f"({parts}.open <> '' OR {parts}.neg IN ('-', '−') "
+        f"OR {parts}.trail <> '' OR {parts}.after <> '')"
+    )
+    # Parentheses come in pairs; one trailing minus, before or after the currency.
+    balanced = (
+        f"(({parts}.open = '') = ({parts}.close = '') "
+        f"AND NOT ({parts}.trail <> '' AND {parts}.after <> ''))"
     )
     written = f"regexp_replace({parts}.num, {literal(TRAILING_GAP)}, '')"
     digits = f"regexp_replace({written}, {literal(GROUP_SEPARATORS)}, '', 'g')"
@@ -95,23 +105,53 @@ def number(expression: str, decimal_comma: bool) -> str:
         valid, plain = COMMA_DECIMAL, f"replace(replace({digits}, '.', ''), ',', '.')"
     else:
         valid, plain = POINT_DECIMAL, f"replace({digits}, ',', '')"
+    cast = f"TRY_CAST({plain} AS {sql_type})"
     # No subquery: DuckDB would plan it as a join over every row, even where never needed.
-    parsed = (
-        f"CASE WHEN regexp_full_match({written}, {literal(valid)}) "
-        f"THEN (CASE WHEN {negative} THEN -1 ELSE 1 END) * TRY_CAST({plain} AS DOUBLE) END"
+    return (
+        f"CASE WHEN {balanced} AND regexp_full_match({written}, {literal(valid)}) "
+        f"THEN (CASE WHEN {negative} THEN -{cast} ELSE {cast} END) "
+        f"WHEN regexp_full_match({value}, {literal(ACCOUNTING_ZERO)}) THEN CAST(0 AS {sql_type}) "
+        "END"
     )
-    special = ", ".join(literal(token) for token in SPECIAL)
+
+
+def _read(expression: str, decimal_comma: bool, sql_type: str, special: str) -> str:
+    value = text(expression)
+    tokens = ", ".join(literal(token) for token in SPECIAL)
     read = (
         f"(CASE WHEN {value} IS NULL THEN NULL "
-        f"WHEN lower({value}) IN ({special}) THEN TRY_CAST({value} AS DOUBLE) "
-        f"ELSE {parsed} END)"
+        f"WHEN lower({value}) IN ({tokens}) THEN {special} "
+        f"ELSE {_reading(expression, decimal_comma, sql_type)} END)"
     )
     if decimal_comma:  # in a comma column "1.234" is a thousand, not one: always parse
         return read
     # Most values in most files are plain numbers: read those directly, parse only the rest.
     # COALESCE evaluates its second argument only where the first is NULL, so a plain number
     # costs one trim and one cast (a CASE would repeat the trim in every branch it tries).
-    return f"coalesce(TRY_CAST({value} AS DOUBLE), {read})"
+    return f"coalesce(TRY_CAST({value} AS {sql_type}), {read})"
+
+
+def number(expression: str, decimal_comma: bool) -> str:
+    """SQL: the number a person meant by the text `expression`, as a DOUBLE (NULL if none).
+
+    Handles currency symbols and codes before or after, spaces and apostrophes as thousands
+    separators, a decimal comma or point (as the column reads), a leading or trailing minus and
+    parentheses for negatives (accounting style, inside or outside the currency), and Excel's
+    accounting zero ("$ -"). "1e3", "NaN" and "inf" read as DuckDB reads them (and non-finite
+    values are rejected by the loader).
+    """
+    return _read(expression, decimal_comma, "DOUBLE", f"TRY_CAST({text(expression)} AS DOUBLE)")
+
+
+def money(expression: str, decimal_comma: bool) -> str:
+    """SQL: the amount a person meant by the text `expression`, exactly, as DECIMAL(38, 6).
+
+    Read as `number` reads (every form it takes), but exactly: "50470.48" is 50470.48, never the
+    nearest binary fraction, so sums are exact whatever their order. Digits beyond the sixth
+    decimal are rounded half away from zero. NULL when the text is not a number, is NaN or
+    infinite, or is too large for 38 digits: `number` tells these apart for the load report.
+    """
+    return _read(expression, decimal_comma, MONEY, "NULL")
 
 
 def date(expression: str, day_first: bool) -> str:

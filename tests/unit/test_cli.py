@@ -405,3 +405,63 @@ def test_migrate_without_current_tier_says_so(tmp_path, capsys):
     path.write_text("customer_id,annual_revenue\na,100\n")
     assert run(["migrate", str(path), "--cuts", "60"]) == 2
     assert "no current_tier column" in capsys.readouterr().err
+
+
+# Ten invoice lines of one customer adding up to exactly 50,470.48 (a float running sum in this
+# order gives 50470.479999999996) and a second customer; issue 18, defect 9.
+TEN_LINES = ("7980.26", "4714.25", "4952.85", "6833.44", "3981.55",
+             "8271.36", "2202.53", "985.18", "5116.54", "5432.52")  # fmt: skip
+
+
+@pytest.fixture
+def invoice_lines(tmp_path: Path) -> Path:
+    rows = [f"A,{amount},2026-03-0{1 + i % 9}" for i, amount in enumerate(TEN_LINES)]
+    path = tmp_path / "lines.csv"
+    path.write_text("\n".join(["Customer,Amount,Invoice Date", *rows, "B,100,2026-03-01"]) + "\n")
+    return path
+
+
+LINE_MAP = ["--map", "customer_id=Customer", "--map", "annual_revenue=Amount"]
+LINE_MAP += ["--map", "date=Invoice Date"]
+
+
+def test_a_customer_exactly_at_a_typed_cut_off_is_in_the_higher_tier(capsys, invoice_lines):
+    payload = summarize_json(capsys, str(invoice_lines), *LINE_MAP, "--cuts", "50470.48")
+    assert payload["total_revenue"] == 50570.48
+    assert [(t["customers"], t["revenue"]) for t in payload["tiers"]] == [(1, 50470.48), (1, 100)]
+    assert run(["summarize", str(invoice_lines), *LINE_MAP, "--cuts", "50470.48"]) == 0
+    assert "Tier 1 >= $50,470.48" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_exported_revenue_is_the_exact_sum_of_the_lines(tmp_path, invoice_lines, suffix):
+    out = tmp_path / f"tiers.{suffix}"
+    assert (
+        run(["export", str(invoice_lines), *LINE_MAP, "--cuts", "50470.48", "--out", str(out)]) == 0
+    )
+    if suffix == "csv":
+        text = out.read_text()
+        assert "A,50470.48,Tier 1\n" in text
+        assert "50470.4799" not in text
+        return
+    sheet = openpyxl.load_workbook(out).active
+    assert [c.value for c in sheet[2]] == ["A", 50470.48, "Tier 1"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "options"),
+    [
+        ("A,1.7e308\nB,1.7e308\n", []),
+        ("A,9e307\nA,9e307\n", []),
+        ("A,1e308\n", ["--monthly"]),
+        ("A,1.79e308\n", []),
+    ],
+)
+def test_overflowing_revenue_is_a_rejected_row_not_a_traceback(tmp_path, capsys, rows, options):
+    path = tmp_path / "big.csv"
+    path.write_text("customer_id,annual_revenue\nZ,5\n" + rows)
+    payload = summarize_json(capsys, str(path), *options, "--cuts", "1")
+    assert payload["rejected_rows"] == rows.count("\n")
+    assert payload["total_revenue"] == (60 if options else 5)
+    assert run(["summarize", str(path), *options, "--cuts", "1"]) == 0
+    assert "Rejected, revenue is too large (above 10,000,000,000,000)" in capsys.readouterr().out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import numpy as np
 import openpyxl
@@ -142,3 +143,36 @@ def test_the_meeting_pack_is_self_contained_and_complete(sample):
     for part in ("Parameters", "Tiers", "Revenue share", "CSM load", "Who moves", "<svg"):
         assert part in html
     assert "@page" in html and "A4" in html
+
+
+CENT_VALUES = st.lists(st.integers(-(10**8), 10**11), min_size=1, max_size=60)
+
+
+@settings(max_examples=60)
+@given(cents=CENT_VALUES, data=st.data())
+def test_migration_and_book_revenue_are_exact_decimal_sums_of_the_cents(cents, data):
+    n = len(cents)
+    revenue = np.array([c / 100 for c in cents])
+    sources = np.array(data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)))
+    owners = np.array(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)))
+    cut = data.draw(st.integers(-(10**8), 10**11)) / 100
+    targets = tier_of(revenue, [cut], in_cents=True)
+    flows = migrate(sources, ["Tier 1", "Tier 2", "Tier 3"], targets, revenue)
+    exact: dict[tuple[str, str], Decimal] = {}
+    for source, target, c in zip(sources, targets, cents, strict=True):
+        key = (f"Tier {source + 1}", f"Tier {target}")
+        exact[key] = exact.get(key, Decimal(0)) + Decimal(c) / 100
+    assert {(f.source, f.target): Decimal(repr(f.revenue)) for f in flows.flows} == exact
+    moved = sum((v for (s, t), v in exact.items() if s != t), Decimal(0))
+    assert Decimal(repr(flows.moved_revenue)) == moved
+    index = TierIndex.from_values(revenue, revenue, columns={"owner": owners, "revenue": revenue})
+    plan = capacity.Plan.default_for(summarize(index, [cut]))
+    names = ["a", "b", "c", "d"]
+    by_owner = {
+        book.owner: Decimal(repr(book.revenue))
+        for book in books.books(index, [cut], plan, names, 1100.0)
+    }
+    expected: dict[str, Decimal] = {}
+    for owner, c in zip(owners, cents, strict=True):
+        expected[names[owner]] = expected.get(names[owner], Decimal(0)) + Decimal(c) / 100
+    assert by_owner == expected

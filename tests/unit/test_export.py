@@ -96,3 +96,22 @@ def test_xlsx_keeps_text_as_text_cells_and_numbers_as_numbers(frame, tmp_path, n
     assert rows[1][1].fill.fgColor.rgb in (None, "00000000")  # other text: no fill
     assert rows[4][1].value is None  # a missing name is a blank cell, not "None" or "nan"
     assert len(rows) == len(frame) + 1
+
+
+def test_money_columns_are_written_to_the_cent_in_csv_and_xlsx(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["A", "B"],
+            "annual_revenue": [50470.479999999996, 0.1 + 0.2],
+            "margin": [1234.5600000000002, -0.30000000000000004],
+            "revenue_share": [0.123456789, 0.5],
+        }
+    )
+    text = to_csv_bytes(frame).decode()
+    assert text.splitlines()[1:] == ["A,50470.48,1234.56,0.123456789", "B,0.3,-0.3,0.5"]
+    sheet = openpyxl.load_workbook(write_table(frame, tmp_path / "t.xlsx")).active
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["A", 50470.48, 1234.56, 0.123456789],
+        ["B", 0.3, -0.3, 0.5],
+    ]
+    assert frame["annual_revenue"][0] == 50470.479999999996  # the caller's frame is untouched

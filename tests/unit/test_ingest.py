@@ -4,6 +4,7 @@ import csv
 import io
 import math
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import ingest
+from lib.criteria import REVENUE_ONLY
 from lib.errors import InputError
+from lib.export import to_csv_bytes
+from lib.slices import EVERYTHING
 from lib.store import CustomerStore
+from lib.tiering import summarize
 
 HEADER = "customer_id,annual_revenue\n"
 
@@ -254,3 +259,156 @@ def test_the_load_report_reads_as_sentences(write_csv):
     assert "2 rows repeated a customer id and were summed into that customer." in sentences
     assert f"Rejected, {ingest.REVENUE_NOT_NUMBER}: 1 row." in sentences
     assert "Skipped: 2 blank lines." in sentences
+
+
+# ---------------------------------------------------------------------------------------------
+# Money: exact to the cent from load to export, whatever the order of the lines.
+
+# Ten invoice lines of one customer that add up to exactly 50,470.48, although a float running
+# sum in this order gives 50470.479999999996 (issue 18, defect 9).
+TEN_LINES = ("7980.26", "4714.25", "4952.85", "6833.44", "3981.55",
+             "8271.36", "2202.53", "985.18", "5116.54", "5432.52")  # fmt: skip
+TIE = Decimal("50470.48")
+
+
+def ten_lines_csv(write_csv, dated: bool) -> Path:
+    header = "customer_id,annual_revenue" + (",invoice_date" if dated else "")
+    day = ",2026-03-01" if dated else ""
+    rows = [f"A,{amount}{day}" for amount in TEN_LINES] + [f"B,100.00{day}"]
+    return write_csv("\n".join([header, *rows]) + "\n")
+
+
+def test_the_ten_lines_really_drift_when_summed_as_floats():
+    running = 0.0
+    for amount in TEN_LINES:
+        running += float(amount)
+    assert running != 50470.48
+    assert sum(Decimal(amount) for amount in TEN_LINES) == TIE
+
+
+@pytest.mark.parametrize("dated", [False, True], ids=["repeated ids", "invoice lines"])
+def test_a_customer_summing_exactly_to_a_typed_cut_off_is_in_the_higher_tier(write_csv, dated):
+    path = ten_lines_csv(write_csv, dated)
+    mapping = {"customer_id": "customer_id", "annual_revenue": "annual_revenue"}
+    if dated:
+        mapping["date"] = "invoice_date"
+    basis = ingest.RevenueBasis("transactions") if dated else ingest.ANNUAL
+    store = CustomerStore.from_file(path, mapping=mapping, basis=basis)
+    summary = summarize(store.index, [50470.48])
+    assert (summary.tiers[0].customers, summary.tiers[0].revenue) == (1, 50470.48)
+    assert summary.total_revenue == 50570.48
+    frame = store.tier_list([50470.48])
+    assert frame["tier"].tolist() == ["Tier 1", "Tier 2"]
+    assert frame["annual_revenue"].tolist() == [50470.48, 100.0]
+    table = store.tier_table(EVERYTHING, REVENUE_ONLY, [50470.48])
+    assert table["tier"].tolist() == ["Tier 1", "Tier 2"]
+
+
+LINE_CENTS = st.integers(-(10**9), 10**11)  # -$10M .. $1B a line, in cents
+LINES = st.lists(st.tuples(st.sampled_from("ABCDE"), LINE_CENTS), min_size=1, max_size=40)
+
+
+def cents_text(cents: int) -> str:
+    return str(Decimal(cents) / 100)
+
+
+@settings(max_examples=40)
+@given(
+    lines=LINES,
+    order=st.randoms(use_true_random=False),
+    cut_cents=st.lists(st.integers(-(10**9), 10**12), min_size=1, max_size=3),
+    dated=st.booleans(),
+)
+def test_tier_totals_and_exported_revenue_are_exact_decimal_sums_in_any_order(
+    lines, order, cut_cents, dated
+):
+    shuffled = list(lines)
+    order.shuffle(shuffled)
+    header = "customer_id,annual_revenue" + (",invoice_date" if dated else "")
+    day = ",2026-03-01" if dated else ""
+    text = "\n".join([header, *(f"{c},{cents_text(v)}{day}" for c, v in shuffled)]) + "\n"
+    mapping = {"customer_id": "customer_id", "annual_revenue": "annual_revenue"}
+    if dated:
+        mapping["date"] = "invoice_date"
+    basis = ingest.RevenueBasis("transactions") if dated else ingest.ANNUAL
+    store = CustomerStore.from_file(text.encode(), "lines.csv", mapping=mapping, basis=basis)
+    exact: dict[str, Decimal] = {}
+    for customer, cents in lines:
+        exact[customer] = exact.get(customer, Decimal(0)) + Decimal(cents) / 100
+    cuts = sorted((Decimal(c) / 100 for c in cut_cents), reverse=True)
+    summary = summarize(store.index, [float(c) for c in cuts])
+    bounds = [None, *cuts, None]
+    for t, tier in enumerate(summary.tiers):
+        ceiling, floor = bounds[t], bounds[t + 1]
+        members = [
+            value
+            for value in exact.values()
+            if (floor is None or value >= floor) and (ceiling is None or value < ceiling)
+        ]
+        assert tier.customers == len(members)
+        assert Decimal(repr(tier.revenue)) == sum(members, Decimal(0))
+    assert Decimal(repr(summary.total_revenue)) == sum(exact.values(), Decimal(0))
+    written = to_csv_bytes(store.tier_list([float(c) for c in cuts])).decode()
+    exported = {
+        row["customer_id"]: Decimal(row["annual_revenue"])
+        for row in csv.DictReader(io.StringIO(written))
+    }
+    assert exported == exact
+
+
+def test_mrr_is_annualised_exactly_then_rounded_once_to_the_cent(write_csv):
+    store = load(write_csv, HEADER + "A,10.333\nB,0.001\nB,0.001\nB,0.003\n")
+    assert revenue_by_id(store) == {"A": 10.33, "B": 0.01}  # 0.005 rounds half away from zero
+    monthly = CustomerStore.from_file(
+        write_csv(HEADER + "A,10.333\nC,-0.0004\n"), basis=ingest.RevenueBasis("monthly")
+    )
+    assert revenue_by_id(monthly) == {"A": 124.0, "C": -0.0}  # 12 x 10.333 = 123.996
+
+
+def test_sub_cent_lines_are_summed_before_rounding(write_csv):
+    store = load(write_csv, HEADER + "".join("A,0.001\n" for _ in range(10)))
+    assert revenue_by_id(store) == {"A": 0.01}
+
+
+@pytest.mark.parametrize(
+    ("text", "basis", "reason", "rejected"),
+    [
+        ("A,1.7e308\nB,1.7e308\n", "annual", ingest.REVENUE_TOO_LARGE, 2),
+        ("A,9e307\nA,9e307\n", "annual", ingest.REVENUE_TOO_LARGE, 2),
+        ("A,1e308\n", "monthly", ingest.REVENUE_TOO_LARGE, 1),
+        ("A,1.79e308\n", "annual", ingest.REVENUE_TOO_LARGE, 1),
+        ("A,1e40\n", "annual", ingest.REVENUE_TOO_LARGE, 1),
+        ("A,10000000000000.01\n", "annual", ingest.REVENUE_TOO_LARGE, 1),
+        ("A,6000000000000\nA,6000000000000\n", "annual", ingest.CUSTOMER_TOO_LARGE, 2),
+        ("A,900000000000\n", "monthly", ingest.CUSTOMER_TOO_LARGE, 1),
+    ],
+    ids=[
+        "two ids at 1.7e308",
+        "a duplicate id summing to inf",
+        "--monthly with 1e308",
+        "1.79e308",
+        "1e40",
+        "a cent above the bound",
+        "a sum above the bound",
+        "MRR x 12 above the bound",
+    ],
+)
+def test_a_figure_too_large_to_be_a_revenue_is_a_rejected_row(
+    write_csv, text, basis, reason, rejected
+):
+    store = CustomerStore.from_file(
+        write_csv(HEADER + "Z,5\n" + text), basis=ingest.RevenueBasis(basis)
+    )
+    assert store.report.rejected == {reason: rejected}
+    assert revenue_by_id(store) == {"Z": 60.0 if basis == "monthly" else 5.0}
+    rows = store.rejected_rows()
+    assert rows["row"].tolist() == list(range(2, 2 + rejected))
+    assert set(rows["reason"]) == {reason}
+    assert math.isfinite(store.index.total_revenue)
+
+
+def test_the_largest_revenue_allowed_loads_to_the_cent(write_csv):
+    store = load(write_csv, HEADER + "A,10000000000000\nB,9999999999999.99\nC,-10000000000000\n")
+    assert store.report.rejected == {}
+    assert revenue_by_id(store) == {"A": 1e13, "B": 9999999999999.99, "C": -1e13}
+    assert summarize(store.index, [9999999999999.99]).tiers[0].customers == 2

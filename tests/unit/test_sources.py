@@ -7,6 +7,7 @@ uploaded as a CSV file; clear errors for missing or empty locations; reloading n
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +19,7 @@ from lib.errors import InputError
 from lib.ingest import RevenueBasis
 from lib.sources import LiveSource, Source, load_source
 from lib.store import CustomerStore
+from lib.tiering import summarize
 
 MESSY = """\
 Account ID,Account Name,ARR,Segment
@@ -259,3 +261,27 @@ def test_the_first_read_of_a_broken_source_is_an_input_error(tmp_path):
     live = LiveSource(Source("parquet", str(tmp_path / "missing")))
     with pytest.raises(InputError, match="There is no folder or file"):
         live.store()
+
+
+@pytest.mark.parametrize("kind", [pa.float64(), pa.decimal128(12, 2)], ids=["double", "decimal"])
+def test_typed_money_from_parquet_lines_sums_exactly_to_the_cent(tmp_path, kind):
+    # Ten lines a float running sum makes 50470.479999999996: a customer exactly at a cut-off.
+    amounts = ["7980.26", "4714.25", "4952.85", "6833.44", "3981.55",
+               "8271.36", "2202.53", "985.18", "5116.54", "5432.52"]  # fmt: skip
+    values = [float(a) if kind == pa.float64() else Decimal(a) for a in amounts]
+    table = pa.table(
+        {
+            "customer": pa.array(["A"] * 10 + ["B"]),
+            "amount": pa.array([*values, values[0]], kind),
+            "invoice_date": pa.array([date(2026, 3, 1)] * 11, pa.date32()),
+        }
+    )
+    pq.write_table(table, tmp_path / "lines.parquet")
+    mapping = {"customer_id": "customer", "annual_revenue": "amount", "date": "invoice_date"}
+    source = Source(
+        "parquet", str(tmp_path / "lines.parquet"), (), tuple(mapping.items()),
+        RevenueBasis("transactions"),
+    )  # fmt: skip
+    store = source.load()
+    assert revenue_by_customer(store) == {"A": 50470.48, "B": 7980.26}
+    assert summarize(store.index, [50470.48]).tiers[0].customers == 1

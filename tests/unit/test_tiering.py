@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from lib.errors import InputError
 from lib.tiering import (
     TierIndex,
+    cut_cents,
     normalize_cuts,
     pareto_curve,
     push_cuts,
@@ -344,3 +345,39 @@ def test_pareto_curve_with_zero_total_is_flat():
     curve = pareto_curve(TierIndex.from_values([0.0, 0.0, 0.0]))
     assert curve.customer_share[-1] == 1.0
     assert np.all(curve.revenue_share == 0.0)
+
+
+def test_a_small_tier_stays_exact_beside_a_total_beyond_2_53_cents():
+    # Ten customers at the largest revenue a file may hold ($10 trillion) and one at $1.23: the
+    # total is 10**16 cents and more, past what a double holds to the cent; the sums are integer
+    # cents, so the small tier's revenue is still exact.
+    index = TierIndex.from_values([1e13] * 10 + [1.23, 0.01])
+    assert index.divisor == 100.0
+    tiers = summarize(index, [100.0]).tiers
+    assert (tiers[0].customers, tiers[0].revenue) == (10, 1e14)
+    assert tiers[1].revenue == 1.24
+
+
+@pytest.mark.parametrize(
+    ("cut", "tier"),
+    [
+        (50470.48, 1),  # typed: exactly the customer's revenue
+        (50470.479999999996, 1),  # below it (what a float sum gives)
+        (float(np.nextafter(50470.48, math.inf)), 2),  # the least double above it
+        (50470.481, 2),
+    ],
+)
+def test_a_revenue_cut_off_is_compared_in_cents_as_written(cut, tier):
+    index = TierIndex.from_values([50470.48, 100.0])
+    top = summarize(index, [cut]).tiers[0]
+    assert (top.customers, top.revenue) == ((1, 50470.48) if tier == 1 else (0, 0.0))
+    assert tier_of([50470.48], [cut], in_cents=True).tolist() == [tier]
+    assert cut_cents(cut) == (5047048 if tier == 1 else 5047049)
+
+
+def test_cut_cents_is_the_first_whole_cent_at_or_above_the_cut_off():
+    assert cut_cents(50470.48) == 5047048
+    assert cut_cents(0.1 + 0.2) == 31  # 0.30000000000000004 is above 30 cents
+    assert cut_cents(-0.005) == 0
+    assert cut_cents(-0.015) == -1
+    assert cut_cents(1e300) == 2**63 - 1

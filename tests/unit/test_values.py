@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import math
 from collections.abc import Callable
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -40,6 +41,14 @@ def numbers(texts: list[str | None], decimal_comma: bool) -> list[float | None]:
 
 def number(text: str | None, decimal_comma: bool) -> float | None:
     return numbers([text], decimal_comma)[0]
+
+
+def moneys(texts: list[str | None], decimal_comma: bool) -> list[Decimal | None]:
+    return evaluate(lambda cell: values.money(cell, decimal_comma), texts)
+
+
+def money(text: str | None, decimal_comma: bool) -> Decimal | None:
+    return moneys([text], decimal_comma)[0]
 
 
 def dates(texts: list[str | None], day_first: bool) -> list[dt.date | None]:
@@ -188,9 +197,22 @@ def money_texts(draw: st.DrawFn) -> tuple[str, bool, int]:
     figure = digits if rest == 0 and draw(st.booleans()) else f"{digits}{point}{rest:02d}"
     currency = draw(st.sampled_from(CURRENCIES))
     space = draw(st.sampled_from(["", " "])) if len(currency) == 1 else " " * bool(currency)
-    text = f"{currency}{space}{figure}" if draw(st.booleans()) else f"{figure}{space}{currency}"
+    before = draw(st.booleans())
     if cents < 0:
-        text = f"({text})" if draw(st.booleans()) else f"-{text}"
+        # Every negative form accounting exports use: around everything, around the figure
+        # inside the currency, a leading minus, a trailing one before or after the currency.
+        form = draw(st.sampled_from(["(all)", "(figure)", "-all", "figure-", "all-"]))
+        if form == "(figure)":
+            figure = f"({figure})"
+        elif form == "figure-":
+            figure = f"{figure}-"
+    text = f"{currency}{space}{figure}" if before else f"{figure}{space}{currency}"
+    if cents < 0 and form == "(all)":
+        text = f"({text})"
+    elif cents < 0 and form == "-all":
+        text = f"-{text}"
+    elif cents < 0 and form == "all-":
+        text = f"{text}-"
     return text, decimal_comma, cents
 
 
@@ -198,6 +220,62 @@ def money_texts(draw: st.DrawFn) -> tuple[str, bool, int]:
 def test_money_written_the_way_a_locale_writes_it_reads_back_to_the_cent(written):
     text, decimal_comma, cents = written
     assert number(text, decimal_comma) == cents / 100, text
+
+
+@given(money_texts())
+def test_money_reads_exactly_as_a_decimal_in_every_form_number_reads(written):
+    text, decimal_comma, cents = written
+    assert money(text, decimal_comma) == Decimal(cents) / 100, text
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal_comma", "expected"),
+    [
+        ("(500,00) €", True, -500.0),
+        ("€ (500,00)", True, -500.0),
+        ("500,00- €", True, -500.0),
+        ("500,00 €-", True, -500.0),
+        ("$(500.00)", False, -500.0),
+        ("(500.00) USD", False, -500.0),
+        ("$ (1,234.56)", False, -1234.56),
+        ("(€1.234,56)", True, -1234.56),
+        ("USD (7)", False, -7.0),
+    ],
+)
+def test_accounting_negatives_read_with_the_currency_inside_or_outside(
+    text, decimal_comma, expected
+):
+    assert number(text, decimal_comma) == expected
+    assert money(text, decimal_comma) == Decimal(str(expected))
+
+
+@pytest.mark.parametrize("decimal_comma", [False, True])
+@pytest.mark.parametrize("text", ["$ -", "$-", " $ - ", "€ -", "- €", "EUR -", "$ −"])
+def test_excels_accounting_zero_reads_as_zero(text, decimal_comma):
+    assert number(text, decimal_comma) == 0.0
+    assert money(text, decimal_comma) == 0
+
+
+@pytest.mark.parametrize("decimal_comma", [False, True])
+@pytest.mark.parametrize("text", ["-", "(5", "5)", "((5))", "5--", "( )", "$ --"])
+def test_unbalanced_or_doubled_negative_marks_are_not_a_number(text, decimal_comma):
+    assert number(text, decimal_comma) is None
+    assert money(text, decimal_comma) is None
+
+
+@pytest.mark.parametrize("decimal_comma", [False, True])
+@pytest.mark.parametrize("text", ["nan", "inf", "-Infinity", "1e40", "abc", ""])
+def test_money_is_null_where_no_exact_amount_exists(text, decimal_comma):
+    assert money(text, decimal_comma) is None
+
+
+def test_money_keeps_six_decimals_and_rounds_beyond_half_away_from_zero():
+    assert moneys(["12.3456785", "-0.0000005", "0.1", "1e3"], decimal_comma=False) == [
+        Decimal("12.345679"),
+        Decimal("-0.000001"),
+        Decimal("0.1"),
+        Decimal("1000"),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

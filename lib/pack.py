@@ -135,7 +135,7 @@ def render(content: PackContent, generated: datetime) -> str:
     if content.migration is not None:
         sections.append(
             f"<section><h2>Who moves (from {escape(content.migration_against)})</h2>"
-            f"<p>{escape(content.migration.headline())}</p>"
+            f"<p>{escape(content.migration.headline(content.currency))}</p>"
             f"{views.migration_html(content.migration, content.currency)}</section>"
         )
     sections.append(

@@ -124,7 +124,7 @@ else:
             flows, _ = store.migration(
                 after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
             )
-            st.markdown(f"**From {first} to {second}:** {flows.headline()}")
+            st.markdown(f"**From {first} to {second}:** {flows.headline(store.currency)}")
             st.html(views.migration_html(flows, store.currency))
         except InputError as error:
             st.caption(str(error))

@@ -27,7 +27,7 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
     except InputError as error:
         st.info(str(error), icon=":material/info:")
         return
-    st.markdown(f"### {flows.headline()}")
+    st.markdown(f"### {flows.headline(store.currency)}")
     st.caption(f"From {against} to the cut-offs on screen; green moves up, orange down.")
     st.html(views.migration_html(flows, store.currency))
     if movers.empty:

@@ -77,6 +77,21 @@ def cut_label(value: float, currency: str = "$") -> str:
     return money_exact(value, currency)
 
 
+def quantity(value: float, places: int = 2) -> str:
+    """A figure with the decimals it has, up to `places`: 4.5, 0.25, 1,100 (never 4.5 as "4")."""
+    if not math.isfinite(value):
+        return "—"
+    text = f"{_half_up(value, places):,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def hours(value: float) -> str:
+    """Hours as people read them: "4.5 h", "1,100 h", "0.25 h"."""
+    return f"{quantity(value)} h"
+
+
 def plural(number: int, word: str, many: str | None = None) -> str:
     """ "1 row", "2 rows", "1,234 customers"."""
     return f"{count(number)} {word if number == 1 else (many or word + 's')}"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import suggest
-from lib.capacity import Plan, ServiceMatrix
+from lib import books, capacity, suggest
+from lib.capacity import Plan, ServiceMatrix, TierCapacity
+from lib.criteria import REVENUE_ONLY
 from lib.errors import InputError
 from lib.export import to_csv_bytes
-from lib.formatting import count, plural
+from lib.formatting import hours, plural
+from lib.slices import EVERYTHING
 from lib.store import CustomerStore
-from lib.tiering import TierIndex, tier_name
+from lib.tiering import TierIndex, TierSummary, summarize, tier_name
 from ui import state
 
 EXPLANATION = "tb_suggestion"  # (cuts, sentences) of the last suggestion applied
@@ -18,6 +20,8 @@ TARGET_KEY = "tb_target_share_{}"
 CAP = "tb_top_customer_cap"
 PLAN_FILE = "tb_plan_file"
 PLAN_FILE_ERROR = "tb_plan_file_error"
+PLAN_FILE_OPENED = "tb_plan_file_opened"  # the sentence that confirms the plan file last opened
+POOL_CSMS = "tb_pool_csms"  # {pooled team: headcount}, typed (no widget owns it)
 
 
 def _targets(tier_count: int) -> list[float]:
@@ -138,7 +142,7 @@ def matrix_editor(plan: Plan) -> None:
         },
     )
     totals = " · ".join(
-        f"{tier_name(t + 1)}: {count(h)} h" for t, h in enumerate(plan.matrix.hours_per_account())
+        f"{tier_name(t + 1)}: {hours(h)}" for t, h in enumerate(plan.matrix.hours_per_account())
     )
     st.caption(f"Hours per account per year (column sums): {totals}.")
     left, right = st.columns(2)
@@ -218,3 +222,54 @@ def books_inputs() -> float:
         format="%.0f",
         help="Compared with the hours each CSM's accounts need under the current cut-offs.",
     )
+
+
+def capacities(
+    store: CustomerStore, index: TierIndex, summary: TierSummary, current: Plan
+) -> tuple[TierCapacity, ...]:
+    """Load, cost and margin per tier on screen; under a slice, each tier's hours available are
+    the slice's share of its team (lib.capacity.slice_team_shares), never the whole team."""
+    other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
+    whole = None
+    if not state.current_slice(store).is_everything:
+        criteria = state.criteria() if index.key == "score" else REVENUE_ONLY
+        whole = summarize(store.index_for(EVERYTHING, criteria), summary.cuts)
+    return capacity.tier_capacity(summary, current, other_cost, whole)
+
+
+def _on_pool_size(name: str, key: str) -> None:
+    st.session_state[POOL_CSMS][name] = st.session_state[key]
+
+
+def pool_inputs(defaults: dict[str, float]) -> dict[str, float]:
+    """The headcount of each pooled team (an owner such as "Scale Team A"), kept as typed.
+
+    A pool starts with the CSMs its book needs (`defaults`), like the tier teams do.
+    """
+    sizes = st.session_state.setdefault(POOL_CSMS, {})
+    for name, csms in defaults.items():
+        sizes.setdefault(name, csms)
+    if not defaults:
+        return sizes
+    with st.expander(f"Headcount of the {plural(len(defaults), 'pooled team')}"):
+        st.caption(
+            "Owners named like a team share their book between several CSMs: their load is over "
+            "the headcount's hours. They start with the CSMs their book needs; type the real "
+            "headcount."
+        )
+        columns = st.columns(min(len(defaults), 4))
+        for i, name in enumerate(defaults):
+            column = columns[i % len(columns)]
+            key = f"tb_pool_csms_input_{name}"
+            st.session_state[key] = float(sizes[name])
+            column.number_input(
+                f"CSMs in {name}",
+                key=key,
+                min_value=0.0,
+                step=1.0,
+                format="%.1f",
+                on_change=_on_pool_size,
+                args=(name, key),
+                help="How many CSMs share this team's book.",
+            )
+    return sizes

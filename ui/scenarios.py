@@ -26,9 +26,9 @@ from lib.scenarios import (
     saved_by,
     to_query,
 )
-from lib.slices import DIMENSIONS
+from lib.slices import DIMENSIONS, EVERYTHING
 from lib.store import CustomerStore
-from lib.tiering import summarize
+from lib.tiering import TierSummary, summarize
 from ui import presentation, session, state
 
 LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar
@@ -157,9 +157,20 @@ def _figures(data: CustomerStore, scenario: Scenario) -> dict[str, object]:
     summary = summarize(index, scenario.cuts)
     plan = scenario.plan or capacity.Plan.default_for(summary)
     capacities = capacity.tier_capacity(
-        summary, plan, books.tier_measure(index, summary.cuts, "cost_to_serve")
+        summary,
+        plan,
+        books.tier_measure(index, summary.cuts, "cost_to_serve"),
+        _whole(data, scenario),
     )
     return {"summary": summary, "capacities": capacities}
+
+
+def _whole(data: CustomerStore, scenario: Scenario) -> TierSummary | None:
+    """The scenario's cut-offs on the whole base when it has a slice: the slice then gets its
+    share of each team (lib.capacity.slice_team_shares)."""
+    if scenario.slice.is_everything:
+        return None
+    return summarize(data.index_for(EVERYTHING, scenario.criteria), scenario.cuts)
 
 
 def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> str:
@@ -193,7 +204,11 @@ def pack_html(data: CustomerStore, scenario: Scenario, title: str) -> str:
     summary = summarize(index, scenario.cuts)
     other = books.tier_measure(index, summary.cuts, "cost_to_serve")
     plan = scenario.plan
-    caps = capacity.tier_capacity(summary, plan, other) if plan is not None else None
+    caps = (
+        capacity.tier_capacity(summary, plan, other, _whole(data, scenario))
+        if plan is not None
+        else None
+    )
     try:
         migration, _ = data.migration(scenario.slice, scenario.criteria, scenario.cuts)
     except InputError:

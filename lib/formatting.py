@@ -5,8 +5,12 @@ from __future__ import annotations
 import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from lib.scales import round_significant
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _UNITS = ((1.0, ""), (1e3, "K"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
 
@@ -90,6 +94,17 @@ def quantity(value: float, places: int = 2) -> str:
 def hours(value: float) -> str:
     """Hours as people read them: "4.5 h", "1,100 h", "0.25 h"."""
     return f"{quantity(value)} h"
+
+
+def money_format(currency: str) -> str:
+    """A printf format for money in a table cell: "$%,.2f" shows 22775.66 as "$22,775.66"."""
+    return currency.replace("%", "%%") + "%,.2f"
+
+
+def blanks_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of text with its missing cells shown empty, never "None" or "<NA>"."""
+    shown = frame.astype(object)
+    return shown.where(shown.notna(), "")
 
 
 def plural(number: int, word: str, many: str | None = None) -> str:

@@ -18,7 +18,7 @@ from html import escape
 from lib.books import Book
 from lib.capacity import TierCapacity
 from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, tier_color
-from lib.formatting import count, money, percent, quantity
+from lib.formatting import count, cut_label, money, percent, quantity
 from lib.migration import Migration
 from lib.tiering import TierFigures, TierIndex, TierSummary, service_model
 
@@ -69,17 +69,27 @@ def text_color(background: str) -> str:
 
 
 def tier_bounds(tier: TierFigures, currency: str = "$", score: bool = False) -> str:
-    """A tier's range in words: "$55K and up", "$20K to $55K", "below $20K", "score 62 and up"."""
+    """A tier's range in words: "$55K and up", "$20K to $55K", "below $20K", "score 62 and up".
+
+    A cut-off shows as typed ("$123,456 and up", never rounded into another figure); a tier
+    with no customers says so ("empty: both cut-offs at $12K", "no customers: $12K to $20K").
+    """
 
     def shown(value: float | None) -> str:
-        return f"{value or 0.0:g}" if score else money(value or 0.0, currency)
+        return f"{value or 0.0:g}" if score else cut_label(value or 0.0, currency)
 
     prefix = "score " if score else ""
     if tier.floor is None:
-        return f"{prefix}below {shown(tier.ceiling)}"
-    if tier.ceiling is None:
-        return f"{prefix}{shown(tier.floor)} and up"
-    return f"{prefix}{shown(tier.floor)} to {shown(tier.ceiling)}"
+        said = f"{prefix}below {shown(tier.ceiling)}"
+    elif tier.ceiling is None:
+        said = f"{prefix}{shown(tier.floor)} and up"
+    elif tier.floor >= tier.ceiling:
+        return f"empty: both cut-offs at {prefix}{shown(tier.floor)}"
+    else:
+        said = f"{prefix}{shown(tier.floor)} to {shown(tier.ceiling)}"
+    if tier.customers == 0:
+        return f"no customers: {said}"
+    return said
 
 
 def _figure(tier: int, name: str, label: str, value: str, size: str) -> str:

@@ -121,6 +121,11 @@ else:
         st.html(scenarios.comparison_html(store, pairs))
         (first, before), (second, after) = pairs[0], pairs[1]
         try:
+            if not all(scenarios.comparable(store, s) for s in (before, after)):
+                raise InputError(
+                    f"Who moves from {first} to {second} is not shown: one of them was made on "
+                    "data in another currency."
+                )
             flows, _ = store.migration(
                 after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
             )

@@ -13,7 +13,7 @@ from lib.formatting import hours, plural
 from lib.slices import EVERYTHING
 from lib.store import CustomerStore
 from lib.tiering import TierIndex, TierSummary, summarize, tier_name
-from ui import state
+from ui import state, tables
 
 EXPLANATION = "tb_suggestion"  # (cuts, sentences) of the last suggestion applied
 TARGET_KEY = "tb_target_share_{}"
@@ -170,12 +170,14 @@ def _on_plan_file(store: CustomerStore) -> None:
         loaded = Plan.from_toml(uploaded.getvalue().decode("utf-8"))
     except (InputError, UnicodeDecodeError) as error:
         st.session_state[PLAN_FILE_ERROR] = f"{uploaded.name}: {error}"
+        st.session_state.pop(PLAN_FILE_OPENED, None)
         return
     if loaded.tier_count != st.session_state[state.TIERS]:
         st.session_state[state.TIERS] = loaded.tier_count
         state.reset_for(store, loaded.tier_count)  # cut-offs for that many tiers
     st.session_state.pop(PLAN_FILE_ERROR, None)
     state.set_plan(loaded)
+    st.session_state[PLAN_FILE_OPENED] = plan_file_opened(uploaded.name, loaded)
 
 
 def plan_file(store: CustomerStore) -> None:
@@ -189,6 +191,14 @@ def plan_file(store: CustomerStore) -> None:
     )
     if st.session_state.get(PLAN_FILE_ERROR):
         st.error(st.session_state[PLAN_FILE_ERROR], icon=":material/warning:")
+    elif st.session_state.get(PLAN_FILE) is not None and st.session_state.get(PLAN_FILE_OPENED):
+        st.success(st.session_state[PLAN_FILE_OPENED], icon=":material/task_alt:")
+
+
+def plan_file_opened(name: str, opened: Plan) -> str:
+    """The confirmation a plan file gets: "Opened plan team.toml: 10 services, 3 tiers."."""
+    services = plural(len(opened.matrix.services), "service")
+    return f"Opened plan {name}: {services}, {plural(opened.tier_count, 'tier')}."
 
 
 def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts: tuple) -> None:
@@ -202,7 +212,7 @@ def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts
         "team's cost per hour, plus any cost to serve in the data. Worst margin first.",
     ):
         frame = store.unprofitable(state.current_slice(store), state.criteria(), state.cuts(), plan)
-        st.dataframe(frame.head(500), hide_index=True, height=260)
+        tables.show(frame.head(500), store.currency, height=260)
         st.download_button(
             "Download them (CSV)",
             data=lambda: to_csv_bytes(frame),  # made when pressed; cells safe for spreadsheets

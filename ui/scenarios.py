@@ -20,6 +20,7 @@ from lib.scenarios import (
     SavedScenario,
     Scenario,
     ScenarioStore,
+    comparability,
     dataset_fingerprint,
     from_query,
     open_store,
@@ -65,6 +66,7 @@ def current(data: CustomerStore) -> Scenario:
         plan=state.plan(len(cuts) + 1),
         slice=state.current_slice(data),
         dataset=fingerprint(data),
+        currency=data.currency,
     )
 
 
@@ -174,9 +176,15 @@ def _whole(data: CustomerStore, scenario: Scenario) -> TierSummary | None:
 
 
 def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> str:
-    """Side by side: each scenario's tiers, load and cost (rows) for 2 to 4 scenarios (columns)."""
-    figures = [_figures(data, scenario) for _, scenario in chosen]
-    deepest = max(len(f["summary"].tiers) for f in figures)
+    """Side by side: each scenario's tiers, load and cost (rows) for 2 to 4 scenarios (columns).
+
+    A scenario made on other data says so on its column; one in another currency is refused
+    with a sentence instead of figures.
+    """
+    notes = [comparability(s, fingerprint(data), data.currency) for _, s in chosen]
+    usable = [ok for ok, _ in notes]
+    figures = [_figures(data, s) if ok else None for (_, s), ok in zip(chosen, usable, strict=True)]
+    deepest = max((len(f["summary"].tiers) for f in figures if f), default=0)
     cash = data.currency
     shown = (
         ("customers", lambda t, c: f"{count(t.customers)} ({percent(t.customer_share)})"),
@@ -184,18 +192,39 @@ def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> 
         ("load", lambda t, c: views.load_label(c)),
         ("margin", lambda t, c: money(c.margin, cash)),
     )
-    body = [["Set-up", *(escape(describe(s, cash)) for _, s in chosen)]]
+    body = [
+        ["Set-up", *(escape(describe(s, s.currency or cash)) for _, s in chosen)],
+        [
+            "Made on",
+            *(
+                f'<span data-figure="made_on" style="white-space:normal">'
+                f"{escape(note or 'this data')}</span>"
+                for _, note in notes
+            ),
+        ],
+    ]
     for t in range(deepest):
         for label, show in shown:
             cells = [
                 show(f["summary"].tiers[t], f["capacities"][t])
-                if t < len(f["summary"].tiers)
+                if f and t < len(f["summary"].tiers)
                 else "—"
                 for f in figures
             ]
             body.append([f"Tier {t + 1} {label}", *(escape(cell) for cell in cells)])
-    header = ["Scenario", *(escape(name) for name, _ in chosen)]
+    header = [
+        "Scenario",
+        *(
+            escape(name) + ("" if ok and not note else f" {views.ALERT_SIGN}")
+            for (name, _), (ok, note) in zip(chosen, notes, strict=True)
+        ),
+    ]
     return views.table_html(header, body)
+
+
+def comparable(data: CustomerStore, scenario: Scenario) -> bool:
+    """Whether a scenario's figures can be computed on `data` (not in another currency)."""
+    return comparability(scenario, fingerprint(data), data.currency)[0]
 
 
 def pack_html(data: CustomerStore, scenario: Scenario, title: str) -> str:

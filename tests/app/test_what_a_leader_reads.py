@@ -105,3 +105,68 @@ def test_compare_says_when_a_scenario_was_made_on_other_data(
     table = next(visible_text(b.proto.body) for b in app.get("html") if "Made on" in b.proto.body)
     assert "| Tier 1 load | " in table
     assert "% load" not in table  # "Tier 1 load: 91% load" said the word twice
+
+
+# --- the polish list -------------------------------------------------------------------------
+
+
+def test_hours_per_account_keep_their_decimals_in_every_caption(app: AppTest) -> None:
+    from lib.capacity import Service, ServiceMatrix
+
+    app.session_state["tb_matrix"] = ServiceMatrix((Service("Named CSM"),), ((60.0, 4.5, 2.0),))
+    app.run()
+    assert "60 h / 4.5 h / 2 h per account per year" in shown(app)
+    page(app, "plan")
+    assert "Tier 2: 4.5 h" in shown(app)
+
+
+def test_a_plan_file_opened_says_what_it_opened(app: AppTest) -> None:
+    from lib.capacity import Plan, ServiceMatrix, Team
+
+    plan = Plan(ServiceMatrix.default(4), (Team(3), Team(5), Team(6), Team(2)))
+    page(app, "plan")
+    opener = next(u for u in app.file_uploader if u.label == "Open a plan file")
+    opener.upload("team.toml", plan.to_toml().encode()).run()
+    assert not app.exception, app.exception
+    assert "Opened plan team.toml: 10 services, 4 tiers." in [s.value for s in app.success]
+
+
+def _column_headings(app: AppTest, index: int = 0) -> dict[str, str]:
+    import json
+
+    config = json.loads(app.dataframe[index].proto.columns or "{}")
+    return {name.removeprefix("col:name:"): spec.get("label") for name, spec in config.items()}
+
+
+def test_tables_people_read_have_human_headings_and_money_formats(app: AppTest) -> None:
+    page(app, "plan")
+    app.toggle(key="tb_list_unprofitable").set_value(True).run()
+    headings = _column_headings(app)
+    assert headings["customer_id"] == "Customer id"
+    assert headings["cost_to_serve"] == "Cost to serve"
+    assert headings["csm_cost"] == "CSM cost"
+    import json
+
+    spec = json.loads(app.dataframe[0].proto.columns)
+    assert spec["annual_revenue"]["type_config"]["format"] == "$%,.2f"
+
+
+def test_mapping_labels_and_the_preview_read_as_people_write(app: AppTest) -> None:
+    page(app, "upload")
+    data = b"id,revenue,nps,csm_owner\nA,100,9,\nB,200,,Ana\n"
+    app.file_uploader[0].upload("small.csv", data).run()
+    labels = {box.label for box in app.selectbox}
+    assert {"NPS", "CSM owner"} <= labels
+    assert not {"Nps", "Csm owner"} & labels
+    preview = app.dataframe[0].value
+    assert not preview.isna().any().any()
+    assert "None" not in preview.astype(str).to_numpy().ravel().tolist()
+
+
+def test_a_placement_says_what_would_happen(app: AppTest) -> None:
+    page(app, "changes")
+    middling = SAMPLE.sort_values("annual_revenue").iloc[len(SAMPLE) // 2]
+    app.text_input(key="tb_explain_query").input(middling["customer_id"]).run()
+    text = shown(app)
+    assert "more would lift it a tier;" in text and "between it and that cut-off" in text
+    assert "overtaking" not in text

@@ -30,6 +30,7 @@ OVER_CAPACITY_COLOR = "#D55E00"
 MUTED_COLOR = "#8C8C8C"
 FONT_SIZE = 15
 RIGHT_HALF = 50.0  # % of customers: a cut-off marker past it is labelled on its left
+LABEL_BAND = 11.0  # % of the revenue axis each cut-off label has to itself (~35 px)
 PERCENT_AXIS = {
     "range": [0, 102],
     "tickvals": [0, 25, 50, 75, 100],
@@ -181,7 +182,10 @@ def _cut_markers(
                 # A label right of a marker far to the right runs off the chart's edge and is
                 # clipped ("Tier 2 ≥ $2"): past the middle it sits left of its marker.
                 "ax": 40 if edge <= RIGHT_HALF else -40,
-                "ay": 30 + 30 * (tier.tier - 1),
+                # Each label in a band of its own near the bottom (in % of revenue): two cut-offs
+                # close together never stack their labels on each other, whatever the curve.
+                "ayref": "y",
+                "ay": LABEL_BAND * tier.tier - LABEL_BAND / 2,
                 "font": {"color": color, "size": FONT_SIZE},
                 "bgcolor": "rgba(255,255,255,0.85)",
             }

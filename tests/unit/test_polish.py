@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -180,3 +181,13 @@ def test_a_cut_off_label_far_right_sits_left_of_its_marker() -> None:
     top, far = spec["layout"]["annotations"]
     assert top["x"] < charts.RIGHT_HALF and top["ax"] > 0
     assert far["x"] > charts.RIGHT_HALF and far["ax"] < 0
+
+
+def test_cut_off_labels_each_keep_a_band_of_their_own_so_close_cuts_never_overlap() -> None:
+    values = [float(v) for v in range(1, 1001)]
+    summary = _summary(values, [900, 899, 898, 897])  # four cut-offs side by side
+    spec = charts.pareto_spec(TierIndex.from_values(values).pareto, summary)
+    bands = [a["ay"] for a in spec["layout"]["annotations"]]
+    assert all(a["ayref"] == "y" for a in spec["layout"]["annotations"])
+    assert all(b - a >= charts.LABEL_BAND for a, b in itertools.pairwise(bands))
+    assert min(bands) > 0 and max(bands) < 100

@@ -306,6 +306,7 @@ _OVER_STRIPES = (
     "rgba(0,0,0,0.55) 0.45rem 0.7rem)"
 )
 OVER_CAPACITY_KEY = f"striped vermillion and {ALERT_SIGN} mark a tier over capacity"
+OVER_CAPACITY_TABLE_KEY = f"{ALERT_SIGN} and vermillion mark a tier over capacity"
 
 
 def hours_words(load: TierCapacity) -> str:

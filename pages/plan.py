@@ -31,7 +31,7 @@ st.html(views.capacity_table_html(capacities, losing, store.currency))
 st.caption(
     "Load: hours needed (accounts × hours per account) over the team's hours"
     + (f". {views.SLICE_CAPACITY_NOTE}" if any(c.is_slice_share for c in capacities) else "")
-    + f"; {views.OVER_CAPACITY_KEY}. Cost: CSM hours × cost per hour"
+    + f"; {views.OVER_CAPACITY_TABLE_KEY}. Cost: CSM hours × cost per hour"
     + (", plus the data's cost to serve." if has_cost else " (no cost_to_serve column).")
     + " Unprofitable: accounts whose revenue does not cover their cost to serve and CSM time."
 )

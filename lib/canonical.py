@@ -35,6 +35,51 @@ COLUMNS: tuple[Column, ...] = (
     Column("customer_since", "date", "Start of the relationship."),
 )
 BY_NAME = {column.name: column for column in COLUMNS}
+
+# How a column is named on screen (files and downloads keep the canonical names). Acronyms stay
+# acronyms: "NPS", "CSM owner" — never "Nps", "Csm owner".
+LABELS: dict[str, str] = {
+    "customer_id": "Customer id",
+    "annual_revenue": "Revenue",
+    "customer_name": "Customer name",
+    "csm_owner": "CSM owner",
+    "segment": "Segment",
+    "region": "Region",
+    "industry": "Industry",
+    "current_tier": "Current tier",
+    "nps": "NPS",
+    "health_score": "Health score",
+    "expansion_potential": "Expansion potential",
+    "cost_to_serve": "Cost to serve",
+    "renewal_date": "Renewal date",
+    "customer_since": "Customer since",
+    # Columns tierboard adds to the tables it shows.
+    "tier": "Tier",
+    "previous_tier": "Previous tier",
+    "csm_cost": "CSM cost",
+    "margin": "Margin",
+    "from": "From",
+    "to": "To",
+    "direction": "Direction",
+    "score": "Score",
+    "value": "Value",
+    "nearest cut-off": "Nearest cut-off",
+    "distance": "Distance",
+}
+# Columns holding money: shown with the data's currency and thousands separators.
+MONEY_COLUMNS = frozenset(
+    {"annual_revenue", "expansion_potential", "cost_to_serve", "csm_cost", "margin"}
+)
+
+
+def label(name: str) -> str:
+    """A column's name as a person reads it: "NPS", "CSM owner", "Cost to serve"."""
+    if name in LABELS:
+        return LABELS[name]
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 REQUIRED = tuple(column.name for column in COLUMNS if column.required)
 
 

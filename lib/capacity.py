@@ -125,6 +125,13 @@ class TierLoad:
     hours_available: float
     csms_needed: float  # fractional; round up to hire
 
+    team_share = 1.0  # the whole team (TierCapacity may hold a slice's share of it)
+    is_slice_share = False
+
+    @property
+    def team_hours(self) -> float:
+        return self.hours_available
+
     @property
     def utilisation(self) -> float:
         """Hours needed over hours available (inf when work has no one to do it)."""
@@ -610,6 +617,19 @@ class TierCapacity:
     cost_per_hour: float
     other_cost: float  # the data's cost_to_serve for the tier's customers (0 without the column)
     revenue: float
+    # Under a slice, the share of the tier's team that serves the slice (slice_team_shares);
+    # 1.0 for the whole base. `csms` stays the whole team's headcount.
+    team_share: float = 1.0
+
+    @property
+    def is_slice_share(self) -> bool:
+        """Whether the hours available are a slice's share of the team, not the whole team."""
+        return self.team_share != 1.0
+
+    @property
+    def team_hours(self) -> float:
+        """The whole team's hours a year (under a slice too)."""
+        return self.csms * self.hours_per_csm
 
     @property
     def hours_needed(self) -> float:
@@ -617,7 +637,8 @@ class TierCapacity:
 
     @property
     def hours_available(self) -> float:
-        return self.csms * self.hours_per_csm
+        """The team's hours a year; under a slice, the slice's share of them."""
+        return self.team_hours * self.team_share
 
     @property
     def utilisation(self) -> float:
@@ -640,8 +661,10 @@ class TierCapacity:
 
     @property
     def accounts_per_csm(self) -> float | None:
-        """Accounts per CSM of today's team; None when the tier has no CSM."""
-        return self.accounts / self.csms if self.csms > 0 else None
+        """Accounts per CSM of today's team (under a slice, of its share of the team); None when
+        the tier has no CSM serving these accounts."""
+        serving = self.csms * self.team_share
+        return self.accounts / serving if serving > 0 else None
 
     @property
     def csm_cost(self) -> float:
@@ -661,13 +684,37 @@ class TierCapacity:
         return self.margin / self.revenue if self.revenue else None
 
 
+def slice_team_shares(part: TierSummary, whole: TierSummary) -> tuple[float, ...]:
+    """The share of each tier's team that serves a slice of the customer base, top first.
+
+    A team serves its whole tier; a slice (EMEA only, Enterprise only) takes the team pro rata to
+    the tier's accounts in it: the tier's accounts in the slice over the tier's accounts in the
+    whole base. The load % of a slice is then the whole team's load % whenever the slice is
+    representative of its tier, and the shares of slices that partition the base add up to the
+    whole team. A tier empty in the whole base falls back to the slice's share of all customers
+    (so the shares still add up, and an idle team is shared like the rest).
+    """
+    if len(part.tiers) != len(whole.tiers):
+        raise ValueError("the slice and the whole base need the same tiers")
+    overall = part.customers / whole.customers if whole.customers else 0.0
+    return tuple(
+        mine.customers / everyone.customers if everyone.customers else overall
+        for mine, everyone in zip(part.tiers, whole.tiers, strict=True)
+    )
+
+
 def tier_capacity(
-    summary: TierSummary, plan: Plan, other_cost: Sequence[float] | None = None
+    summary: TierSummary,
+    plan: Plan,
+    other_cost: Sequence[float] | None = None,
+    whole: TierSummary | None = None,
 ) -> tuple[TierCapacity, ...]:
     """Load, capacity, cost and margin per tier, top first.
 
     `other_cost` is, per tier, the sum of the data's cost_to_serve column over the tier's
-    customers (None when the data has no such column: no cost beyond CSM time).
+    customers (None when the data has no such column: no cost beyond CSM time). `whole`: when
+    `summary` is a slice, the same cut-offs on the whole base; each tier's hours available are
+    then the slice's share of its team (slice_team_shares), never the whole team.
     """
     tiers = len(summary.tiers)
     if plan.tier_count != tiers:
@@ -675,6 +722,7 @@ def tier_capacity(
     if other_cost is not None and len(other_cost) != tiers:
         raise ValueError("other_cost needs one entry per tier")
     costs = [0.0] * tiers if other_cost is None else [float(cost) for cost in other_cost]
+    shares = (1.0,) * tiers if whole is None else slice_team_shares(summary, whole)
     return tuple(
         TierCapacity(
             tier=tier.tier,
@@ -686,9 +734,10 @@ def tier_capacity(
             cost_per_hour=team.cost_per_hour,
             other_cost=cost,
             revenue=tier.revenue,
+            team_share=share,
         )
-        for tier, hours, team, cost in zip(
-            summary.tiers, plan.matrix.hours_per_account(), plan.teams, costs, strict=True
+        for tier, hours, team, cost, share in zip(
+            summary.tiers, plan.matrix.hours_per_account(), plan.teams, costs, shares, strict=True
         )
     )
 

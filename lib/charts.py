@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from lib.formatting import money, percent
+from lib.formatting import cut_label, percent
 from lib.tiering import ParetoCurve, TierSummary
 
 Spec = dict[str, Any]
@@ -29,6 +29,8 @@ TIER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
 OVER_CAPACITY_COLOR = "#D55E00"
 MUTED_COLOR = "#8C8C8C"
 FONT_SIZE = 15
+RIGHT_HALF = 50.0  # % of customers: a cut-off marker past it is labelled on its left
+LABEL_BAND = 11.0  # % of the revenue axis each cut-off label has to itself (~35 px)
 PERCENT_AXIS = {
     "range": [0, 102],
     "tickvals": [0, 25, 50, 75, 100],
@@ -177,8 +179,13 @@ def _cut_markers(
                 "text": f"{tier.name} ≥ {_cut_text(tier.floor or 0.0, currency)}",
                 "showarrow": True,
                 "arrowhead": 0,
-                "ax": 40,
-                "ay": 30 + 30 * (tier.tier - 1),
+                # A label right of a marker far to the right runs off the chart's edge and is
+                # clipped ("Tier 2 ≥ $2"): past the middle it sits left of its marker.
+                "ax": 40 if edge <= RIGHT_HALF else -40,
+                # Each label in a band of its own near the bottom (in % of revenue): two cut-offs
+                # close together never stack their labels on each other, whatever the curve.
+                "ayref": "y",
+                "ay": LABEL_BAND * tier.tier - LABEL_BAND / 2,
                 "font": {"color": color, "size": FONT_SIZE},
                 "bgcolor": "rgba(255,255,255,0.85)",
             }
@@ -188,7 +195,7 @@ def _cut_markers(
 
 def _cut_text(value: float, currency: str | None) -> str:
     """A cut-off as money, or as a score when the tiers are cut on a score (no currency)."""
-    return money(value, currency) if currency is not None else f"score {value:g}"
+    return cut_label(value, currency) if currency is not None else f"score {value:g}"
 
 
 def _translucent(hex_color: str, alpha: float = 0.18) -> str:

@@ -174,11 +174,11 @@ def _summary(store: CustomerStore, cuts: list[float] | None) -> TierSummary:
     return summarize(store.index, chosen)
 
 
-def _cut(value: float) -> str:
+def _cut(value: float, currency: str) -> str:
     """A cut-off as typed, to the cent when it has cents ($50,470.48; $55,000)."""
     if round(value, 2) == round(value):
-        return money_exact(value)
-    return f"{'-' if value < 0 else ''}${abs(value):,.2f}"
+        return money_exact(value, currency)
+    return f"{'-' if value < 0 else ''}{currency}{abs(value):,.2f}"
 
 
 def _cents(value: float | None) -> float | None:
@@ -188,11 +188,13 @@ def _cents(value: float | None) -> float | None:
 
 def _table(store: CustomerStore, summary: TierSummary, extra: Sequence[str] = ()) -> str:
     cutoffs = "; ".join(
-        f"{tier.name} >= {_cut(tier.floor)}" for tier in summary.tiers if tier.floor is not None
+        f"{tier.name} >= {_cut(tier.floor, store.currency)}"
+        for tier in summary.tiers
+        if tier.floor is not None
     )
     lines = [
         f"{store.source}: {summary.customers:,} customers, "
-        f"{money_exact(summary.total_revenue)} annual revenue, "
+        f"{money_exact(summary.total_revenue, store.currency)} annual revenue, "
         f"{store.report.rejected_rows:,} rows rejected",
         f"Cut-offs: {cutoffs}",
         "",
@@ -200,7 +202,7 @@ def _table(store: CustomerStore, summary: TierSummary, extra: Sequence[str] = ()
     ]
     lines.extend(
         f"{tier.name:<8}{tier.customers:>12,}{tier.customer_share:>14.1%}"
-        f"{money_exact(tier.revenue):>18}{tier.revenue_share:>12.1%}"
+        f"{money_exact(tier.revenue, store.currency):>18}{tier.revenue_share:>12.1%}"
         for tier in summary.tiers
     )
     lines += [*extra, "", *store.report.sentences()]
@@ -296,10 +298,14 @@ def _load_lines(args: argparse.Namespace, store: CustomerStore, summary: TierSum
     return lines
 
 
-def _migration_table(flows: Migration) -> str:
-    lines = [flows.headline(), "", f"{'From':<14}{'To':<10}{'Customers':>12}{'Revenue':>18}"]
+def _migration_table(flows: Migration, currency: str) -> str:
+    lines = [
+        flows.headline(currency),
+        "",
+        f"{'From':<14}{'To':<10}{'Customers':>12}{'Revenue':>18}",
+    ]
     lines += [
-        f"{f.source:<14}{f.target:<10}{f.customers:>12,}{money_exact(f.revenue):>18}"
+        f"{f.source:<14}{f.target:<10}{f.customers:>12,}{money_exact(f.revenue, currency):>18}"
         for f in flows.flows
     ]
     return "\n".join(lines)
@@ -319,7 +325,7 @@ def _run(args: argparse.Namespace) -> None:
     summary = _summary(store, args.cuts)
     if args.command == "migrate":
         flows, _ = store.migration(EVERYTHING, REVENUE_ONLY, summary.cuts)
-        print(json.dumps(flows.as_dict()) if args.json else _migration_table(flows))
+        print(json.dumps(flows.as_dict()) if args.json else _migration_table(flows, store.currency))
         return
     if args.command == "summarize":
         if args.json:

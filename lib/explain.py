@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib.formatting import plural
 from lib.tiering import TierIndex, normalize_cuts, tier_name
 
 
@@ -61,6 +62,24 @@ def place(index: TierIndex, cuts: Sequence[float], value: float) -> Placement:
         down_cut=down_cut,
         down_gap=None if down_cut is None else value - down_cut,
         down_ranks=None if down_cut is None else between(down_cut, value),
+    )
+
+
+def rank_distance(amount: str, ranks: int, towards: str) -> str:
+    """How far a customer is from the next tier up or down, in words a leader reads:
+
+    "$5.2K more would lift it a tier; 2,382 customers sit between it and that cut-off."
+    "$3K less would drop it a tier; 120 customers of its tier sit below it."
+    """
+    sit = "sits" if ranks == 1 else "sit"
+    if towards == "up":
+        return (
+            f"{amount} more would lift it a tier; {plural(ranks, 'customer')} {sit} between it "
+            "and that cut-off."
+        )
+    return (
+        f"{amount} less would drop it a tier; {plural(ranks, 'customer')} of its tier {sit} "
+        "below it."
     )
 
 

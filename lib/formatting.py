@@ -5,8 +5,12 @@ from __future__ import annotations
 import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from lib.scales import round_significant
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _UNITS = ((1.0, ""), (1e3, "K"), (1e6, "M"), (1e9, "B"), (1e12, "T"))
 
@@ -75,6 +79,32 @@ def cut_label(value: float, currency: str = "$") -> str:
     if round_significant(value, 2) == value:
         return money(value, currency)
     return money_exact(value, currency)
+
+
+def quantity(value: float, places: int = 2) -> str:
+    """A figure with the decimals it has, up to `places`: 4.5, 0.25, 1,100 (never 4.5 as "4")."""
+    if not math.isfinite(value):
+        return "—"
+    text = f"{_half_up(value, places):,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def hours(value: float) -> str:
+    """Hours as people read them: "4.5 h", "1,100 h", "0.25 h"."""
+    return f"{quantity(value)} h"
+
+
+def money_format(currency: str) -> str:
+    """A printf format for money in a table cell: "$%,.2f" shows 22775.66 as "$22,775.66"."""
+    return currency.replace("%", "%%") + "%,.2f"
+
+
+def blanks_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of text with its missing cells shown empty, never "None" or "<NA>"."""
+    shown = frame.astype(object)
+    return shown.where(shown.notna(), "")
 
 
 def plural(number: int, word: str, many: str | None = None) -> str:

@@ -106,7 +106,7 @@ class Migration:
             "moved_revenue": self.moved_revenue,
         }
 
-    def headline(self, currency: str = "$") -> str:
+    def headline(self, currency: str) -> str:
         """One sentence: how many accounts and how much revenue move up, down, or change."""
         parts = []
         for direction, words in (("up", "up a tier"), ("down", "down a tier"), ("changed", "")):

@@ -16,7 +16,7 @@ import numpy as np
 from lib import views
 from lib.capacity import Plan, TierCapacity
 from lib.charts import tier_color
-from lib.formatting import count, money, percent
+from lib.formatting import count, cut_label, money, percent
 from lib.migration import Migration
 from lib.tiering import ParetoCurve, TierSummary
 
@@ -87,7 +87,7 @@ def pareto_svg(
 def _parameters(content: PackContent) -> str:
     cut_text = [
         f"{tier.name} from "
-        + (f"score {tier.floor:g}" if content.score else money(tier.floor, content.currency))
+        + (f"score {tier.floor:g}" if content.score else cut_label(tier.floor, content.currency))
         for tier in content.summary.tiers
         if tier.floor is not None
     ]
@@ -135,7 +135,7 @@ def render(content: PackContent, generated: datetime) -> str:
     if content.migration is not None:
         sections.append(
             f"<section><h2>Who moves (from {escape(content.migration_against)})</h2>"
-            f"<p>{escape(content.migration.headline())}</p>"
+            f"<p>{escape(content.migration.headline(content.currency))}</p>"
             f"{views.migration_html(content.migration, content.currency)}</section>"
         )
     sections.append(

@@ -36,7 +36,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -70,9 +70,12 @@ class Scenario:
     plan: Plan | None = None  # service matrix and teams; None: the plan is not part of it
     slice: Slice = EVERYTHING
     dataset: str = ""  # dataset_fingerprint() of the data it was made on ("" if unknown)
+    currency: str = ""  # the currency of that data ("$", "€"; "" if unknown)
 
     def __post_init__(self) -> None:
         _check_types(self.criteria, self.plan, self.slice, self.dataset)
+        if not isinstance(self.currency, str):
+            raise TypeError(f"currency must be a str, not {type(self.currency).__name__}")
         object.__setattr__(self, "cuts", _checked_cuts(self.cuts, "The scenario"))
         object.__setattr__(self, "criteria", _checked_criteria(self.criteria, "The scenario"))
         object.__setattr__(self, "slice", _checked_slice(self.slice, "The scenario"))
@@ -91,6 +94,7 @@ class Scenario:
             "slice": {dim: list(values) for dim, values in self.slice.filters},
             "plan": None if self.plan is None else self.plan.to_toml(),
             "dataset": self.dataset,
+            **({"currency": self.currency} if self.currency else {}),
         }
 
     @classmethod
@@ -215,7 +219,8 @@ def _build(
 # ---------------------------------------------------------------------------------------------
 # The dict form.
 
-_DICT_KEYS = ("format", "cuts", "criteria", "slice", "plan", "dataset")
+_DICT_KEYS = ("format", "cuts", "criteria", "slice", "plan", "dataset", "currency")
+_CURRENCY_LIMIT = 8  # "$", "€", "CHF ": a symbol or a short code
 
 
 def _scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
@@ -247,8 +252,11 @@ def _scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         dataset = ""
     if not isinstance(dataset, str):
         raise InputError(f"{source}'s dataset fingerprint must be text; got {_quoted(dataset)}.")
+    currency = data.get("currency") or ""
+    if not isinstance(currency, str) or len(currency) > _CURRENCY_LIMIT:
+        raise InputError(f"{source}'s currency must be a short text; got {_quoted(currency)}.")
     valid_cuts = _checked_cuts(cuts, source)  # said first: the heart of the scenario
-    return _build(
+    built = _build(
         valid_cuts,
         criteria=_criteria_from_dict(data.get("criteria"), source),
         chosen=_slice_from_dict(data.get("slice"), source),
@@ -256,6 +264,7 @@ def _scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         dataset=dataset,
         source=source,
     )
+    return replace(built, currency=currency) if currency else built
 
 
 def _criteria_from_dict(raw: object, source: str) -> Criteria:
@@ -510,6 +519,25 @@ def dataset_fingerprint(source: str, customers: int, total_revenue: float) -> st
         cents = "0.00"
     canonical = json.dumps([source, int(customers), cents], ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def comparability(scenario: Scenario, dataset: str, currency: str) -> tuple[bool, str]:
+    """Whether a scenario's figures can be shown on the data in use, and what to say about it.
+
+    A scenario records the data it was made on: on other data its cut-offs give other figures
+    than the ones decided (said); in another currency its cut-offs mean nothing here (refused).
+    """
+    if scenario.currency and scenario.currency.strip() != currency.strip():
+        return False, (
+            f"Made on data in {scenario.currency.strip()}: its cut-offs are not in "
+            f"{currency.strip()}, so it is not compared with this data."
+        )
+    if scenario.dataset and scenario.dataset != dataset:
+        return True, (
+            "Made on other data: these are its cut-offs applied to this data, not the figures "
+            "it was decided on."
+        )
+    return True, ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from html import escape
 from lib.books import Book
 from lib.capacity import TierCapacity
 from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, tier_color
-from lib.formatting import count, money, percent
+from lib.formatting import count, cut_label, money, percent, quantity
 from lib.migration import Migration
 from lib.tiering import TierFigures, TierIndex, TierSummary, service_model
 
@@ -69,17 +69,27 @@ def text_color(background: str) -> str:
 
 
 def tier_bounds(tier: TierFigures, currency: str = "$", score: bool = False) -> str:
-    """A tier's range in words: "$55K and up", "$20K to $55K", "below $20K", "score 62 and up"."""
+    """A tier's range in words: "$55K and up", "$20K to $55K", "below $20K", "score 62 and up".
+
+    A cut-off shows as typed ("$123,456 and up", never rounded into another figure); a tier
+    with no customers says so ("empty: both cut-offs at $12K", "no customers: $12K to $20K").
+    """
 
     def shown(value: float | None) -> str:
-        return f"{value or 0.0:g}" if score else money(value or 0.0, currency)
+        return f"{value or 0.0:g}" if score else cut_label(value or 0.0, currency)
 
     prefix = "score " if score else ""
     if tier.floor is None:
-        return f"{prefix}below {shown(tier.ceiling)}"
-    if tier.ceiling is None:
-        return f"{prefix}{shown(tier.floor)} and up"
-    return f"{prefix}{shown(tier.floor)} to {shown(tier.ceiling)}"
+        said = f"{prefix}below {shown(tier.ceiling)}"
+    elif tier.ceiling is None:
+        said = f"{prefix}{shown(tier.floor)} and up"
+    elif tier.floor >= tier.ceiling:
+        return f"empty: both cut-offs at {prefix}{shown(tier.floor)}"
+    else:
+        said = f"{prefix}{shown(tier.floor)} to {shown(tier.ceiling)}"
+    if tier.customers == 0:
+        return f"no customers: {said}"
+    return said
 
 
 def _figure(tier: int, name: str, label: str, value: str, size: str) -> str:
@@ -259,47 +269,86 @@ def revenue_share_html(summary: TierSummary, currency: str = "$") -> str:
     )
 
 
+def _sliced(loads: Sequence[TierCapacity]) -> bool:
+    return any(load.is_slice_share for load in loads)
+
+
 def load_title(loads: Sequence[TierCapacity]) -> str:
     over = [load for load in loads if load.is_over_capacity]
+    hours = "its share of the team's hours" if _sliced(loads) else "its team's hours"
     if not over:
-        return "Every tier fits its team's hours"
+        return f"Every tier fits {hours}"
     worst = max(over, key=lambda load: load.utilisation)
     if worst.hours_available <= 0:
         return f"{worst.name} needs {count(worst.hours_needed)} h a year and has no CSMs"
-    return f"{worst.name} is over capacity: {worst.utilisation:.0%} of its team's hours"
+    return f"{worst.name} is over capacity: {worst.utilisation:.0%} of {hours}"
 
 
 def load_label(load: TierCapacity) -> str:
-    """The load of a tier in a few words: "91% load", "no team"."""
+    """The load of a tier where a heading already says "load": "91%", "no team"."""
     if load.hours_available <= 0:
         return "no team" if load.hours_needed > 0 else "no work, no team"
-    return f"{load.utilisation:.0%} load"
+    return f"{load.utilisation:.0%}"
+
+
+def load_words(load: TierCapacity) -> str:
+    """The load of a tier standing alone: "91% load", "no team"."""
+    if load.hours_available <= 0:
+        return load_label(load)
+    return f"{load_label(load)} load"
+
+
+# Over capacity is never colour alone (vermillion is close to Tier 2's orange for many
+# colour-blind viewers): the bar is striped, and the words say "over capacity" with a sign.
+ALERT_SIGN = "⚠"
+_OVER_STRIPES = (
+    f"repeating-linear-gradient(135deg,{OVER_CAPACITY_COLOR} 0 0.45rem,"
+    "rgba(0,0,0,0.55) 0.45rem 0.7rem)"
+)
+OVER_CAPACITY_KEY = f"striped vermillion and {ALERT_SIGN} mark a tier over capacity"
+OVER_CAPACITY_TABLE_KEY = f"{ALERT_SIGN} and vermillion mark a tier over capacity"
+
+
+def hours_words(load: TierCapacity) -> str:
+    """ "2,600 h needed of 8,800 h"; under a slice, whose hours those are."""
+    if load.hours_available <= 0:
+        return f"{count(load.hours_needed)} h needed, no CSMs"
+    said = f"{count(load.hours_needed)} h needed of {count(load.hours_available)} h"
+    if load.is_slice_share:
+        said += (
+            f" (this slice's {percent(load.team_share)} of the team's {count(load.team_hours)} h)"
+        )
+    return said
+
+
+SLICE_CAPACITY_NOTE = (
+    "Under a slice, each tier's hours available are the slice's share of its team: the team's "
+    "hours × the tier's accounts in the slice ÷ the tier's accounts in the whole base."
+)
 
 
 def _load_row(tier: int, load: TierCapacity, scale: float, compact: bool) -> str:
-    color = OVER_CAPACITY_COLOR if load.is_over_capacity else tier_color(tier)
+    over = load.is_over_capacity
+    fill = _OVER_STRIPES if over else tier_color(tier)
     filled = min(load.utilisation, scale) / scale * 100
-    hours = (
-        f"{count(load.hours_needed)} h needed of {count(load.hours_available)} h"
-        if load.hours_available > 0
-        else f"{count(load.hours_needed)} h needed, no CSMs"
-    )
+    hours = hours_words(load)
     # A sliver of work is "<0.1", never "0.0 CSMs needed" next to "1 to staff it".
     needed = "<0.1" if 0 < load.csms_needed < 0.05 else f"{load.csms_needed:,.1f}"
     staff = f"{needed} CSMs needed ({load.csms_to_hire:,} to staff it)"
-    over = load.is_over_capacity
+    sign = f'<span aria-hidden="true">{ALERT_SIGN} </span>' if over else ""
     return (
         f'<div style="{_ROW}{";margin:0.2rem 0" if compact else ""}" '
         f'title="{escape(f"{load.name}: {hours}; {staff}")}">'
         f'<div style="flex:0 0 4.5rem;opacity:0.8">{escape(load.name)}</div>'
         f'<div style="{_TRACK};position:relative;height:2.3rem;min-width:6rem">'
-        f'<div style="width:{filled:.3f}%;background:{color}"></div>'
+        f'<div style="width:{filled:.3f}%;background:{fill}"></div>'
         f'<div style="position:absolute;left:{100 / scale:.3f}%;top:0;bottom:0;'
         f'border-left:3px solid {MUTED_COLOR}"></div></div>'
         f'<div style="flex:0 1 15rem;min-width:9rem">'
         f'<span style="font-size:1.35rem;line-height:1.25;font-weight:700;'
-        f'color:{OVER_CAPACITY_COLOR if over else "inherit"}" data-tier="{tier}" '
-        f'data-figure="load" data-over="{str(over).lower()}">{escape(load_label(load))}</span>'
+        f'color:{OVER_CAPACITY_COLOR if over else "inherit"}">{sign}<span data-tier="{tier}" '
+        f'data-figure="load" data-over="{str(over).lower()}">{escape(load_words(load))}</span>'
+        f"{', over capacity' if over and load.hours_available > 0 else ''}</span>"
         f'<div class="tb-detail" style="font-size:0.85rem;opacity:0.8">'
         f"{'' if compact else escape(hours) + '<br>'}"
         f'<span data-tier="{tier}" data-figure="csms_needed">{escape(staff)}</span></div></div>'
@@ -310,20 +359,32 @@ def _load_row(tier: int, load: TierCapacity, scale: float, compact: bool) -> str
 def load_html(loads: Sequence[TierCapacity], compact: bool = False) -> str:
     """Per tier: hours needed as a share of the team's hours (a grey line at 100%), CSMs needed.
 
-    `compact` leaves the hours and the key to the hover (for a screen with no room to spare).
+    `compact` leaves the hours and the key to the hover (for a screen with no room to spare);
+    under a slice it still says, in one line, whose hours the bars compare with.
     """
     finite = [load.utilisation for load in loads if math.isfinite(load.utilisation)]
     # Room for the worst tier up to 3x capacity; beyond that the bar is full and the label says.
     scale = min(max([1.0, *finite]) * 1.05, 3.0)
     title = load_title(loads)
     rows = "".join(_load_row(i + 1, load, scale, compact) for i, load in enumerate(loads))
-    key = "The grey line marks each team's hours (100%); red is over capacity."
-    shown_key = (
-        ""
-        if compact
-        else '<div class="tb-detail" style="font-size:0.85rem;opacity:0.75;margin-top:0.3rem">'
-        f"{key}</div>"
-    )
+    sliced = _sliced(loads)
+    line = "each tier's share of its team's hours" if sliced else "each team's hours"
+    key = f"The grey line marks {line} (100%); {OVER_CAPACITY_KEY}."
+    if sliced:
+        key += " " + SLICE_CAPACITY_NOTE
+    note_style = "font-size:0.85rem;opacity:0.75;margin-top:0.3rem"
+    if not compact:
+        shown_key = (
+            f'<div class="tb-detail" style="{note_style}" data-figure="load_key">'
+            f"{escape(key)}</div>"
+        )
+    elif sliced:
+        shown_key = (
+            f'<div style="{note_style}" data-figure="load_key">Slice: hours are each team\'s share '
+            "for these accounts (pro rata to its tier's accounts).</div>"
+        )
+    else:
+        shown_key = ""
     return (
         f'<div class="tb-chart" role="img" aria-label="{escape(title)}" title="{escape(key)}" '
         f'style="{_BOX}">'
@@ -363,16 +424,23 @@ def table_html(
 
 
 def _flag(text: str, over: bool) -> str:
-    colour = f"color:{OVER_CAPACITY_COLOR};font-weight:700" if over else ""
-    return f'<span style="{colour}">{escape(text)}</span>'
+    """A cell in the alert colour with the alert sign when `over` (never colour alone)."""
+    if not over:
+        return f"<span>{escape(text)}</span>"
+    return (
+        f'<span style="color:{OVER_CAPACITY_COLOR};font-weight:700">'
+        f'<span aria-hidden="true">{ALERT_SIGN} </span>{escape(text)}</span>'
+    )
 
 
 def capacity_table_html(
     capacities: Sequence[TierCapacity], unprofitable: Sequence[int], currency: str = "$"
 ) -> str:
-    """Per tier: load against the team, staffing, cost to serve and margin; over capacity in red."""
+    """Per tier: load against the team, staffing, cost to serve and margin; over capacity in
+    vermillion with the alert sign. Under a slice, hours available are the slice's share."""
+    available = "Hours available (slice's share)" if _sliced(capacities) else "Hours available"
     headers = (
-        "Tier", "Accounts", "h / account", "Hours needed", "Hours available", "Load",
+        "Tier", "Accounts", "h / account", "Hours needed", available, "Load",
         "CSMs needed", "Accounts / CSM", "CSM cost", "Other cost", "Revenue", "Margin",
         "Unprofitable",
     )  # fmt: skip
@@ -385,10 +453,14 @@ def capacity_table_html(
                 f'<span style="border-left:0.35rem solid {tier_color(tier.tier)};'
                 f'padding-left:0.4rem;font-weight:700">{escape(tier.name)}</span>',
                 escape(count(tier.accounts)),
-                escape(f"{tier.hours_per_account:g}"),
+                escape(quantity(tier.hours_per_account)),
                 escape(count(tier.hours_needed)),
-                escape(count(tier.hours_available)),
-                _flag(load_label(tier), tier.is_over_capacity),
+                f'<span data-tier="{tier.tier}" data-figure="hours_available">'
+                f"{escape(count(tier.hours_available))}</span>",
+                _flag(
+                    load_label(tier) + (" over" if tier.is_over_capacity else ""),
+                    tier.is_over_capacity,
+                ),
                 escape(f"{tier.csms_needed:,.1f} ({tier.csms_to_hire:,})"),
                 escape("—" if per_csm is None else count(per_csm)),
                 escape(money(tier.csm_cost, currency)),
@@ -403,22 +475,30 @@ def capacity_table_html(
 
 
 def books_table_html(books: Sequence[Book], tier_count: int, currency: str = "$") -> str:
-    """Each CSM's book under the current cut-offs, the most loaded first; overloaded in red."""
+    """Each CSM's book under the current cut-offs, the most loaded first; overloaded in
+    vermillion with the alert sign. A pool's load is over its headcount's hours; unassigned
+    accounts are said to be unassigned, in neutral type (not an alert)."""
     headers = ("CSM", *(f"Tier {t} accounts" for t in range(1, tier_count + 1)),
-               "Revenue", "Hours needed", "Load")  # fmt: skip
-    rows = [
-        [
-            escape(book.owner),
-            *(escape(count(n)) for n in book.accounts),
-            escape(money(book.revenue, currency)),
-            escape(count(book.hours_needed)),
-            _flag(
-                "no hours" if book.hours_available <= 0 else f"{book.utilisation:.0%}",
-                book.is_overloaded,
-            ),
-        ]
-        for book in books
-    ]
+               "Revenue", "Hours needed", "Hours available", "Load")  # fmt: skip
+    rows = []
+    for book in books:
+        if book.is_unassigned:
+            owner, available, load = "Unassigned accounts", "—", "<span>no CSM assigned</span>"
+        else:
+            owner = f"{book.owner} (pool of {quantity(book.csms)})" if book.is_pool else book.owner
+            available = count(book.hours_available)
+            shown = f"{book.utilisation:.0%}" + (" over" if book.is_overloaded else "")
+            load = _flag(shown, book.is_overloaded)
+        rows.append(
+            [
+                escape(owner),
+                *(escape(count(n)) for n in book.accounts),
+                escape(money(book.revenue, currency)),
+                escape(count(book.hours_needed)),
+                escape(available),
+                f'<span data-figure="book_load">{load}</span>',
+            ]
+        )
     return table_html(headers, rows)
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import books, capacity, tiering, views
+from lib import books, tiering, views
 from ui import entry, plan, session, state, widgets
 
 entry.require_app()
@@ -24,18 +24,15 @@ st.subheader("Suggested cut-offs")
 plan.suggestions(index, current)
 
 st.subheader("Capacity, cost and margin")
-other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
-capacities = capacity.tier_capacity(summary, current, other_cost)
+capacities = plan.capacities(store, index, summary, current)
+has_cost = "cost_to_serve" in index.measures
 losing = books.unprofitable_counts(index, summary.cuts, current)
 st.html(views.capacity_table_html(capacities, losing, store.currency))
 st.caption(
-    "Load: hours needed (accounts × hours per account) over the team's hours. Cost: CSM hours × "
-    "cost per hour"
-    + (
-        ", plus the data's cost to serve."
-        if other_cost is not None
-        else " (no cost_to_serve column)."
-    )
+    "Load: hours needed (accounts × hours per account) over the team's hours"
+    + (f". {views.SLICE_CAPACITY_NOTE}" if any(c.is_slice_share for c in capacities) else "")
+    + f"; {views.OVER_CAPACITY_TABLE_KEY}. Cost: CSM hours × cost per hour"
+    + (", plus the data's cost to serve." if has_cost else " (no cost_to_serve column).")
     + " Unprofitable: accounts whose revenue does not cover their cost to serve and CSM time."
 )
 plan.unprofitable_list(store, index, current, losing)
@@ -52,10 +49,12 @@ if "csm_owner" in store.dimensions:
     st.subheader("Books of business")
     hours = plan.books_inputs()
     owners = list(store.dimensions["csm_owner"].labels)
-    book_list = books.books(index, summary.cuts, current, owners, hours)
+    first = books.books(index, summary.cuts, current, owners, hours)
+    sizes = plan.pool_inputs({book.owner: book.csms for book in first if book.is_pool})
+    book_list = books.books(index, summary.cuts, current, owners, hours, pool_csms=sizes)
     overloaded = sum(book.is_overloaded for book in book_list)
     st.caption(
         f"{len(book_list)} books under the current cut-offs; {overloaded} need more hours than "
-        "one CSM has (most loaded first)."
+        "their CSMs have (most loaded first). A pooled team's load is over its headcount's hours."
     )
     st.html(views.books_table_html(book_list, tier_count, store.currency))

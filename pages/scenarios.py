@@ -121,10 +121,15 @@ else:
         st.html(scenarios.comparison_html(store, pairs))
         (first, before), (second, after) = pairs[0], pairs[1]
         try:
+            if not all(scenarios.comparable(store, s) for s in (before, after)):
+                raise InputError(
+                    f"Who moves from {first} to {second} is not shown: one of them was made on "
+                    "data in another currency."
+                )
             flows, _ = store.migration(
                 after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
             )
-            st.markdown(f"**From {first} to {second}:** {flows.headline()}")
+            st.markdown(f"**From {first} to {second}:** {flows.headline(store.currency)}")
             st.html(views.migration_html(flows, store.currency))
         except InputError as error:
             st.caption(str(error))

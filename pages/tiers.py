@@ -2,17 +2,16 @@
 
 import streamlit as st
 
-from lib import books, capacity, charts, tiering, views
+from lib import charts, tiering, views
 from lib.criteria import COMPONENTS
-from lib.formatting import count
-from ui import entry, presentation, session, state, widgets
+from lib.formatting import count, hours
+from ui import entry, plan, presentation, session, state, widgets
 
 entry.require_app()
 store = session.dataset()
 index = state.index(store)
 summary = tiering.summarize(index, state.cuts())
 by_score = index.key == "score"
-other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
 
 
 def presented() -> None:
@@ -22,7 +21,7 @@ def presented() -> None:
     st.html(views.tier_cards_html(summary, store.currency, score=by_score, paired=True))
     share, load = st.columns(2)
     share.html(views.revenue_share_html(summary, store.currency))
-    loads = capacity.tier_capacity(summary, state.plan(len(summary.tiers)), other_cost)
+    loads = plan.capacities(store, index, summary, state.plan(len(summary.tiers)))
     # Hours per tier are in the hover: with them, five tiers would not fit one 720-pixel screen.
     load.html(views.load_html(loads, compact=True))
 
@@ -48,7 +47,7 @@ def full() -> None:
     # 1920x1080 screen; the team inputs that drive the load follow below.
     left, pareto = st.columns(2)
     left.html(views.revenue_share_html(summary, store.currency))
-    loads = capacity.tier_capacity(summary, state.plan(len(summary.tiers)), other_cost)
+    loads = plan.capacities(store, index, summary, state.plan(len(summary.tiers)))
     left.html(views.load_html(loads))
     pareto.html(views.chart_title_html(charts.pareto_title(summary), "pareto_title"))
     pareto.plotly_chart(
@@ -59,11 +58,11 @@ def full() -> None:
     )
 
     st.subheader("CSM teams")
-    plan = widgets.team_inputs(len(summary.tiers))
-    hours = " / ".join(f"{count(h)} h" for h in plan.matrix.hours_per_account())
+    in_use = widgets.team_inputs(len(summary.tiers))
+    per_account = " / ".join(hours(h) for h in in_use.matrix.hours_per_account())
     st.caption(
-        f"The load above comes from these headcounts and the service matrix: {hours} per "
-        f"account per year; {count(plan.teams[0].hours_per_csm)} customer-facing hours per CSM."
+        f"The load above comes from these headcounts and the service matrix: {per_account} per "
+        f"account per year; {count(in_use.teams[0].hours_per_csm)} customer-facing hours per CSM."
     )
     st.page_link("pages/plan.py", label="Edit the service model", icon=":material/tune:")
 

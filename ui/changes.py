@@ -8,12 +8,12 @@ import streamlit as st
 from lib import views
 from lib.criteria import COMPONENTS
 from lib.errors import InputError
-from lib.explain import near_boundary, place
+from lib.explain import near_boundary, place, rank_distance
 from lib.export import to_csv_bytes
 from lib.formatting import count, money, percent, plural
 from lib.store import CustomerStore
 from lib.tiering import TierIndex, tier_name
-from ui import state
+from ui import state, tables
 
 DIRECTIONS = {"up": "Up a tier", "down": "Down a tier", "changed": "Changed tier"}
 
@@ -27,7 +27,7 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
     except InputError as error:
         st.info(str(error), icon=":material/info:")
         return
-    st.markdown(f"### {flows.headline()}")
+    st.markdown(f"### {flows.headline(store.currency)}")
     st.caption(f"From {against} to the cut-offs on screen; green moves up, orange down.")
     st.html(views.migration_html(flows, store.currency))
     if movers.empty:
@@ -41,7 +41,7 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
         help="Which movers to list and download.",
     )
     chosen = movers[movers["direction"].isin(shown)]
-    st.dataframe(chosen.head(500), hide_index=True, height=280)
+    tables.show(chosen.head(500), store.currency, height=280)
     st.download_button(
         f"Download the {plural(len(chosen), 'mover')} (CSV)",
         data=to_csv_bytes(chosen),
@@ -57,9 +57,7 @@ def _distance(
     if gap is None or ranks is None:
         return f"Already in the {'top' if towards == 'up' else 'last'} tier."
     amount = f"{gap:.1f} points" if score else money(gap, currency)
-    verb = "more would lift it" if towards == "up" else "less would drop it"
-    passing = "overtaking" if towards == "up" else "behind"
-    return f"{amount} {verb} a tier ({plural(ranks, 'customer')} {passing})."
+    return rank_distance(amount, ranks, towards)
 
 
 def placement(store: CustomerStore, index: TierIndex) -> None:
@@ -153,12 +151,14 @@ def near_misses(store: CustomerStore) -> None:
     nearest = cuts[np.argmin(np.abs(keys[rows][:, None] - cuts[None, :]), axis=1)]
     frame["nearest cut-off"] = nearest
     frame["distance"] = (keys[rows] - nearest) / np.abs(nearest)
-    frame = frame.rename(columns={"key": "score" if state.criteria().is_score else "value"})
-    st.dataframe(
+    by_score = state.criteria().is_score
+    frame = frame.rename(columns={"key": "score" if by_score else "annual_revenue"})
+    tables.show(
         frame.sort_values("distance", key=np.abs).head(500),
-        hide_index=True,
+        store.currency,
+        money=() if by_score else ("nearest cut-off",),
         height=260,
-        column_config={"distance": st.column_config.NumberColumn(format="percent")},
+        column_config={"distance": st.column_config.NumberColumn("Distance", format="percent")},
     )
 
 

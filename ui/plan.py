@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import suggest
-from lib.capacity import Plan, ServiceMatrix
+from lib import books, capacity, suggest
+from lib.capacity import Plan, ServiceMatrix, TierCapacity
+from lib.criteria import REVENUE_ONLY
 from lib.errors import InputError
 from lib.export import to_csv_bytes
-from lib.formatting import count, plural
+from lib.formatting import hours, plural
+from lib.slices import EVERYTHING
 from lib.store import CustomerStore
-from lib.tiering import TierIndex, tier_name
-from ui import state
+from lib.tiering import TierIndex, TierSummary, summarize, tier_name
+from ui import state, tables
 
 EXPLANATION = "tb_suggestion"  # (cuts, sentences) of the last suggestion applied
 TARGET_KEY = "tb_target_share_{}"
 CAP = "tb_top_customer_cap"
 PLAN_FILE = "tb_plan_file"
 PLAN_FILE_ERROR = "tb_plan_file_error"
+PLAN_FILE_OPENED = "tb_plan_file_opened"  # the sentence that confirms the plan file last opened
+POOL_CSMS = "tb_pool_csms"  # {pooled team: headcount}, typed (no widget owns it)
 
 
 def _targets(tier_count: int) -> list[float]:
@@ -138,7 +142,7 @@ def matrix_editor(plan: Plan) -> None:
         },
     )
     totals = " · ".join(
-        f"{tier_name(t + 1)}: {count(h)} h" for t, h in enumerate(plan.matrix.hours_per_account())
+        f"{tier_name(t + 1)}: {hours(h)}" for t, h in enumerate(plan.matrix.hours_per_account())
     )
     st.caption(f"Hours per account per year (column sums): {totals}.")
     left, right = st.columns(2)
@@ -166,12 +170,14 @@ def _on_plan_file(store: CustomerStore) -> None:
         loaded = Plan.from_toml(uploaded.getvalue().decode("utf-8"))
     except (InputError, UnicodeDecodeError) as error:
         st.session_state[PLAN_FILE_ERROR] = f"{uploaded.name}: {error}"
+        st.session_state.pop(PLAN_FILE_OPENED, None)
         return
     if loaded.tier_count != st.session_state[state.TIERS]:
         st.session_state[state.TIERS] = loaded.tier_count
         state.reset_for(store, loaded.tier_count)  # cut-offs for that many tiers
     st.session_state.pop(PLAN_FILE_ERROR, None)
     state.set_plan(loaded)
+    st.session_state[PLAN_FILE_OPENED] = plan_file_opened(uploaded.name, loaded)
 
 
 def plan_file(store: CustomerStore) -> None:
@@ -185,6 +191,14 @@ def plan_file(store: CustomerStore) -> None:
     )
     if st.session_state.get(PLAN_FILE_ERROR):
         st.error(st.session_state[PLAN_FILE_ERROR], icon=":material/warning:")
+    elif st.session_state.get(PLAN_FILE) is not None and st.session_state.get(PLAN_FILE_OPENED):
+        st.success(st.session_state[PLAN_FILE_OPENED], icon=":material/task_alt:")
+
+
+def plan_file_opened(name: str, opened: Plan) -> str:
+    """The confirmation a plan file gets: "Opened plan team.toml: 10 services, 3 tiers."."""
+    services = plural(len(opened.matrix.services), "service")
+    return f"Opened plan {name}: {services}, {plural(opened.tier_count, 'tier')}."
 
 
 def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts: tuple) -> None:
@@ -198,7 +212,7 @@ def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts
         "team's cost per hour, plus any cost to serve in the data. Worst margin first.",
     ):
         frame = store.unprofitable(state.current_slice(store), state.criteria(), state.cuts(), plan)
-        st.dataframe(frame.head(500), hide_index=True, height=260)
+        tables.show(frame.head(500), store.currency, height=260)
         st.download_button(
             "Download them (CSV)",
             data=lambda: to_csv_bytes(frame),  # made when pressed; cells safe for spreadsheets
@@ -218,3 +232,54 @@ def books_inputs() -> float:
         format="%.0f",
         help="Compared with the hours each CSM's accounts need under the current cut-offs.",
     )
+
+
+def capacities(
+    store: CustomerStore, index: TierIndex, summary: TierSummary, current: Plan
+) -> tuple[TierCapacity, ...]:
+    """Load, cost and margin per tier on screen; under a slice, each tier's hours available are
+    the slice's share of its team (lib.capacity.slice_team_shares), never the whole team."""
+    other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
+    whole = None
+    if not state.current_slice(store).is_everything:
+        criteria = state.criteria() if index.key == "score" else REVENUE_ONLY
+        whole = summarize(store.index_for(EVERYTHING, criteria), summary.cuts)
+    return capacity.tier_capacity(summary, current, other_cost, whole)
+
+
+def _on_pool_size(name: str, key: str) -> None:
+    st.session_state[POOL_CSMS][name] = st.session_state[key]
+
+
+def pool_inputs(defaults: dict[str, float]) -> dict[str, float]:
+    """The headcount of each pooled team (an owner such as "Scale Team A"), kept as typed.
+
+    A pool starts with the CSMs its book needs (`defaults`), like the tier teams do.
+    """
+    sizes = st.session_state.setdefault(POOL_CSMS, {})
+    for name, csms in defaults.items():
+        sizes.setdefault(name, csms)
+    if not defaults:
+        return sizes
+    with st.expander(f"Headcount of the {plural(len(defaults), 'pooled team')}"):
+        st.caption(
+            "Owners named like a team share their book between several CSMs: their load is over "
+            "the headcount's hours. They start with the CSMs their book needs; type the real "
+            "headcount."
+        )
+        columns = st.columns(min(len(defaults), 4))
+        for i, name in enumerate(defaults):
+            column = columns[i % len(columns)]
+            key = f"tb_pool_csms_input_{name}"
+            st.session_state[key] = float(sizes[name])
+            column.number_input(
+                f"CSMs in {name}",
+                key=key,
+                min_value=0.0,
+                step=1.0,
+                format="%.1f",
+                on_change=_on_pool_size,
+                args=(name, key),
+                help="How many CSMs share this team's book.",
+            )
+    return sizes

@@ -20,15 +20,16 @@ from lib.scenarios import (
     SavedScenario,
     Scenario,
     ScenarioStore,
+    comparability,
     dataset_fingerprint,
     from_query,
     open_store,
     saved_by,
     to_query,
 )
-from lib.slices import DIMENSIONS
+from lib.slices import DIMENSIONS, EVERYTHING
 from lib.store import CustomerStore
-from lib.tiering import summarize
+from lib.tiering import TierSummary, summarize
 from ui import presentation, session, state
 
 LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar
@@ -68,6 +69,7 @@ def current(data: CustomerStore) -> Scenario:
         plan=state.plan(len(cuts) + 1),
         slice=state.current_slice(data),
         dataset=fingerprint(data),
+        currency=data.currency,
     )
 
 
@@ -160,15 +162,32 @@ def _figures(data: CustomerStore, scenario: Scenario) -> dict[str, object]:
     summary = summarize(index, scenario.cuts)
     plan = scenario.plan or capacity.Plan.default_for(summary)
     capacities = capacity.tier_capacity(
-        summary, plan, books.tier_measure(index, summary.cuts, "cost_to_serve")
+        summary,
+        plan,
+        books.tier_measure(index, summary.cuts, "cost_to_serve"),
+        _whole(data, scenario),
     )
     return {"summary": summary, "capacities": capacities}
 
 
+def _whole(data: CustomerStore, scenario: Scenario) -> TierSummary | None:
+    """The scenario's cut-offs on the whole base when it has a slice: the slice then gets its
+    share of each team (lib.capacity.slice_team_shares)."""
+    if scenario.slice.is_everything:
+        return None
+    return summarize(data.index_for(EVERYTHING, scenario.criteria), scenario.cuts)
+
+
 def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> str:
-    """Side by side: each scenario's tiers, load and cost (rows) for 2 to 4 scenarios (columns)."""
-    figures = [_figures(data, scenario) for _, scenario in chosen]
-    deepest = max(len(f["summary"].tiers) for f in figures)
+    """Side by side: each scenario's tiers, load and cost (rows) for 2 to 4 scenarios (columns).
+
+    A scenario made on other data says so on its column; one in another currency is refused
+    with a sentence instead of figures.
+    """
+    notes = [comparability(s, fingerprint(data), data.currency) for _, s in chosen]
+    usable = [ok for ok, _ in notes]
+    figures = [_figures(data, s) if ok else None for (_, s), ok in zip(chosen, usable, strict=True)]
+    deepest = max((len(f["summary"].tiers) for f in figures if f), default=0)
     cash = data.currency
     shown = (
         ("customers", lambda t, c: f"{count(t.customers)} ({percent(t.customer_share)})"),
@@ -176,18 +195,39 @@ def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> 
         ("load", lambda t, c: views.load_label(c)),
         ("margin", lambda t, c: money(c.margin, cash)),
     )
-    body = [["Set-up", *(escape(describe(s, cash)) for _, s in chosen)]]
+    body = [
+        ["Set-up", *(escape(describe(s, s.currency or cash)) for _, s in chosen)],
+        [
+            "Made on",
+            *(
+                f'<span data-figure="made_on" style="white-space:normal">'
+                f"{escape(note or 'this data')}</span>"
+                for _, note in notes
+            ),
+        ],
+    ]
     for t in range(deepest):
         for label, show in shown:
             cells = [
                 show(f["summary"].tiers[t], f["capacities"][t])
-                if t < len(f["summary"].tiers)
+                if f and t < len(f["summary"].tiers)
                 else "—"
                 for f in figures
             ]
             body.append([f"Tier {t + 1} {label}", *(escape(cell) for cell in cells)])
-    header = ["Scenario", *(escape(name) for name, _ in chosen)]
+    header = [
+        "Scenario",
+        *(
+            escape(name) + ("" if ok and not note else f" {views.ALERT_SIGN}")
+            for (name, _), (ok, note) in zip(chosen, notes, strict=True)
+        ),
+    ]
     return views.table_html(header, body)
+
+
+def comparable(data: CustomerStore, scenario: Scenario) -> bool:
+    """Whether a scenario's figures can be computed on `data` (not in another currency)."""
+    return comparability(scenario, fingerprint(data), data.currency)[0]
 
 
 def pack_html(data: CustomerStore, scenario: Scenario, title: str) -> str:
@@ -196,7 +236,11 @@ def pack_html(data: CustomerStore, scenario: Scenario, title: str) -> str:
     summary = summarize(index, scenario.cuts)
     other = books.tier_measure(index, summary.cuts, "cost_to_serve")
     plan = scenario.plan
-    caps = capacity.tier_capacity(summary, plan, other) if plan is not None else None
+    caps = (
+        capacity.tier_capacity(summary, plan, other, _whole(data, scenario))
+        if plan is not None
+        else None
+    )
     try:
         migration, _ = data.migration(scenario.slice, scenario.criteria, scenario.cuts)
     except InputError:

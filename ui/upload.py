@@ -11,10 +11,10 @@ from datetime import date
 
 import streamlit as st
 
-from lib.canonical import COLUMNS, REQUIRED
+from lib.canonical import COLUMNS, REQUIRED, label
 from lib.errors import InputError
 from lib.export import to_csv_bytes
-from lib.formatting import count, plural
+from lib.formatting import blanks_as_empty, count, plural
 from lib.ingest import RevenueBasis
 from lib.mapping import DATE, describe
 from lib.store import CustomerStore, Upload
@@ -135,7 +135,7 @@ def how_it_was_read(upload: Upload) -> None:
             help="The workbook has several sheets; the one that looks most like a customer table "
             "is chosen for you.",
         )
-    preview = upload.preview()
+    preview = blanks_as_empty(upload.preview())
     st.dataframe(preview, hide_index=True, height=min(260, 35 * (len(preview) + 1) + 3))
 
 
@@ -181,7 +181,7 @@ def mapping_step(upload: Upload) -> None:
         columns = st.columns(3)
         for i, canonical in enumerate(optional):
             with columns[i % 3]:
-                _column_select(upload, canonical, canonical.replace("_", " ").capitalize())
+                _column_select(upload, canonical, label(canonical))
 
 
 def chosen_mapping() -> dict[str, str]:

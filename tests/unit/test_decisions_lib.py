@@ -55,7 +55,7 @@ def test_a_migration_counts_accounts_and_revenue_per_flow():
         ("Gold", "Tier 3"): (1, 40.0),
     }
     assert flows.moved_customers == 3 and flows.moved_revenue == 90.0
-    assert flows.headline() == (
+    assert flows.headline("$") == (
         "1 account, $30 of revenue, moves up a tier; 1 account, $20 of revenue, moves down a "
         "tier; 1 account, $40 of revenue, changes tier."
     )

@@ -136,8 +136,9 @@ st.caption(
 )
 st.text_input(
     "Meeting pack title",
-    key="tb_pack_title",
+    key=scenarios.PACK_TITLE,
     placeholder="Customer tiers",
+    live=True,  # in the pack as soon as typing pauses, not only once the box loses focus
     help="The heading of the meeting pack below, e.g. the meeting's name and date.",
 )
 scenarios.exports(store)

@@ -47,6 +47,7 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
         data=to_csv_bytes(chosen),
         file_name="movers.csv",
         mime="text/csv",
+        on_click="ignore",  # a rerun on the click could replace the file the click opens
         help="Every customer listed above (not just the first 500), formula-safe.",
     )
 

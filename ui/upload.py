@@ -250,6 +250,7 @@ def load_report(store: CustomerStore) -> None:
             data=to_csv_bytes(rejected),
             file_name=f"rejected-{store.source.rsplit('.', 1)[0]}.csv",
             mime="text/csv",
+            on_click="ignore",  # a rerun on the click could replace the file the click opens
             help="Every row that was not loaded, with its row number and the reason; "
             "spreadsheet formulas are neutralised.",
         )

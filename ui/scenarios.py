@@ -17,7 +17,7 @@ from lib import books, capacity, pack, views
 from lib.criteria import COMPONENTS
 from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
-from lib.formatting import count, money, percent
+from lib.formatting import count, markdown_text, money, percent
 from lib.scenarios import (
     SavedScenario,
     Scenario,
@@ -50,7 +50,10 @@ def saved() -> list[SavedScenario]:
     try:
         return store().list()
     except InputError as error:
-        st.error(f"Saved scenarios are not available: {error}", icon=":material/warning:")
+        st.error(
+            f"Saved scenarios are not available: {markdown_text(error)}",
+            icon=":material/warning:",
+        )
         return []
 
 
@@ -138,6 +141,7 @@ def notice() -> None:
     shown = st.session_state.pop(NOTICE, None)
     if shown is not None:
         kind, message = shown
+        message = markdown_text(message)  # names a scenario, a link's slice: data, as text
         if kind == "info" and presentation.is_on():  # a toast keeps the shared screen unscrolled
             st.toast(message, icon=":material/link:")
         else:
@@ -250,17 +254,17 @@ def _tier_list_file(
     if prepared.get(file_name, (None,))[0] != made_from:
         prepared.pop(file_name, None)  # made for another view: never offered for this one
         if not slot.button(
-            f"Prepare the {label}",
+            f"Prepare the {label}",  # markdown-safe: label and help are constants
             key=f"tb_prepare_{file_name}",
             width="stretch",
             help=f"Writes the {label} of the view on screen; its download button follows.",
         ):
             return
-        with column, st.spinner(f"Writing the {label}…"):
+        with column, st.spinner(f"Writing the {label}…"):  # markdown-safe: a constant
             table = data.tier_table(scenario.slice, scenario.criteria, scenario.cuts)
             prepared[file_name] = (made_from, write(table))
     slot.download_button(
-        f"Download the {label}",
+        f"Download the {label}",  # markdown-safe: label and help are constants
         data=prepared[file_name][1],
         file_name=file_name,
         mime=mime,

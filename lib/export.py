@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import re
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -43,36 +46,72 @@ def _is_float(column: pd.Series) -> bool:
 
 # A spreadsheet runs a text cell starting with these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# ...and a line inside a cell starting with these (after a break, an empty line is harmless).
+LINE_TRIGGERS = ("=", "+", "-", "@", "\t")
+# Every line break a reader may split a cell on: a bare CR ends a row in Excel and in many
+# line-based tools, so each line of a cell is a cell start of its own.
+_LINES = re.compile(r"(\r\n|\r|\n)")
+# The columns that hold account ids: they go back into a CRM, matched character for character.
+ID_COLUMNS = frozenset({"customer_id"})
+# An id like "-1042" or "+44-ACME/7": nothing a formula needs to call a function "(", to reach
+# another sheet, file or program ("!", "|", ":", "[") or to build text ("&", '"'). Such an id is
+# written exactly as it is (see README, "Exports"): the worst a spreadsheet can do with it is
+# arithmetic on cells of the same sheet, shown in that cell only.
+_PLAIN_SIGNED_ID = re.compile(r"[+-][\w .,+\-/#]*")
 
 
 def formula_safe(value: object) -> object:
-    """Prefix a text value a spreadsheet would run as a formula with `'`; leave the rest alone.
+    """Prefix each line of a text value a spreadsheet would run as a formula with `'`.
 
-    Numbers stay numbers: -1200 is a credit, not an attack, and must stay summable.
+    Each line, not only the first: `Acme\\r=cmd|...` is two rows to a reader that splits on the
+    carriage return. Numbers stay numbers: -1200 is a credit, not an attack, and must stay
+    summable.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    first, *rest = _LINES.split(value)
+    if value.startswith(FORMULA_TRIGGERS):
+        first = "'" + first
+    # rest alternates: line break, the line after it
+    lines = [
+        "'" + part if i % 2 and part.startswith(LINE_TRIGGERS) else part
+        for i, part in enumerate(rest)
+    ]
+    return "".join([first, *lines])
 
 
-def formula_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` with every text cell (and header) passed through `formula_safe`."""
+def id_safe(value: object) -> object:
+    """An account id as exported: unchanged when it is a plain signed id ("-1042"), else as
+    `formula_safe` makes it (an id that could call something is no id a CRM issued)."""
+    if isinstance(value, str) and _PLAIN_SIGNED_ID.fullmatch(value):
+        return value
+    return formula_safe(value)
+
+
+def formula_safe_frame(frame: pd.DataFrame, ids: Collection[str] = ID_COLUMNS) -> pd.DataFrame:
+    """A copy of `frame` with every text cell (and header) passed through `formula_safe`
+    (`id_safe` for the columns in `ids`)."""
     safe = frame.copy()
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(formula_safe)
+            safe[column] = safe[column].map(id_safe if column in ids else formula_safe)
     safe.columns = [formula_safe(str(column)) for column in safe.columns]
     return safe
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """Formula-safe CSV in UTF-8.
+    """Formula-safe CSV in UTF-8, every text cell in double quotes.
 
-    No byte-order mark: CRM importers and scripts read plain UTF-8, and a BOM would end up glued
-    to the first header ("\ufeffcustomer_id") in many of them.
+    Quoted, a cell holding a line break (a bare CR included) stays one cell for every CSV
+    reader, and an id like "007" or "-1042" reads back as the text it is. No byte-order mark:
+    CRM importers and scripts read plain UTF-8, and a BOM would end up glued to the first
+    header ("\\ufeffcustomer_id") in many of them.
     """
-    safe = formula_safe_frame(money_to_the_cent(frame))
-    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return (
+        formula_safe_frame(money_to_the_cent(frame))
+        .to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+        .encode("utf-8")
+    )
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "Tiers") -> None:

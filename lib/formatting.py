@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -110,3 +111,37 @@ def blanks_as_empty(frame: pd.DataFrame) -> pd.DataFrame:
 def plural(number: int, word: str, many: str | None = None) -> str:
     """ "1 row", "2 rows", "1,234 customers"."""
     return f"{count(number)} {word if number == 1 else (many or word + 's')}"
+
+
+# Characters that start Markdown (and Streamlit's) inline constructs wherever they stand:
+# escape, code, emphasis, strike-through, links / images / `:color[...]` directives (all need
+# "["), HTML and autolinks ("<"), tables, `$` maths, entities ("&"), e-mail autolinks ("@");
+# "_" only at a word's edge (inside a word, as in annual_revenue, it never emphasises).
+# In CommonMark a backslash before ASCII punctuation is that character, literally.
+_MARKDOWN_INLINE = re.compile(r"([\\`*~\[\]<>|$&@]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+# Bare web addresses become links (GFM autolink literals): break "://" and "www.".
+_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?i:(?<=www))(\.)")
+# At the start of a value (the start of a line, or of a list item's text): headings, quotes,
+# list items, setext underlines.
+_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+
+
+def markdown_text(value: object) -> str:
+    """`value` as literal text inside Markdown (st.markdown, captions, alerts, labels, help).
+
+    Data — a customer name, a CSM, a slice label from a link, a scenario name, a file name, an
+    error that quotes a file — is shown as the characters it holds, never as formatting: line
+    breaks become spaces (a value is one line of text) and every character that could start a
+    link, an image, a directive, maths, HTML or emphasis is escaped; ordinary punctuation
+    (".", ",", "-", ":", "/") is left alone, so the Markdown source stays readable.
+    """
+    text = _LINE_BREAKS.sub(" ", str(value))
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
+    return _BLOCK_START.sub(_escape_block_start, text)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    space, marker = match.group(1), match.group(2)
+    return f"{space}{marker}\\" if marker[0].isdigit() else f"{space}\\{marker}"

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib import views
 from lib.errors import InputError
+from lib.formatting import markdown_text
 from lib.scenarios import ScenarioConflict
 from ui import access, entry, scenarios, session, state, widgets
 
@@ -17,7 +18,8 @@ st.caption(
     "them, compare them side by side, and share or export what was agreed."
 )
 widgets.scope_notice(store, index)
-st.caption(f"On screen: {scenarios.describe(scenarios.current(store), store.currency)}.")
+on_screen = scenarios.describe(scenarios.current(store), store.currency)
+st.caption(f"On screen: {markdown_text(on_screen)}.")
 
 st.subheader("Save")
 name = st.text_input(
@@ -53,11 +55,14 @@ if st.button(
             name, scenarios.current(store), author or None, expected_version=expected
         )
         st.session_state[scenarios.LOADED] = (saved.name, saved.version)
-        st.success(f"Saved “{saved.name}” (version {saved.version}).", icon=":material/save:")
+        st.success(
+            f"Saved “{markdown_text(saved.name)}” (version {saved.version:d}).",
+            icon=":material/save:",
+        )
     except ScenarioConflict as error:
-        st.error(f"{error} Tick “Replace” to overwrite it, or pick another name.")
+        st.error(f"{markdown_text(error)} Tick “Replace” to overwrite it, or pick another name.")
     except InputError as error:
-        st.error(str(error), icon=":material/warning:")
+        st.error(markdown_text(error), icon=":material/warning:")
 
 st.subheader("Saved")
 saved_list = scenarios.saved()
@@ -95,9 +100,9 @@ else:
                 scenarios.store().rename(chosen, new_name)
                 st.rerun()
             except InputError as error:
-                st.error(str(error))
+                st.error(markdown_text(error))
     with delete_col.popover("Delete", width="stretch"):
-        st.write(f"Delete “{chosen}” for everyone who uses this store?")
+        st.write(f"Delete “{markdown_text(chosen)}” for everyone who uses this store?")
         if st.button("Yes, delete it", help="Cannot be undone."):
             scenarios.store().delete(chosen)
             st.rerun()
@@ -129,10 +134,13 @@ else:
             flows, _ = store.migration(
                 after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
             )
-            st.markdown(f"**From {first} to {second}:** {flows.headline(store.currency)}")
+            st.markdown(
+                f"**From {markdown_text(first)} to {markdown_text(second)}:** "
+                f"{markdown_text(flows.headline(store.currency))}"
+            )
             st.html(views.migration_html(flows, store.currency))
         except InputError as error:
-            st.caption(str(error))
+            st.caption(markdown_text(error))
 
 st.subheader("Share and export")
 st.caption(
@@ -141,8 +149,9 @@ st.caption(
 )
 st.text_input(
     "Meeting pack title",
-    key="tb_pack_title",
+    key=scenarios.PACK_TITLE,
     placeholder="Customer tiers",
+    live=True,  # in the pack as soon as typing pauses, not only once the box loses focus
     help="The heading of the meeting pack below, e.g. the meeting's name and date.",
 )
 scenarios.exports(store)

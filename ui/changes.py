@@ -10,7 +10,7 @@ from lib.criteria import COMPONENTS
 from lib.errors import InputError
 from lib.explain import near_boundary, place, rank_distance
 from lib.export import to_csv_bytes
-from lib.formatting import count, money, percent, plural
+from lib.formatting import count, markdown_text, money, percent, plural
 from lib.store import CustomerStore
 from lib.tiering import TierIndex, tier_name
 from ui import state, tables
@@ -25,10 +25,12 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
             state.current_slice(store), state.criteria(), state.cuts(), baseline
         )
     except InputError as error:
-        st.info(str(error), icon=":material/info:")
+        st.info(markdown_text(error), icon=":material/info:")
         return
-    st.markdown(f"### {flows.headline(store.currency)}")
-    st.caption(f"From {against} to the cut-offs on screen; green moves up, orange down.")
+    st.markdown(f"### {markdown_text(flows.headline(store.currency))}")
+    st.caption(
+        f"From {markdown_text(against)} to the cut-offs on screen; green moves up, orange down."
+    )
     st.html(views.migration_html(flows, store.currency))
     if movers.empty:
         return
@@ -47,6 +49,7 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
         data=to_csv_bytes(chosen),
         file_name="movers.csv",
         mime="text/csv",
+        on_click="ignore",  # a rerun on the click could replace the file the click opens
         help="Every customer listed above (not just the first 500), formula-safe.",
     )
 
@@ -72,7 +75,10 @@ def placement(store: CustomerStore, index: TierIndex) -> None:
         return
     found = store.find(text)
     if found.empty:
-        st.info(f"No customer's id or name contains “{text}”.", icon=":material/search_off:")
+        st.info(
+            f"No customer's id or name contains “{markdown_text(text)}”.",
+            icon=":material/search_off:",
+        )
         return
     labels = {
         int(row.row): f"{row.customer_id} — {row.customer_name}"
@@ -103,8 +109,10 @@ def _placement_card(store: CustomerStore, index: TierIndex, row: int) -> None:
     score = index.key == "score"
     shown = f"score {value:.1f}" if score else money(value, store.currency)
     st.markdown(
-        f"**{record['customer_id']}** {record.get('customer_name') or ''} is in "
-        f"**{where.tier_name}** with {shown}: rank {count(where.rank)} of "
+        f"**{markdown_text(record['customer_id'])}** "
+        f"{markdown_text(record.get('customer_name') or '')} is in "
+        f"**{markdown_text(where.tier_name)}** with {markdown_text(shown)}: rank "
+        f"{count(where.rank)} of "
         f"{count(where.customers)}, above {_share_of_customers(where.percentile)} of customers."
     )
     lines = [
@@ -123,8 +131,8 @@ def _placement_card(store: CustomerStore, index: TierIndex, row: int) -> None:
         st.html(views.score_parts_html(parts, float(scored.values[row])))
     st.caption(
         "Current tier in the data: "
-        + str(record.get("current_tier") or "none")
-        + (f" · Owner: {record['csm_owner']}" if record.get("csm_owner") else "")
+        + markdown_text(record.get("current_tier") or "none")
+        + (f" · Owner: {markdown_text(record['csm_owner'])}" if record.get("csm_owner") else "")
     )
 
 
@@ -142,7 +150,7 @@ def near_misses(store: CustomerStore) -> None:
     keys = store.keys(state.criteria())
     mask = near_boundary(keys, state.cuts(), within / 100) & part.mask(store.dimensions, len(keys))
     rows = np.flatnonzero(mask)
-    st.caption(f"{plural(len(rows), 'customer')} within {within}% of a cut-off.")
+    st.caption(f"{plural(len(rows), 'customer')} within {within:d}% of a cut-off.")
     if not len(rows):
         return
     frame = store.rows(rows)

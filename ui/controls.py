@@ -8,7 +8,7 @@ import math
 import streamlit as st
 
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, missing_components
-from lib.formatting import count, cut_label, money, plural
+from lib.formatting import count, cut_label, markdown_text, money, plural
 from lib.scales import cut_stops, nearest, score_label, score_stops
 from lib.slices import DIMENSIONS
 from lib.store import CustomerStore
@@ -48,7 +48,7 @@ def _step(value: float) -> float:
 def data_summary(store: CustomerStore) -> None:
     rejected = store.report.rejected_rows
     st.sidebar.caption(
-        f"**Data:** {store.source} · {count(store.index.customers)} customers · "
+        f"**Data:** {markdown_text(store.source)} · {count(store.index.customers)} customers · "
         f"{money(store.index.total_revenue, store.currency)} annual revenue"
         + (f" · {plural(rejected, 'row')} rejected (see Upload)" if rejected else "")
     )
@@ -66,7 +66,8 @@ def _source_controls(store: CustomerStore) -> None:
         sidebar.caption(f"Read {live.loaded_at:%Y-%m-%d %H:%M} UTC.")
     if live.last_error is not None:
         sidebar.warning(
-            f"New files could not be read: {live.last_error} The data above stays in use.",
+            f"New files could not be read: {markdown_text(live.last_error)} "
+            "The data above stays in use.",
             icon=":material/warning:",
         )
     sidebar.button(
@@ -79,7 +80,7 @@ def _source_controls(store: CustomerStore) -> None:
     notice = st.session_state.pop(session.RELOAD_NOTICE, None)
     if notice is not None:
         kind, message = notice
-        getattr(sidebar, kind)(message)
+        getattr(sidebar, kind)(markdown_text(message))
 
 
 def cut_controls(store: CustomerStore) -> None:
@@ -169,20 +170,20 @@ def criteria_controls(store: CustomerStore) -> None:
             key = state.weight_key(component)
             st.session_state.setdefault(key, DEFAULT_WEIGHTS[component])
             st.slider(
-                name,
+                name,  # markdown-safe: a component's name (constant)
                 min_value=0,
                 max_value=100,
                 step=5,
                 key=key,
                 disabled=component in missing,
-                help=f"Not available: {missing[component]}."
+                help=f"Not available: {markdown_text(missing[component])}."
                 if component in missing
                 else "Relative weight; the score divides by the sum of the weights used.",
             )
         if missing:
             st.caption(
                 "Left out for lack of data: "
-                + "; ".join(f"{COMPONENTS[c]} ({why})" for c, why in missing.items())
+                + "; ".join(markdown_text(f"{COMPONENTS[c]} ({why})") for c, why in missing.items())
                 + "."
             )
 

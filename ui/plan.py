@@ -157,6 +157,7 @@ def matrix_editor(plan: Plan) -> None:
         data=plan.to_toml(),
         file_name="tierboard-plan.toml",
         mime="application/toml",
+        on_click="ignore",  # a rerun on the click could replace the file the click opens
         help="The service matrix and teams, to keep, share, or use with `tierboard summarize "
         "--plan`.",
     )
@@ -215,9 +216,12 @@ def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts
         tables.show(frame.head(500), store.currency, height=260)
         st.download_button(
             "Download them (CSV)",
-            data=lambda: to_csv_bytes(frame),  # made when pressed; cells safe for spreadsheets
+            # Bytes, not a callable: Streamlit 1.67 can lose a deferred download's answer to a
+            # rerun that starts as it is pressed (see ui/scenarios.py, exports).
+            data=to_csv_bytes(frame),
             file_name="unprofitable-accounts.csv",
             mime="text/csv",
+            on_click="ignore",
             help="Every unprofitable account in this view (the table shows the first 500).",
         )
 

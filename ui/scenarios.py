@@ -6,16 +6,18 @@ every run), and a session opened from a link starts from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
 
+import pandas as pd
 import streamlit as st
 
 from lib import books, capacity, pack, views
 from lib.criteria import COMPONENTS
 from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
-from lib.formatting import count, money, percent
+from lib.formatting import count, markdown_text, money, percent
 from lib.scenarios import (
     SavedScenario,
     Scenario,
@@ -49,7 +51,10 @@ def saved() -> list[SavedScenario]:
     try:
         listed = store().list()
     except InputError as error:
-        st.error(f"Saved scenarios are not available: {error}", icon=":material/warning:")
+        st.error(
+            f"Saved scenarios are not available: {markdown_text(error)}",
+            icon=":material/warning:",
+        )
         return []
     for unreadable in listed.unreadable:  # one damaged row hides nothing but itself
         st.warning(unreadable.reason, icon=":material/warning:")
@@ -141,6 +146,7 @@ def notice() -> None:
     shown = st.session_state.pop(NOTICE, None)
     if shown is not None:
         kind, message = shown
+        message = markdown_text(message)  # names a scenario, a link's slice: data, as text
         if kind == "info" and presentation.is_on():  # a toast keeps the shared screen unscrolled
             st.toast(message, icon=":material/link:")
         else:
@@ -268,34 +274,95 @@ def pack_html(data: CustomerStore, scenario: Scenario, title: str) -> str:
     return pack.render(content, datetime.now(UTC))
 
 
-def exports(data: CustomerStore) -> None:
-    """Downloads: the tier list (CSV, XLSX) and the meeting pack (HTML).
+PACK_TITLE = "tb_pack_title"
+PREPARED = "tb_prepared_files"  # {file name: (what it was made from, bytes)}
+PACK = "tb_pack_file"  # (what it was made from, bytes) of the meeting pack on screen
 
-    Each file is made when its button is pressed (a deferred download), not on every rerun:
-    at a million customers a tier list takes a second to write.
+
+def _made_from(data: CustomerStore, scenario: Scenario, *extra: str) -> tuple[str, ...]:
+    """What a file was made from: the data, the scenario on screen (its link) and `extra`."""
+    return (fingerprint(data), *sorted(f"{k}={v}" for k, v in to_query(scenario).items()), *extra)
+
+
+def _tier_list_file(
+    data: CustomerStore, scenario: Scenario, column: object, *, label: str,
+    write: Callable[[pd.DataFrame], bytes], file_name: str, mime: str, help_text: str,
+) -> None:  # fmt: skip
+    """A tier list: "Prepare", then a download of the file made (bytes, not a callable).
+
+    A tier list takes a second per 100k customers to write (XLSX more), too slow for every
+    rerun; a deferred download (a callable as `data`) is made on the click, but Streamlit 1.67
+    can lose its answer to a rerun that starts at that moment (the browser then spins for 3
+    minutes, "deferredFile timed out"). A file made in the run is a plain URL the click opens.
+    """
+    made_from = _made_from(data, scenario)
+    prepared = st.session_state.setdefault(PREPARED, {})
+    slot = column.empty()
+    if prepared.get(file_name, (None,))[0] != made_from:
+        prepared.pop(file_name, None)  # made for another view: never offered for this one
+        if not slot.button(
+            f"Prepare the {label}",  # markdown-safe: label and help are constants
+            key=f"tb_prepare_{file_name}",
+            width="stretch",
+            help=f"Writes the {label} of the view on screen; its download button follows.",
+        ):
+            return
+        with column, st.spinner(f"Writing the {label}…"):  # markdown-safe: a constant
+            table = data.tier_table(scenario.slice, scenario.criteria, scenario.cuts)
+            prepared[file_name] = (made_from, write(table))
+    slot.download_button(
+        f"Download the {label}",  # markdown-safe: label and help are constants
+        data=prepared[file_name][1],
+        file_name=file_name,
+        mime=mime,
+        on_click="ignore",  # a click that reruns the page would replace the file it opens
+        help=help_text,
+        width="stretch",
+    )
+
+
+def _pack_bytes(data: CustomerStore, scenario: Scenario, title: str) -> bytes:
+    """The meeting pack of the view on screen, made again only when the view or title change
+    (a few milliseconds: made in the run, so its download is a plain URL)."""
+    made_from = _made_from(data, scenario, title)
+    kept = st.session_state.get(PACK)
+    if kept is None or kept[0] != made_from:
+        kept = (made_from, pack_html(data, scenario, title).encode("utf-8"))
+        st.session_state[PACK] = kept
+    return kept[1]
+
+
+def exports(data: CustomerStore) -> None:
+    """Downloads: the tier list (CSV, XLSX), each prepared on request, and the meeting pack.
+
+    Every download button gets bytes, never a callable, and does not rerun the page when
+    pressed: the file is at its URL whatever else reruns meanwhile (a title being committed
+    as the button is pressed, say).
     """
     scenario = current(data)
-    title = st.session_state.get("tb_pack_title") or "Customer tiers"
-
-    def table() -> object:
-        return data.tier_table(scenario.slice, scenario.criteria, scenario.cuts)
-
-    downloads = (
-        ("Tier list (CSV)", lambda: to_csv_bytes(table()), "tiers.csv", "text/csv",
-         "One row per customer for CRM re-import: id, name, tier, revenue, previous tier."),
-        ("Tier list (XLSX)", lambda: xlsx_bytes(table()), "tiers.xlsx",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "The same list as an Excel workbook; text stays text, figures stay numbers."),
-        ("Meeting pack (HTML)", lambda: pack_html(data, scenario, title), "tierboard-pack.html",
-         "text/html", "One self-contained page: parameters, tiers, charts, load, cost and who "
-         "moves. Prints on A4; attach it to an email."),
+    title = st.session_state.get(PACK_TITLE) or "Customer tiers"
+    csv_column, xlsx_column, pack_column = st.columns(3)
+    _tier_list_file(
+        data, scenario, csv_column, label="tier list (CSV)", write=to_csv_bytes,
+        file_name="tiers.csv", mime="text/csv",
+        help_text="One row per customer for CRM re-import: id, name, tier, revenue, previous tier.",
     )  # fmt: skip
-    for column, (label, made, file_name, mime, help_text) in zip(
-        st.columns(len(downloads)), downloads, strict=True
-    ):
-        column.download_button(
-            label, data=made, file_name=file_name, mime=mime, help=help_text, width="stretch"
-        )
+    _tier_list_file(
+        data, scenario, xlsx_column, label="tier list (XLSX)", write=xlsx_bytes,
+        file_name="tiers.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help_text="The same list as an Excel workbook; text stays text, figures stay numbers.",
+    )  # fmt: skip
+    pack_column.download_button(
+        "Meeting pack (HTML)",
+        data=_pack_bytes(data, scenario, title),
+        file_name="tierboard-pack.html",
+        mime="text/html",
+        on_click="ignore",
+        help="One self-contained page: parameters, tiers, charts, load, cost and who moves. "
+        "Prints on A4; attach it to an email.",
+        width="stretch",
+    )
 
 
 def saved_label(item: SavedScenario, data: CustomerStore) -> str:

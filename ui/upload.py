@@ -14,7 +14,7 @@ import streamlit as st
 from lib.canonical import COLUMNS, REQUIRED, label
 from lib.errors import InputError
 from lib.export import to_csv_bytes
-from lib.formatting import blanks_as_empty, count, plural
+from lib.formatting import blanks_as_empty, count, markdown_text, plural
 from lib.ingest import RevenueBasis
 from lib.mapping import DATE, describe
 from lib.store import CustomerStore, Upload
@@ -82,7 +82,7 @@ def pending_upload() -> Upload | None:
     if st.session_state.get(PENDING_KEY) == key:
         return st.session_state[PENDING]
     _discard_pending()
-    with st.spinner(f"Reading {file.name}…"):
+    with st.spinner(f"Reading {markdown_text(file.name)}…"):
         upload = Upload.open(data, file.name, sheet=key[1])
     st.session_state[PENDING] = upload
     session.own(upload)  # closed with its folder once the browser session is gone
@@ -105,7 +105,7 @@ def uploader() -> None:
         key=file_key(),
         on_change=_on_new_file,
         help="A CSV/TSV/TXT export (any common encoding and delimiter), an Excel or "
-        f"OpenDocument workbook, or Parquet. Up to {limit} MB.",
+        f"OpenDocument workbook, or Parquet. Up to {limit:d} MB.",
     )
 
 
@@ -121,7 +121,7 @@ def how_it_was_read(upload: Upload) -> None:
         if n
     ]
     st.caption(
-        f"Read as {info.describe()}: {plural(info.rows, 'row')}, "
+        f"Read as {markdown_text(info.describe())}: {plural(info.rows, 'row')}, "
         f"{plural(len(info.headers), 'column')}"
         + (f"; skipped {', '.join(skipped)}" if skipped else "")
         + "."
@@ -141,7 +141,7 @@ def how_it_was_read(upload: Upload) -> None:
 
 def _column_select(upload: Upload, canonical: str, label: str) -> None:
     st.selectbox(
-        label,
+        label,  # markdown-safe: labels and descriptions are constants
         options=[NOT_IN_FILE, *upload.info.headers],
         key=map_key(canonical),
         help=describe(canonical),
@@ -177,7 +177,7 @@ def mapping_step(upload: Upload) -> None:
             )
     optional = [c.name for c in COLUMNS if c.name not in REQUIRED]
     found = sum(st.session_state.get(map_key(c)) not in (None, NOT_IN_FILE) for c in optional)
-    with st.expander(f"Optional columns ({found} of {len(optional)} found)"):
+    with st.expander(f"Optional columns ({found:d} of {len(optional)} found)"):
         columns = st.columns(3)
         for i, canonical in enumerate(optional):
             with columns[i % 3]:
@@ -225,24 +225,25 @@ def load_button(upload: Upload) -> None:
         help="Replace the data on every page with this file, mapped as above.",
     ):
         rows = plural(upload.info.rows, "row")
-        with st.spinner(f"Loading {rows} of {upload.info.name}: checking every value…"):
+        name = markdown_text(upload.info.name)
+        with st.spinner(f"Loading {rows} of {name}: checking every value…"):
             loaded = _load()
         if loaded:
             st.rerun()  # the sidebar was drawn on the old data: draw everything again
     if st.session_state.get(LOAD_ERROR):
-        st.error(st.session_state[LOAD_ERROR], icon=":material/warning:")
+        st.error(markdown_text(st.session_state[LOAD_ERROR]), icon=":material/warning:")
 
 
 def load_report(store: CustomerStore) -> None:
     """What happened to every row of the data in use, and its rejected rows to download."""
     report = store.report
-    st.subheader(f"In use: {store.source}")
+    st.subheader(f"In use: {markdown_text(store.source)}")
     headline = (
         f"{count(report.customers)} customers from {plural(report.rows_read, 'row')}; "
         f"{plural(report.rejected_rows, 'row')} rejected."
     )
     (st.warning if report.rejected_rows else st.success)(headline, icon=":material/fact_check:")
-    st.markdown("\n".join(f"- {sentence}" for sentence in report.sentences()))
+    st.markdown("\n".join(f"- {markdown_text(sentence)}" for sentence in report.sentences()))
     if report.rejected_rows:
         rejected = store.rejected_rows()
         st.dataframe(rejected.head(200), hide_index=True, height=220)
@@ -251,6 +252,7 @@ def load_report(store: CustomerStore) -> None:
             data=to_csv_bytes(rejected),
             file_name=f"rejected-{store.source.rsplit('.', 1)[0]}.csv",
             mime="text/csv",
+            on_click="ignore",  # a rerun on the click could replace the file the click opens
             help="Every row that was not loaded, with its row number and the reason; "
             "spreadsheet formulas are neutralised.",
         )

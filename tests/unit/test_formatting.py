@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lib.formatting import count, cut_label, money, money_exact, percent
+from lib.formatting import count, cut_label, markdown_text, money, money_exact, percent
 
 
 @pytest.mark.parametrize(
@@ -108,3 +108,82 @@ def test_money_takes_numpy_floats_and_rounds_halves_up():
     assert money(np.float64(1250.0)) == "$1.3K"
     assert money(np.float64(1350.0)) == "$1.4K"
     assert money(np.float64(0.15) * 1000) == "$150"
+
+
+# --- data as literal text in Markdown (issue 13, finding 5) ---------------------------------------
+
+import re  # noqa: E402
+
+# CommonMark: a backslash before ASCII punctuation is that character, literally.
+ASCII_PUNCTUATION = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
+ALWAYS_ESCAPED = "\\`*~[]<>|$&@"
+
+
+def _unescaped(text: str) -> str:
+    """What CommonMark shows for `text`: each backslash-escaped punctuation mark as itself."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
+def _live(text: str) -> list[str]:
+    """Constructs left live in `text`: an unescaped character that starts one, an unescaped
+    "_" at a word's edge, "://" or "www." unbroken, a block marker at the start."""
+    found, i, plain = [], 0, []  # plain: (index, character) of unescaped characters
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in ASCII_PUNCTUATION:
+            plain.append((i, None))
+            i += 2
+            continue
+        plain.append((i, text[i]))
+        i += 1
+    chars = [c for _, c in plain]
+    for k, c in enumerate(chars):
+        before = chars[k - 1] if k else None
+        after = chars[k + 1] if k + 1 < len(chars) else None
+        if c is not None and c in ALWAYS_ESCAPED:
+            found.append(c)
+        if c == "_" and not (str(before).isalnum() and str(after).isalnum()):
+            found.append("_ at a word's edge")
+    joined = "".join(c if c is not None else "\0" for c in chars)
+    if "://" in joined or "www." in joined.lower():
+        found.append("autolink")
+    if re.match(r"\s*([#>+=-]|\d+[.)])", joined):
+        found.append("block marker")
+    return found
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "![x](http://evil.example/pixel.png)",
+        "[Your session expired - sign in again](http://evil.example/login)",
+        ":red[Overdue] :material/warning: :smile:",
+        "$x^2$ and $$\\int$$",
+        "<img src=x onerror=alert(1)> &amp; <http://evil.example>",
+        "# Heading\n- item\n1. first\n> quote",
+        "**bold** _it_ ~~gone~~ `code` | a | b |",
+        "www.evil.example, WWW.EVIL.EXAMPLE and https://evil.example, me@evil.example",
+        "back\\slash\\",
+        "- a list item",
+        "12) numbered",
+    ],
+)
+def test_markdown_text_leaves_no_markup_in_hostile_values(hostile):
+    text = markdown_text(hostile)
+    assert _live(text) == []
+    assert "\n" not in text and "\r" not in text
+    assert _unescaped(text) == " ".join(hostile.splitlines())
+
+
+@given(st.text())
+def test_markdown_text_reads_as_the_value_itself_with_nothing_live(value):
+    text = markdown_text(value)
+    assert _live(text) == []
+    assert _unescaped(text) == re.sub(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]", " ", value)
+
+
+def test_markdown_text_keeps_ordinary_text_readable():
+    assert markdown_text("Müller GmbH, Region: EMEA · customers.csv") == (
+        "Müller GmbH, Region: EMEA · customers.csv"
+    )
+    assert markdown_text("annual_revenue") == "annual_revenue"
+    assert markdown_text(42) == "42"

@@ -2,19 +2,20 @@
 
 Every value a person sets lives under a key no widget owns (`CUTS`, `TEAMS`, `WEIGHTS`,
 `SLICE`, `TYPED`, `MATRIX`); widgets are drawn from it (`show`) and write back to it from their
-`on_change` callbacks. Why not let the widgets hold the values: Streamlit 1.67 drops a keyed
-widget's state at the end of every run that does not draw it (`SessionState._remove_stale_widgets`
-in streamlit/runtime/state/session_state.py), and a widget's element id includes the *page* it is
-drawn on (`compute_and_register_element_id` adds `active_script_hash` even when a key is given).
-So "Tier 1 CSMs" on Tiers and on Plan are two widgets sharing one key. Opening Plan after Tiers
-registers Plan's widget as new: it takes its default (0.0, the minimum), and nothing tells the
-browser otherwise (`set_value` is false: no value was set through st.session_state in that run,
-none was kept under the key). The browser shows what the run sent — 0.0 — while the figures, read
-from the Tiers widget's last value, still show the old team; the next edit sends 0.0 back.
-AppTest differs because it has no browser: `AppTest.number_input(...).value` reads the server's
-session state *after* the run, where `persist_state="session"` had meanwhile copied the old
-value onto the new widget, and the next run sends that value back, so the headcounts survived
-there (issue 18, defect 1; tests/e2e/test_journeys_browser.py walks it in Chromium).
+`on_change` callbacks. Why not let the widgets hold the values (issue 18, defect 1): in
+Streamlit 1.67 a widget's element id includes the *page* it is drawn on
+(`compute_and_register_element_id` adds `active_script_hash` even when a key is given), so
+"Tier 1 CSMs" on Tiers and on Plan are two widgets sharing one key, and a keyed widget's state is
+dropped, or with `persist_state` carried over, only at the *end* of a run that does not draw it
+(`SessionState._remove_stale_widgets` in streamlit/runtime/state/session_state.py). Opening
+Plan registers Plan's widget as new: during that run it takes its default (0.0, the minimum) and
+is sent with `set_value` false (nothing was set through st.session_state in that run), so the
+browser shows 0.0; the figures, read before it from the Tiers widget's value, still show the old
+team; the end-of-run cleanup then copies the Tiers value onto the Plan widget's id — after the
+page was sent — and the next edit in the browser sends 0.0 back. AppTest has no browser: its
+`number_input(...).value` reads the server's session state *after* the run, cleanup included,
+so it saw 18 and sent 18 back (measured: on Plan the proto held value 0.0, set_value false,
+while AppTest's value was 18). tests/e2e/test_journeys_browser.py walks the journey in Chromium.
 """
 
 from __future__ import annotations

@@ -25,27 +25,15 @@ def _on_slider(cut: int) -> None:
     state.set_cuts(push_cuts(state.cuts(), cut, st.session_state[state.slider_key(cut)]))
 
 
-def _on_exact(cut: int, is_score: bool = False, currency: str = "$") -> None:
-    key = state.exact_key(cut)
-    typed = st.session_state[key]
-    state.set_input_error(key, None)
+def _on_exact(cut: int, is_score: bool = False) -> None:
+    typed = st.session_state[state.exact_key(cut)]
     if typed is None:  # the box was cleared: keep the cut-off where it was
         state.set_cuts(state.cuts())
         return
-    low, high = cut_bounds(is_score)
-    if not (math.isfinite(typed) and low <= typed <= high):
-        # The box's min/max stop this in the browser; a value sent another way gets the same
-        # sentence, and the cut-off stays where it was (issue 18, defect 3).
-        shown = score_label if is_score else functools.partial(money, currency=currency)
-        state.set_input_error(
-            key,
-            f"{tier_name(cut + 1)} cut-offs run from {shown(low)} to {shown(high)}; "
-            f"{typed:,.10g} is outside, so the cut-off stays at {shown(state.cuts()[cut])}.",
-        )
-        state.set_cuts(state.cuts())
-        return
     # Whole currency units (a cut-off to the cent means nothing to anyone in the meeting);
-    # scores to a tenth of a point.
+    # scores to a tenth of a point. Beyond the box's bounds the browser says "Number is outside
+    # the allowed range" under it and sends nothing (Streamlit turns any value sent beyond them
+    # into the box's default), so `typed` is within cut_bounds.
     value = round(typed, 1) if is_score else float(round(typed))
     state.set_cuts(push_cuts(state.cuts(), cut, value))
 
@@ -149,13 +137,10 @@ def cut_controls(store: CustomerStore) -> None:
     if presentation.is_on():  # fewer controls on a shared screen: the sliders say enough
         return
     low, high = cut_bounds(is_score)
-    errors = [state.input_error(state.exact_key(i)) for i in range(len(cuts))]
-    with sidebar.expander("Type exact cut-offs", expanded=any(errors)):
+    with sidebar.expander("Type exact cut-offs"):
         for i, cut in enumerate(cuts):
             key = state.exact_key(i)
-            state.show(
-                key, cut
-            )  # drawn from the cut-offs: hidden in presentation mode, it lost them
+            state.show(key, cut)  # from the cut-offs: hidden in presentation mode, it lost them
             st.number_input(
                 f"{tier_name(i + 1)} cut-off",
                 key=key,
@@ -164,13 +149,11 @@ def cut_controls(store: CustomerStore) -> None:
                 step=1.0 if is_score else _step(cut),
                 format="%.1f" if is_score else "%.0f",
                 on_change=_on_exact,
-                args=(i, is_score, store.currency),
-                help=f"An exact {'score, 0 to 100' if is_score else 'annual revenue figure, 0 to '}"
-                f"{'' if is_score else money(high, store.currency)}. Moving it past another "
-                "cut-off moves that one too.",
+                args=(i, is_score),
+                help=f"An exact {'score' if is_score else 'annual revenue figure'}, from "
+                f"{label(low)} to {label(high)}. Moving it past another cut-off moves that one "
+                "too.",
             )
-            if errors[i]:
-                st.caption(f":material/warning: {errors[i]}")
     sidebar.button(
         "Reset to suggested cut-offs",
         on_click=_on_reset,

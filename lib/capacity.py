@@ -52,6 +52,17 @@ DEFAULT_HOURS_PER_ACCOUNT: dict[int, tuple[float, ...]] = {
     5: (90.0, 40.0, 15.0, 5.0, 1.0),
 }
 
+# Bounds on every figure a person, a plan file or a link can set (issue 13, finding 7): beyond
+# them a figure is a typo or a hostile link, and products of them (hours x accounts x cost) stay
+# far from overflow. A year has at most 8,784 hours (a leap year): no CSM, and no service to one
+# account, has more.
+MAX_HOURS_PER_YEAR = 8_784.0
+MAX_CSMS = 100_000.0  # headcount of one tier's team
+MAX_COST_PER_HOUR = 100_000.0  # cost of one CSM hour, in the data's currency
+MAX_SERVICES = 100  # rows of a service matrix
+MAX_SERVICE_NAME = 80  # characters of a service's name
+MAX_SERVICE_DESCRIPTION = 300  # characters of its description
+
 # The default team is sized so its tier's load fills at most 95% of it: the first picture is not
 # all red, and a few accounts more do not tip it over.
 DEFAULT_UTILISATION = 0.95
@@ -218,6 +229,11 @@ def _check_hours(value: float, where: str) -> float:
         raise InputError(f"The hours for {where} must be a finite number; got {value}.")
     if value < 0:
         raise InputError(f"The hours for {where} cannot be negative; got {value:g}.")
+    if value > MAX_HOURS_PER_YEAR:
+        raise InputError(
+            f"The hours for {where} are at most {MAX_HOURS_PER_YEAR:,.0f} a year (every hour of "
+            f"a year); got {value:g}."
+        )
     return float(value)
 
 
@@ -236,13 +252,29 @@ class ServiceMatrix:
             raise InputError("The service matrix needs at least one service.")
         if len(self.hours) != len(self.services):
             raise ValueError("the service matrix needs one row of hours per service")
+        if len(self.services) > MAX_SERVICES:
+            raise InputError(
+                f"The service matrix has {len(self.services):,} services; it takes at most "
+                f"{MAX_SERVICES}."
+            )
         _check_tier_count(len(self.hours[0]))
-        names = [service.name for service in self.services]
+        seen: set[str] = set()  # a set: a list's count() made 40k services cost 14 s (issue 13)
         for service, row in zip(self.services, self.hours, strict=True):
             if not service.name.strip():
                 raise InputError("Every service in the service matrix needs a name.")
-            if names.count(service.name) > 1:
+            if len(service.name) > MAX_SERVICE_NAME:
+                raise InputError(
+                    f"A service's name is at most {MAX_SERVICE_NAME} characters; "
+                    f'"{service.name[:30]}…" has {len(service.name):,}.'
+                )
+            if len(service.description) > MAX_SERVICE_DESCRIPTION:
+                raise InputError(
+                    f'The description of "{service.name}" is at most '
+                    f"{MAX_SERVICE_DESCRIPTION} characters; it has {len(service.description):,}."
+                )
+            if service.name in seen:
                 raise InputError(f'The service "{service.name}" is listed twice; keep one row.')
+            seen.add(service.name)
             if len(row) != self.tier_count:
                 raise InputError(
                     f'The service "{service.name}" has {len(row)} figures for '
@@ -314,11 +346,16 @@ class ServiceMatrix:
     def with_tier_count(self, tier_count: int) -> ServiceMatrix:
         """This matrix for another number of tiers, keeping what still applies.
 
+        The practice defaults for one tier count become the practice defaults for the other.
         Tier 1 stays the top and the last tier stays the tail: the top tiers keep their columns
         by position, the tail keeps its column, and tiers in between that did not exist before
         take the practice defaults (0 for services outside the default catalogue).
         """
         defaults = ServiceMatrix.default(tier_count)
+        if self == ServiceMatrix.default(self.tier_count):
+            # Untouched practice defaults stay the practice defaults: the same tier count always
+            # gives the same matrix, whatever counts were chosen before (issue 18, defect 6).
+            return defaults
         default_rows = dict(
             zip((service.name for service in defaults.services), defaults.hours, strict=True)
         )
@@ -398,10 +435,21 @@ class Team:
             object.__setattr__(self, key, float(getattr(self, key)))
         if not (math.isfinite(self.csms) and self.csms >= 0):
             raise InputError(f"A team's headcount must be zero or more; got {self.csms:g}.")
+        if self.csms > MAX_CSMS:
+            raise InputError(f"A team's headcount is at most {MAX_CSMS:,.0f}; got {self.csms:g}.")
         if not (math.isfinite(self.hours_per_csm) and self.hours_per_csm > 0):
             raise InputError(f"Hours per CSM must be above zero; got {self.hours_per_csm:g}.")
+        if self.hours_per_csm > MAX_HOURS_PER_YEAR:
+            raise InputError(
+                f"Hours per CSM are at most {MAX_HOURS_PER_YEAR:,.0f} a year (every hour of a "
+                f"year); got {self.hours_per_csm:g}."
+            )
         if not (math.isfinite(self.cost_per_hour) and self.cost_per_hour >= 0):
             raise InputError(f"Cost per hour must be zero or more; got {self.cost_per_hour:g}.")
+        if self.cost_per_hour > MAX_COST_PER_HOUR:
+            raise InputError(
+                f"Cost per hour is at most {MAX_COST_PER_HOUR:,.0f}; got {self.cost_per_hour:g}."
+            )
 
     @property
     def hours_available(self) -> float:

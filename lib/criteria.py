@@ -36,6 +36,9 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "health_score": ("health_score",),
     PROFITABILITY: (REVENUE, "cost_to_serve"),
 }
+# Weights are relative, set on 0-100 sliders; a link or a scenario gives at most this too (a
+# weight of 1e308 made the sum of weights overflow: issue 13, finding 7).
+MAX_WEIGHT = 100.0
 DEFAULT_WEIGHTS: dict[str, float] = {
     REVENUE: 50.0,
     "expansion_potential": 20.0,

@@ -43,14 +43,23 @@ from typing import Any, Protocol, runtime_checkable
 from urllib.parse import quote, unquote
 
 from lib import config
-from lib.capacity import DEFAULT_SERVICES, Plan, Service, ServiceMatrix, Team
+from lib.capacity import DEFAULT_SERVICES, MAX_SERVICES, Plan, Service, ServiceMatrix, Team
 from lib.config import Settings
-from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
+from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, MAX_WEIGHT, REVENUE_ONLY, Criteria
 from lib.errors import InputError
 from lib.slices import DIMENSIONS, EVERYTHING, Slice
 from lib.tiering import MAX_TIERS, MIN_TIERS, normalize_cuts
 
 FORMAT = 1  # the shape of `Scenario.to_dict`; from_dict reads this one and refuses newer ones
+
+# Bounds on cut-offs (issue 18 defect 3, issue 13 finding 7). Customer values may be negative
+# (credits count, in whatever tier their value falls), but a cut-off is a line drawn for
+# customers worth serving: from 0 to a trillion a year for revenue (above any one customer), and
+# 0 to 100 for a score (its whole range; the app holds score cut-offs to it, a stored scenario
+# past it only leaves Tier 1 empty). The app's inputs carry the same bounds.
+MAX_REVENUE_CUT = 1e12
+MAX_SCORE_CUT = 100.0
+MAX_LINK_CHARS = 20_000  # a share link's query string: a plan of MAX_SERVICES packs in ~10 KB
 QUERY_KEYS = ("cuts", "by", "w", "slice", "plan", "data")  # the query-string keys a link owns
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +150,24 @@ def _checked_cuts(values: Sequence[object], source: str) -> tuple[float, ...]:
         # negative cut-off is a typo or a damaged link.
         if value < 0:
             raise InputError(f"{source}'s cut-offs cannot be negative; got {_number_text(value)}.")
+        if value > MAX_REVENUE_CUT:
+            raise InputError(
+                f"{source}'s cut-offs are at most {MAX_REVENUE_CUT:,.0f} "
+                f"(a trillion); got {_number_text(value)}."
+            )
     return normalize_cuts(floats)
+
+
+def cut_bounds(is_score: bool) -> tuple[float, float]:
+    """The lowest and highest cut-off a person may set: revenue or score."""
+    return (0.0, MAX_SCORE_CUT if is_score else MAX_REVENUE_CUT)
+
+
+def bounded_cuts(cuts: Sequence[float], is_score: bool) -> tuple[float, ...]:
+    """`cuts` held within `cut_bounds` (a suggestion on data beyond them: all credits, or a
+    customer above a trillion), order kept."""
+    low, high = cut_bounds(is_score)
+    return tuple(min(max(float(cut), low), high) for cut in cuts)
 
 
 def _checked_criteria(criteria: Criteria, source: str) -> Criteria:
@@ -164,10 +190,10 @@ def _checked_criteria(criteria: Criteria, source: str) -> Criteria:
                 f"{source}'s weight for {component} is not a number: {_quoted(weight)}."
             )
         value = float(weight)
-        if not (math.isfinite(value) and value >= 0):
+        if not (math.isfinite(value) and 0 <= value <= MAX_WEIGHT):
             raise InputError(
-                f"{source}'s weight for {component} must be zero or more; "
-                f"got {_number_text(value)}."
+                f"{source}'s weight for {component} must be from 0 to {MAX_WEIGHT:g}; "
+                f"got {_number_text(value) if math.isfinite(value) else value}."
             )
         weights[component] = value
     return Criteria.score(weights)
@@ -327,7 +353,7 @@ def _plan_from_dict(raw: object, source: str) -> Plan | None:
 # Share links: the query-string form.
 
 _ESCAPED = frozenset("%:|;")  # the slice's separators, and the escape character itself
-_MAX_PLAN_BYTES = 1_000_000  # a link's plan unpacks to at most this (no zip bombs)
+_MAX_PLAN_BYTES = 200_000  # a link's plan unpacks to at most this (no zip bombs)
 
 
 def to_query(scenario: Scenario) -> dict[str, str]:
@@ -355,6 +381,12 @@ def from_query(params: Mapping[str, str | list[str]]) -> Scenario:
     are not the scenario's are ignored. Raises InputError naming what is wrong with a bad link.
     """
     source = "The link"
+    size = sum(len(key) + len(_param(params, key) or "") for key in QUERY_KEYS)
+    if size > MAX_LINK_CHARS:  # refused before anything is unpacked or parsed
+        raise InputError(
+            f"{source} is {size:,} characters long; a tierboard link is at most "
+            f"{MAX_LINK_CHARS:,}. Copy the whole link again, or save the scenario instead."
+        )
     cut_text = _param(params, "cuts")
     if cut_text is None or not cut_text.strip():
         raise InputError(f"{source} has no cut-offs.")
@@ -480,6 +512,10 @@ def _plan_from_compact(document: object, source: str) -> Plan:
     names, hours, teams = document["s"], document["h"], document["t"]
     if not (isinstance(names, list) and isinstance(hours, list) and isinstance(teams, list)):
         raise unreadable
+    if len(names) > MAX_SERVICES:
+        raise InputError(
+            f"{source}'s plan has {len(names):,} services; a plan takes at most {MAX_SERVICES}."
+        )
     if len(names) != len(hours) or not all(_is_number_list(row) for row in [*hours, *teams]):
         raise unreadable
     if not all(isinstance(team, list) and len(team) == 3 for team in teams):

@@ -7,9 +7,10 @@ import math
 
 import streamlit as st
 
-from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, missing_components
+from lib.criteria import COMPONENTS, MAX_WEIGHT, missing_components
 from lib.formatting import count, cut_label, markdown_text, money, plural
 from lib.scales import cut_stops, nearest, score_label, score_stops
+from lib.scenarios import cut_bounds
 from lib.slices import DIMENSIONS
 from lib.store import CustomerStore
 from lib.tiering import MAX_TIERS, MIN_TIERS, push_cuts, tier_name
@@ -30,13 +31,16 @@ def _on_exact(cut: int, is_score: bool = False) -> None:
         state.set_cuts(state.cuts())
         return
     # Whole currency units (a cut-off to the cent means nothing to anyone in the meeting);
-    # scores to a tenth of a point.
+    # scores to a tenth of a point. Beyond the box's bounds the browser says "Number is outside
+    # the allowed range" under it and sends nothing (Streamlit turns any value sent beyond them
+    # into the box's default), so `typed` is within cut_bounds.
     value = round(typed, 1) if is_score else float(round(typed))
     state.set_cuts(push_cuts(state.cuts(), cut, value))
 
 
 def _on_reset(store: CustomerStore) -> None:
-    state.reset_for(store, st.session_state[state.TIERS])
+    # Cut-offs only, as the button says: the teams and the service matrix stay (defect 7).
+    state.reset_cuts(store, st.session_state[state.TIERS])
 
 
 def _step(value: float) -> float:
@@ -93,8 +97,12 @@ def cut_controls(store: CustomerStore) -> None:
         horizontal=True,
         on_change=_on_tier_count,
         args=(store,),
-        help="Changing it starts again from suggested cut-offs for that many tiers.",
+        help="Changing it starts again from suggested cut-offs for that many tiers, with the "
+        "practice service matrix and teams sized to them.",
     )
+    notice = st.session_state.pop(state.NOTICE, None)
+    if notice:
+        sidebar.info(notice, icon=":material/restart_alt:")
     cuts = state.cuts()
     tiered = state.index(store)
     is_score = tiered.key == "score"
@@ -129,23 +137,30 @@ def cut_controls(store: CustomerStore) -> None:
         )
     if presentation.is_on():  # fewer controls on a shared screen: the sliders say enough
         return
+    low, high = cut_bounds(is_score)
     with sidebar.expander("Type exact cut-offs"):
         for i, cut in enumerate(cuts):
+            key = state.exact_key(i)
+            state.show(key, cut)  # from the cut-offs: hidden in presentation mode, it lost them
             st.number_input(
                 f"{tier_name(i + 1)} cut-off",
-                key=state.exact_key(i),
+                key=key,
+                min_value=low,
+                max_value=high,
                 step=1.0 if is_score else _step(cut),
                 format="%.1f" if is_score else "%.0f",
                 on_change=_on_exact,
                 args=(i, is_score),
-                help=f"An exact {'score (0-100)' if is_score else 'annual revenue figure'}. "
-                "Moving it past another cut-off moves that one too.",
+                help=f"An exact {'score' if is_score else 'annual revenue figure'}, from "
+                f"{label(low)} to {label(high)}. Moving it past another cut-off moves that one "
+                "too.",
             )
     sidebar.button(
         "Reset to suggested cut-offs",
         on_click=_on_reset,
         args=(store,),
-        help="Cut-offs that give about 40% of revenue to Tier 1 and 30% to Tier 2 (for 3 tiers).",
+        help="Cut-offs that give about 40% of revenue to Tier 1 and 30% to Tier 2 (for 3 tiers). "
+        "The teams and the service matrix stay as they are.",
         width="stretch",
     )
 
@@ -166,15 +181,18 @@ def criteria_controls(store: CustomerStore) -> None:
         return
     missing = missing_components(store.columns)
     with sidebar.expander("Score weights", expanded=True):
+        weights = state.weights()
         for component, name in COMPONENTS.items():
             key = state.weight_key(component)
-            st.session_state.setdefault(key, DEFAULT_WEIGHTS[component])
+            state.show(key, int(weights[component]))  # the weights live in state.WEIGHTS
             st.slider(
                 name,  # markdown-safe: a component's name (constant)
                 min_value=0,
-                max_value=100,
+                max_value=int(MAX_WEIGHT),
                 step=5,
                 key=key,
+                on_change=_on_weight,
+                args=(component,),
                 disabled=component in missing,
                 help=f"Not available: {markdown_text(missing[component])}."
                 if component in missing
@@ -188,16 +206,28 @@ def criteria_controls(store: CustomerStore) -> None:
             )
 
 
+def _on_weight(component: str) -> None:
+    state.set_weights({**state.weights(), component: st.session_state[state.weight_key(component)]})
+
+
+def _on_slice(dim: str) -> None:
+    chosen = dict(st.session_state.get(state.SLICE, {}))
+    state.set_slice({**chosen, dim: list(st.session_state[state.slice_key(dim)])})
+
+
 def slice_controls(store: CustomerStore) -> None:
     """Restrict every figure to some segments, regions, industries or CSMs."""
     if not store.dimensions or presentation.is_on():
         return
     with st.sidebar.expander("Slice", expanded=not state.current_slice(store).is_everything):
         for dim, dimension in store.dimensions.items():
+            state.show(state.slice_key(dim), state.chosen_labels(store, dim))  # from state.SLICE
             st.multiselect(
                 DIMENSIONS[dim],
                 options=list(dimension.labels),
                 key=state.slice_key(dim),
+                on_change=_on_slice,
+                args=(dim,),
                 placeholder="All",
                 help=f"Show only customers with these {DIMENSIONS[dim].lower()} values; every "
                 "figure and chart follows, and the page says which slice it shows.",

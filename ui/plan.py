@@ -5,7 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import books, capacity, suggest
-from lib.capacity import Plan, ServiceMatrix, TierCapacity
+from lib.capacity import (
+    DEFAULT_HOURS_PER_CSM,
+    MAX_HOURS_PER_YEAR,
+    Plan,
+    ServiceMatrix,
+    TierCapacity,
+)
 from lib.criteria import REVENUE_ONLY
 from lib.errors import InputError
 from lib.export import to_csv_bytes
@@ -22,10 +28,33 @@ PLAN_FILE = "tb_plan_file"
 PLAN_FILE_ERROR = "tb_plan_file_error"
 PLAN_FILE_OPENED = "tb_plan_file_opened"  # the sentence that confirms the plan file last opened
 POOL_CSMS = "tb_pool_csms"  # {pooled team: headcount}, typed (no widget owns it)
+BOOK_HOURS = "tb_book_hours"
+# The widgets above (and the target shares) show figures kept in state.TYPED: see ui/state.py.
+
+
+def _target_name(tier_count: int, tier: int) -> str:
+    # Per tier count: 40% for Tier 1 of three tiers says nothing about Tier 1 of five.
+    return f"target_share_{tier_count}_{tier}"
+
+
+def _target(tier_count: int, tier: int) -> int:
+    default = round(suggest.DEFAULT_TARGET_SHARES[tier_count][tier] * 100)
+    return state.typed(_target_name(tier_count, tier), default)
+
+
+def _cap() -> int:
+    return state.typed("top_customer_cap", round(suggest.DEFAULT_MAX_TOP_CUSTOMER_SHARE * 100))
 
 
 def _targets(tier_count: int) -> list[float]:
-    return [st.session_state[TARGET_KEY.format(t)] / 100 for t in range(tier_count - 1)]
+    return [_target(tier_count, t) / 100 for t in range(tier_count - 1)]
+
+
+def _keep_typed(name: str, widget_key: str) -> None:
+    """Store what was typed into `widget_key` as the figure `name` (a cleared box keeps it)."""
+    value = st.session_state.get(widget_key)
+    if value is not None:
+        state.set_typed(name, value)
 
 
 def _apply(cuts: tuple[float, ...], explanation: suggest.Explanation) -> None:
@@ -35,7 +64,7 @@ def _apply(cuts: tuple[float, ...], explanation: suggest.Explanation) -> None:
 
 def _on_shares(index: TierIndex, tier_count: int, capped: bool) -> None:
     targets = _targets(tier_count)
-    cap = st.session_state[CAP] / 100 if capped else None
+    cap = _cap() / 100 if capped else None
     cuts = suggest.cuts_for_revenue_shares(index, targets, max_top_customer_share=cap)
     _apply(cuts, suggest.explain(index, cuts, targets=targets, max_top_customer_share=cap))
 
@@ -49,19 +78,20 @@ def _on_fit(index: TierIndex, plan: Plan) -> None:
 def suggestions(index: TierIndex, plan: Plan) -> None:
     """Three one-click suggestions, applied to the sliders, and why they landed where they did."""
     tier_count = plan.tier_count
-    defaults = suggest.DEFAULT_TARGET_SHARES[tier_count]
     shares, fit, cap = st.columns(3, border=True)
     with shares:
         st.markdown("**Hit revenue shares**")
         for t in range(tier_count - 1):
             key = TARGET_KEY.format(t)
-            st.session_state.setdefault(key, round(defaults[t] * 100))
+            state.show(key, _target(tier_count, t))  # the figure lives in state.TYPED
             st.number_input(
                 f"{tier_name(t + 1)} share of revenue (%)",
                 key=key,
                 min_value=0,
                 max_value=100,
                 step=5,
+                on_change=_keep_typed,
+                args=(_target_name(tier_count, t), key),
                 help="The cut-off is the customer value whose tier comes closest to this share.",
             )
         st.button(
@@ -86,13 +116,15 @@ def suggestions(index: TierIndex, plan: Plan) -> None:
         )
     with cap:
         st.markdown("**Shares, with a cap on Tier 1**")
-        st.session_state.setdefault(CAP, round(suggest.DEFAULT_MAX_TOP_CUSTOMER_SHARE * 100))
+        state.show(CAP, _cap())
         st.number_input(
             "Most customers in Tier 1 (%)",
             key=CAP,
             min_value=0,
             max_value=100,
             step=1,
+            on_change=_keep_typed,
+            args=("top_customer_cap", CAP),
             help="Tier 1 may hold at most this share of customers; within that, its revenue "
             "share comes as close to the target as it can.",
         )
@@ -136,7 +168,12 @@ def matrix_editor(plan: Plan) -> None:
         width="stretch",
         column_config={
             column: st.column_config.NumberColumn(
-                column, min_value=0.0, step=0.25, format="%.2f h", help="Hours per account a year"
+                column,
+                min_value=0.0,
+                max_value=MAX_HOURS_PER_YEAR,
+                step=0.25,
+                format="%.2f h",
+                help=f"Hours per account a year (0 to {MAX_HOURS_PER_YEAR:,.0f})",
             )
             for column in frame.columns
         },
@@ -175,7 +212,7 @@ def _on_plan_file(store: CustomerStore) -> None:
         return
     if loaded.tier_count != st.session_state[state.TIERS]:
         st.session_state[state.TIERS] = loaded.tier_count
-        state.reset_for(store, loaded.tier_count)  # cut-offs for that many tiers
+        state.reset_cuts(store, loaded.tier_count)  # cut-offs for that many tiers
     st.session_state.pop(PLAN_FILE_ERROR, None)
     state.set_plan(loaded)
     st.session_state[PLAN_FILE_OPENED] = plan_file_opened(uploaded.name, loaded)
@@ -227,14 +264,18 @@ def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts
 
 
 def books_inputs() -> float:
-    st.session_state.setdefault("tb_book_hours", 1100.0)
+    state.show(BOOK_HOURS, state.typed("book_hours", DEFAULT_HOURS_PER_CSM))
     return st.number_input(
         "Hours one CSM has for their book (a year)",
-        key="tb_book_hours",
+        key=BOOK_HOURS,
         min_value=1.0,
+        max_value=MAX_HOURS_PER_YEAR,
         step=50.0,
         format="%.0f",
-        help="Compared with the hours each CSM's accounts need under the current cut-offs.",
+        on_change=_keep_typed,
+        args=("book_hours", BOOK_HOURS),
+        help="Compared with the hours each CSM's accounts need under the current cut-offs "
+        f"(1 to {MAX_HOURS_PER_YEAR:,.0f}, the hours of a year).",
     )
 
 

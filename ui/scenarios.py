@@ -83,9 +83,10 @@ def apply(scenario: Scenario, data: CustomerStore) -> list[str]:
     warnings = []
     st.session_state[state.TIERS] = scenario.tier_count
     st.session_state[state.BY] = scenario.criteria.by
-    for component, weight in scenario.criteria.weights:
-        st.session_state[state.weight_key(component)] = weight
+    if scenario.criteria.is_score:
+        state.set_weights(scenario.criteria.weight_map())
     chosen = dict(scenario.slice.filters)
+    kept_slice: dict[str, list[str]] = {}
     for dim in DIMENSIONS:
         labels = chosen.get(dim, ())
         known = data.dimensions.get(dim)
@@ -96,8 +97,8 @@ def apply(scenario: Scenario, data: CustomerStore) -> list[str]:
                 + ", ".join(label for label in labels if label not in kept)
                 + "."
             )
-        if known is not None:
-            st.session_state[state.slice_key(dim)] = kept
+        kept_slice[dim] = kept
+    state.set_slice(kept_slice)
     state.set_cuts(tuple(scenario.cuts))
     # A link without a service model (typed by hand, or from an older version) still needs
     # one team per tier: sized to its tiers, as a fresh start would be.
@@ -133,7 +134,11 @@ def restore_link_once(data: CustomerStore) -> None:
 
 
 def sync_link(data: CustomerStore) -> None:
-    """Write the scenario on screen into the address bar (only when it changed)."""
+    """Write the scenario on screen into the address bar (only when it changed).
+
+    Every figure it reads is held within the bounds a scenario takes (lib/scenarios.py,
+    lib/capacity.py) by the inputs and their callbacks, so this cannot fail on a typed value.
+    """
     wanted = to_query(current(data))
     if presentation.is_on():
         wanted[PRESENT_PARAM] = "1"

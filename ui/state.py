@@ -1,16 +1,35 @@
 """Names of everything tierboard keeps in `st.session_state`, and how it is (re)initialised.
 
-The cut-offs live under one plain key (`CUTS`), not in a widget: widget values vanish when the
-page that drew them is left, the decision must not.
+Every value a person sets lives under a key no widget owns (`CUTS`, `TEAMS`, `WEIGHTS`,
+`SLICE`, `TYPED`, `MATRIX`); widgets are drawn from it (`show`) and write back to it from their
+`on_change` callbacks. Why not let the widgets hold the values (issue 18, defect 1): in
+Streamlit 1.67 a widget's element id includes the *page* it is drawn on
+(`compute_and_register_element_id` adds `active_script_hash` even when a key is given), so
+"Tier 1 CSMs" on Tiers and on Plan are two widgets sharing one key, and a keyed widget's state is
+dropped, or with `persist_state` carried over, only at the *end* of a run that does not draw it
+(`SessionState._remove_stale_widgets` in streamlit/runtime/state/session_state.py). Opening
+Plan registers Plan's widget as new: during that run it takes its default (0.0, the minimum) and
+is sent with `set_value` false (nothing was set through st.session_state in that run), so the
+browser shows 0.0; the figures, read before it from the Tiers widget's value, still show the old
+team; the end-of-run cleanup then copies the Tiers value onto the Plan widget's id — after the
+page was sent — and the next edit in the browser sends 0.0 back. AppTest has no browser: its
+`number_input(...).value` reads the server's session state *after* the run, cleanup included,
+so it saw 18 and sent 18 back (measured: on Plan the proto held value 0.0, set_value false,
+while AppTest's value was 18). tests/e2e/test_journeys_browser.py walks the journey in Chromium.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 import streamlit as st
 
 from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.errors import InputError
+from lib.scenarios import bounded_cuts
 from lib.slices import Slice
 from lib.store import CustomerStore
 from lib.suggest import default_cuts
@@ -18,9 +37,16 @@ from lib.tiering import DEFAULT_TIERS, TierIndex, summarize
 
 CUTS = "tb_cuts"  # tuple[float, ...], top first
 DATASET = "tb_dataset"  # fingerprint of the data (and key) the state above was made for
-TIERS = "tb_tiers"  # the number-of-tiers widget
+TIERS = "tb_tiers"  # the number-of-tiers widget (drawn by app.py on every run: never dropped)
 MATRIX = "tb_matrix"  # ServiceMatrix: hours per account per service and tier, edits applied
 MATRIX_VERSION = "tb_matrix_version"  # bumped when MATRIX changes: a fresh table editor
+TEAMS = "tb_teams"  # tuple[Team, ...], top first: the team serving each tier
+DEFAULT_PLAN = "tb_default_plan"  # the plan last put in place as a default (edited: differs)
+WEIGHTS = "tb_weights"  # dict component -> score weight (0-100)
+SLICE = "tb_slice"  # dict dimension -> list of the labels chosen
+TYPED = "tb_typed"  # dict name -> other figures typed on a page (target shares, cap, book hours)
+NOTICE = "tb_state_notice"  # a sentence on what a change reset, shown once next to the control
+INPUT_ERRORS = "tb_input_errors"  # dict widget key -> why the value typed there was not used
 BY = "tb_tier_by"  # the tier-by widget: "revenue" | "score"
 
 
@@ -30,32 +56,6 @@ def weight_key(component: str) -> str:
 
 def slice_key(dimension: str) -> str:
     return f"tb_slice_{dimension}"
-
-
-def criteria() -> Criteria:
-    """What the cut-offs apply to, from the sidebar: revenue, or the weighted score."""
-    if st.session_state.get(BY, "revenue") != "score":
-        return REVENUE_ONLY
-    return Criteria.score(
-        {c: st.session_state.get(weight_key(c), DEFAULT_WEIGHTS[c]) for c in COMPONENTS}
-    )
-
-
-def current_slice(store: CustomerStore) -> Slice:
-    return Slice.of({dim: st.session_state.get(slice_key(dim), []) for dim in store.dimensions})
-
-
-def index(store: CustomerStore) -> TierIndex:
-    """The index every figure uses: this slice of `store`, keyed by the chosen criteria.
-
-    A score the data cannot support (no weighted component present) falls back to revenue,
-    with the reason on screen.
-    """
-    try:
-        return store.index_for(current_slice(store), criteria())
-    except InputError as error:
-        st.warning(f"{error} Tiering by revenue meanwhile.", icon=":material/warning:")
-        return store.index_for(current_slice(store), REVENUE_ONLY)
 
 
 def slider_key(cut: int) -> str:
@@ -78,6 +78,98 @@ def cost_key(tier: int) -> str:
     return f"tb_cost_per_hour_{tier}"
 
 
+TEAM_FIELDS: dict[str, Callable[[int], str]] = {
+    "csms": csms_key,
+    "hours_per_csm": hours_per_csm_key,
+    "cost_per_hour": cost_key,
+}
+
+
+# --- widgets drawn from the state -----------------------------------------------------------
+
+
+def show(widget_key: str, value: Any) -> None:
+    """Give the widget `widget_key` its value from the state; call just before drawing it.
+
+    On every run, not only when the value changed: the same key may name a widget the browser
+    has never seen (another page's twin, or one a run without it dropped), and a value set here
+    is one Streamlit sends to the browser (see this module's docstring).
+    """
+    st.session_state[widget_key] = value
+
+
+def typed(name: str, default: Any) -> Any:
+    """A figure typed on a page (`TYPED`), or `default` until someone types one."""
+    return st.session_state.get(TYPED, {}).get(name, default)
+
+
+def set_typed(name: str, value: Any) -> None:
+    st.session_state[TYPED] = {**st.session_state.get(TYPED, {}), name: value}
+
+
+def input_error(widget_key: str) -> str | None:
+    """Why the value last typed into `widget_key` was not used (None: it was)."""
+    return st.session_state.get(INPUT_ERRORS, {}).get(widget_key)
+
+
+def set_input_error(widget_key: str, message: str | None) -> None:
+    errors = {k: v for k, v in st.session_state.get(INPUT_ERRORS, {}).items() if k != widget_key}
+    if message is not None:
+        errors[widget_key] = message
+    st.session_state[INPUT_ERRORS] = errors
+
+
+def say(message: str) -> None:
+    """Say once, next to the tier controls, what a change reset."""
+    st.session_state[NOTICE] = message
+
+
+# --- the criteria and the slice --------------------------------------------------------------
+
+
+def weights() -> dict[str, float]:
+    return {**DEFAULT_WEIGHTS, **st.session_state.get(WEIGHTS, {})}
+
+
+def set_weights(values: dict[str, float]) -> None:
+    st.session_state[WEIGHTS] = {c: float(values.get(c, DEFAULT_WEIGHTS[c])) for c in COMPONENTS}
+
+
+def criteria() -> Criteria:
+    """What the cut-offs apply to, from the sidebar: revenue, or the weighted score."""
+    if st.session_state.get(BY, "revenue") != "score":
+        return REVENUE_ONLY
+    return Criteria.score(weights())
+
+
+def chosen_labels(store: CustomerStore, dimension: str) -> list[str]:
+    """The labels chosen for `dimension`, among those this data has."""
+    known = store.dimensions.get(dimension)
+    chosen = st.session_state.get(SLICE, {}).get(dimension, [])
+    return [label for label in chosen if known is not None and label in known.labels]
+
+
+def set_slice(chosen: dict[str, list[str]]) -> None:
+    st.session_state[SLICE] = {dim: list(labels) for dim, labels in chosen.items() if labels}
+
+
+def current_slice(store: CustomerStore) -> Slice:
+    return Slice.of({dim: chosen_labels(store, dim) for dim in store.dimensions})
+
+
+def index(store: CustomerStore) -> TierIndex:
+    """The index every figure uses: this slice of `store`, keyed by the chosen criteria.
+
+    A score the data cannot support (no weighted component present) falls back to revenue,
+    with the reason on screen.
+    """
+    try:
+        return store.index_for(current_slice(store), criteria())
+    except InputError as error:
+        st.warning(f"{error} Tiering by revenue meanwhile.", icon=":material/warning:")
+        return store.index_for(current_slice(store), REVENUE_ONLY)
+
+
 def fingerprint(store: CustomerStore) -> tuple[object, ...]:
     # id(): two uploads of the same file are two datasets (each starts from suggested cut-offs),
     # but a reloaded source is the same data, renewed (its lineage): the view stays. The
@@ -86,29 +178,39 @@ def fingerprint(store: CustomerStore) -> tuple[object, ...]:
     return (identity, criteria().by)
 
 
+# --- cut-offs --------------------------------------------------------------------------------
+
+
 def cuts() -> tuple[float, ...]:
     return st.session_state[CUTS]
 
 
 def set_cuts(values: tuple[float, ...]) -> None:
-    """Store the cut-offs and move every cut-off widget to match."""
+    """Store the cut-offs (within their bounds) and move every cut-off widget to match."""
+    values = bounded_cuts(values, criteria().is_score)
     st.session_state[CUTS] = values
     for i, value in enumerate(values):
         st.session_state[slider_key(i)] = value
         st.session_state[exact_key(i)] = value
 
 
+# --- the plan: service matrix and teams ------------------------------------------------------
+
+
+def teams() -> tuple[Team, ...]:
+    return st.session_state[TEAMS]
+
+
+def set_team(tier: int, field: str, value: float) -> None:
+    """One figure of one tier's team, as typed (InputError: out of its bounds, nothing kept)."""
+    changed = list(teams())
+    changed[tier] = replace(changed[tier], **{field: value})
+    st.session_state[TEAMS] = tuple(changed)
+
+
 def plan(tier_count: int) -> Plan:
-    """The service model in use: the service matrix and each tier's team, from the widgets."""
-    teams = tuple(
-        Team(
-            csms=st.session_state[csms_key(t)],
-            hours_per_csm=st.session_state[hours_per_csm_key(t)],
-            cost_per_hour=st.session_state[cost_key(t)],
-        )
-        for t in range(tier_count)
-    )
-    return Plan(matrix=st.session_state[MATRIX], teams=teams)
+    """The service model in use: the service matrix and each tier's team."""
+    return Plan(matrix=st.session_state[MATRIX], teams=tuple(teams()[:tier_count]))
 
 
 def set_matrix(matrix: ServiceMatrix) -> None:
@@ -117,35 +219,70 @@ def set_matrix(matrix: ServiceMatrix) -> None:
 
 
 def set_plan(new: Plan) -> None:
-    """Put a plan in place: its matrix, and its teams into the team widgets."""
+    """Put a plan in place: its matrix and its teams."""
     set_matrix(new.matrix)
-    for t, team in enumerate(new.teams):
-        st.session_state[csms_key(t)] = team.csms
-        st.session_state[hours_per_csm_key(t)] = team.hours_per_csm
-        st.session_state[cost_key(t)] = team.cost_per_hour
+    st.session_state[TEAMS] = tuple(new.teams)
 
 
-def reset_for(store: CustomerStore, tier_count: int) -> None:
-    """Suggested cut-offs and a team sized to them for `tier_count` tiers on `store`.
+def is_plan_edited() -> bool:
+    """Whether the plan in use differs from the defaults last put in place."""
+    in_use = Plan(matrix=st.session_state[MATRIX], teams=tuple(teams()))
+    return in_use != st.session_state.get(DEFAULT_PLAN)
 
-    The service matrix is the organisation's, not the data's: edits to it are kept (resized to
-    the number of tiers).
+
+def default_plan_for(store: CustomerStore, start: tuple[float, ...]) -> Plan:
+    """The practice service matrix, and whole-CSM teams sized to the tiers `start` makes.
+
+    A function of the data, slice, criteria and cut-offs only: the same tier count always gets
+    the same defaults, whatever was chosen before (issue 18, defect 6).
     """
-    start = default_cuts(index(store), tier_count)
-    set_cuts(start)
-    set_plan(plan_sized_to(store, start))
+    return Plan.default_for(summarize(index(store), start))
 
 
 def plan_sized_to(store: CustomerStore, start: tuple[float, ...]) -> Plan:
-    """Teams sized to the tiers these cut-offs make, with the service matrix in use."""
-    in_use = st.session_state.get(MATRIX)
-    matrix = None if in_use is None else in_use.with_tier_count(len(start) + 1)
-    return Plan.default_for(summarize(index(store), start), matrix)
+    """A plan for the tiers `start` makes, for a link or scenario that has none: the defaults."""
+    return default_plan_for(store, start)
+
+
+def reset_cuts(store: CustomerStore, tier_count: int) -> None:
+    """Suggested cut-offs for `tier_count` tiers; the plan stays as it is."""
+    set_cuts(default_cuts(index(store), tier_count))
+
+
+def reset_for(store: CustomerStore, tier_count: int) -> None:
+    """Start `tier_count` tiers afresh: suggested cut-offs, the default plan sized to them.
+
+    Said on screen when it replaces a plan someone edited: a team typed for three tiers does not
+    say who serves a fourth.
+    """
+    edited = TEAMS in st.session_state and is_plan_edited()
+    start = bounded_cuts(default_cuts(index(store), tier_count), criteria().is_score)
+    set_cuts(start)
+    fresh = default_plan_for(store, start)
+    set_plan(fresh)
+    st.session_state[DEFAULT_PLAN] = fresh
+    if edited:
+        say(
+            f"{tier_count} tiers start from the suggested cut-offs, the practice service matrix "
+            "and teams sized to them: the teams and service hours edited before were reset."
+        )
 
 
 def ensure_for(store: CustomerStore) -> None:
-    """Initialise the state on first run and whenever the data changes."""
-    if st.session_state.get(DATASET) != fingerprint(store):
-        st.session_state[DATASET] = fingerprint(store)
-        st.session_state[TIERS] = st.session_state.get(TIERS, DEFAULT_TIERS)
-        reset_for(store, st.session_state[TIERS])
+    """Initialise the state on first run and whenever the data (or the criteria) changes.
+
+    New data or criteria need new cut-offs; a plan someone edited stays (it describes their
+    team, not the data), an untouched default one is sized to the new tiers.
+    """
+    if st.session_state.get(DATASET) == fingerprint(store):
+        return
+    st.session_state[DATASET] = fingerprint(store)
+    tier_count = st.session_state.setdefault(TIERS, DEFAULT_TIERS)
+    if TEAMS in st.session_state and len(teams()) == tier_count and is_plan_edited():
+        reset_cuts(store, tier_count)
+        return
+    start = bounded_cuts(default_cuts(index(store), tier_count), criteria().is_score)
+    set_cuts(start)
+    fresh = default_plan_for(store, start)
+    set_plan(fresh)
+    st.session_state[DEFAULT_PLAN] = fresh

@@ -4,59 +4,98 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.capacity import Plan
+from lib.capacity import MAX_COST_PER_HOUR, MAX_CSMS, MAX_HOURS_PER_YEAR, Plan
 from lib.criteria import COMPONENTS, Criteria, Score
+from lib.errors import InputError
 from lib.formatting import count, markdown_text, money, percent
 from lib.store import CustomerStore
 from lib.tiering import TierIndex
 from ui import state
 
 
+def _on_team(tier: int, field: str) -> None:
+    widget_key = state.TEAM_FIELDS[field](tier)
+    typed = st.session_state.get(widget_key)
+    if typed is None:  # the box was cleared: the figure stays what it was
+        state.set_input_error(widget_key, None)
+        return
+    try:
+        state.set_team(tier, field, typed)
+    except InputError as error:
+        state.set_input_error(widget_key, f"{error} Kept at the figure before.")
+        return
+    state.set_input_error(widget_key, None)
+
+
 def _number(
-    label: str, key: str, *, step: float, fmt: str, help_text: str, low: float = 0.0
+    label: str,
+    tier: int,
+    field: str,
+    *,
+    step: float,
+    fmt: str,
+    help_text: str,
+    bounds: tuple[float, float],
 ) -> None:
+    widget_key = state.TEAM_FIELDS[field](tier)
+    # The figure lives in state.TEAMS; this widget (one per page) is drawn from it.
+    state.show(widget_key, getattr(state.teams()[tier], field))
     st.number_input(
         label,  # markdown-safe: label and help are constants
-        key=key,
-        min_value=low,
+        key=widget_key,
+        min_value=bounds[0],
+        max_value=bounds[1],
         step=step,
         format=fmt,
-        persist_state="session",  # the same widget on the Tiers and Plan pages: one value
+        on_change=_on_team,
+        args=(tier, field),
         help=help_text,
     )
+    error = state.input_error(widget_key)
+    if error:
+        st.caption(f":material/warning: {error}")
 
 
 def team_inputs(tier_count: int, detailed: bool = False) -> Plan:
     """Each tier's team (headcount; with `detailed`, hours per CSM and cost per hour too).
 
-    Returns the plan in use: these teams and the service matrix.
+    Returns the plan in use: these teams and the service matrix. Every figure is bounded (a year
+    has 8,784 hours; see lib/capacity.py) and the inputs say so.
     """
     for t, column in enumerate(st.columns(tier_count)):
         name = f"Tier {t + 1}"
         with column:
             _number(
                 f"{name} CSMs",
-                state.csms_key(t),
+                t,
+                "csms",
                 step=1.0,
                 fmt="%.1f",
-                help_text=f"Headcount serving {name}; fractions for CSMs shared with other tiers.",
+                bounds=(0.0, MAX_CSMS),
+                help_text=f"Headcount serving {name}; fractions for CSMs shared with other "
+                f"tiers (0 to {MAX_CSMS:,.0f}).",
             )
             if detailed:
                 _number(
                     f"{name} hours per CSM",
-                    state.hours_per_csm_key(t),
+                    t,
+                    "hours_per_csm",
                     step=50.0,
                     fmt="%.0f",
+                    bounds=(1.0, MAX_HOURS_PER_YEAR),
                     help_text="Customer-facing hours one CSM has in a year: ~1,650 working "
-                    "hours, a third of which usually goes to admin and internal work.",
-                    low=1.0,
+                    "hours, a third of which usually goes to admin and internal work (1 to "
+                    f"{MAX_HOURS_PER_YEAR:,.0f}, the hours of a year).",
                 )
                 _number(
                     f"{name} cost per hour",
-                    state.cost_key(t),
+                    t,
+                    "cost_per_hour",
                     step=5.0,
                     fmt="%.0f",
-                    help_text="Loaded cost of a CSM hour: ~$180K a year over ~1,650 working hours.",
+                    bounds=(0.0, MAX_COST_PER_HOUR),
+                    help_text="Loaded cost of a CSM hour: ~$180K a year over ~1,650 working "
+                    f"hours (0 to {MAX_COST_PER_HOUR:,.0f}).",
                 )
     return state.plan(tier_count)
 
@@ -90,11 +129,6 @@ def scope_notice(store: CustomerStore, index: TierIndex, brief: bool = False) ->
         st.caption(key)
 
 
-def _clear_slice(store: CustomerStore) -> None:
-    for dim in store.dimensions:
-        st.session_state[state.slice_key(dim)] = []
-
-
 def stop_if_nobody(store: CustomerStore, index: TierIndex) -> None:
     """The empty state: a slice no customer matches says so, offers a way out, and the page
     stops (rather than drawing zeros and empty charts)."""
@@ -109,8 +143,8 @@ def stop_if_nobody(store: CustomerStore, index: TierIndex) -> None:
     )
     st.button(
         "Clear the slice",
-        on_click=_clear_slice,
-        args=(store,),
+        on_click=state.set_slice,
+        args=({},),
         type="primary",
         help="Back to every customer; the cut-offs stay as they are.",
     )

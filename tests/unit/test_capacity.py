@@ -12,6 +12,7 @@ from lib.capacity import (
     DEFAULT_HOURS_PER_ACCOUNT,
     DEFAULT_HOURS_PER_CSM,
     DEFAULT_SERVICES,
+    MAX_HOURS_PER_YEAR,
     Plan,
     Service,
     ServiceMatrix,
@@ -134,7 +135,7 @@ def test_the_default_plan_is_whole_csms():
 
 HOURS = st.one_of(
     st.integers(0, 200).map(float),
-    st.floats(0, 1e6, allow_nan=False, allow_infinity=False),
+    st.floats(0, MAX_HOURS_PER_YEAR, allow_nan=False, allow_infinity=False),
 )
 NAMES = st.text(min_size=1, max_size=20).filter(str.strip)
 

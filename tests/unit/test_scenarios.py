@@ -257,7 +257,7 @@ BAD_DICTS = [
         "The scenario's weight for nps is not a number: 'ten'.",
     ),
     (changed(criteria={"by": "score", "weights": {"nps": True}}), "weight for nps is not a number"),
-    (changed(criteria={"by": "score", "weights": {"nps": -1}}), "must be zero or more; got -1"),
+    (changed(criteria={"by": "score", "weights": {"nps": -1}}), "must be from 0 to 100; got -1"),
     (changed(criteria={"by": "score", "weights": {"karma": 1}}), "'karma', which is not a score"),
     (changed(slice=["EMEA"]), "slice must be an object"),
     (changed(slice={"country": ["FR"]}), "'country', which is not a dimension"),
@@ -300,7 +300,7 @@ def test_a_scenario_survives_a_real_url(scenario):
 def test_a_link_reads_as_people_write_numbers():
     query = to_query(Scenario((55_000.0, 20_000.0, 0.1)))
     assert query == {"cuts": "55000,20000,0.1"}
-    assert to_query(Scenario((1e20,)))["cuts"] == "1e20"  # no "+": a URL reads it as a space
+    assert to_query(Scenario((1e12,)))["cuts"] == "1000000000000"  # the highest cut-off
     weights = to_query(Scenario((60.0,), Criteria.score({"nps": 12.5, "annual_revenue": 50})))
     assert weights == {"cuts": "60", "by": "score", "w": "annual_revenue:50,nps:12.5"}
 
@@ -365,7 +365,7 @@ BAD_LINKS = [
     ({"cuts": "10", "by": "score", "w": "nps"}, "do not read as component:weight pairs: 'nps'"),
     ({"cuts": "10", "by": "score", "w": "karma:3"}, "'karma', which is not a score component"),
     ({"cuts": "10", "by": "score", "w": "nps:1,nps:2"}, "The link's weights give nps twice."),
-    ({"cuts": "10", "by": "score", "w": "nps:-1"}, "weight for nps must be zero or more; got -1"),
+    ({"cuts": "10", "by": "score", "w": "nps:-1"}, "weight for nps must be from 0 to 100; got -1"),
     ({"cuts": "10", "slice": "country:FR"}, "'country', which is not a dimension"),
     ({"cuts": "10", "slice": "EMEA"}, "does not read as dimension:value|value: 'EMEA'"),
     ({"cuts": "10", "slice": "region:"}, "The link's slice has an empty Region value."),

@@ -103,11 +103,13 @@ def test_moving_the_tier_1_slider_updates_every_card(app: AppTest) -> None:
 
 
 def figure_blocks(app: AppTest) -> list[str]:
-    """The HTML blocks that draw figures (cards, share, load), not the Pareto chart's title."""
+    """The HTML blocks that draw figures (cards, share, load), not the Pareto chart's title nor
+    the app's stylesheet (ui/theme.py)."""
     return [
         block.proto.body
         for block in app.get("html")
         if 'data-figure="pareto_title"' not in block.proto.body
+        and not block.proto.body.lstrip().startswith("<style>")
     ]
 
 

@@ -441,7 +441,7 @@ def test_exported_revenue_is_the_exact_sum_of_the_lines(tmp_path, invoice_lines,
     )
     if suffix == "csv":
         text = out.read_text()
-        assert "A,50470.48,Tier 1\n" in text
+        assert '"A",50470.48,"Tier 1"\n' in text
         assert "50470.4799" not in text
         return
     sheet = openpyxl.load_workbook(out).active

@@ -24,7 +24,8 @@ def shown(app: AppTest) -> str:
 
 
 def _team_hours(app: AppTest, tier: int) -> float:
-    return app.session_state[f"tb_csms_{tier}"] * app.session_state[f"tb_hours_per_csm_{tier}"]
+    team = app.session_state["tb_teams"][tier]  # ui/state.py TEAMS: the teams as typed
+    return team.csms * team.hours_per_csm
 
 
 def test_a_slices_load_is_against_its_share_of_each_team_on_every_page(app: AppTest) -> None:

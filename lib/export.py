@@ -70,11 +70,13 @@ def formula_safe(value: object) -> object:
     if not isinstance(value, str):
         return value
     first, *rest = _LINES.split(value)
-    if value.startswith(FORMULA_TRIGGERS):
+    # Behind double quotes too: a reader that splits on line breaks but not on quotes sees the
+    # line '"=1+1' as the quoted cell =1+1.
+    if value.lstrip('"').startswith(FORMULA_TRIGGERS):
         first = "'" + first
     # rest alternates: line break, the line after it
     lines = [
-        "'" + part if i % 2 and part.startswith(LINE_TRIGGERS) else part
+        "'" + part if i % 2 and part.lstrip('"').startswith(LINE_TRIGGERS) else part
         for i, part in enumerate(rest)
     ]
     return "".join([first, *lines])

@@ -171,6 +171,8 @@ def test_a_bare_carriage_return_cannot_start_a_row_with_a_formula(frame):
         ("=x\r-y", "'=x\r'-y"),
         ("line\n\nline", "line\n\nline"),
         ("a\n b=c", "a\n b=c"),
+        ('\r"=', "'\r'\"="),  # found by hypothesis: "= behind a quote starts a cell too
+        ('"=1+1', "'\"=1+1"),
     ],
 )
 def test_every_line_of_a_text_cell_is_neutralised(text, safe):

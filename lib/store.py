@@ -267,8 +267,7 @@ class CustomerStore:
         cost = np.nan_to_num(self._arrays.get("cost_to_serve", np.zeros(len(revenue))))
         csm = np.array([unprofitable_threshold(plan, t) for t in range(1, plan.tier_count + 1)])
         csm_cost = csm[tiers - 1]
-        # To the cent, as every money figure: a float difference would export 1234.5600000000002.
-        margin = np.round(revenue - cost - csm_cost, 2)
+        margin = revenue - cost - csm_cost  # which accounts: as lib/books counts them
         rows = np.flatnonzero(keep & (margin < 0))
         named = ", customer_name" if self.has("customer_name") else ""
         ids = self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
@@ -277,7 +276,8 @@ class CustomerStore:
         frame["annual_revenue"] = revenue[rows]
         frame["cost_to_serve"] = cost[rows]
         frame["csm_cost"] = np.round(csm_cost[rows], 2)
-        frame["margin"] = margin[rows]
+        # To the cent, as every money figure: a float difference would show 1234.5600000000002.
+        frame["margin"] = np.round(margin[rows], 2)
         return frame.sort_values("margin", kind="stable").reset_index(drop=True)
 
     def migration(

@@ -83,6 +83,13 @@ def cut_cents(cut: float) -> int:
     return max(-INT64_CENTS, min(INT64_CENTS, cents))
 
 
+def _is_a_cents_double(cut: float) -> bool:
+    """True when `cut` is its own threshold: far beyond any revenue, or a whole cent's double."""
+    if abs(cut) >= _CENTS_AS_DOUBLES:
+        return True
+    return not math.isnan(cut) and round(cut * 100) / 100 == cut
+
+
 def thresholds(cuts: Sequence[float], in_cents: bool) -> np.ndarray:
     """What values are compared with (value >= threshold is at or above a cut-off).
 
@@ -93,8 +100,14 @@ def thresholds(cuts: Sequence[float], in_cents: bool) -> np.ndarray:
     array = np.asarray(cuts, dtype=np.float64)
     if not in_cents:
         return array
+    # Most cut-offs (typed, from a slider, a customer's value) are already a whole cent's
+    # double, which is its own threshold: only the others go through exact decimals. A few
+    # floats in plain Python: this runs on every slider move.
+    listed = array.tolist()
+    if all(_is_a_cents_double(c) for c in listed):
+        return array
     return np.array(
-        [cut_cents(c) / 100 if abs(c) < _CENTS_AS_DOUBLES else c for c in array.tolist()],
+        [cut_cents(c) / 100 if abs(c) < _CENTS_AS_DOUBLES else c for c in listed],
         dtype=np.float64,
     ).reshape(array.shape)
 
@@ -177,10 +190,13 @@ def _suffix_sums(values: np.ndarray) -> tuple[np.ndarray, float]:
     cent — else 1 (floats). Accumulated from the end (the top of the ranking), so the top tiers,
     which people read most closely, carry the least rounding when floats are summed.
     """
-    exact = _is_whole_cents(values) and float(np.abs(values).sum()) * 100 < 2**62
+    absolute = float(np.abs(values).sum()) * 100
+    exact = _is_whole_cents(values) and absolute < 2**62
     if exact:
         units = np.rint(values * 100).astype(np.int64)
-        suffix = np.zeros(len(values) + 1, dtype=np.int64)
+        # Doubles hold whole numbers exactly below 2**53 and are faster to read on every move.
+        kind = np.float64 if absolute < 2**53 else np.int64
+        suffix = np.zeros(len(values) + 1, dtype=kind)
     else:
         units, suffix = values, np.zeros(len(values) + 1, dtype=np.float64)
     suffix[:-1] = np.cumsum(units[::-1])[::-1]

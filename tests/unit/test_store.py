@@ -133,3 +133,19 @@ def test_a_file_larger_than_the_memory_limit_loads(tmp_path, monkeypatch):
     store = CustomerStore.from_csv(path)
     assert store.index.customers == rows
     assert store.report.rows_loaded == rows
+
+
+def test_unprofitable_margins_are_to_the_cent(tmp_path):
+    from lib.capacity import Plan
+    from lib.criteria import REVENUE_ONLY
+    from lib.slices import EVERYTHING
+
+    rows = "".join(f"C{i},{0.1 * i + 0.2:.2f},{0.1 * (i % 7):.2f}\n" for i in range(40))
+    path = tmp_path / "c.csv"
+    path.write_text("customer_id,annual_revenue,cost_to_serve\n" + rows)
+    store = CustomerStore.from_file(path)
+    plan = Plan.default_for(summarize(store.index, [3.0, 1.0]))
+    frame = store.unprofitable(EVERYTHING, REVENUE_ONLY, [3.0, 1.0], plan)
+    assert len(frame)
+    for column in ("annual_revenue", "cost_to_serve", "csm_cost", "margin"):
+        assert all(len(repr(float(v)).partition(".")[2]) <= 2 for v in frame[column]), column

@@ -297,5 +297,5 @@ def exports(data: CustomerStore) -> None:
 
 def saved_label(item: SavedScenario, data: CustomerStore) -> str:
     mark = "" if item.scenario.dataset == fingerprint(data) else " · other data"
-    words = describe(item.scenario, data.currency)
+    words = describe(item.scenario, item.scenario.currency or data.currency)
     return f"{item.name} — {words} · {saved_by(item.author, item.saved_at)}{mark}"

@@ -148,7 +148,7 @@ def test_tables_people_read_have_human_headings_and_money_formats(app: AppTest) 
     import json
 
     spec = json.loads(app.dataframe[0].proto.columns)
-    assert spec["annual_revenue"]["type_config"]["format"] == "$%,.2f"
+    assert spec["annual_revenue"]["type_config"]["format"] == "dollar"
 
 
 def test_mapping_labels_and_the_preview_read_as_people_write(app: AppTest) -> None:
@@ -195,3 +195,12 @@ def test_a_pooled_team_is_loaded_over_its_headcount_and_keeps_what_was_typed(
     assert _book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) |")
     unassigned = _book_row(app, "Unassigned accounts")
     assert unassigned.endswith("| — | no CSM assigned")
+
+
+def test_a_saved_scenario_is_described_in_its_own_currency(
+    app: AppTest, private_data_dir: Path
+) -> None:
+    _save_elsewhere(private_data_dir, "Sample plan", "$")
+    page(_load_euros(app), "scenarios")
+    picker = app.selectbox(key="tb_saved_pick")
+    assert "cut-offs $80K / $25K" in picker.options[0]

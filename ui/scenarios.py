@@ -99,6 +99,11 @@ def apply(scenario: Scenario, data: CustomerStore) -> list[str]:
             "This scenario was made on other data: its cut-offs are applied as they are, and "
             "the figures are this data's."
         )
+    if not comparable(data, scenario):
+        warnings.append(
+            f"It was made on data in {scenario.currency.strip()}: its cut-offs are read as "
+            f"{data.currency.strip()} here."
+        )
     st.session_state[state.DATASET] = state.fingerprint(data)  # no reset for the new criteria
     return warnings
 

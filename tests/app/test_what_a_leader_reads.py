@@ -204,3 +204,12 @@ def test_a_saved_scenario_is_described_in_its_own_currency(
     page(_load_euros(app), "scenarios")
     picker = app.selectbox(key="tb_saved_pick")
     assert "cut-offs $80K / $25K" in picker.options[0]
+
+
+def test_opening_a_scenario_made_in_another_currency_says_so(
+    app: AppTest, private_data_dir: Path
+) -> None:
+    _save_elsewhere(private_data_dir, "Sample plan", "$")
+    page(_load_euros(app), "scenarios")
+    press(app, "Open")
+    assert any("made on data in $: its cut-offs are read as € here" in w.value for w in app.warning)

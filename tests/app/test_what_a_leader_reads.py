@@ -213,3 +213,17 @@ def test_opening_a_scenario_made_in_another_currency_says_so(
     page(_load_euros(app), "scenarios")
     press(app, "Open")
     assert any("made on data in $: its cut-offs are read as € here" in w.value for w in app.warning)
+
+
+def test_fitting_the_teams_under_a_slice_fits_the_whole_base(app: AppTest) -> None:
+    from lib import suggest
+    from lib.store import CustomerStore
+
+    page(app, "plan")
+    app.multiselect(key="tb_slice_segment").select("Enterprise").run()
+    press(app, "Suggest to fit the teams")
+    plan = app.session_state["tb_matrix"].hours_per_account()
+    teams = [_team_hours(app, t) for t in range(3)]
+    whole = CustomerStore.from_file(SAMPLE_PATH).index
+    assert tuple(app.session_state["tb_cuts"]) == suggest.cuts_to_fit_teams(whole, plan, teams)
+    assert "Under a slice, each team still serves its whole tier" in shown(app)

@@ -162,12 +162,11 @@ def describe(scenario: Scenario, currency: str = "$") -> str:
 def _figures(data: CustomerStore, scenario: Scenario) -> dict[str, object]:
     index = data.index_for(scenario.slice, scenario.criteria)
     summary = summarize(index, scenario.cuts)
-    plan = scenario.plan or capacity.Plan.default_for(summary)
+    whole = _whole(data, scenario)
+    # Without a plan of its own, teams sized like a fresh start: to the whole base's tiers.
+    plan = scenario.plan or capacity.Plan.default_for(whole or summary)
     capacities = capacity.tier_capacity(
-        summary,
-        plan,
-        books.tier_measure(index, summary.cuts, "cost_to_serve"),
-        _whole(data, scenario),
+        summary, plan, books.tier_measure(index, summary.cuts, "cost_to_serve"), whole
     )
     return {"summary": summary, "capacities": capacities}
 

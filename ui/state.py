@@ -11,7 +11,7 @@ import streamlit as st
 from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.errors import InputError
-from lib.slices import Slice
+from lib.slices import EVERYTHING, Slice
 from lib.store import CustomerStore
 from lib.suggest import default_cuts
 from lib.tiering import DEFAULT_TIERS, TierIndex, summarize
@@ -137,10 +137,18 @@ def reset_for(store: CustomerStore, tier_count: int) -> None:
 
 
 def plan_sized_to(store: CustomerStore, start: tuple[float, ...]) -> Plan:
-    """Teams sized to the tiers these cut-offs make, with the service matrix in use."""
+    """Teams sized to the tiers these cut-offs make, with the service matrix in use.
+
+    On the whole base, under a slice too: a team serves its whole tier, and a slice gets its
+    share of it (lib.capacity.slice_team_shares).
+    """
     in_use = st.session_state.get(MATRIX)
     matrix = None if in_use is None else in_use.with_tier_count(len(start) + 1)
-    return Plan.default_for(summarize(index(store), start), matrix)
+    sized_on = index(store)
+    if not current_slice(store).is_everything:
+        by = criteria() if sized_on.key == "score" else REVENUE_ONLY
+        sized_on = store.index_for(EVERYTHING, by)
+    return Plan.default_for(summarize(sized_on, start), matrix)
 
 
 def ensure_for(store: CustomerStore) -> None:

@@ -227,3 +227,18 @@ def test_fitting_the_teams_under_a_slice_fits_the_whole_base(app: AppTest) -> No
     whole = CustomerStore.from_file(SAMPLE_PATH).index
     assert tuple(app.session_state["tb_cuts"]) == suggest.cuts_to_fit_teams(whole, plan, teams)
     assert "Under a slice, each team still serves its whole tier" in shown(app)
+
+
+def test_a_link_with_a_slice_and_no_team_sizes_the_teams_to_the_whole_base(
+    navigation_only: None,
+) -> None:
+    from tests.app.conftest import APP, TIMEOUT
+
+    fresh = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    fresh.query_params["cuts"] = "55000,20000"
+    fresh.query_params["slice"] = "segment:Enterprise"
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    # The default team fits the whole base's tiers (95%), so every slice's load fits too.
+    assert "Every tier fits its share of the team's hours" in shown(fresh)
+    assert fresh.session_state["tb_csms_0"] == 18.0  # as on the whole sample

@@ -737,10 +737,11 @@ def slice_team_shares(part: TierSummary, whole: TierSummary) -> tuple[float, ...
 
     A team serves its whole tier; a slice (EMEA only, Enterprise only) takes the team pro rata to
     the tier's accounts in it: the tier's accounts in the slice over the tier's accounts in the
-    whole base. The load % of a slice is then the whole team's load % whenever the slice is
-    representative of its tier, and the shares of slices that partition the base add up to the
-    whole team. A tier empty in the whole base falls back to the slice's share of all customers
-    (so the shares still add up, and an idle team is shared like the rest).
+    whole base. With one figure of hours per account per tier, a slice's load % is then its
+    tier's load % on the whole team (a slice has no team of its own: what it shows is its part
+    of the hours), and the shares of slices that partition the base add up to the whole team.
+    A tier empty in the whole base falls back to the slice's share of all customers (so the
+    shares still add up, and an idle team is shared like the rest).
     """
     if len(part.tiers) != len(whole.tiers):
         raise ValueError("the slice and the whole base need the same tiers")

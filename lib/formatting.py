@@ -97,9 +97,16 @@ def hours(value: float) -> str:
     return f"{quantity(value)} h"
 
 
+# Table cells in $, € or ¥ use the browser's own currency formats: "-$13,578.72", where a printf
+# prefix would read "$-13,578.72".
+_NAMED_MONEY_FORMATS = {"$": "dollar", "€": "euro", "¥": "yen"}
+
+
 def money_format(currency: str) -> str:
-    """A printf format for money in a table cell: "$%,.2f" shows 22775.66 as "$22,775.66"."""
-    return currency.replace("%", "%%") + "%,.2f"
+    """How a table shows money: "dollar" ($22,775.66), "euro", or a printf format with the
+    currency in front for any other ("CHF %,.2f": CHF 22,775.66)."""
+    named = _NAMED_MONEY_FORMATS.get(currency.strip())
+    return named or currency.replace("%", "%%") + "%,.2f"
 
 
 def blanks_as_empty(frame: pd.DataFrame) -> pd.DataFrame:

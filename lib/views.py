@@ -374,13 +374,10 @@ def load_html(loads: Sequence[TierCapacity], compact: bool = False) -> str:
         key += " " + SLICE_CAPACITY_NOTE
     note_style = "font-size:0.85rem;opacity:0.75;margin-top:0.3rem"
     if not compact:
-        shown_key = (
-            f'<div class="tb-detail" style="{note_style}" data-figure="load_key">'
-            f"{escape(key)}</div>"
-        )
+        shown_key = f'<div class="tb-detail" style="{note_style}">{escape(key)}</div>'
     elif sliced:
         shown_key = (
-            f'<div style="{note_style}" data-figure="load_key">Slice: hours are each team\'s share '
+            f'<div style="{note_style}">Slice: hours are each team\'s share '
             "for these accounts (pro rata to its tier's accounts).</div>"
         )
     else:

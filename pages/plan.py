@@ -21,7 +21,7 @@ widgets.stop_if_nobody(store, index)
 current = state.plan(tier_count)
 
 st.subheader("Suggested cut-offs")
-plan.suggestions(index, current)
+plan.suggestions(index, current, plan.whole_index(store, index))
 
 st.subheader("Capacity, cost and margin")
 capacities = plan.capacities(store, index, summary, current)

@@ -75,9 +75,15 @@ def _on_fit(index: TierIndex, plan: Plan) -> None:
     _apply(cuts, suggest.explain(index, cuts, hours_per_account=hours, hours_available=available))
 
 
-def suggestions(index: TierIndex, plan: Plan) -> None:
-    """Three one-click suggestions, applied to the sliders, and why they landed where they did."""
+def suggestions(index: TierIndex, plan: Plan, whole: TierIndex | None = None) -> None:
+    """Three one-click suggestions, applied to the sliders, and why they landed where they did.
+
+    `whole`: under a slice, the whole base. Each team serves its whole tier and a slice gets
+    its share of it pro rata (lib.capacity.slice_team_shares), so a slice's tier fits exactly
+    when the whole tier fits: the teams are fitted on the whole base.
+    """
     tier_count = plan.tier_count
+    fit_on = index if whole is None else whole
     shares, fit, cap = st.columns(3, border=True)
     with shares:
         st.markdown("**Hit revenue shares**")
@@ -106,11 +112,17 @@ def suggestions(index: TierIndex, plan: Plan) -> None:
         st.caption(
             "The lowest Tier 1 cut-off whose accounts the Tier 1 team can carry, then the same "
             "for each tier below, with the teams and service hours of this page."
+            + (
+                " Under a slice, each team still serves its whole tier: the cut-offs fit the "
+                "whole base, and the slice gets its share of each team."
+                if whole is not None
+                else ""
+            )
         )
         st.button(
             "Suggest to fit the teams",
             on_click=_on_fit,
-            args=(index, plan),
+            args=(fit_on, plan),
             width="stretch",
             help="Moves the sidebar cut-offs so that each tier's team can carry its accounts.",
         )
@@ -285,11 +297,17 @@ def capacities(
     """Load, cost and margin per tier on screen; under a slice, each tier's hours available are
     the slice's share of its team (lib.capacity.slice_team_shares), never the whole team."""
     other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
-    whole = None
-    if not state.current_slice(store).is_everything:
-        criteria = state.criteria() if index.key == "score" else REVENUE_ONLY
-        whole = summarize(store.index_for(EVERYTHING, criteria), summary.cuts)
+    base = whole_index(store, index)
+    whole = None if base is None else summarize(base, summary.cuts)
     return capacity.tier_capacity(summary, current, other_cost, whole)
+
+
+def whole_index(store: CustomerStore, index: TierIndex) -> TierIndex | None:
+    """Under a slice, the index of the whole base keyed like `index`; None without a slice."""
+    if state.current_slice(store).is_everything:
+        return None
+    criteria = state.criteria() if index.key == "score" else REVENUE_ONLY
+    return store.index_for(EVERYTHING, criteria)
 
 
 def _on_pool_size(name: str, key: str) -> None:

@@ -108,6 +108,11 @@ def apply(scenario: Scenario, data: CustomerStore) -> list[str]:
             "This scenario was made on other data: its cut-offs are applied as they are, and "
             "the figures are this data's."
         )
+    if not comparable(data, scenario):
+        warnings.append(
+            f"It was made on data in {scenario.currency.strip()}: its cut-offs are read as "
+            f"{data.currency.strip()} here."
+        )
     st.session_state[state.DATASET] = state.fingerprint(data)  # no reset for the new criteria
     return warnings
 
@@ -171,12 +176,11 @@ def describe(scenario: Scenario, currency: str = "$") -> str:
 def _figures(data: CustomerStore, scenario: Scenario) -> dict[str, object]:
     index = data.index_for(scenario.slice, scenario.criteria)
     summary = summarize(index, scenario.cuts)
-    plan = scenario.plan or capacity.Plan.default_for(summary)
+    whole = _whole(data, scenario)
+    # Without a plan of its own, teams sized like a fresh start: to the whole base's tiers.
+    plan = scenario.plan or capacity.Plan.default_for(whole or summary)
     capacities = capacity.tier_capacity(
-        summary,
-        plan,
-        books.tier_measure(index, summary.cuts, "cost_to_serve"),
-        _whole(data, scenario),
+        summary, plan, books.tier_measure(index, summary.cuts, "cost_to_serve"), whole
     )
     return {"summary": summary, "capacities": capacities}
 
@@ -372,5 +376,5 @@ def exports(data: CustomerStore) -> None:
 
 def saved_label(item: SavedScenario, data: CustomerStore) -> str:
     mark = "" if item.scenario.dataset == fingerprint(data) else " · other data"
-    words = describe(item.scenario, data.currency)
+    words = describe(item.scenario, item.scenario.currency or data.currency)
     return f"{item.name} — {words} · {saved_by(item.author, item.saved_at)}{mark}"

@@ -30,7 +30,7 @@ from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.errors import InputError
 from lib.scenarios import bounded_cuts
-from lib.slices import Slice
+from lib.slices import EVERYTHING, Slice
 from lib.store import CustomerStore
 from lib.suggest import default_cuts
 from lib.tiering import DEFAULT_TIERS, TierIndex, summarize
@@ -233,10 +233,16 @@ def is_plan_edited() -> bool:
 def default_plan_for(store: CustomerStore, start: tuple[float, ...]) -> Plan:
     """The practice service matrix, and whole-CSM teams sized to the tiers `start` makes.
 
-    A function of the data, slice, criteria and cut-offs only: the same tier count always gets
-    the same defaults, whatever was chosen before (issue 18, defect 6).
+    A function of the data, criteria and cut-offs only: the same tier count always gets the
+    same defaults, whatever was chosen before (issue 18, defect 6). On the whole base, under a
+    slice too: a team serves its whole tier, and a slice gets its share of it
+    (lib.capacity.slice_team_shares).
     """
-    return Plan.default_for(summarize(index(store), start))
+    sized_on = index(store)
+    if not current_slice(store).is_everything:
+        by = criteria() if sized_on.key == "score" else REVENUE_ONLY
+        sized_on = store.index_for(EVERYTHING, by)
+    return Plan.default_for(summarize(sized_on, start))
 
 
 def plan_sized_to(store: CustomerStore, start: tuple[float, ...]) -> Plan:

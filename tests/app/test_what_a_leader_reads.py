@@ -149,7 +149,7 @@ def test_tables_people_read_have_human_headings_and_money_formats(app: AppTest) 
     import json
 
     spec = json.loads(app.dataframe[0].proto.columns)
-    assert spec["annual_revenue"]["type_config"]["format"] == "$%,.2f"
+    assert spec["annual_revenue"]["type_config"]["format"] == "dollar"
 
 
 def test_mapping_labels_and_the_preview_read_as_people_write(app: AppTest) -> None:
@@ -196,3 +196,50 @@ def test_a_pooled_team_is_loaded_over_its_headcount_and_keeps_what_was_typed(
     assert _book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) |")
     unassigned = _book_row(app, "Unassigned accounts")
     assert unassigned.endswith("| — | no CSM assigned")
+
+
+def test_a_saved_scenario_is_described_in_its_own_currency(
+    app: AppTest, private_data_dir: Path
+) -> None:
+    _save_elsewhere(private_data_dir, "Sample plan", "$")
+    page(_load_euros(app), "scenarios")
+    picker = app.selectbox(key="tb_saved_pick")
+    assert "cut-offs $80K / $25K" in picker.options[0]
+
+
+def test_opening_a_scenario_made_in_another_currency_says_so(
+    app: AppTest, private_data_dir: Path
+) -> None:
+    _save_elsewhere(private_data_dir, "Sample plan", "$")
+    page(_load_euros(app), "scenarios")
+    press(app, "Open")
+    assert any("made on data in $: its cut-offs are read as € here" in w.value for w in app.warning)
+
+
+def test_fitting_the_teams_under_a_slice_fits_the_whole_base(app: AppTest) -> None:
+    from lib import suggest
+    from lib.store import CustomerStore
+
+    page(app, "plan")
+    app.multiselect(key="tb_slice_segment").select("Enterprise").run()
+    press(app, "Suggest to fit the teams")
+    plan = app.session_state["tb_matrix"].hours_per_account()
+    teams = [_team_hours(app, t) for t in range(3)]
+    whole = CustomerStore.from_file(SAMPLE_PATH).index
+    assert tuple(app.session_state["tb_cuts"]) == suggest.cuts_to_fit_teams(whole, plan, teams)
+    assert "Under a slice, each team still serves its whole tier" in shown(app)
+
+
+def test_a_link_with_a_slice_and_no_team_sizes_the_teams_to_the_whole_base(
+    navigation_only: None,
+) -> None:
+    from tests.app.conftest import APP, TIMEOUT
+
+    fresh = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    fresh.query_params["cuts"] = "55000,20000"
+    fresh.query_params["slice"] = "segment:Enterprise"
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    # The default team fits the whole base's tiers (95%), so every slice's load fits too.
+    assert "Every tier fits its share of the team's hours" in shown(fresh)
+    assert fresh.session_state["tb_csms_0"] == 18.0  # as on the whole sample

@@ -191,3 +191,12 @@ def test_cut_off_labels_each_keep_a_band_of_their_own_so_close_cuts_never_overla
     assert all(a["ayref"] == "y" for a in spec["layout"]["annotations"])
     assert all(b - a >= charts.LABEL_BAND for a, b in itertools.pairwise(bands))
     assert min(bands) > 0 and max(bands) < 100
+
+
+@pytest.mark.parametrize(
+    ("currency", "shown"), [("$", "dollar"), ("€", "euro"), ("CHF ", "CHF %,.2f"), ("%", "%%%,.2f")]
+)
+def test_tables_show_money_in_the_datas_currency(currency: str, shown: str) -> None:
+    from lib.formatting import money_format
+
+    assert money_format(currency) == shown

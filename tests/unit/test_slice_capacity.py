@@ -93,3 +93,24 @@ def test_the_whole_base_keeps_the_whole_teams_words() -> None:
     assert not any(c.is_slice_share for c in caps)
     shown = visible_text(views.load_html(caps))
     assert "share" not in shown
+
+
+@given(
+    st.lists(st.tuples(st.floats(1, 1e6, allow_nan=False), st.booleans()), min_size=1, max_size=60),
+    st.lists(st.floats(1, 1e6, allow_nan=False), min_size=2, max_size=2),
+    st.lists(st.floats(0.5, 40), min_size=3, max_size=3),
+)
+def test_a_slice_has_no_team_of_its_own_its_load_is_its_tiers_load(rows, cuts, csms) -> None:
+    values = [v for v, _ in rows]
+    mine = [v for v, kept in rows if kept]
+    if not mine:
+        return
+    whole = summarize(TierIndex.from_values(values), cuts)
+    part = summarize(TierIndex.from_values(mine), cuts)
+    plan = Plan(ServiceMatrix.default(3), tuple(Team(csms=n) for n in csms))
+    for everyone, sliced in zip(
+        tier_capacity(whole, plan), tier_capacity(part, plan, whole=whole), strict=True
+    ):
+        if sliced.accounts:
+            assert math.isclose(sliced.utilisation, everyone.utilisation, rel_tol=1e-9)
+            assert sliced.is_over_capacity == everyone.is_over_capacity

@@ -590,6 +590,17 @@ def checked_name(name: str) -> str:
     return cleaned
 
 
+def version_to_replace(store: ScenarioStore, name: str, opened: tuple[str, int] | None) -> int:
+    """The version a save with "Replace" may overwrite: the one this session opened, when it
+    opened this name (so a save by someone else since then is a conflict, not overwritten);
+    otherwise the latest one. InputError when nothing is saved under `name`."""
+    name = checked_name(name)
+    latest = store.get(name).version
+    if opened is not None and checked_name(opened[0]) == name:
+        return opened[1]
+    return latest
+
+
 def checked_author(author: str | None) -> str | None:
     """The author as stored: trimmed, None when empty or unknown."""
     if author is None:

@@ -131,6 +131,7 @@ st.text_input(
     key=scenarios.PACK_TITLE,
     placeholder="Customer tiers",
     live=True,  # in the pack as soon as typing pauses, not only once the box loses focus
+    persist_state="session",  # kept while other pages run
     help="The heading of the meeting pack below, e.g. the meeting's name and date.",
 )
 scenarios.exports(store)

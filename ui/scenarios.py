@@ -7,6 +7,7 @@ every run), and a session opened from a link starts from it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 
@@ -249,7 +250,7 @@ def _tier_list_file(
     can lose its answer to a rerun that starts at that moment (the browser then spins for 3
     minutes, "deferredFile timed out"). A file made in the run is a plain URL the click opens.
     """
-    made_from = _made_from(data, scenario)
+    made_from = _made_from(data, replace(scenario, plan=None))  # the list has no plan in it
     prepared = st.session_state.setdefault(PREPARED, {})
     slot = column.empty()
     if prepared.get(file_name, (None,))[0] != made_from:

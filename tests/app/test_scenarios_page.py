@@ -112,3 +112,11 @@ def test_a_renamed_scenario_stays_picked_and_compared(app: AppTest) -> None:
     assert app.session_state[scenarios.RENAME_POPOVER] is False
     assert any("Renamed “Draft” to “Final”." in s.value for s in app.success)
     assert any(m.value.startswith("**From") and "Final" in m.value for m in app.markdown)
+
+
+def test_a_prepared_tier_list_survives_a_team_edit_it_does_not_depend_on(app: AppTest) -> None:
+    page(app, "scenarios")
+    press(app, "Prepare the tier list (CSV)")
+    app.session_state["tb_csms_0"] = 12.0  # the team changes the plan, not the tier list
+    app.run()
+    assert "Download the tier list (CSV)" in _downloads(app)

@@ -45,9 +45,10 @@ def formula_safe(value: object) -> object:
     first, *rest = _LINES.split(value)
     if value.startswith(FORMULA_TRIGGERS):
         first = "'" + first
-    # rest alternates: line break, the line after it
+    # rest alternates: line break, the line after it (whose leading quotes a reader that splits
+    # lines first may take for CSV quoting: `"=` is a formula to it too)
     lines = [
-        "'" + part if i % 2 and part.startswith(LINE_TRIGGERS) else part
+        "'" + part if i % 2 and part.lstrip('"').startswith(LINE_TRIGGERS) else part
         for i, part in enumerate(rest)
     ]
     return "".join([first, *lines])

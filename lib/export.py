@@ -74,7 +74,8 @@ def formula_safe(value: object) -> object:
     # line '"=1+1' as the quoted cell =1+1.
     if value.lstrip('"').startswith(FORMULA_TRIGGERS):
         first = "'" + first
-    # rest alternates: line break, the line after it
+    # rest alternates: line break, the line after it (whose leading quotes a reader that splits
+    # lines first may take for CSV quoting: `"=` is a formula to it too)
     lines = [
         "'" + part if i % 2 and part.lstrip('"').startswith(LINE_TRIGGERS) else part
         for i, part in enumerate(rest)

@@ -18,7 +18,7 @@ from lib.capacity import Plan, TierCapacity
 from lib.charts import tier_color
 from lib.formatting import count, cut_label, money, percent
 from lib.migration import Migration
-from lib.tiering import ParetoCurve, TierSummary
+from lib.tiering import ParetoCurve, TierFigures, TierSummary
 
 CSS = """
 body { font-family: "Source Sans Pro", "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2430;
@@ -29,7 +29,14 @@ h1 { font-size: 2rem; margin-bottom: 0.2rem; } h2 { font-size: 1.35rem; margin-t
 section { break-inside: avoid; } svg { max-width: 640px; display: block; margin-top: 1rem; }
 table { font-size: 0.85rem !important; }
 @page { size: A4; margin: 14mm; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }
+@media print {
+  body { margin: 0; max-width: none; } h2 { break-after: avoid; }
+  /* Paper cannot scroll sideways: the capacity table's 13 columns must fit A4's width. */
+  div[style*="overflow-x"] { overflow: visible !important; }
+  table { font-size: 7.5pt !important; table-layout: auto; }
+  th, td { padding: 0.2rem 0.25rem !important; }
+  th { white-space: normal !important; hyphens: auto; }
+}
 """
 
 
@@ -52,15 +59,50 @@ class PackContent:
     currency: str = "$"
 
 
+TICKS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def _cut_label(tier: TierFigures, score: bool, currency: str) -> str:
+    floor = tier.floor if tier.floor is not None else 0.0
+    return f"{tier.name} from " + (f"score {floor:g}" if score else money(floor, currency))
+
+
 def pareto_svg(
-    curve: ParetoCurve, summary: TierSummary, width: int = 640, height: int = 300
+    curve: ParetoCurve,
+    summary: TierSummary,
+    width: int = 640,
+    height: int = 320,
+    *,
+    score: bool = False,
+    currency: str = "$",
 ) -> str:
-    """The Pareto curve as a small inline SVG, each tier's stretch in its colour."""
-    pad = 36
-    x = curve.customer_share * (width - 2 * pad) + pad
-    y = height - pad - curve.revenue_share.clip(0, 1) * (height - 2 * pad)
+    """The Pareto curve as a small inline SVG: each tier's stretch in its colour, both axes
+    with their values (0-100%), and a marker at each cut-off naming it."""
+    left, right, top, bottom = 52, 16, 34, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def px(share: float) -> float:
+        return left + share * plot_w
+
+    def py(share: float) -> float:
+        return top + plot_h - min(max(share, 0.0), 1.0) * plot_h
+
+    x = curve.customer_share * plot_w + left
+    y = top + plot_h - curve.revenue_share.clip(0, 1) * plot_h
     edges = np.concatenate([[0.0], np.cumsum([t.customer_share for t in summary.tiers])])
     parts = []
+    for tick in TICKS:  # gridlines and both axes' values
+        label = f"{tick:.0%}"
+        parts.append(
+            f'<line x1="{px(tick):.1f}" y1="{top}" x2="{px(tick):.1f}" y2="{top + plot_h}" '
+            'stroke="#e3e3e3"/>'
+            f'<line x1="{left}" y1="{py(tick):.1f}" x2="{left + plot_w}" y2="{py(tick):.1f}" '
+            'stroke="#e3e3e3"/>'
+            f'<text class="tick x" x="{px(tick):.1f}" y="{top + plot_h + 16}" font-size="11" '
+            f'text-anchor="middle" fill="#444">{label}</text>'
+            f'<text class="tick y" x="{left - 6}" y="{py(tick) + 4:.1f}" font-size="11" '
+            f'text-anchor="end" fill="#444">{label}</text>'
+        )
     for tier, start, end in zip(summary.tiers, edges[:-1], edges[1:], strict=True):
         inside = (curve.customer_share >= start) & (curve.customer_share <= end)
         points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(x[inside], y[inside], strict=True))
@@ -69,19 +111,54 @@ def pareto_svg(
                 f'<polyline points="{points}" fill="none" stroke="{tier_color(tier.tier)}" '
                 'stroke-width="4"/>'
             )
+    # A marker at each cut-off, where the tier above it ends: its figure above the plot (two
+    # rows, so close cut-offs do not overlap); the sentence for it is under the chart.
+    for k, (above, start) in enumerate(zip(summary.tiers[:-1], edges[1:-1], strict=True)):
+        at_x = px(float(start))
+        reached = float(np.interp(start, curve.customer_share, curve.revenue_share))
+        row = top - 19 + 11 * (k % 2)
+        label_x = min(max(at_x, left + 20), left + plot_w - 20)
+        figure = f"{above.floor:g}" if score else money(above.floor or 0.0, currency)
+        parts.append(
+            f'<line class="cut" x1="{at_x:.1f}" y1="{row + 3}" x2="{at_x:.1f}" '
+            f'y2="{top + plot_h}" stroke="{tier_color(above.tier)}" stroke-width="1.5" '
+            'stroke-dasharray="4 3"/>'
+            f'<circle cx="{at_x:.1f}" cy="{py(reached):.1f}" r="3.5" '
+            f'fill="{tier_color(above.tier)}"/>'
+            f'<text class="cut-label" x="{label_x:.1f}" y="{row}" font-size="11" '
+            f'text-anchor="middle" fill="#1f2430">{escape(figure)}</text>'
+        )
     axes = (
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         'stroke="#999"/>'
-        f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>'
-        f'<text x="{width / 2}" y="{height - 6}" text-anchor="middle" font-size="13">'
-        "Customers, ranked from the top (0-100%)</text>"
-        f'<text x="12" y="{height / 2}" font-size="13" transform="rotate(-90 12 {height / 2})" '
-        'text-anchor="middle">Share of revenue</text>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#999"/>'
+        f'<text x="{left + plot_w / 2}" y="{height - 6}" text-anchor="middle" font-size="13">'
+        "Customers, ranked from the top</text>"
+        f'<text x="13" y="{top + plot_h / 2}" font-size="13" '
+        f'transform="rotate(-90 13 {top + plot_h / 2})" text-anchor="middle">'
+        "Share of revenue</text>"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="Pareto curve">{axes}{"".join(parts)}</svg>'
     )
+
+
+def cut_notes_html(
+    curve: ParetoCurve, summary: TierSummary, score: bool = False, currency: str = "$"
+) -> str:
+    """Under the Pareto chart, what each dashed marker is: "Tier 1 from $55K: 6% of customers,
+    40% of revenue" (the shares of the tiers from the top down to that cut-off)."""
+    edges = np.cumsum([t.customer_share for t in summary.tiers])[:-1]
+    notes = []
+    for above, share in zip(summary.tiers[:-1], edges, strict=True):
+        reached = float(np.interp(share, curve.customer_share, curve.revenue_share))
+        notes.append(
+            f'<span style="border-left:0.3rem solid {tier_color(above.tier)};padding-left:0.3rem">'
+            f"{escape(_cut_label(above, score, currency))}: {percent(float(share))} of "
+            f"customers, {percent(reached)} of revenue</span>"
+        )
+    return f'<p class="note cuts">Cut-offs (dashed): {" · ".join(notes)}</p>' if notes else ""
 
 
 def _parameters(content: PackContent) -> str:
@@ -118,7 +195,8 @@ def render(content: PackContent, generated: datetime) -> str:
         f"<section><h2>Tiers</h2>"
         f"{views.tier_cards_html(summary, content.currency, score=content.score)}</section>",
         f"<section><h2>Revenue share</h2>{views.revenue_share_html(summary, content.currency)}"
-        f"{pareto_svg(content.pareto, summary)}</section>",
+        f"{pareto_svg(content.pareto, summary, score=content.score, currency=content.currency)}"
+        f"{cut_notes_html(content.pareto, summary, content.score, content.currency)}</section>",
     ]
     if content.capacities is not None:
         sections.append(

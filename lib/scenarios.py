@@ -705,6 +705,17 @@ def clean_text(text: str, limit: int) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
 
 
+def version_to_replace(store: ScenarioStore, name: str, opened: tuple[str, int] | None) -> int:
+    """The version a save with "Replace" may overwrite: the one this session opened, when it
+    opened this name (so a save by someone else since then is a conflict, not overwritten);
+    otherwise the latest one. InputError when nothing is saved under `name`."""
+    name = checked_name(name)
+    latest = store.get(name).version
+    if opened is not None and checked_name(opened[0]) == name:
+        return opened[1]
+    return latest
+
+
 def checked_author(author: str | None) -> str | None:
     """The author as stored and shown: cleaned (clean_text) and cut to AUTHOR_LIMIT characters,
     None when empty or unknown.

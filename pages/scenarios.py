@@ -5,7 +5,7 @@ import streamlit as st
 from lib import views
 from lib.errors import InputError
 from lib.formatting import markdown_text
-from lib.scenarios import ScenarioConflict
+from lib.scenarios import ScenarioConflict, version_to_replace
 from ui import access, entry, scenarios, session, state, widgets
 
 entry.require_app()
@@ -46,11 +46,7 @@ if st.button(
 ):
     try:
         loaded = st.session_state.get(scenarios.LOADED)
-        expected = None
-        if overwrite:
-            expected = scenarios.store().get(name.strip()).version
-            if loaded and loaded[0] == name.strip():
-                expected = loaded[1]
+        expected = version_to_replace(scenarios.store(), name, loaded) if overwrite else None
         saved = scenarios.store().save(
             name, scenarios.current(store), author or None, expected_version=expected
         )
@@ -66,6 +62,8 @@ if st.button(
 
 st.subheader("Saved")
 saved_list = scenarios.saved()
+scenarios.notice()  # what the last open, rename or delete did (with Undo after a delete)
+scenarios.undo_offer()
 if not saved_list:
     st.caption("Nothing saved yet.")
 else:
@@ -74,7 +72,7 @@ else:
         "Scenario",
         options=list(by_name),
         format_func=lambda n: scenarios.saved_label(by_name[n], store),
-        key="tb_saved_pick",
+        key=scenarios.PICK,
         help="Saved scenarios, newest first; “other data” marks those made on another file.",
     )
     open_col, rename_col, delete_col = st.columns(3)
@@ -91,22 +89,8 @@ else:
         width="stretch",
         help="Puts this scenario on screen: cut-offs, criteria, slice and service model.",
     )
-    with rename_col.popover("Rename", width="stretch"):
-        new_name = st.text_input(
-            "New name", key="tb_rename_to", help="Its versions and author stay as they are."
-        )
-        if st.button("Rename it", help="Renames it for everyone who uses this store."):
-            try:
-                scenarios.store().rename(chosen, new_name)
-                st.rerun()
-            except InputError as error:
-                st.error(markdown_text(error))
-    with delete_col.popover("Delete", width="stretch"):
-        st.write(f"Delete “{markdown_text(chosen)}” for everyone who uses this store?")
-        if st.button("Yes, delete it", help="Cannot be undone."):
-            scenarios.store().delete(chosen)
-            st.rerun()
-    scenarios.notice()
+    scenarios.rename_popover(rename_col, chosen)
+    scenarios.delete_popover(delete_col, chosen)
 
     st.subheader("Compare")
     picked = st.multiselect(
@@ -114,7 +98,7 @@ else:
         options=["(on screen)", *by_name],
         default=["(on screen)", chosen],
         max_selections=4,
-        key="tb_compare",
+        key=scenarios.COMPARE,
         help="Side by side: each scenario's tiers, revenue share and load on this data. The "
         "first two also show who moves between them.",
     )
@@ -152,6 +136,7 @@ st.text_input(
     key=scenarios.PACK_TITLE,
     placeholder="Customer tiers",
     live=True,  # in the pack as soon as typing pauses, not only once the box loses focus
+    persist_state="session",  # kept while other pages run
     help="The heading of the meeting pack below, e.g. the meeting's name and date.",
 )
 scenarios.exports(store)

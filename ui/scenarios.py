@@ -7,6 +7,7 @@ every run), and a session opened from a link starts from it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 
@@ -22,6 +23,7 @@ from lib.scenarios import (
     SavedScenario,
     Scenario,
     ScenarioStore,
+    checked_name,
     comparability,
     dataset_fingerprint,
     from_query,
@@ -304,7 +306,7 @@ def _tier_list_file(
     can lose its answer to a rerun that starts at that moment (the browser then spins for 3
     minutes, "deferredFile timed out"). A file made in the run is a plain URL the click opens.
     """
-    made_from = _made_from(data, scenario)
+    made_from = _made_from(data, replace(scenario, plan=None))  # the list has no plan in it
     prepared = st.session_state.setdefault(PREPARED, {})
     slot = column.empty()
     if prepared.get(file_name, (None,))[0] != made_from:
@@ -372,6 +374,116 @@ def exports(data: CustomerStore) -> None:
         "Prints on A4; attach it to an email.",
         width="stretch",
     )
+
+
+PICK = "tb_saved_pick"  # the saved scenario picked on the Scenarios page
+COMPARE = "tb_compare"  # the scenarios compared
+BASELINE = "tb_migration_baseline"  # Who moves: the scenario compared with (ui.changes)
+RENAME_TO = "tb_rename_to"
+RENAME_POPOVER = "tb_rename_popover"  # open (True) or closed: the popovers' state is ours
+DELETE_POPOVER = "tb_delete_popover"
+RENAME_ERROR = "tb_rename_error"  # why the last rename failed, shown in its popover
+DELETED = "tb_deleted_scenario"  # the SavedScenario last deleted: Undo saves it again
+
+
+def _renamed(old: str, new: str) -> None:
+    """Every place this session names a scenario follows a rename: the pick, Compare, the
+    scenario opened, the Who-moves baseline."""
+    state = st.session_state
+    if state.get(PICK) == old:
+        state[PICK] = new
+    if old in state.get(COMPARE, []):
+        state[COMPARE] = [new if name == old else name for name in state[COMPARE]]
+    if state.get(LOADED) and state[LOADED][0] == old:
+        state[LOADED] = (new, state[LOADED][1])
+    if state.get(BASELINE) == old:
+        state[BASELINE] = new
+
+
+def _rename(old: str) -> None:
+    new = st.session_state.get(RENAME_TO) or ""
+    try:
+        store().rename(old, new)
+        new = checked_name(new)
+    except InputError as error:  # a taken name included: the popover stays open and says why
+        st.session_state[RENAME_ERROR] = str(error)
+        st.session_state[RENAME_POPOVER] = True
+        return
+    st.session_state.pop(RENAME_ERROR, None)
+    st.session_state[RENAME_POPOVER] = False
+    st.session_state[RENAME_TO] = ""
+    _renamed(old, new)
+    st.session_state[NOTICE] = ("success", f"Renamed “{old}” to “{new}”.")
+
+
+def rename_popover(column: object, chosen: str) -> None:
+    """Rename the scenario picked; a name that cannot be used is said inside the popover."""
+    with column.popover("Rename", width="stretch", key=RENAME_POPOVER, on_change="rerun"):
+        st.text_input(
+            f"New name for “{markdown_text(chosen)}”",
+            key=RENAME_TO,
+            help="Its versions and author stay as they are.",
+        )
+        st.button(
+            "Rename it",
+            on_click=_rename,
+            args=(chosen,),
+            help="Renames it for everyone who uses this store.",
+        )
+        if st.session_state.get(RENAME_ERROR):
+            st.error(markdown_text(st.session_state[RENAME_ERROR]), icon=":material/warning:")
+
+
+def _delete(name: str) -> None:
+    st.session_state[DELETE_POPOVER] = False  # each delete is asked for, one at a time
+    try:
+        item = store().get(name)
+        store().delete(name)
+    except InputError as error:
+        st.session_state[NOTICE] = ("error", str(error))
+        return
+    st.session_state[DELETED] = item
+    if st.session_state.get(PICK) == name:
+        del st.session_state[PICK]
+    st.session_state[COMPARE] = [n for n in st.session_state.get(COMPARE, []) if n != name]
+    st.session_state[NOTICE] = ("success", f"Deleted “{name}”.")
+
+
+def delete_popover(column: object, chosen: str) -> None:
+    """Delete the scenario picked, after a yes in the popover; the popover then closes."""
+    with column.popover("Delete", width="stretch", key=DELETE_POPOVER, on_change="rerun"):
+        st.write(f"Delete “{markdown_text(chosen)}” for everyone who uses this store?")
+        st.button(
+            "Yes, delete it",
+            on_click=_delete,
+            args=(chosen,),  # the scenario the question names, whatever is picked by then
+            help="Undo restores it until you delete another one.",
+        )
+
+
+def _undo() -> None:
+    item = st.session_state.pop(DELETED, None)
+    if item is None:
+        return
+    try:
+        restored = store().save(item.name, item.scenario, item.author)
+    except InputError as error:  # saved again under that name meanwhile: say by whom
+        st.session_state[NOTICE] = ("error", f"“{item.name}” could not be restored: {error}")
+        return
+    st.session_state[PICK] = restored.name
+    st.session_state[NOTICE] = ("success", f"Restored “{restored.name}”.")
+
+
+def undo_offer() -> None:
+    """After a delete: Undo, which saves the deleted scenario again under its name."""
+    item = st.session_state.get(DELETED)
+    if item is not None:
+        st.button(
+            f"Undo: restore “{markdown_text(item.name)}”",
+            on_click=_undo,
+            icon=":material/undo:",
+            help="Saves the deleted scenario again, with its author.",
+        )
 
 
 def saved_label(item: SavedScenario, data: CustomerStore) -> str:

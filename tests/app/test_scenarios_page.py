@@ -46,3 +46,77 @@ def test_the_meeting_pack_carries_the_title_typed(app: AppTest) -> None:
     app.text_input(key=scenarios.PACK_TITLE).input("Board meeting, 3 December").run()
     pack = app.session_state[scenarios.PACK][1].decode()
     assert "<h1>Board meeting, 3 December</h1>" in pack
+
+
+# --- rename and delete (issue 18, defect 8) -------------------------------------------------------
+
+
+def _save(app: AppTest, name: str) -> None:
+    page(app, "scenarios")
+    app.text_input(key="tb_save_name").input(name).run()
+    press(app, "Save scenario")
+
+
+def _saved_names(app: AppTest) -> list[str]:
+    return list(app.selectbox(key=scenarios.PICK).options)
+
+
+def test_deleting_closes_the_popover_says_so_and_can_be_undone(app: AppTest) -> None:
+    _save(app, "First")
+    _save(app, "Second")
+    app.selectbox(key=scenarios.PICK).set_value("Second").run()
+    app.session_state[scenarios.DELETE_POPOVER] = True  # the person opens "Delete"
+    app.run()
+    assert any("Delete “Second”" in m.value for m in app.markdown)
+    press(app, "Yes, delete it")
+    assert [n.split(" — ")[0] for n in _saved_names(app)] == ["First"]
+    # Closed: deleting "First" now takes opening the popover and a yes of its own.
+    assert app.session_state[scenarios.DELETE_POPOVER] is False
+    assert any("Deleted “Second”." in s.value for s in app.success)
+    press(app, "Undo: restore “Second”")
+    assert sorted(n.split(" — ")[0] for n in _saved_names(app)) == ["First", "Second"]
+    assert any("Restored “Second”." in s.value for s in app.success)
+    assert "Undo: restore “Second”" not in [b.label for b in app.button]
+
+
+def test_yes_deletes_the_scenario_the_question_named(app: AppTest) -> None:
+    _save(app, "Keep me")
+    _save(app, "Drop me")
+    app.selectbox(key=scenarios.PICK).set_value("Drop me").run()
+    yes = next(b for b in app.button if b.label == "Yes, delete it")
+    app.selectbox(key=scenarios.PICK).set_value("Keep me")  # picked again, not yet redrawn
+    yes.click().run()
+    assert [n.split(" — ")[0] for n in _saved_names(app)] == ["Keep me"]
+
+
+def test_renaming_to_a_taken_name_keeps_the_popover_open_and_says_why(app: AppTest) -> None:
+    _save(app, "Alpha")
+    _save(app, "Beta")
+    app.selectbox(key=scenarios.PICK).set_value("Beta").run()
+    app.text_input(key=scenarios.RENAME_TO).input("Alpha").run()
+    press(app, "Rename it")
+    assert app.session_state[scenarios.RENAME_POPOVER] is True
+    assert any("Alpha" in e.value and "already exists" in e.value for e in app.error), [
+        e.value for e in app.error
+    ]
+    assert sorted(n.split(" — ")[0] for n in _saved_names(app)) == ["Alpha", "Beta"]
+
+
+def test_a_renamed_scenario_stays_picked_and_compared(app: AppTest) -> None:
+    _save(app, "Draft")
+    app.multiselect(key=scenarios.COMPARE).set_value(["(on screen)", "Draft"]).run()
+    app.text_input(key=scenarios.RENAME_TO).input("Final").run()
+    press(app, "Rename it")
+    assert app.multiselect(key=scenarios.COMPARE).value == ["(on screen)", "Final"]
+    assert app.selectbox(key=scenarios.PICK).value == "Final"
+    assert app.session_state[scenarios.RENAME_POPOVER] is False
+    assert any("Renamed “Draft” to “Final”." in s.value for s in app.success)
+    assert any(m.value.startswith("**From") and "Final" in m.value for m in app.markdown)
+
+
+def test_a_prepared_tier_list_survives_a_team_edit_it_does_not_depend_on(app: AppTest) -> None:
+    page(app, "scenarios")
+    press(app, "Prepare the tier list (CSV)")
+    app.session_state["tb_csms_0"] = 12.0  # the team changes the plan, not the tier list
+    app.run()
+    assert "Download the tier list (CSV)" in _downloads(app)

@@ -751,3 +751,25 @@ def test_two_processes_saving_at_once_have_exactly_one_winner(tmp_path, expected
         worker.join(timeout=60)
     assert results == ["conflict", "won"]
     assert store.get("Q3 plan").version == (expected_version or 0) + 1
+
+
+# --- the version a "Replace" may overwrite ------------------------------------------------------
+
+
+def test_replace_overwrites_the_version_this_session_opened_else_the_latest(tmp_path):
+    from lib.scenarios import ScenarioConflict, SqliteScenarioStore, version_to_replace
+
+    store = SqliteScenarioStore(tmp_path / "s.sqlite3")
+    first = Scenario(cuts=(55_000.0, 20_000.0))
+    store.save("Board", first, "ana")
+    store.save("Board", first, "bo", expected_version=1)  # someone else saves again: v2
+    assert version_to_replace(store, "Board", None) == 2
+    assert version_to_replace(store, " Board ", ("Other", 7)) == 2
+    # This session opened v1: replacing must not overwrite bo's v2 unseen.
+    assert version_to_replace(store, "Board", ("Board", 1)) == 1
+    with pytest.raises(ScenarioConflict):
+        store.save(
+            "Board", first, "ana", expected_version=version_to_replace(store, "Board", ("Board", 1))
+        )
+    with pytest.raises(InputError):
+        version_to_replace(store, "Nothing saved", None)

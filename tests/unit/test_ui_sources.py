@@ -167,8 +167,8 @@ def _unsafe_markdown() -> list[str]:
     return sorted(set(found))
 
 
-# Files other helpers edit in parallel: their Markdown sites are escaped on their branches.
-# Each entry is a site to escape; delete it once it is (the test then holds it).
+# Files other helpers edit in parallel, whose Markdown sites are theirs to escape (with
+# lib.formatting.markdown_text): take a file off this list once it passes.
 ELSEWHERE = ("pages/plan.py", "pages/tiers.py", "pages/upload.py", "ui/access.py", "ui/plan.py",
              "ui/presentation.py", "ui/session.py", "ui/state.py")  # fmt: skip
 

@@ -1,0 +1,58 @@
+"""The Scenarios page's popovers as a person meets them in Chromium (issue 18, defect 8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import WAIT_MS, start_app, stop_app, wait_until_idle
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def own_app() -> object:
+    url, server = start_app()  # a scenario store of its own
+    yield url
+    stop_app(server)
+
+
+def _scenarios_page(page: object, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("link", name="Scenarios", exact=True).click(timeout=WAIT_MS)
+    page.get_by_role("heading", name="Scenarios", exact=True).wait_for(timeout=WAIT_MS)
+    wait_until_idle(page)
+
+
+def _save(page: object, name: str) -> None:
+    page.get_by_role("textbox", name="Name", exact=True).fill(name)
+    page.get_by_role("button", name="Save scenario").click()
+    page.get_by_text(f"Saved “{name}”").wait_for(timeout=WAIT_MS)
+    wait_until_idle(page)
+
+
+def test_delete_closes_its_popover_and_rename_to_a_taken_name_says_why(
+    page: object, own_app: str
+) -> None:
+    _scenarios_page(page, own_app)
+    _save(page, "Alpha")
+    _save(page, "Beta")
+    # Rename the one picked (Alpha, the first saved) to a taken name: the popover stays open,
+    # saying why.
+    page.get_by_role("button", name="Rename", exact=True).click()
+    page.get_by_role("textbox", name="New name").fill("Beta")
+    page.get_by_role("button", name="Rename it").click()
+    page.get_by_text("already exists").wait_for(timeout=WAIT_MS)
+    wait_until_idle(page)
+    assert page.get_by_role("button", name="Rename it").is_visible()
+    page.keyboard.press("Escape")
+    # Delete: one yes deletes the scenario named, and the popover closes.
+    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_text("Delete “Alpha” for everyone").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="Yes, delete it").click()
+    page.get_by_text("Deleted “Alpha”.").wait_for(timeout=WAIT_MS)
+    wait_until_idle(page)
+    # Before the fix the popover stayed open asking to delete Beta next.
+    assert page.get_by_role("button", name="Yes, delete it").is_hidden()
+    assert page.get_by_text("Delete “Beta” for everyone").is_hidden()
+    page.get_by_role("button", name="Undo: restore “Alpha”").click()
+    page.get_by_text("Restored “Alpha”.").wait_for(timeout=WAIT_MS)

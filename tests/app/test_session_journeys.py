@@ -13,10 +13,14 @@ examples of up to 40 steps: TIERBOARD_JOURNEYS=200 TIERBOARD_JOURNEY_STEPS=40).
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -29,15 +33,15 @@ from hypothesis.stateful import (
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from lib.capacity import Plan
+from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import REVENUE_ONLY
 from lib.sample import SAMPLE_PATH
-from lib.scenarios import MAX_REVENUE_CUT
+from lib.scenarios import MAX_REVENUE_CUT, Scenario, to_query
 from lib.slices import Slice
 from lib.store import CustomerStore
 from lib.suggest import default_cuts
 from lib.tiering import push_cuts, summarize
-from tests.app.conftest import APP, TIMEOUT, _NavigationOnlyPagesManager
+from tests.app.conftest import APP, TIMEOUT, _NavigationOnlyPagesManager, page, press
 from ui import presentation, state
 
 PAGES = ("tiers", "plan", "changes", "scenarios")
@@ -273,3 +277,114 @@ Journey.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestSessionJourneys = Journey.TestCase
+
+
+# --- single journeys, each a defect of issue 18 or 13 ---------------------------------------------
+
+
+@pytest.fixture
+def session(navigation_only: None) -> AppTest:
+    at = open_app()
+    assert not at.exception, at.exception
+    return at
+
+
+def _csms(at: AppTest) -> list[float]:
+    return [team.csms for team in at.session_state[state.TEAMS]]
+
+
+def test_reset_to_suggested_cut_offs_keeps_the_typed_team(session: AppTest) -> None:
+    for tier, headcount in enumerate((25.0, 9.0, 4.0)):
+        session.number_input(key=state.csms_key(tier)).set_value(headcount).run()
+    session.number_input(key=state.exact_key(0)).set_value(70_000.0).run()
+    press(session, "Reset to suggested cut-offs")
+    assert session.session_state[state.CUTS] == (55_000.0, 20_000.0)
+    assert _csms(session) == [25.0, 9.0, 4.0]  # was 18/9/8 again (defect 7)
+    assert [session.number_input(key=state.csms_key(t)).proto.value for t in range(3)] == [
+        25.0,
+        9.0,
+        4.0,
+    ]
+
+
+def test_a_tier_count_change_gives_a_fresh_sessions_defaults_and_says_it_reset_edits(
+    session: AppTest,
+) -> None:
+    session.number_input(key=state.csms_key(0)).set_value(25.0).run()
+    for tiers in (2, 4, 5, 3):
+        session.radio(key=state.TIERS).set_value(tiers).run()
+        cuts, teams = fresh_defaults(tiers, ())
+        assert session.session_state[state.CUTS] == cuts
+        assert _csms(session) == teams
+        assert session.session_state[state.MATRIX] == ServiceMatrix.default(tiers)
+    assert session.session_state[state.MATRIX].hours_per_account() == (60.0, 12.0, 2.0)
+    fresh = open_app()
+    assert _csms(session) == _csms(fresh)
+    # The first change replaced the typed team: said once, next to the control.
+    session.number_input(key=state.csms_key(0)).set_value(30.0).run()
+    session.radio(key=state.TIERS).set_value(4).run()
+    said = [box.value for box in session.sidebar.info]
+    assert any("teams and service hours edited before were reset" in text for text in said)
+    session.radio(key=state.TIERS).set_value(3).run()  # nothing edited since: nothing to say
+    assert not any("edited before" in box.value for box in session.sidebar.info)
+
+
+def test_weights_and_the_slice_survive_presentation_mode(session: AppTest) -> None:
+    session.radio(key=state.BY).set_value("score").run()
+    session.slider(key=state.weight_key("nps")).set_value(60).run()
+    session.multiselect(key=state.slice_key("region")).set_value(["EMEA"]).run()
+    before = session.session_state[state.CUTS], dict(session.query_params)
+    session.toggle(key=presentation.PRESENT).set_value(True).run()  # hides weights and slice
+    session.run()
+    assert session.query_params["w"] == before[1]["w"]
+    assert session.query_params["slice"] == "region:EMEA"
+    session.toggle(key=presentation.PRESENT).set_value(False).run()
+    assert session.slider(key=state.weight_key("nps")).value == 60
+    assert session.slider(key=state.weight_key("nps")).proto.value == [60]
+    assert session.multiselect(key=state.slice_key("region")).value == ["EMEA"]
+    assert session.session_state[state.CUTS] == before[0]
+
+
+def test_target_shares_typed_on_plan_survive_a_visit_to_tiers(session: AppTest) -> None:
+    page(session, "plan")
+    session.number_input(key="tb_target_share_0").set_value(55).run()
+    session.number_input(key="tb_top_customer_cap").set_value(7).run()
+    page(session, "tiers")
+    page(session, "plan")
+    assert session.number_input(key="tb_target_share_0").proto.value == 55
+    assert session.number_input(key="tb_top_customer_cap").proto.value == 7
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        {"cuts": "1e308,1e307"},
+        {"cuts": "-5,-10"},
+        {"cuts": "1e300,5"},
+        {"cuts": "50,20", "by": "score", "w": "nps:1e308,annual_revenue:1e308"},
+    ],
+)
+def test_a_poisoned_link_says_why_and_every_page_still_works(
+    navigation_only: None, link: dict[str, str]
+) -> None:
+    at = open_app(link)
+    assert not at.exception, at.exception
+    assert any("This link could not be opened" in box.value for box in at.error)
+    assert at.session_state[state.CUTS] == (55_000.0, 20_000.0)
+    for name in ("plan", "changes", "scenarios", "tiers"):
+        page(at, name)
+    assert at.query_params["cuts"] == "55000,20000"
+
+
+def test_a_link_with_a_plan_of_huge_hours_says_why(navigation_only: None) -> None:
+    plan = Plan(matrix=ServiceMatrix.default(3), teams=(Team(18), Team(9), Team(8)))
+    query = to_query(Scenario((55_000.0, 20_000.0), plan=plan))
+    poisoned = query["plan"]
+    document = json.loads(zlib.decompress(base64.urlsafe_b64decode(poisoned + "==")))
+    document["t"][0][1] = 1e308  # hours per CSM
+    text = json.dumps(document).encode()
+    query["plan"] = base64.urlsafe_b64encode(zlib.compress(text)).rstrip(b"=").decode()
+    at = open_app(query)
+    assert not at.exception, at.exception
+    assert any("at most 8,784" in box.value for box in at.error)
+    page(at, "plan")

@@ -34,9 +34,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from lib.capacity import Plan, ServiceMatrix, Team
-from lib.criteria import REVENUE_ONLY
+from lib.criteria import DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.sample import SAMPLE_PATH
-from lib.scenarios import MAX_REVENUE_CUT, Scenario, to_query
+from lib.scenarios import Scenario, cut_bounds, to_query
 from lib.slices import Slice
 from lib.store import CustomerStore
 from lib.suggest import default_cuts
@@ -53,9 +53,12 @@ STEPS = int(os.environ.get("TIERBOARD_JOURNEY_STEPS", "15"))
 _SAMPLE = CustomerStore.from_csv(str(SAMPLE_PATH), source=SAMPLE_PATH.name)
 
 
-def fresh_defaults(tiers: int, regions: tuple[str, ...]) -> tuple[tuple[float, ...], list[float]]:
+def fresh_defaults(
+    tiers: int, regions: tuple[str, ...], by: str = "revenue"
+) -> tuple[tuple[float, ...], list[float]]:
     """What a fresh session shows for `tiers` tiers of this slice: cut-offs and headcounts."""
-    index = _SAMPLE.index_for(Slice.of({"region": list(regions)}), REVENUE_ONLY)
+    criteria = Criteria.score(DEFAULT_WEIGHTS) if by == "score" else REVENUE_ONLY
+    index = _SAMPLE.index_for(Slice.of({"region": list(regions)}), criteria)
     cuts = default_cuts(index, tiers)
     return cuts, [team.csms for team in Plan.default_for(summarize(index, cuts)).teams]
 
@@ -126,6 +129,7 @@ class Journey(RuleBasedStateMachine):
             "cuts": self.cuts,
             "teams": list(self.teams),
             "regions": self.regions,
+            "by": self.by,
         }
 
     def restore(self, snapshot: dict[str, object]) -> None:
@@ -133,6 +137,7 @@ class Journey(RuleBasedStateMachine):
         self.cuts = snapshot["cuts"]
         self.teams = list(snapshot["teams"])
         self.regions = snapshot["regions"]
+        self.by = snapshot["by"]
 
     # --- what people do -------------------------------------------------------------------------
 
@@ -142,7 +147,9 @@ class Journey(RuleBasedStateMachine):
         assert not self.at.exception, self.at.exception
         self.displayed()
         self.page, self.tiers, self.regions, self.present = "tiers", 3, (), False
+        self.by = "revenue"
         self.cuts, self.teams = fresh_defaults(3, ())
+        self.default_teams = list(self.teams)  # the defaults last put in place
 
     @rule(page=st.sampled_from(PAGES))
     def switch_page(self, page: str) -> None:
@@ -156,7 +163,18 @@ class Journey(RuleBasedStateMachine):
         self.run()
         if tiers != self.tiers:  # a new count starts afresh, as a fresh session would
             self.tiers = tiers
-            self.cuts, self.teams = fresh_defaults(tiers, self.regions)
+            self.cuts, self.teams = fresh_defaults(tiers, self.regions, self.by)
+            self.default_teams = list(self.teams)
+
+    @rule(by=st.sampled_from(["revenue", "score"]))
+    def tier_by(self, by: str) -> None:
+        self.at.radio(key=state.BY).set_value(by)
+        self.run()
+        if by != self.by:  # new cut-offs; a team someone typed stays, default teams follow
+            self.by = by
+            self.cuts, teams = fresh_defaults(self.tiers, self.regions, by)
+            if self.teams == self.default_teams:
+                self.teams, self.default_teams = list(teams), list(teams)
 
     @precondition(lambda self: not self.present)
     @rule(
@@ -172,15 +190,17 @@ class Journey(RuleBasedStateMachine):
         # Beyond the box's bounds a browser says so under the box and sends nothing
         # (tests/e2e/test_journeys_browser.py); a value sent anyway (as here) becomes the box's
         # default, its minimum: 0.
-        held = value if 0 <= value <= MAX_REVENUE_CUT else 0.0
-        self.cuts = push_cuts(self.cuts, cut, float(round(held)))
+        low, high = cut_bounds(self.by == "score")
+        held = value if low <= value <= high else 0.0
+        rounded = round(held, 1) if self.by == "score" else float(round(held))
+        self.cuts = push_cuts(self.cuts, cut, rounded)
 
     @precondition(lambda self: not self.present)
     @rule()
     def reset_to_suggested_cut_offs(self) -> None:
         next(b for b in self.at.button if b.label == "Reset to suggested cut-offs").click()
         self.run()
-        self.cuts = fresh_defaults(self.tiers, self.regions)[0]  # the teams stay (defect 7)
+        self.cuts = fresh_defaults(self.tiers, self.regions, self.by)[0]  # teams stay (defect 7)
 
     @precondition(lambda self: self.page == "plan" or (self.page == "tiers" and not self.present))
     @rule(data=st.data(), headcount=st.integers(0, 120).map(lambda n: n / 2))
@@ -236,6 +256,7 @@ class Journey(RuleBasedStateMachine):
         assert [team.csms for team in fresh.session_state[state.TEAMS]] == self.teams
         assert fresh.session_state[presentation.PRESENT] == self.present
         assert fresh.radio(key=state.TIERS).value == self.tiers
+        assert fresh.radio(key=state.BY).value == self.by
         assert tuple(sorted(fresh.session_state[state.SLICE].get("region", []))) == self.regions
         assert {key: fresh.query_params[key] for key in fresh.query_params} == link
 
@@ -252,6 +273,7 @@ class Journey(RuleBasedStateMachine):
         assert self.at.session_state[state.CUTS] == tuple(self.cuts)
         assert [team.csms for team in self.at.session_state[state.TEAMS]] == self.teams
         assert self.at.radio(key=state.TIERS).value == self.tiers
+        assert self.at.radio(key=state.BY).value == self.by
 
     @invariant()
     def typed_values_are_shown_until_changed(self) -> None:

@@ -85,8 +85,9 @@ def apply(scenario: Scenario, data: CustomerStore) -> list[str]:
     warnings = []
     st.session_state[state.TIERS] = scenario.tier_count
     st.session_state[state.BY] = scenario.criteria.by
-    if scenario.criteria.is_score:
-        state.set_weights(scenario.criteria.weight_map())
+    if scenario.criteria.is_score:  # a component the scenario does not weigh counts for 0
+        given = scenario.criteria.weight_map()
+        state.set_weights({component: given.get(component, 0.0) for component in COMPONENTS})
     chosen = dict(scenario.slice.filters)
     kept_slice: dict[str, list[str]] = {}
     for dim in DIMENSIONS:

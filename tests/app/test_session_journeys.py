@@ -13,10 +13,14 @@ examples of up to 40 steps: TIERBOARD_JOURNEYS=200 TIERBOARD_JOURNEY_STEPS=40).
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -29,15 +33,15 @@ from hypothesis.stateful import (
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from lib.capacity import Plan
-from lib.criteria import REVENUE_ONLY
+from lib.capacity import Plan, ServiceMatrix, Team
+from lib.criteria import DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.sample import SAMPLE_PATH
-from lib.scenarios import MAX_REVENUE_CUT
+from lib.scenarios import Scenario, cut_bounds, to_query
 from lib.slices import Slice
 from lib.store import CustomerStore
 from lib.suggest import default_cuts
 from lib.tiering import push_cuts, summarize
-from tests.app.conftest import APP, TIMEOUT, _NavigationOnlyPagesManager
+from tests.app.conftest import APP, TIMEOUT, _NavigationOnlyPagesManager, page, press
 from ui import presentation, state
 
 PAGES = ("tiers", "plan", "changes", "scenarios")
@@ -49,9 +53,12 @@ STEPS = int(os.environ.get("TIERBOARD_JOURNEY_STEPS", "15"))
 _SAMPLE = CustomerStore.from_csv(str(SAMPLE_PATH), source=SAMPLE_PATH.name)
 
 
-def fresh_defaults(tiers: int, regions: tuple[str, ...]) -> tuple[tuple[float, ...], list[float]]:
+def fresh_defaults(
+    tiers: int, regions: tuple[str, ...], by: str = "revenue"
+) -> tuple[tuple[float, ...], list[float]]:
     """What a fresh session shows for `tiers` tiers of this slice: cut-offs and headcounts."""
-    index = _SAMPLE.index_for(Slice.of({"region": list(regions)}), REVENUE_ONLY)
+    criteria = Criteria.score(DEFAULT_WEIGHTS) if by == "score" else REVENUE_ONLY
+    index = _SAMPLE.index_for(Slice.of({"region": list(regions)}), criteria)
     cuts = default_cuts(index, tiers)
     return cuts, [team.csms for team in Plan.default_for(summarize(index, cuts)).teams]
 
@@ -122,6 +129,7 @@ class Journey(RuleBasedStateMachine):
             "cuts": self.cuts,
             "teams": list(self.teams),
             "regions": self.regions,
+            "by": self.by,
         }
 
     def restore(self, snapshot: dict[str, object]) -> None:
@@ -129,6 +137,7 @@ class Journey(RuleBasedStateMachine):
         self.cuts = snapshot["cuts"]
         self.teams = list(snapshot["teams"])
         self.regions = snapshot["regions"]
+        self.by = snapshot["by"]
 
     # --- what people do -------------------------------------------------------------------------
 
@@ -138,7 +147,9 @@ class Journey(RuleBasedStateMachine):
         assert not self.at.exception, self.at.exception
         self.displayed()
         self.page, self.tiers, self.regions, self.present = "tiers", 3, (), False
+        self.by = "revenue"
         self.cuts, self.teams = fresh_defaults(3, ())
+        self.default_teams = list(self.teams)  # the defaults last put in place
 
     @rule(page=st.sampled_from(PAGES))
     def switch_page(self, page: str) -> None:
@@ -152,7 +163,18 @@ class Journey(RuleBasedStateMachine):
         self.run()
         if tiers != self.tiers:  # a new count starts afresh, as a fresh session would
             self.tiers = tiers
-            self.cuts, self.teams = fresh_defaults(tiers, self.regions)
+            self.cuts, self.teams = fresh_defaults(tiers, self.regions, self.by)
+            self.default_teams = list(self.teams)
+
+    @rule(by=st.sampled_from(["revenue", "score"]))
+    def tier_by(self, by: str) -> None:
+        self.at.radio(key=state.BY).set_value(by)
+        self.run()
+        if by != self.by:  # new cut-offs; a team someone typed stays, default teams follow
+            self.by = by
+            self.cuts, teams = fresh_defaults(self.tiers, self.regions, by)
+            if self.teams == self.default_teams:
+                self.teams, self.default_teams = list(teams), list(teams)
 
     @precondition(lambda self: not self.present)
     @rule(
@@ -168,15 +190,17 @@ class Journey(RuleBasedStateMachine):
         # Beyond the box's bounds a browser says so under the box and sends nothing
         # (tests/e2e/test_journeys_browser.py); a value sent anyway (as here) becomes the box's
         # default, its minimum: 0.
-        held = value if 0 <= value <= MAX_REVENUE_CUT else 0.0
-        self.cuts = push_cuts(self.cuts, cut, float(round(held)))
+        low, high = cut_bounds(self.by == "score")
+        held = value if low <= value <= high else 0.0
+        rounded = round(held, 1) if self.by == "score" else float(round(held))
+        self.cuts = push_cuts(self.cuts, cut, rounded)
 
     @precondition(lambda self: not self.present)
     @rule()
     def reset_to_suggested_cut_offs(self) -> None:
         next(b for b in self.at.button if b.label == "Reset to suggested cut-offs").click()
         self.run()
-        self.cuts = fresh_defaults(self.tiers, self.regions)[0]  # the teams stay (defect 7)
+        self.cuts = fresh_defaults(self.tiers, self.regions, self.by)[0]  # teams stay (defect 7)
 
     @precondition(lambda self: self.page == "plan" or (self.page == "tiers" and not self.present))
     @rule(data=st.data(), headcount=st.integers(0, 120).map(lambda n: n / 2))
@@ -232,6 +256,7 @@ class Journey(RuleBasedStateMachine):
         assert [team.csms for team in fresh.session_state[state.TEAMS]] == self.teams
         assert fresh.session_state[presentation.PRESENT] == self.present
         assert fresh.radio(key=state.TIERS).value == self.tiers
+        assert fresh.radio(key=state.BY).value == self.by
         assert tuple(sorted(fresh.session_state[state.SLICE].get("region", []))) == self.regions
         assert {key: fresh.query_params[key] for key in fresh.query_params} == link
 
@@ -248,6 +273,7 @@ class Journey(RuleBasedStateMachine):
         assert self.at.session_state[state.CUTS] == tuple(self.cuts)
         assert [team.csms for team in self.at.session_state[state.TEAMS]] == self.teams
         assert self.at.radio(key=state.TIERS).value == self.tiers
+        assert self.at.radio(key=state.BY).value == self.by
 
     @invariant()
     def typed_values_are_shown_until_changed(self) -> None:
@@ -273,3 +299,114 @@ Journey.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestSessionJourneys = Journey.TestCase
+
+
+# --- single journeys, each a defect of issue 18 or 13 ---------------------------------------------
+
+
+@pytest.fixture
+def session(navigation_only: None) -> AppTest:
+    at = open_app()
+    assert not at.exception, at.exception
+    return at
+
+
+def _csms(at: AppTest) -> list[float]:
+    return [team.csms for team in at.session_state[state.TEAMS]]
+
+
+def test_reset_to_suggested_cut_offs_keeps_the_typed_team(session: AppTest) -> None:
+    for tier, headcount in enumerate((25.0, 9.0, 4.0)):
+        session.number_input(key=state.csms_key(tier)).set_value(headcount).run()
+    session.number_input(key=state.exact_key(0)).set_value(70_000.0).run()
+    press(session, "Reset to suggested cut-offs")
+    assert session.session_state[state.CUTS] == (55_000.0, 20_000.0)
+    assert _csms(session) == [25.0, 9.0, 4.0]  # was 18/9/8 again (defect 7)
+    assert [session.number_input(key=state.csms_key(t)).proto.value for t in range(3)] == [
+        25.0,
+        9.0,
+        4.0,
+    ]
+
+
+def test_a_tier_count_change_gives_a_fresh_sessions_defaults_and_says_it_reset_edits(
+    session: AppTest,
+) -> None:
+    session.number_input(key=state.csms_key(0)).set_value(25.0).run()
+    for tiers in (2, 4, 5, 3):
+        session.radio(key=state.TIERS).set_value(tiers).run()
+        cuts, teams = fresh_defaults(tiers, ())
+        assert session.session_state[state.CUTS] == cuts
+        assert _csms(session) == teams
+        assert session.session_state[state.MATRIX] == ServiceMatrix.default(tiers)
+    assert session.session_state[state.MATRIX].hours_per_account() == (60.0, 12.0, 2.0)
+    fresh = open_app()
+    assert _csms(session) == _csms(fresh)
+    # The first change replaced the typed team: said once, next to the control.
+    session.number_input(key=state.csms_key(0)).set_value(30.0).run()
+    session.radio(key=state.TIERS).set_value(4).run()
+    said = [box.value for box in session.sidebar.info]
+    assert any("teams and service hours edited before were reset" in text for text in said)
+    session.radio(key=state.TIERS).set_value(3).run()  # nothing edited since: nothing to say
+    assert not any("edited before" in box.value for box in session.sidebar.info)
+
+
+def test_weights_and_the_slice_survive_presentation_mode(session: AppTest) -> None:
+    session.radio(key=state.BY).set_value("score").run()
+    session.slider(key=state.weight_key("nps")).set_value(60).run()
+    session.multiselect(key=state.slice_key("region")).set_value(["EMEA"]).run()
+    before = session.session_state[state.CUTS], dict(session.query_params)
+    session.toggle(key=presentation.PRESENT).set_value(True).run()  # hides weights and slice
+    session.run()
+    assert session.query_params["w"] == before[1]["w"]
+    assert session.query_params["slice"] == "region:EMEA"
+    session.toggle(key=presentation.PRESENT).set_value(False).run()
+    assert session.slider(key=state.weight_key("nps")).value == 60
+    assert session.slider(key=state.weight_key("nps")).proto.value == [60]
+    assert session.multiselect(key=state.slice_key("region")).value == ["EMEA"]
+    assert session.session_state[state.CUTS] == before[0]
+
+
+def test_target_shares_typed_on_plan_survive_a_visit_to_tiers(session: AppTest) -> None:
+    page(session, "plan")
+    session.number_input(key="tb_target_share_0").set_value(55).run()
+    session.number_input(key="tb_top_customer_cap").set_value(7).run()
+    page(session, "tiers")
+    page(session, "plan")
+    assert session.number_input(key="tb_target_share_0").proto.value == 55
+    assert session.number_input(key="tb_top_customer_cap").proto.value == 7
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        {"cuts": "1e308,1e307"},
+        {"cuts": "-5,-10"},
+        {"cuts": "1e300,5"},
+        {"cuts": "50,20", "by": "score", "w": "nps:1e308,annual_revenue:1e308"},
+    ],
+)
+def test_a_poisoned_link_says_why_and_every_page_still_works(
+    navigation_only: None, link: dict[str, str]
+) -> None:
+    at = open_app(link)
+    assert not at.exception, at.exception
+    assert any("This link could not be opened" in box.value for box in at.error)
+    assert at.session_state[state.CUTS] == (55_000.0, 20_000.0)
+    for name in ("plan", "changes", "scenarios", "tiers"):
+        page(at, name)
+    assert at.query_params["cuts"] == "55000,20000"
+
+
+def test_a_link_with_a_plan_of_huge_hours_says_why(navigation_only: None) -> None:
+    plan = Plan(matrix=ServiceMatrix.default(3), teams=(Team(18), Team(9), Team(8)))
+    query = to_query(Scenario((55_000.0, 20_000.0), plan=plan))
+    poisoned = query["plan"]
+    document = json.loads(zlib.decompress(base64.urlsafe_b64decode(poisoned + "==")))
+    document["t"][0][1] = 1e308  # hours per CSM
+    text = json.dumps(document).encode()
+    query["plan"] = base64.urlsafe_b64encode(zlib.compress(text)).rstrip(b"=").decode()
+    at = open_app(query)
+    assert not at.exception, at.exception
+    assert any("at most 8,784" in box.value for box in at.error)
+    page(at, "plan")

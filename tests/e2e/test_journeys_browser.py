@@ -18,7 +18,8 @@ def _box(tab: object, label: str) -> object:
 
 def _open(tab: object, url: str) -> None:
     tab.goto(url)
-    _box(tab, "Tier 1 CSMs").wait_for(timeout=WAIT_MS)
+    # A session's first page waits for the data and the imports: longer on a loaded machine.
+    _box(tab, "Tier 1 CSMs").wait_for(timeout=3 * WAIT_MS)
     wait_until_idle(tab)
 
 

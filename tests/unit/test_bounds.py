@@ -143,7 +143,7 @@ def _huge_link(services: int) -> dict[str, str]:
     """A real share link whose plan names `services` services (the 117 KB link of issue 13)."""
     document = {
         "v": 1,
-        "s": [f"Service number {n:06d} with a longish name" for n in range(services)],
+        "s": [f"Service {n:05d}" for n in range(services)],
         "h": [[1, 1, 1] for _ in range(services)],
         "t": [[1, 1100, 110]] * 3,
     }

@@ -47,7 +47,8 @@ def folder_of(resource: CustomerStore | Upload) -> Path:
 
 def test_a_session_gone_past_the_grace_has_its_upload_closed_and_its_folder_deleted() -> None:
     clock = Clock()
-    sessions = SessionData(clock)
+    gone: list[str] = []
+    sessions = SessionData(clock, gone=gone.append)
     lease = sessions.arrived("s1")
     uploaded = CustomerStore.from_file(CSV, "mine.csv")
     pending = Upload.open(CSV, "next.csv")
@@ -63,11 +64,13 @@ def test_a_session_gone_past_the_grace_has_its_upload_closed_and_its_folder_dele
     assert uploaded.is_closed
     assert not any(folder.exists() for folder in folders)
     assert sessions.sessions() == 0
+    assert gone == ["s1"]  # Streamlit is asked to shut the session down (its uploaded bytes)
 
 
 def test_a_session_that_reconnects_in_time_keeps_its_upload() -> None:
     clock = Clock()
-    sessions = SessionData(clock)
+    gone: list[str] = []
+    sessions = SessionData(clock, gone=gone.append)
     first = sessions.arrived("s1")
     uploaded = CustomerStore.from_file(CSV, "mine.csv")
     sessions.own("s1", uploaded)
@@ -75,6 +78,7 @@ def test_a_session_that_reconnects_in_time_keeps_its_upload() -> None:
     again = sessions.arrived("s1")  # the browser came back: its next run made a new lease
     clock.run_all()
     assert not uploaded.is_closed
+    assert gone == []
     sessions.left(again, grace=150.0)  # ... and left for good
     clock.run_all()
     assert uploaded.is_closed

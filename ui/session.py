@@ -115,10 +115,14 @@ class SessionData:
 def _shut_down(session_id: str) -> None:
     # Streamlit shuts a session down (dropping its state and its uploaded files, held whole in
     # memory) when it is closed, but a session that expired while disconnected is only
-    # forgotten: ask for the close. Past the reconnect window the id cannot be active again;
-    # this public, thread-safe call closes a stored session on the server's event loop.
+    # forgotten (MemorySessionStorage reaps it without shutdown()), and its files' bytes stay
+    # in the uploaded-file manager. Past the reconnect window the id cannot be active again:
+    # ask for the close (public and thread-safe: a stored session is closed on the server's
+    # event loop) and drop the files (thread-safe) for the case it expired already.
     if Runtime.exists():
-        Runtime.instance().clear_user_info_for_session(session_id)
+        runtime = Runtime.instance()
+        runtime.clear_user_info_for_session(session_id)
+        runtime.uploaded_file_mgr.remove_session_files(session_id)
 
 
 SESSIONS = SessionData(gone=_shut_down)  # one per server process

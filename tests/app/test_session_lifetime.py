@@ -145,3 +145,33 @@ def test_every_database_lives_in_the_folder_of_its_process() -> None:
         assert folder_of(uploaded).parent.name == f"tierboard-pid-{os.getpid()}"
     finally:
         uploaded.close()
+
+
+def test_a_session_gone_for_good_is_shut_down_in_streamlit_and_its_files_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Streamlit keeps an expired session's uploaded bytes until it is shut down, which a
+    session that expired while disconnected never is: ask for both."""
+    calls: list[tuple[str, str]] = []
+
+    class Files:
+        def remove_session_files(self, session_id: str) -> None:
+            calls.append(("files", session_id))
+
+    class FakeRuntime:
+        uploaded_file_mgr = Files()
+
+        @staticmethod
+        def exists() -> bool:
+            return True
+
+        @staticmethod
+        def instance() -> FakeRuntime:
+            return FakeRuntime()
+
+        def clear_user_info_for_session(self, session_id: str) -> None:
+            calls.append(("close", session_id))
+
+    monkeypatch.setattr(session, "Runtime", FakeRuntime)
+    session._shut_down("s1")
+    assert calls == [("close", "s1"), ("files", "s1")]

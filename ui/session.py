@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 import streamlit as st
+from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import config
@@ -63,8 +64,13 @@ class SessionData:
     goes as before.
     """
 
-    def __init__(self, schedule: Callable[[float, Callable[[], None]], None] = _later) -> None:
+    def __init__(
+        self,
+        schedule: Callable[[float, Callable[[], None]], None] = _later,
+        gone: Callable[[str], None] = lambda session_id: None,
+    ) -> None:
         self._schedule = schedule
+        self._gone = gone  # called with the id of a session that did not come back
         self._lock = threading.Lock()
         self._generations: dict[str, int] = {}
         self._owned: dict[str, list[weakref.ref[Closable]]] = {}
@@ -97,6 +103,7 @@ class SessionData:
         resources = [resource for resource in (ref() for ref in owned) if resource is not None]
         for resource in resources:
             resource.close()
+        self._gone(lease.session_id)
         return len(resources)
 
     def sessions(self) -> int:
@@ -105,7 +112,20 @@ class SessionData:
             return sum(1 for refs in self._owned.values() if any(ref() for ref in refs))
 
 
-SESSIONS = SessionData()  # one per server process
+def _shut_down(session_id: str) -> None:
+    # Streamlit shuts a session down (dropping its state and its uploaded files, held whole in
+    # memory) when it is closed, but a session that expired while disconnected is only
+    # forgotten (MemorySessionStorage reaps it without shutdown()), and its files' bytes stay
+    # in the uploaded-file manager. Past the reconnect window the id cannot be active again:
+    # ask for the close (public and thread-safe: a stored session is closed on the server's
+    # event loop) and drop the files (thread-safe) for the case it expired already.
+    if Runtime.exists():
+        runtime = Runtime.instance()
+        runtime.clear_user_info_for_session(session_id)
+        runtime.uploaded_file_mgr.remove_session_files(session_id)
+
+
+SESSIONS = SessionData(gone=_shut_down)  # one per server process
 
 
 def _grace() -> float:

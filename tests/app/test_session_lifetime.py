@@ -47,7 +47,8 @@ def folder_of(resource: CustomerStore | Upload) -> Path:
 
 def test_a_session_gone_past_the_grace_has_its_upload_closed_and_its_folder_deleted() -> None:
     clock = Clock()
-    sessions = SessionData(clock)
+    gone: list[str] = []
+    sessions = SessionData(clock, gone=gone.append)
     lease = sessions.arrived("s1")
     uploaded = CustomerStore.from_file(CSV, "mine.csv")
     pending = Upload.open(CSV, "next.csv")
@@ -63,11 +64,13 @@ def test_a_session_gone_past_the_grace_has_its_upload_closed_and_its_folder_dele
     assert uploaded.is_closed
     assert not any(folder.exists() for folder in folders)
     assert sessions.sessions() == 0
+    assert gone == ["s1"]  # Streamlit is asked to shut the session down (its uploaded bytes)
 
 
 def test_a_session_that_reconnects_in_time_keeps_its_upload() -> None:
     clock = Clock()
-    sessions = SessionData(clock)
+    gone: list[str] = []
+    sessions = SessionData(clock, gone=gone.append)
     first = sessions.arrived("s1")
     uploaded = CustomerStore.from_file(CSV, "mine.csv")
     sessions.own("s1", uploaded)
@@ -75,6 +78,7 @@ def test_a_session_that_reconnects_in_time_keeps_its_upload() -> None:
     again = sessions.arrived("s1")  # the browser came back: its next run made a new lease
     clock.run_all()
     assert not uploaded.is_closed
+    assert gone == []
     sessions.left(again, grace=150.0)  # ... and left for good
     clock.run_all()
     assert uploaded.is_closed
@@ -141,3 +145,33 @@ def test_every_database_lives_in_the_folder_of_its_process() -> None:
         assert folder_of(uploaded).parent.name == f"tierboard-pid-{os.getpid()}"
     finally:
         uploaded.close()
+
+
+def test_a_session_gone_for_good_is_shut_down_in_streamlit_and_its_files_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Streamlit keeps an expired session's uploaded bytes until it is shut down, which a
+    session that expired while disconnected never is: ask for both."""
+    calls: list[tuple[str, str]] = []
+
+    class Files:
+        def remove_session_files(self, session_id: str) -> None:
+            calls.append(("files", session_id))
+
+    class FakeRuntime:
+        uploaded_file_mgr = Files()
+
+        @staticmethod
+        def exists() -> bool:
+            return True
+
+        @staticmethod
+        def instance() -> FakeRuntime:
+            return FakeRuntime()
+
+        def clear_user_info_for_session(self, session_id: str) -> None:
+            calls.append(("close", session_id))
+
+    monkeypatch.setattr(session, "Runtime", FakeRuntime)
+    session._shut_down("s1")
+    assert calls == [("close", "s1"), ("files", "s1")]

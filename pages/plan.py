@@ -28,7 +28,7 @@ capacities = plan.capacities(store, index, summary, current)
 has_cost = "cost_to_serve" in index.measures
 losing = books.unprofitable_counts(index, summary.cuts, current)
 st.html(views.capacity_table_html(capacities, losing, store.currency))
-st.caption(
+st.caption(  # markdown-safe: constant wording and counts
     "Load: hours needed (accounts × hours per account) over the team's hours"
     + (f". {views.SLICE_CAPACITY_NOTE}" if any(c.is_slice_share for c in capacities) else "")
     + f"; {views.OVER_CAPACITY_TABLE_KEY}. Cost: CSM hours × cost per hour"
@@ -53,7 +53,7 @@ if "csm_owner" in store.dimensions:
     sizes = plan.pool_inputs({book.owner: book.csms for book in first if book.is_pool})
     book_list = books.books(index, summary.cuts, current, owners, hours, pool_csms=sizes)
     overloaded = sum(book.is_overloaded for book in book_list)
-    st.caption(
+    st.caption(  # markdown-safe: counts
         f"{len(book_list)} books under the current cut-offs; {overloaded} need more hours than "
         "their CSMs have (most loaded first). A pooled team's load is over its headcount's hours."
     )

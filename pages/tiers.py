@@ -60,7 +60,7 @@ def full() -> None:
     st.subheader("CSM teams")
     in_use = widgets.team_inputs(len(summary.tiers))
     per_account = " / ".join(hours(h) for h in in_use.matrix.hours_per_account())
-    st.caption(
+    st.caption(  # markdown-safe: hours and counts
         f"The load above comes from these headcounts and the service matrix: {per_account} per "
         f"account per year; {count(in_use.teams[0].hours_per_csm)} customer-facing hours per CSM."
     )

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.errors import InputError
+from lib.formatting import markdown_text
 from ui import entry, session, upload
 
 entry.require_app()
@@ -15,7 +16,7 @@ upload.uploader()
 try:
     pending = upload.pending_upload()
 except InputError as error:
-    st.error(f"{error} The data in use has not changed.", icon=":material/warning:")
+    st.error(f"{markdown_text(error)} The data in use has not changed.", icon=":material/warning:")
     pending = None
 if pending is not None:
     upload.how_it_was_read(pending)

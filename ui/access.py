@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
 from lib.config import Settings
+from lib.formatting import markdown_text
 
 
 def _sign_in_page() -> None:
@@ -32,7 +33,8 @@ def _sign_in_page() -> None:
             # The provider's details are missing from .streamlit/secrets.toml (README, "Sign-in").
             st.error(
                 "Sign-in is switched on but not set up on this server: ask whoever runs "
-                f"tierboard to add the identity provider to .streamlit/secrets.toml. ({error})",
+                "tierboard to add the identity provider to .streamlit/secrets.toml. "
+                f"({markdown_text(error)})",
                 icon=":material/warning:",
             )
 
@@ -50,7 +52,7 @@ def _refused_page(email: str | None, verified: bool) -> None:
             f"{who} may not use this tierboard: your sign-in provider says this email address "
             "is not verified. Verify it with the provider, then sign in again."
         )
-    st.error(reason, icon=":material/block:")
+    st.error(markdown_text(reason), icon=":material/block:")
     st.button("Sign out", on_click=st.logout, help="Then sign in with another account.")
 
 
@@ -106,5 +108,5 @@ def gate(settings: Settings) -> None:
     if not admits(user, settings):
         _refused_page(email, is_email_verified(user))
         st.stop()
-    st.sidebar.caption(f"Signed in as {email}")
+    st.sidebar.caption(f"Signed in as {markdown_text(email)}")
     st.sidebar.button("Sign out", on_click=st.logout, help="Ends your session in tierboard.")

@@ -102,7 +102,7 @@ def cut_controls(store: CustomerStore) -> None:
     )
     notice = st.session_state.pop(state.NOTICE, None)
     if notice:
-        sidebar.info(notice, icon=":material/restart_alt:")
+        sidebar.info(markdown_text(notice), icon=":material/restart_alt:")
     cuts = state.cuts()
     tiered = state.index(store)
     is_score = tiered.key == "score"
@@ -151,6 +151,7 @@ def cut_controls(store: CustomerStore) -> None:
                 format="%.1f" if is_score else "%.0f",
                 on_change=_on_exact,
                 args=(i, is_score),
+                # markdown-safe: figures
                 help=f"An exact {'score' if is_score else 'annual revenue figure'}, from "
                 f"{label(low)} to {label(high)}. Moving it past another cut-off moves that one "
                 "too.",

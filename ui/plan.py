@@ -15,7 +15,7 @@ from lib.capacity import (
 from lib.criteria import REVENUE_ONLY
 from lib.errors import InputError
 from lib.export import to_csv_bytes
-from lib.formatting import hours, plural
+from lib.formatting import hours, markdown_text, plural
 from lib.slices import EVERYTHING
 from lib.store import CustomerStore
 from lib.tiering import TierIndex, TierSummary, summarize, tier_name
@@ -149,7 +149,8 @@ def suggestions(index: TierIndex, plan: Plan, whole: TierIndex | None = None) ->
         )
     applied = st.session_state.get(EXPLANATION)
     if applied and tuple(applied[0]) == tuple(state.cuts()):
-        st.info("\n\n".join(applied[1]), icon=":material/lightbulb:")
+        sentences = [markdown_text(sentence) for sentence in applied[1]]
+        st.info("\n\n".join(sentences), icon=":material/lightbulb:")
 
 
 def _on_matrix_edit(editor_key: str, base: ServiceMatrix) -> None:
@@ -193,7 +194,7 @@ def matrix_editor(plan: Plan) -> None:
     totals = " · ".join(
         f"{tier_name(t + 1)}: {hours(h)}" for t, h in enumerate(plan.matrix.hours_per_account())
     )
-    st.caption(f"Hours per account per year (column sums): {totals}.")
+    st.caption(f"Hours per account per year (column sums): {totals}.")  # markdown-safe: hours
     left, right = st.columns(2)
     left.button(
         "Reset to practice defaults",
@@ -240,9 +241,9 @@ def plan_file(store: CustomerStore) -> None:
         help="A plan saved from this page (service matrix and teams).",
     )
     if st.session_state.get(PLAN_FILE_ERROR):
-        st.error(st.session_state[PLAN_FILE_ERROR], icon=":material/warning:")
+        st.error(markdown_text(st.session_state[PLAN_FILE_ERROR]), icon=":material/warning:")
     elif st.session_state.get(PLAN_FILE) is not None and st.session_state.get(PLAN_FILE_OPENED):
-        st.success(st.session_state[PLAN_FILE_OPENED], icon=":material/task_alt:")
+        st.success(markdown_text(st.session_state[PLAN_FILE_OPENED]), icon=":material/task_alt:")
 
 
 def plan_file_opened(name: str, opened: Plan) -> str:
@@ -336,7 +337,7 @@ def pool_inputs(defaults: dict[str, float]) -> dict[str, float]:
             key = f"tb_pool_csms_input_{name}"
             st.session_state[key] = float(sizes[name])
             column.number_input(
-                f"CSMs in {name}",
+                f"CSMs in {markdown_text(name)}",
                 key=key,
                 min_value=0.0,
                 step=1.0,

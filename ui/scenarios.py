@@ -59,7 +59,7 @@ def saved() -> list[SavedScenario]:
         )
         return []
     for unreadable in listed.unreadable:  # one damaged row hides nothing but itself
-        st.warning(unreadable.reason, icon=":material/warning:")
+        st.warning(markdown_text(unreadable.reason), icon=":material/warning:")
     return listed
 
 

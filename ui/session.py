@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lib import config
 from lib.config import Settings
 from lib.errors import InputError
+from lib.formatting import markdown_text
 from lib.sample import SAMPLE_PATH
 from lib.sources import LiveSource, Source
 from lib.store import CustomerStore
@@ -196,7 +197,9 @@ def settings() -> Settings:
     try:
         loaded = config.load()
     except InputError as error:
-        st.error(f"{error} Running without the configuration.", icon=":material/warning:")
+        st.error(
+            f"{markdown_text(error)} Running without the configuration.", icon=":material/warning:"
+        )
         return Settings()
     st.session_state[SETTINGS] = loaded
     return loaded
@@ -212,12 +215,12 @@ def _from_source(live: LiveSource) -> CustomerStore | None:
     try:
         if live.is_loaded:
             return live.store()
-        with st.spinner(f"Reading customers from {live.source.name}…"):
+        with st.spinner(f"Reading customers from {markdown_text(live.source.name)}…"):
             return live.store()
     except InputError as error:
         st.error(
-            f"The configured data source could not be read: {error} Showing the bundled "
-            "sample; uploads work as usual.",
+            f"The configured data source could not be read: {markdown_text(error)} Showing the "
+            "bundled sample; uploads work as usual.",
             icon=":material/warning:",
         )
         return None
@@ -229,7 +232,9 @@ def _from_file(path: Path) -> CustomerStore | None:
             raise InputError(f"The configured data file {path} is not a file.")
         return _load_shared(path)
     except InputError as error:
-        st.error(f"{error} Showing the bundled sample instead.", icon=":material/warning:")
+        st.error(
+            f"{markdown_text(error)} Showing the bundled sample instead.", icon=":material/warning:"
+        )
         return None
 
 

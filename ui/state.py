@@ -29,6 +29,7 @@ import streamlit as st
 from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.errors import InputError
+from lib.formatting import markdown_text
 from lib.scenarios import bounded_cuts
 from lib.slices import EVERYTHING, Slice
 from lib.store import CustomerStore
@@ -166,7 +167,9 @@ def index(store: CustomerStore) -> TierIndex:
     try:
         return store.index_for(current_slice(store), criteria())
     except InputError as error:
-        st.warning(f"{error} Tiering by revenue meanwhile.", icon=":material/warning:")
+        st.warning(
+            f"{markdown_text(error)} Tiering by revenue meanwhile.", icon=":material/warning:"
+        )
         return store.index_for(current_slice(store), REVENUE_ONLY)
 
 

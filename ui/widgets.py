@@ -53,7 +53,7 @@ def _number(
     )
     error = state.input_error(widget_key)
     if error:
-        st.caption(f":material/warning: {error}")
+        st.caption(f":material/warning: {markdown_text(error)}")
 
 
 def team_inputs(tier_count: int, detailed: bool = False) -> Plan:

@@ -56,11 +56,14 @@ _SAMPLE = CustomerStore.from_csv(str(SAMPLE_PATH), source=SAMPLE_PATH.name)
 def fresh_defaults(
     tiers: int, regions: tuple[str, ...], by: str = "revenue"
 ) -> tuple[tuple[float, ...], list[float]]:
-    """What a fresh session shows for `tiers` tiers of this slice: cut-offs and headcounts."""
+    """What a fresh session shows for `tiers` tiers of this slice: cut-offs (suggested on the
+    slice) and headcounts (sized on the whole base: a team serves its whole tier, a slice gets
+    its share of it)."""
     criteria = Criteria.score(DEFAULT_WEIGHTS) if by == "score" else REVENUE_ONLY
     index = _SAMPLE.index_for(Slice.of({"region": list(regions)}), criteria)
+    whole = _SAMPLE.index_for(Slice.of({}), criteria)
     cuts = default_cuts(index, tiers)
-    return cuts, [team.csms for team in Plan.default_for(summarize(index, cuts)).teams]
+    return cuts, [team.csms for team in Plan.default_for(summarize(whole, cuts)).teams]
 
 
 def open_app(params: dict[str, str] | None = None) -> AppTest:

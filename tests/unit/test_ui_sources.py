@@ -167,17 +167,10 @@ def _unsafe_markdown() -> list[str]:
     return sorted(set(found))
 
 
-# Files other helpers edit in parallel, whose Markdown sites are theirs to escape (with
-# lib.formatting.markdown_text): take a file off this list once it passes.
-ELSEWHERE = ("pages/plan.py", "pages/tiers.py", "pages/upload.py", "ui/access.py", "ui/plan.py",
-             "ui/presentation.py", "ui/session.py", "ui/state.py")  # fmt: skip
-
-
 def test_data_reaches_markdown_only_through_the_escaping_helper() -> None:
     # st.markdown, captions, alerts, labels and help render Markdown: a customer name like
     # "[Sign in again](http://evil/login)" would be a live link (issue 13, finding 5).
-    mine = [site for site in _unsafe_markdown() if not site.startswith(ELSEWHERE)]
-    assert mine == []
+    assert _unsafe_markdown() == []
 
 
 def test_the_markdown_check_flags_data_and_passes_escaped_data() -> None:

@@ -46,7 +46,8 @@ def tier_color(tier: int) -> str:
     return TIER_COLORS[(tier - 1) % len(TIER_COLORS)]
 
 
-class SpecFigure(go.Figure):
+# Plotly ships neither stubs nor a py.typed marker, so `go.Figure` is `Any` to mypy.
+class SpecFigure(go.Figure):  # type: ignore[misc]
     """A Plotly figure that is just its spec: `to_dict()` returns it as it is.
 
     That is all `st.plotly_chart` and `plotly.io` ask of a figure. The base initialiser is

@@ -350,7 +350,7 @@ def _source_map(given: _Given) -> tuple[tuple[str, str], ...]:
             pairs = [(str(k), v) for k, v in value.items()]
             if not all(isinstance(v, str) and v.strip() for _, v in pairs):
                 raise ValueError
-            pairs = [(k, v.strip()) for k, v in pairs]  # type: ignore[union-attr]
+            pairs = [(k, v.strip()) for k, v in pairs]
         elif isinstance(value, str):
             pairs = _pairs_from_text(value)
         else:

@@ -154,7 +154,7 @@ def migrate(
             int(counts[code]),
             float(cents[code] / 100),
         )
-        for code in np.flatnonzero(counts)
+        for code in np.flatnonzero(counts).tolist()
     ]
     flows.sort(key=lambda f: (_label_order(f.source), _label_order(f.target)))
     return Migration(tuple(flows))

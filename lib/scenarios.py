@@ -420,10 +420,10 @@ def _param(params: Mapping[str, str | list[str]], key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _weights_from_query(text: str | None, source: str) -> tuple[tuple[str, object], ...]:
+def _weights_from_query(text: str | None, source: str) -> tuple[tuple[str, float], ...]:
     if text is None:
         return tuple(DEFAULT_WEIGHTS.items())
-    pairs: list[tuple[str, object]] = []
+    pairs: list[tuple[str, float]] = []
     for item in filter(None, (part.strip() for part in text.split(","))):
         component, colon, figure = item.partition(":")
         if not colon:

@@ -41,7 +41,7 @@ from lib.config import Settings
 from lib.errors import InputError
 from lib.ingest import ANNUAL, RevenueBasis
 from lib.reading import RAW, SourceInfo
-from lib.sql import quote_ident
+from lib.sql import one_row, quote_ident
 from lib.store import CustomerStore, Upload, open_database
 
 CHECK_EVERY_SECONDS = 30.0  # how often Parquet files are looked at for changes
@@ -206,7 +206,7 @@ class LiveSource:
 
 def _raw_info(con: duckdb.DuckDBPyConnection, name: str, kind: str) -> SourceInfo:
     headers = tuple(row[0] for row in con.execute(f"DESCRIBE {RAW}").fetchall())
-    rows = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]
+    rows = one_row(con.execute(f"SELECT count(*) FROM {RAW}").fetchone())[0]
     if rows == 0:
         raise InputError(f"{name} has no rows: there are no customers to load.")
     # "postgresql" is not (yet) one of lib.reading.Kind's values; describe() prints any kind.

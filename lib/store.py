@@ -36,7 +36,7 @@ from lib.ingest import ANNUAL, RevenueBasis
 from lib.mapping import Suggestion, suggest
 from lib.migration import Flow, Migration, migrate, normalize_tier
 from lib.slices import DIMENSIONS, EVERYTHING, Dimension, Slice
-from lib.sql import quote_ident
+from lib.sql import one_row, quote_ident
 from lib.tiering import TierIndex, cut_cents, normalize_cuts, tier_name, tier_of
 
 # DuckDB's working-memory cap per store while loading; beyond it, work spills to the store's
@@ -92,7 +92,11 @@ def sweep_stale_folders(base: Path | None = None) -> list[Path]:
 def open_database(prefix: str = "tierboard-") -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A new DuckDB database in a private temporary folder, memory capped, spilling beyond it."""
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=process_folder()))
-    config = {"memory_limit": MEMORY_LIMIT, "temp_directory": str(folder / "spill")}
+    # Typed as duckdb.connect's `config` is (a dict is invariant in its value type).
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": MEMORY_LIMIT,
+        "temp_directory": str(folder / "spill"),
+    }
     try:
         return duckdb.connect(str(folder / "customers.duckdb"), config=config), folder
     except duckdb.Error:
@@ -154,10 +158,11 @@ class Upload:
 
         Invoice lines repeat their customer id on most rows; a customer list barely ever does.
         """
-        rows, distinct = self._con.execute(
+        row = self._con.execute(
             f"SELECT count({quote_ident(header)}), count(DISTINCT {quote_ident(header)}) "
             f"FROM {reading.RAW}"
         ).fetchone()
+        rows, distinct = one_row(row)
         return 1 - distinct / rows if rows else 0.0
 
     def latest_date(self, header: str) -> date | None:
@@ -270,7 +275,9 @@ class CustomerStore:
         margin = revenue - cost - csm_cost  # which accounts: as lib/books counts them
         rows = np.flatnonzero(keep & (margin < 0))
         named = ", customer_name" if self.has("customer_name") else ""
-        ids = self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
+        ids: pd.DataFrame = (
+            self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
+        )
         frame = ids.iloc[rows].reset_index(drop=True)
         frame["tier"] = [tier_name(t) for t in tiers[rows]]
         frame["annual_revenue"] = revenue[rows]
@@ -324,7 +331,10 @@ class CustomerStore:
     def _identities(self) -> pd.DataFrame:
         """customer_id (and customer_name) of every customer, in table order (as the arrays)."""
         named = ", customer_name" if self.has("customer_name") else ""
-        return self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
+        ids: pd.DataFrame = (
+            self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
+        )
+        return ids
 
     def tier_table(self, part: Slice, criteria: Criteria, cuts: Sequence[float]) -> pd.DataFrame:
         """The tier list of a slice for CRM re-import: id, name, tier, revenue (and score),
@@ -372,14 +382,14 @@ class CustomerStore:
 
     def customer(self, row: int) -> dict[str, object]:
         """Every canonical column of one customer (by its row, as `find` returns it)."""
-        frame = (
+        frame: pd.DataFrame = (
             self._con.cursor()
             .execute(f"SELECT * FROM {ingest.CUSTOMERS} WHERE rowid = ?", [row])
             .df()
         )
         if frame.empty:
             raise InputError("That customer is not in the data in use.")
-        return frame.iloc[0].to_dict()
+        return {str(column): value for column, value in frame.iloc[0].to_dict().items()}
 
     def score(self, criteria: Criteria) -> Score:
         """Every customer's weighted score (cached per criteria)."""

@@ -304,6 +304,7 @@ def _fit_sentences(
         elif wider is None or wider <= available:
             sentences.append(f"{tier.name} fits its team: {load}.")
         elif tier.customers == 0:
+            assert step is not None, "only the last tier has no step down, and it was handled"
             who = "customer" if step == 1 else f"{count(step)} customers (tied)"
             sentences.append(
                 f"{tier.name} is empty: its team has {_hours(available)}, and even the next "

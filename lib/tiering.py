@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -262,9 +262,14 @@ class TierIndex:
         sums = self.measures[name]
         return float(sums[low] - sums[high])
 
+    @overload
+    def revenue_from(self, positions: int) -> float: ...
+    @overload
+    def revenue_from(self, positions: np.ndarray) -> np.ndarray: ...
     def revenue_from(self, positions: np.ndarray | int) -> np.ndarray | float:
         """Revenue of the customers at or above each position of `ascending`."""
-        return self.suffix[positions] / self.divisor
+        revenue: np.ndarray | float = self.suffix[positions] / self.divisor
+        return revenue
 
     def revenue_between(self, low: int, high: int) -> float:
         """Revenue of `ascending[low:high]`, exact to the cent when the values are cents."""

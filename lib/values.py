@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from lib.sql import literal, quote_ident
+from lib.sql import literal, one_row, quote_ident
 
 # Currency symbols, and the ISO codes exports actually use (a list, so "12abc" is not "12 ABC").
 CODES = (
@@ -211,13 +211,14 @@ def detect_styles(
             else "0"
             for text_of, pattern, used in votes
         )
-        comma, point, day, month = con.execute(
+        row = con.execute(
             f"""
             SELECT {counted}
             FROM (SELECT {quote_ident(name)} FROM {quote_ident(table)}
                   WHERE {quote_ident(name)} IS NOT NULL LIMIT {STYLE_SAMPLE})
             """
         ).fetchone()
+        comma, point, day, month = one_row(row)
         styles[name] = ColumnStyle(
             decimal_comma=comma > point or (comma == point and prefer_european),
             day_first=day > month or (day == month and prefer_european),

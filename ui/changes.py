@@ -38,7 +38,7 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
         "Show movers",
         options=[d for d in DIRECTIONS if d in set(movers["direction"])],
         default=[d for d in DIRECTIONS if d in set(movers["direction"])],
-        format_func=DIRECTIONS.get,
+        format_func=DIRECTIONS.__getitem__,
         key="tb_mover_directions",
         help="Which movers to list and download.",
     )
@@ -81,19 +81,23 @@ def placement(store: CustomerStore, index: TierIndex) -> None:
         )
         return
     labels = {
-        int(row.row): f"{row.customer_id} — {row.customer_name}"
-        if isinstance(row.customer_name, str)
-        else str(row.customer_id)
-        for row in found.itertuples()
+        int(row): f"{customer_id} — {name}" if isinstance(name, str) else str(customer_id)
+        for row, customer_id, name in zip(
+            found["row"].tolist(),
+            found["customer_id"].tolist(),
+            found["customer_name"].tolist(),
+            strict=True,
+        )
     }
     row = st.selectbox(
         "Customer",
         options=list(labels),
-        format_func=labels.get,
+        format_func=labels.__getitem__,
         key="tb_explain_pick",
         help="The customers whose id or name matches the search above.",
     )
-    _placement_card(store, index, row)
+    if row is not None:  # always, in fact: the options are not empty and none is unselected
+        _placement_card(store, index, row)
 
 
 def _share_of_customers(share: float) -> str:

@@ -114,7 +114,9 @@ def guard_uploads(admits: Admits) -> None:
     def create_guarded_upload_routes(runtime: Any, upload_mgr: Any, base_url: str | None) -> list:
         routes = original(runtime, upload_mgr, base_url)
         return [
-            _guarded_put(route, runtime, admits) if "PUT" in (route.methods or ()) else route
+            _guarded_put(route, runtime, admits)
+            if "PUT" in (getattr(route, "methods", None) or ())  # a BaseRoute may have none
+            else route
             for route in routes
         ]
 

@@ -159,7 +159,9 @@ def _on_matrix_edit(editor_key: str, base: ServiceMatrix) -> None:
     frame = base.to_frame()
     for row, changes in edits.get("edited_rows", {}).items():
         for column, value in changes.items():
-            frame.iloc[int(row), frame.columns.get_loc(column)] = value
+            position = frame.columns.get_loc(column)
+            assert isinstance(position, int), f"the matrix has one column named {column!r}"
+            frame.iloc[int(row), position] = value
     try:
         state.set_matrix(ServiceMatrix.from_frame(frame, services=base.services))
     except InputError as error:

@@ -7,12 +7,13 @@ every run), and a session opened from a link starts from it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from html import escape
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lib import books, capacity, pack, views
 from lib.criteria import COMPONENTS
@@ -176,7 +177,15 @@ def describe(scenario: Scenario, currency: str = "$") -> str:
     return words
 
 
-def _figures(data: CustomerStore, scenario: Scenario) -> dict[str, object]:
+@dataclass(frozen=True)
+class _Figures:
+    """One scenario's tiers on the data in use, and its teams' load against them."""
+
+    summary: TierSummary
+    capacities: tuple[capacity.TierCapacity, ...]
+
+
+def _figures(data: CustomerStore, scenario: Scenario) -> _Figures:
     index = data.index_for(scenario.slice, scenario.criteria)
     summary = summarize(index, scenario.cuts)
     whole = _whole(data, scenario)
@@ -185,7 +194,7 @@ def _figures(data: CustomerStore, scenario: Scenario) -> dict[str, object]:
     capacities = capacity.tier_capacity(
         summary, plan, books.tier_measure(index, summary.cuts, "cost_to_serve"), whole
     )
-    return {"summary": summary, "capacities": capacities}
+    return _Figures(summary, capacities)
 
 
 def _whole(data: CustomerStore, scenario: Scenario) -> TierSummary | None:
@@ -205,7 +214,7 @@ def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> 
     notes = [comparability(s, fingerprint(data), data.currency) for _, s in chosen]
     usable = [ok for ok, _ in notes]
     figures = [_figures(data, s) if ok else None for (_, s), ok in zip(chosen, usable, strict=True)]
-    deepest = max((len(f["summary"].tiers) for f in figures if f), default=0)
+    deepest = max((len(f.summary.tiers) for f in figures if f), default=0)
     cash = data.currency
     shown = (
         ("customers", lambda t, c: f"{count(t.customers)} ({percent(t.customer_share)})"),
@@ -227,9 +236,7 @@ def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> 
     for t in range(deepest):
         for label, show in shown:
             cells = [
-                show(f["summary"].tiers[t], f["capacities"][t])
-                if f and t < len(f["summary"].tiers)
-                else "—"
+                show(f.summary.tiers[t], f.capacities[t]) if f and t < len(f.summary.tiers) else "—"
                 for f in figures
             ]
             body.append([f"Tier {t + 1} {label}", *(escape(cell) for cell in cells)])
@@ -297,7 +304,7 @@ def _made_from(data: CustomerStore, scenario: Scenario, *extra: str) -> tuple[st
 
 
 def _tier_list_file(
-    data: CustomerStore, scenario: Scenario, column: object, *, label: str,
+    data: CustomerStore, scenario: Scenario, column: DeltaGenerator, *, label: str,
     write: Callable[[pd.DataFrame], bytes], file_name: str, mime: str, help_text: str,
 ) -> None:  # fmt: skip
     """A tier list: "Prepare", then a download of the file made (bytes, not a callable).
@@ -417,7 +424,7 @@ def _rename(old: str) -> None:
     st.session_state[NOTICE] = ("success", f"Renamed “{old}” to “{new}”.")
 
 
-def rename_popover(column: object, chosen: str) -> None:
+def rename_popover(column: DeltaGenerator, chosen: str) -> None:
     """Rename the scenario picked; a name that cannot be used is said inside the popover."""
     with column.popover("Rename", width="stretch", key=RENAME_POPOVER, on_change="rerun"):
         st.text_input(
@@ -450,7 +457,7 @@ def _delete(name: str) -> None:
     st.session_state[NOTICE] = ("success", f"Deleted “{name}”.")
 
 
-def delete_popover(column: object, chosen: str) -> None:
+def delete_popover(column: DeltaGenerator, chosen: str) -> None:
     """Delete the scenario picked, after a yes in the popover; the popover then closes."""
     with column.popover("Delete", width="stretch", key=DELETE_POPOVER, on_change="rerun"):
         st.write(f"Delete “{markdown_text(chosen)}” for everyone who uses this store?")

@@ -47,7 +47,7 @@ class Lease:
     generation: int
 
 
-def _later(delay: float, action: Callable[[], None]) -> None:
+def _later(delay: float, action: Callable[[], object]) -> None:
     timer = threading.Timer(delay, action)
     timer.daemon = True
     timer.start()
@@ -67,7 +67,7 @@ class SessionData:
 
     def __init__(
         self,
-        schedule: Callable[[float, Callable[[], None]], None] = _later,
+        schedule: Callable[[float, Callable[[], object]], None] = _later,
         gone: Callable[[str], None] = lambda session_id: None,
     ) -> None:
         self._schedule = schedule

@@ -126,11 +126,11 @@ def how_it_was_read(upload: Upload) -> None:
         + (f"; skipped {', '.join(skipped)}" if skipped else "")
         + "."
     )
-    if len(info.sheets) > 1:
+    if len(info.sheets) > 1 and info.sheet is not None:  # a workbook's info names its sheet
         st.selectbox(
             "Sheet",
-            options=list(info.sheets),
-            index=list(info.sheets).index(info.sheet),
+            options=info.sheets,
+            index=info.sheets.index(info.sheet),
             key=SHEET,
             help="The workbook has several sheets; the one that looks most like a customer table "
             "is chosen for you.",

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib.sql import quote_ident
+from lib.sql import one_row, quote_ident
 
 
 def test_a_double_quote_is_doubled_so_the_name_cannot_end_early():
@@ -26,3 +26,14 @@ def test_any_name_round_trips_through_duckdb_as_one_identifier(name):
         assert [row[0] for row in con.execute("DESCRIBE t").fetchall()] == [name]
     finally:
         con.close()
+
+
+def test_one_row_returns_the_row_of_an_aggregate():
+    con = duckdb.connect()
+    assert one_row(con.execute("SELECT count(*), 7 FROM range(3)").fetchone()) == (3, 7)
+
+
+def test_one_row_says_it_is_a_bug_when_a_query_returns_no_row():
+    con = duckdb.connect()
+    with pytest.raises(RuntimeError, match="always returns one row"):
+        one_row(con.execute("SELECT 1 WHERE false").fetchone())

@@ -33,9 +33,10 @@ table { font-size: 0.85rem !important; }
   body { margin: 0; max-width: none; } h2 { break-after: avoid; }
   /* Paper cannot scroll sideways: the capacity table's 13 columns must fit A4's width. */
   div[style*="overflow-x"] { overflow: visible !important; }
-  table { font-size: 7.5pt !important; table-layout: auto; }
-  th, td { padding: 0.2rem 0.25rem !important; }
-  th { white-space: normal !important; hyphens: auto; }
+  /* Only the wide tables (seven columns or more) shrink: the parameters stay legible. */
+  table:has(th:nth-child(7)) { font-size: 7.5pt !important; table-layout: auto; }
+  table:has(th:nth-child(7)) :is(th, td) { padding: 0.2rem 0.25rem !important; }
+  table:has(th:nth-child(7)) th { white-space: normal !important; hyphens: auto; }
 }
 """
 

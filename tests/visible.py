@@ -38,3 +38,13 @@ def visible_text(html: str) -> str:
     parser.feed(html)
     lines = (re.sub(r"[ \t]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+# CommonMark: a backslash before ASCII punctuation shows that character (lib.formatting's
+# markdown_text writes "alice\@example.com" so that it is text, never an autolink).
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def markdown_read(source: str) -> str:
+    """The characters a person reads in a Markdown element's source (escapes resolved)."""
+    return _ESCAPED.sub(r"\1", source)

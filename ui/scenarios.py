@@ -427,17 +427,20 @@ def _rename(old: str) -> None:
 def rename_popover(column: DeltaGenerator, chosen: str) -> None:
     """Rename the scenario picked; a name that cannot be used is said inside the popover."""
     with column.popover("Rename", width="stretch", key=RENAME_POPOVER, on_change="rerun"):
-        st.text_input(
-            f"New name for “{markdown_text(chosen)}”",
-            key=RENAME_TO,
-            help="Its versions and author stay as they are.",
-        )
-        st.button(
-            "Rename it",
-            on_click=_rename,
-            args=(chosen,),
-            help="Renames it for everyone who uses this store.",
-        )
+        # A form sends the typed name with the click: a name typed and "Rename it" clicked at
+        # once otherwise raced the text box's own rerun, and the click found an empty name.
+        with st.form("tb_rename_form", border=False, enter_to_submit=True):
+            st.text_input(
+                f"New name for “{markdown_text(chosen)}”",
+                key=RENAME_TO,
+                help="Its versions and author stay as they are. Enter renames it too.",
+            )
+            st.form_submit_button(
+                "Rename it",
+                on_click=_rename,
+                args=(chosen,),
+                help="Renames it for everyone who uses this store.",
+            )
         if st.session_state.get(RENAME_ERROR):
             st.error(markdown_text(st.session_state[RENAME_ERROR]), icon=":material/warning:")
 

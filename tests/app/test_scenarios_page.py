@@ -93,7 +93,7 @@ def test_renaming_to_a_taken_name_keeps_the_popover_open_and_says_why(app: AppTe
     _save(app, "Alpha")
     _save(app, "Beta")
     app.selectbox(key=scenarios.PICK).set_value("Beta").run()
-    app.text_input(key=scenarios.RENAME_TO).input("Alpha").run()
+    app.text_input(key=scenarios.RENAME_TO).input("Alpha")  # typed, then clicked at once (a form)
     press(app, "Rename it")
     assert app.session_state[scenarios.RENAME_POPOVER] is True
     assert any("Alpha" in e.value and "already exists" in e.value for e in app.error), [
@@ -105,7 +105,7 @@ def test_renaming_to_a_taken_name_keeps_the_popover_open_and_says_why(app: AppTe
 def test_a_renamed_scenario_stays_picked_and_compared(app: AppTest) -> None:
     _save(app, "Draft")
     app.multiselect(key=scenarios.COMPARE).set_value(["(on screen)", "Draft"]).run()
-    app.text_input(key=scenarios.RENAME_TO).input("Final").run()
+    app.text_input(key=scenarios.RENAME_TO).input("Final")
     press(app, "Rename it")
     assert app.multiselect(key=scenarios.COMPARE).value == ["(on screen)", "Final"]
     assert app.selectbox(key=scenarios.PICK).value == "Final"

@@ -14,6 +14,7 @@ from tests.app.test_decisions import save
 from tests.app.test_tiers_page import cut_sliders, metrics
 from tests.unit.test_scenario_rows import BROKEN, run_sql
 from tests.unit.test_sources import MESSY, rows_of, write_parquet
+from tests.visible import markdown_read
 from ui import access
 
 SECRET = "Secret Q3 plan"
@@ -69,7 +70,7 @@ def test_a_signed_out_user_sees_no_data_and_no_scenarios(
 
 def test_an_account_of_another_domain_is_refused(sign_in_on: None, secret_saved: None) -> None:
     at = as_user({"is_logged_in": True, "email": "mallory@evil.example"}, "scenarios")
-    assert "mallory@evil.example may not use this tierboard" in at.error[0].value
+    assert "mallory@evil.example may not use this tierboard" in markdown_read(at.error[0].value)
     assert SECRET not in everything_shown(at)
     assert not metrics(at)
     assert any(button.label == "Sign out" for button in at.button)
@@ -79,7 +80,7 @@ def test_a_signed_in_user_sees_the_team_scenarios_and_saves_under_their_name(
     sign_in_on: None, secret_saved: None, private_data_dir: Path
 ) -> None:
     at = as_user(ALICE)
-    assert "Signed in as alice@example.com" in at.sidebar.caption[0].value
+    assert "Signed in as alice@example.com" in markdown_read(at.sidebar.caption[0].value)
     assert metrics(at)["Tier 1 customers"] == "299"
     page(at, "scenarios")
     assert SECRET in str(at.selectbox(key="tb_saved_pick").options)

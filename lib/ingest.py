@@ -20,8 +20,8 @@ from lib.canonical import BY_NAME, COLUMNS, REQUIRED
 from lib.errors import InputError
 from lib.formatting import count, plural
 from lib.mapping import DATE, suggest
-from lib.reading import RAW, SourceInfo
-from lib.sql import quote_ident
+from lib.reading import EXTRA, LINE, RAW, SourceInfo
+from lib.sql import literal, quote_ident
 
 CUSTOMERS = "customers"
 REJECTED = "rejected_rows"
@@ -36,8 +36,9 @@ REVENUE_NOT_NUMBER = "revenue is not a number"
 REVENUE_NOT_FINITE = "revenue is not a finite number"
 DATE_EMPTY = "date is empty"
 DATE_NOT_DATE = "date is not a date"
+TOO_MANY_FIELDS = "the row has more values than the header (a figure like $7,000 not in quotes?)"
 
-ROW = "__row"  # 1-based data row of the file
+ROW = "__row"  # the line of the file (row of the sheet) the record starts on, as people see it
 REASON = "__reason"  # why a row is rejected; NULL when it is loaded (or blank)
 BLANK = "__blank"  # every cell of the row is empty
 AMOUNT = "__amount"  # the row's revenue figure, as read (before annualising)
@@ -236,11 +237,20 @@ def _stage(
         for n in checked
     )
     kept = ", ".join(quote_ident(n) for n in [ROW, *names, BLANK])
+    columns = _raw_columns(con)
+    line = quote_ident(LINE) if LINE in columns else "rowid + 1"
+    extra = ""
+    if EXTRA in columns:
+        # A row with a field beyond the header's width: its values sit under the wrong headers.
+        inner.append(f"{quote_ident(EXTRA)} IS NOT NULL AS __extra")
+        kept += ", __extra"
+        extra = f"WHEN __extra THEN {literal(TOO_MANY_FIELDS)} "
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {STAGED} AS
         SELECT {kept}{unread},
             CASE
+                {extra}
                 WHEN {BLANK} THEN NULL
                 WHEN customer_id IS NULL THEN '{ID_EMPTY}'
                 WHEN NOT __has_annual_revenue THEN '{REVENUE_EMPTY}'
@@ -249,7 +259,7 @@ def _stage(
                 {date_checks}
             END AS {REASON}
         FROM (
-            SELECT rowid + 1 AS {ROW}, {", ".join(inner)}, ({blank}) AS {BLANK} FROM {RAW}
+            SELECT {line} AS {ROW}, {", ".join(inner)}, ({blank}) AS {BLANK} FROM {RAW}
         )
         """
     )
@@ -306,12 +316,20 @@ def _build_customers(
     con.execute(f"DROP TABLE {DUPLICATE_IDS}")
 
 
+def _raw_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute(f"DESCRIBE {RAW}").fetchall()}
+
+
 def _build_rejected(con: duckdb.DuckDBPyConnection, rows: str) -> None:
+    columns = _raw_columns(con)
+    own = [quote_ident(c) for c in (LINE, EXTRA) if c in columns]
+    line = f"raw.{quote_ident(LINE)}" if LINE in columns else "raw.rowid + 1"
+    shown = f"raw.* EXCLUDE ({', '.join(own)})" if own else "raw.*"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {REJECTED} AS
-        SELECT r.{ROW} AS {REJECTED_ROW}, r.{REASON} AS {REJECTED_REASON}, raw.*
-        FROM ({rows}) r JOIN {RAW} raw ON raw.rowid + 1 = r.{ROW}
+        SELECT r.{ROW} AS {REJECTED_ROW}, r.{REASON} AS {REJECTED_REASON}, {shown}
+        FROM ({rows}) r JOIN {RAW} raw ON {line} = r.{ROW}
         WHERE r.{REASON} IS NOT NULL
         ORDER BY r.{ROW}
         """

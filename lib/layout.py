@@ -103,8 +103,7 @@ def cell_text(value: object) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    # NUL cannot be stored in a DuckDB name and means nothing in a value.
-    return text.replace("\x00", "")
+    return text
 
 
 def printable(text: str) -> str:

@@ -39,6 +39,7 @@ from lib.layout import (
     EXTRA,
     LINE,
     SAMPLE_RECORDS,
+    VALUE_LIKE,
     cell_text,
     filled,
     footer_length,
@@ -538,6 +539,12 @@ def _read_text(
     header, header_end = head_records[header_at]
     _check_width(name, len(header))
     headers = tuple(unique_headers(header))
+    skip = header_at + 1
+    if _is_data(header):
+        # No header at all (the public CDNOW transactions ship so): the first line is data, and
+        # the columns are named by position for the person to map.
+        headers = tuple(f"column{i + 1}" for i in range(len(header)))
+        skip, header_end = header_at, head_records[header_at - 1][1] if header_at else 0
     tail_records = [r for r, _ in _records(_tail_text(utf8), delimiter)]
     footer, footer_blank = footer_length(tail_records, len(header))
     scan = _Scanner(delimiter, header_end).scan(utf8)
@@ -549,7 +556,7 @@ def _read_text(
             + f"; tierboard reads lines of up to {MAX_LINE_BYTES // 2**20} MB. Check the export: "
             "no customer's data is that long."
         )
-    _load_csv(con, utf8, name, delimiter, skip=header_at + 1, headers=headers, scan=scan)
+    _load_csv(con, utf8, name, delimiter, skip=skip, headers=headers, scan=scan)
     # DuckDB skips truly empty lines but keeps `""` or `,,` lines as rows: drop those too.
     empty_in_footer = sum(1 for r in tail_records[len(tail_records) - footer :] if not r)
     rows = _drop_last(con, footer - empty_in_footer)
@@ -568,6 +575,12 @@ def _read_text(
         blank_lines=max(0, blank),
         prefers_european=delimiter == ";",
     )
+
+
+def _is_data(record: Sequence[str]) -> bool:
+    """True for a first record of figures and dates only: no header names, all values."""
+    cells = [cell for cell in record if cell.strip()]
+    return len(cells) >= 2 and all(VALUE_LIKE.match(cell) for cell in cells)
 
 
 def _check_width(name: str, width: int) -> None:

@@ -41,15 +41,17 @@ from lib.layout import (
 from lib.mapping import suggest
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_COLUMNS = 5_000
+MAX_COLUMNS = 1_000  # every column costs DuckDB buffers: 2,000 ran out of a store's 256 MB
 MAX_SHEET_CELLS = 20_000_000  # 1M rows x 20 columns; calamine holds ~32 bytes per cell
 # The child's address-space limit and wall-clock limit (the CPU limit backs the latter up).
 MEMORY_BYTES = int(os.environ.get("TIERBOARD_WORKBOOK_MEMORY_MB", "3072")) * 2**20
 SECONDS = int(os.environ.get("TIERBOARD_WORKBOOK_SECONDS", "120"))
 SCAN_CHUNK = 1 << 20
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br=\"([0-9]{1,9})\"")
-# Cells past column Z (one-letter columns cannot make a sheet too wide); `ref="` never matches.
-_CELL = re.compile(rb'\br="([A-Z]{2,3})([0-9]{1,9})"')
+# A cell's reference: its column letters (`ref="` of merged cells never matches).
+_CELL = re.compile(rb'\br="([A-Z]{1,3})[0-9]')
+# Past column Z, with the row: rare in real sheets, so finding them all stays cheap.
+_FAR_CELL = re.compile(rb'\br="([A-Z]{2,3})([0-9]{1,9})"')
 _SHEET_PART = re.compile(r"^xl/(worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.xml$")
 
 
@@ -124,9 +126,11 @@ def check_extent(path: Path, name: str) -> None:
                         body, carry = data, b""
                     if found := _ROW.findall(body):
                         rows = max(rows, *(int(number) for number in found))
-                    for letters, number in _CELL.findall(body):
+                    for letters in set(_CELL.findall(body)):
                         columns = max(columns, _column_number(letters))
-                        rows = max(rows, int(number))
+                    if columns > 26:
+                        for _, number in _FAR_CELL.findall(body):
+                            rows = max(rows, int(number))
                     if problem := _too_far(name, max(rows, 1), max(columns, 1)):
                         raise WorkbookError(problem)
 
@@ -182,9 +186,15 @@ def read(path: Path, name: str, sheet: str | None, rows_path: Path) -> Sheet:
 
 
 def _limit_resources() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (SECONDS, SECONDS + 5))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    for limit, wanted in (
+        (resource.RLIMIT_AS, MEMORY_BYTES),
+        (resource.RLIMIT_CPU, SECONDS),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        # Never above a limit the parent already has (a hard limit cannot be raised).
+        _, hard = resource.getrlimit(limit)
+        value = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(limit, (value, hard))
 
 
 MAX_ROW_CHARS = 2**20  # a row with more text than this is not a customer (see lib/reading.py)
@@ -246,7 +256,8 @@ def _write_rows(
                     f"{MAX_ROW_CHARS:,} characters; tierboard reads rows of up to that. Check "
                     "the workbook: no customer's data is that long."
                 )
-            writer.writerow([first_line + offset, *row])
+            # NUL means nothing in a value (and no reader takes it back): it is dropped.
+            writer.writerow([first_line + offset, *(cell.replace("\x00", "") for cell in row)])
             written += 1
     return written, blank
 

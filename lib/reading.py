@@ -241,7 +241,16 @@ def _latin_1(error: UnicodeError) -> tuple[str, int]:
     return error.object[error.start : error.end].decode("latin-1"), error.end
 
 
+def _utf16(error: UnicodeError) -> tuple[str, int]:
+    # A file cut at an odd byte ends in half a character: nothing to keep. A lone surrogate
+    # inside keeps a "�" where the broken character was.
+    if isinstance(error, UnicodeDecodeError) and error.reason == "truncated data":
+        return "", error.end
+    return "\ufffd", error.end
+
+
 codecs.register_error("tierboard-latin-1", _latin_1)
+codecs.register_error("tierboard-utf-16", _utf16)
 codecs.register_error("tierboard-1252", _windows_1252)
 
 
@@ -251,7 +260,9 @@ def _to_utf8(path: Path, encoding: str, target: Path) -> Path:
     UTF-16 that is cut short (an odd byte at the end) or holds a lone surrogate keeps a "�"
     where the broken character was: the rest of the file still reads.
     """
-    errors = {"cp1252": "tierboard-latin-1", "utf-8-sig": "tierboard-1252"}.get(encoding, "replace")
+    errors = {"cp1252": "tierboard-latin-1", "utf-8-sig": "tierboard-1252"}.get(
+        encoding, "tierboard-utf-16"
+    )
     decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
     with path.open("rb") as source, target.open("wb") as out:
         while chunk := source.read(CHUNK):

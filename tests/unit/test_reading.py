@@ -541,6 +541,12 @@ def test_a_workbook_that_kills_its_reader_is_one_sentence_and_the_process_lives(
     assert "more memory or time" in message or "at most 1,000" in message, message
 
 
+def test_a_workbook_whose_far_cells_have_no_reference_is_stopped_by_the_readers_limits():
+    # No reference to scan: calamine in the child asks for 1M x 16K cells and dies, alone.
+    message = sentence(fuzz.unreferenced_far_workbook(), "far.xlsx")
+    assert message.startswith("far.xlsx needs more memory or time to read"), message
+
+
 def test_a_workbook_of_1000_columns_loads_and_one_more_is_refused():
     header = ["customer_id", "annual_revenue", *(f"c{i}" for i in range(998))]
     _, store = loaded(fuzz.xlsx([header, ["C-1", 5, *(["x"] * 998)]]), "wide.xlsx")

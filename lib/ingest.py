@@ -455,6 +455,23 @@ def load_customers(
 
     Returns the report and the mapping that was applied.
     """
+    try:
+        return _load_customers(con, info, mapping, basis)
+    except duckdb.OutOfMemoryException:
+        # The store's memory limit holds even for a file that fits no table (very wide, or
+        # huge cells): the person hears it in a sentence, the server keeps its memory.
+        raise InputError(
+            f"{printable(info.name)} is too large to load within the memory tierboard gives one "
+            "file. Export fewer columns (or rows) and upload it again."
+        ) from None
+
+
+def _load_customers(
+    con: duckdb.DuckDBPyConnection,
+    info: SourceInfo,
+    mapping: Mapping[str, str] | None,
+    basis: RevenueBasis,
+) -> tuple[LoadReport, dict[str, str]]:
     resolved = resolve_mapping(info.headers, mapping, basis)
     styles = _styles(con, resolved, info)
     basis = _with_as_of(con, basis, resolved, info)

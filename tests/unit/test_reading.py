@@ -767,3 +767,13 @@ def test_a_file_without_a_header_names_its_columns_by_position():
         RevenueBasis("transactions"),
     )
     assert (store.report.customers, store.report.rows_read) == (2, 3)
+
+
+def test_rejected_rows_of_a_workbook_carry_the_row_number_the_sheet_shows():
+    rows = [["Customer report"], [], ["customer_id", "annual_revenue"], ["A", 1], ["B", "x"],
+            [], ["C", 3], ["", 4]]  # fmt: skip
+    _, store = loaded(fuzz.xlsx(rows), "report.xlsx")
+    assert store.rejected_rows()[["row", "reason"]].values.tolist() == [
+        [5, "revenue is not a number"],
+        [8, "customer id is empty"],
+    ]

@@ -624,21 +624,66 @@ def _load_csv(
         f"strict_mode = false, max_line_size = {2 * MAX_LINE_BYTES}, "
         f"buffer_size = {READ_BUFFER_BYTES}, skip = ?, delim = ?, columns = ?"
     )
-    query = f"CREATE OR REPLACE TEMP TABLE tierboard_read AS SELECT * FROM read_csv(?, {options}"
     params = [str(path), skip, delimiter, columns]
     try:
-        try:
-            con.execute(query + ")", params)
-        except duckdb.Error as error:
-            if "parallel" not in str(error):
-                raise
-            # Quoted newlines need the single-threaded reader; most files do not have them.
-            con.execute(query + ", parallel = false)", params)
+        if scan.starts is not None and _read_with_lines(con, options, params, headers, scan):
+            return
+        query = (
+            f"CREATE OR REPLACE TEMP TABLE tierboard_read AS SELECT * FROM read_csv(?, {options}"
+        )
+        _execute_csv(con, query, params)
         _attach_lines(con, path, delimiter, headers, scan)
     except duckdb.Error as error:
         raise _unreadable(name, error) from None
     finally:
         con.execute("DROP TABLE IF EXISTS tierboard_read")
+
+
+def _execute_csv(
+    con: duckdb.DuckDBPyConnection, query: str, params: list[object], closing: str = ")"
+) -> None:
+    """`query` + `closing`, where the query ends inside read_csv(: in parallel if possible."""
+    try:
+        con.execute(query + closing, params)
+    except duckdb.Error as error:
+        if "parallel" not in str(error):
+            raise
+        # Quoted newlines need the single-threaded reader; most files do not have them.
+        con.execute(query + ", parallel = false" + closing, params)
+
+
+def _read_with_lines(
+    con: duckdb.DuckDBPyConnection,
+    options: str,
+    params: list[object],
+    headers: tuple[str, ...],
+    scan: _Scan,
+) -> bool:
+    """Read straight into RAW beside the lines the scan found (one pass, no copy).
+
+    False, with nothing in RAW, when DuckDB split the records differently from the scan.
+    """
+    selected = ", ".join(f'r."c{i}" AS {quote_ident(h)}' for i, h in enumerate(headers))
+    con.register("tierboard_lines", pa.table({"line": scan.starts}))
+    try:
+        _execute_csv(
+            con,
+            f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT l.line AS {LINE}, {selected}, "
+            f"r.{EXTRA}, r.__tierboard_read FROM tierboard_lines l POSITIONAL JOIN "
+            f"(SELECT true AS __tierboard_read, * FROM read_csv(?, {options}",
+            params,
+            closing=")) r",
+        )
+    finally:
+        con.unregister("tierboard_lines")
+    padded = con.execute(
+        f"SELECT count(*) FROM {RAW} WHERE {LINE} IS NULL OR __tierboard_read IS NULL"
+    ).fetchall()[0][0]
+    if padded:
+        con.execute(f"DROP TABLE {RAW}")
+        return False
+    con.execute(f"ALTER TABLE {RAW} DROP COLUMN __tierboard_read")
+    return True
 
 
 def _attach_lines(

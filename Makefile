@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run serve test test-postgres config lint typecheck format bench bench-full sample clean
+.PHONY: run serve test test-postgres fuzz config lint typecheck format bench bench-full sample clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ test: $(STAMP)
 test-postgres: $(STAMP)
 	TIERBOARD_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -p no:cacheprovider tests/integration \
 		tests/unit/test_scenarios.py -k "postgres or Postgres or integration"
+
+## Fuzz the loader with thousands of hostile files (FUZZ_CASES, FUZZ_SEED); prints outcome counts
+FUZZ_CASES ?= 3000
+fuzz: $(STAMP)
+	FUZZ_CASES=$(FUZZ_CASES) $(BIN)/python -m pytest -p no:cacheprovider -q -s \
+		tests/unit/test_fuzz_loader.py
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

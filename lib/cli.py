@@ -18,6 +18,7 @@ from lib.criteria import REVENUE_ONLY
 from lib.errors import InputError
 from lib.formatting import money_exact
 from lib.ingest import RevenueBasis
+from lib.layout import printable
 from lib.mapping import DATE
 from lib.migration import Migration
 from lib.slices import EVERYTHING
@@ -193,7 +194,7 @@ def _table(store: CustomerStore, summary: TierSummary, extra: Sequence[str] = ()
         if tier.floor is not None
     )
     lines = [
-        f"{store.source}: {summary.customers:,} customers, "
+        f"{printable(store.source)}: {summary.customers:,} customers, "
         f"{money_exact(summary.total_revenue, store.currency)} annual revenue, "
         f"{store.report.rejected_rows:,} rows rejected",
         f"Cut-offs: {cutoffs}",
@@ -205,7 +206,8 @@ def _table(store: CustomerStore, summary: TierSummary, extra: Sequence[str] = ()
         f"{money_exact(tier.revenue, store.currency):>18}{tier.revenue_share:>12.1%}"
         for tier in summary.tiers
     )
-    lines += [*extra, "", *store.report.sentences()]
+    # Sentences quote the file's headers: no escape sequence from a file reaches the terminal.
+    lines += [*extra, "", *(printable(sentence) for sentence in store.report.sentences())]
     return "\n".join(lines)
 
 
@@ -304,8 +306,9 @@ def _migration_table(flows: Migration, currency: str) -> str:
         "",
         f"{'From':<14}{'To':<10}{'Customers':>12}{'Revenue':>18}",
     ]
-    lines += [
-        f"{f.source:<14}{f.target:<10}{f.customers:>12,}{money_exact(f.revenue, currency):>18}"
+    lines += [  # tier labels come from the file's current_tier column
+        f"{printable(f.source):<14}{printable(f.target):<10}{f.customers:>12,}"
+        f"{money_exact(f.revenue, currency):>18}"
         for f in flows.flows
     ]
     return "\n".join(lines)
@@ -353,10 +356,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _run(args)
     except InputError as error:
-        print(f"tierboard: {error}", file=sys.stderr)
+        print(f"tierboard: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:  # e.g. the output folder does not exist or is read-only
-        print(f"tierboard: {error.strerror or error}: {error.filename}", file=sys.stderr)
+        print(
+            f"tierboard: {error.strerror or error}: {printable(str(error.filename))}",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     return 0
 

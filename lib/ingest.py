@@ -19,9 +19,10 @@ from lib import values
 from lib.canonical import BY_NAME, COLUMNS, REQUIRED
 from lib.errors import InputError
 from lib.formatting import count, plural
+from lib.layout import printable
 from lib.mapping import DATE, suggest
-from lib.reading import RAW, SourceInfo
-from lib.sql import quote_ident
+from lib.reading import EXTRA, LINE, RAW, SourceInfo
+from lib.sql import literal, quote_ident
 
 CUSTOMERS = "customers"
 REJECTED = "rejected_rows"
@@ -44,8 +45,9 @@ CUSTOMER_TOO_LARGE = "the customer's annual revenue adds up to more than 10,000,
 REVENUE_TYPE = "DECIMAL(18, 2)"
 DATE_EMPTY = "date is empty"
 DATE_NOT_DATE = "date is not a date"
+TOO_MANY_FIELDS = "the row has more values than the header (a figure like $7,000 not in quotes?)"
 
-ROW = "__row"  # 1-based data row of the file
+ROW = "__row"  # the line of the file (row of the sheet) the record starts on, as people see it
 REASON = "__reason"  # why a row is rejected; NULL when it is loaded (or blank)
 BLANK = "__blank"  # every cell of the row is empty
 AMOUNT = "__amount"  # the row's revenue figure, as read (before annualising), exact
@@ -140,6 +142,22 @@ class LoadReport:
         return lines
 
 
+LISTED_HEADERS = 12  # a message names this many of a file's columns, then says how many more
+
+
+def _shown(header: str) -> str:
+    """A header as a message quotes it: printable, and not a page long."""
+    text = printable(header)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _listed(headers: tuple[str, ...] | list[str]) -> str:
+    names = [printable(h) if len(h) <= 60 else printable(h)[:57] + "..." for h in headers]
+    shown = ", ".join(names[:LISTED_HEADERS])
+    more = len(names) - LISTED_HEADERS
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
 def resolve_mapping(
     headers: tuple[str, ...] | list[str],
     mapping: Mapping[str, str] | None,
@@ -155,18 +173,18 @@ def resolve_mapping(
     unknown = sorted(set(resolved) - set(BY_NAME) - {DATE})
     if unknown:
         raise InputError(
-            f"Unknown column {unknown[0]!r}: use one of {', '.join([*BY_NAME, DATE])}."
+            f"Unknown column {_shown(unknown[0])}: use one of {', '.join([*BY_NAME, DATE])}."
         )
     absent = sorted(header for header in resolved.values() if header not in headers)
     if absent:
         raise InputError(
-            f"The file has no column {absent[0]!r}; its columns are {', '.join(headers)}."
+            f"The file has no column {_shown(absent[0])}; its columns are {_listed(headers)}."
         )
     chosen: dict[str, str] = {}
     for canonical, header in resolved.items():
         if header in chosen:
             raise InputError(
-                f"The column {header!r} is chosen for both {chosen[header]} and {canonical}: "
+                f"The column {_shown(header)} is chosen for both {chosen[header]} and {canonical}: "
                 "pick one column for each."
             )
         chosen[header] = canonical
@@ -174,7 +192,7 @@ def resolve_mapping(
     if missing:
         what = " and ".join(missing)
         raise InputError(
-            f"Choose the column that holds {what} (the file has {', '.join(headers) or 'none'})."
+            f"Choose the column that holds {what} (the file has {_listed(headers) or 'none'})."
         )
     if basis.kind == "transactions" and DATE not in resolved:
         raise InputError("Transactions need a date column: choose which column holds the date.")
@@ -242,7 +260,10 @@ def _stage(
         )
     # Only a row without id and revenue can be blank: checking every cell of every row would be
     # the slowest part of a load, so the full check runs for those few rows only.
-    every_cell_empty = " AND ".join(f"{values.column_text(h)} IS NULL" for h in headers)
+    # One flat call, not a chain of ANDs: a 1,000-column file took seconds to plan that way.
+    # Cells of spaces only are empty, and so is their concatenation.
+    cells = ", ".join(quote_ident(h) for h in headers)
+    every_cell_empty = f"(trim(concat_ws('', {cells})) = '')"
     blank = (
         f"CASE WHEN {values.column_text(mapping['customer_id'])} IS NULL "
         f"AND NOT {present('annual_revenue')} THEN {every_cell_empty} ELSE false END"
@@ -253,11 +274,20 @@ def _stage(
         for n in checked
     )
     kept = ", ".join(quote_ident(n) for n in [ROW, *names, BLANK])
+    columns = _raw_columns(con)
+    line = quote_ident(LINE) if LINE in columns else "rowid + 1"
+    extra = ""
+    if EXTRA in columns:
+        # A row with a field beyond the header's width: its values sit under the wrong headers.
+        inner.append(f"{quote_ident(EXTRA)} IS NOT NULL AS __extra")
+        kept += ", __extra"
+        extra = f"WHEN __extra THEN {literal(TOO_MANY_FIELDS)} "
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {STAGED} AS
         SELECT {kept}{unread},
             CASE
+                {extra}
                 WHEN {BLANK} THEN NULL
                 WHEN customer_id IS NULL THEN '{ID_EMPTY}'
                 WHEN NOT __has_annual_revenue THEN '{REVENUE_EMPTY}'
@@ -270,7 +300,7 @@ def _stage(
                 {date_checks}
             END AS {REASON}
         FROM (
-            SELECT rowid + 1 AS {ROW}, {", ".join(inner)}, ({blank}) AS {BLANK} FROM {RAW}
+            SELECT {line} AS {ROW}, {", ".join(inner)}, ({blank}) AS {BLANK} FROM {RAW}
         )
         """
     )
@@ -356,12 +386,20 @@ def _reject_oversized_customers(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def _raw_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute(f"DESCRIBE {RAW}").fetchall()}
+
+
 def _build_rejected(con: duckdb.DuckDBPyConnection, rows: str) -> None:
+    columns = _raw_columns(con)
+    own = [quote_ident(c) for c in (LINE, EXTRA) if c in columns]
+    line = f"raw.{quote_ident(LINE)}" if LINE in columns else "raw.rowid + 1"
+    shown = f"raw.* EXCLUDE ({', '.join(own)})" if own else "raw.*"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {REJECTED} AS
-        SELECT r.{ROW} AS {REJECTED_ROW}, r.{REASON} AS {REJECTED_REASON}, raw.*
-        FROM ({rows}) r JOIN {RAW} raw ON raw.rowid + 1 = r.{ROW}
+        SELECT r.{ROW} AS {REJECTED_ROW}, r.{REASON} AS {REJECTED_REASON}, {shown}
+        FROM ({rows}) r JOIN {RAW} raw ON {line} = r.{ROW}
         WHERE r.{REASON} IS NOT NULL
         ORDER BY r.{ROW}
         """
@@ -427,12 +465,22 @@ def _with_as_of(
     con: duckdb.DuckDBPyConnection, basis: RevenueBasis, mapping: dict[str, str], info: SourceInfo
 ) -> RevenueBasis:
     """Transactions without an end date end on the latest date in the file."""
-    if basis.kind != "transactions" or basis.as_of is not None:
+    if basis.kind != "transactions":
+        return basis
+    if basis.as_of is not None:
+        first, last = values.YEARS
+        if not first <= basis.as_of.year <= last:
+            # Dates outside these years are read as typos; 0001-01-01 also had no year before.
+            raise InputError(
+                f"The 12 months must end on a day between {first} and {last} (not "
+                f"{basis.as_of.isoformat()})."
+            )
         return basis
     latest = latest_date(con, info, mapping[DATE])
     if latest is None:
         raise InputError(
-            f"No value in the column {mapping[DATE]!r} reads as a date: choose the date column."
+            f"No value in the column {_shown(mapping[DATE])} reads as a date: choose the date "
+            "column."
         )
     return RevenueBasis("transactions", latest)
 
@@ -457,6 +505,23 @@ def load_customers(
 
     Returns the report and the mapping that was applied.
     """
+    try:
+        return _load_customers(con, info, mapping, basis)
+    except duckdb.OutOfMemoryException:
+        # The store's memory limit holds even for a file that fits no table (very wide, or
+        # huge cells): the person hears it in a sentence, the server keeps its memory.
+        raise InputError(
+            f"{printable(info.name)} is too large to load within the memory tierboard gives one "
+            "file. Export fewer columns (or rows) and upload it again."
+        ) from None
+
+
+def _load_customers(
+    con: duckdb.DuckDBPyConnection,
+    info: SourceInfo,
+    mapping: Mapping[str, str] | None,
+    basis: RevenueBasis,
+) -> tuple[LoadReport, dict[str, str]]:
     resolved = resolve_mapping(info.headers, mapping, basis)
     styles = _styles(con, resolved, info)
     basis = _with_as_of(con, basis, resolved, info)

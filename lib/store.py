@@ -148,7 +148,9 @@ class Upload:
         """The first rows of the file as read: every value as text."""
         # The connection itself, not a cursor: RAW is a temporary table, which only the
         # connection that made it can see (an upload belongs to one session, one thread).
-        return self._con.execute(f"SELECT * FROM {reading.RAW} LIMIT ?", [rows]).df()
+        # The file's own columns only (RAW also holds the line each record starts on).
+        columns = ", ".join(quote_ident(header) for header in self.info.headers) or "*"
+        return self._con.execute(f"SELECT {columns} FROM {reading.RAW} LIMIT ?", [rows]).df()
 
     def suggestion(self) -> Suggestion:
         return suggest(self.info.headers)

@@ -465,3 +465,31 @@ def test_overflowing_revenue_is_a_rejected_row_not_a_traceback(tmp_path, capsys,
     assert payload["total_revenue"] == (60 if options else 5)
     assert run(["summarize", str(path), *options, "--cuts", "1"]) == 0
     assert "Rejected, revenue is too large (above 10,000,000,000,000)" in capsys.readouterr().out
+
+
+def test_escape_sequences_in_a_file_never_reach_the_terminal(tmp_path, capsys):
+    path = tmp_path / "tiers.csv"
+    path.write_bytes(
+        b"customer_id,annual_revenue,current_tier\nA,100,\x1b[2JTier 1\nB,2,Tier 2\n"
+        b"C,50,\x1b]0;pwned\x07\n"
+    )
+    assert main(["migrate", str(path), "--cuts", "60,10"]) == 0
+    shown = capsys.readouterr().out
+    assert "pwned" in shown
+    assert not any(char in shown for char in "\x1b\x07")
+
+
+def test_escape_sequences_in_a_header_named_by_an_error_never_reach_the_terminal(tmp_path, capsys):
+    path = tmp_path / "customers.csv"
+    path.write_bytes(b"id,\x1b[31mrevenue\nA,1\n")
+    assert main(["summarize", str(path), "--map", "annual_revenue=\x1b[31mrevenue"]) == 2
+    assert "\x1b" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_an_as_of_day_outside_the_readable_years_is_one_sentence(tmp_path, capsys, day):
+    path = tmp_path / "invoices.csv"
+    path.write_text("customer_id,amount,invoice_date\nA,10,2026-01-05\nA,5,2026-02-01\n")
+    assert main(["summarize", str(path), "--as-of", day]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "between 1900 and 2200" in error, error

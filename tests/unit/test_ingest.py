@@ -402,7 +402,8 @@ def test_a_figure_too_large_to_be_a_revenue_is_a_rejected_row(
     assert store.report.rejected == {reason: rejected}
     assert revenue_by_id(store) == {"Z": 60.0 if basis == "monthly" else 5.0}
     rows = store.rejected_rows()
-    assert rows["row"].tolist() == list(range(2, 2 + rejected))
+    # Lines of the file as an editor shows them: the header is line 1, Z line 2.
+    assert rows["row"].tolist() == list(range(3, 3 + rejected))
     assert set(rows["reason"]) == {reason}
     assert math.isfinite(store.index.total_revenue)
 

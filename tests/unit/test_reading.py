@@ -7,6 +7,7 @@ import codecs
 import datetime as dt
 import functools
 import io
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -17,9 +18,13 @@ import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib import reading, values
+from lib import ingest, reading, values, workbook
 from lib.errors import InputError
+from lib.ingest import RevenueBasis
 from lib.reading import cell_text, footer_length, header_index, unique_headers
+from lib.sql import quote_ident
+from lib.store import CustomerStore, Upload
+from tests.fixtures import fuzz
 
 
 def read(tmp_path: Path, data: bytes, name: str = "export.csv") -> tuple[reading.SourceInfo, list]:
@@ -29,7 +34,10 @@ def read(tmp_path: Path, data: bytes, name: str = "export.csv") -> tuple[reading
     con = duckdb.connect()
     try:
         info = reading.read(con, path, name)
-        rows = con.execute(f"SELECT * FROM {reading.RAW} ORDER BY rowid").fetchall()
+        columns = ", ".join(quote_ident(header) for header in info.headers)
+        rows = con.execute(
+            f"SELECT {columns} FROM {reading.RAW} ORDER BY {reading.LINE}"
+        ).fetchall()
     finally:
         con.close()
     return info, rows
@@ -216,7 +224,8 @@ def test_unique_headers_are_distinct_columns_for_duckdb(header):
     assert len(names) == len(header)
     assert all(name and name == name.strip() for name in names)
     if header:
-        reading._create_raw(database(), header, [["x"] * len(header)])
+        columns = ", ".join(f"{quote_ident(name)} VARCHAR" for name in names)
+        database().execute(f"CREATE OR REPLACE TABLE {reading.RAW} ({columns})")
         described = database().execute(f"DESCRIBE {reading.RAW}").fetchall()
         assert [row[0] for row in described] == names
 
@@ -489,3 +498,282 @@ def test_a_refused_archive_of_one_part_says_part(tmp_path, monkeypatch):
     message = refusal(tmp_path, zipped({"xl/worksheets/sheet1.xml": b"0" * 2_000_000}))
     assert "in 1 part" in message
     assert "1 parts" not in message
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile and broken files (issue 13): each ends in a load or one sentence, never a crash.
+
+
+def loaded(data: bytes, name: str, **load) -> tuple[Upload, CustomerStore]:
+    upload = Upload.open(data, name)
+    return upload, upload.load(**load)
+
+
+def sentence(data: bytes, name: str, **load) -> str:
+    with pytest.raises(InputError) as error:
+        loaded(data, name, **load)
+    return str(error.value)
+
+
+def far_workbook(ref: str) -> bytes:
+    return fuzz.raw_xlsx({"A1": "customer_id", "B1": "annual_revenue", "A2": "C-1", "B2": "10",
+                          ref: "1"})  # fmt: skip
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "XFD2000", "GJH5"])
+def test_a_workbook_with_a_cell_far_beyond_its_table_is_refused_before_reading(ref, monkeypatch):
+    # The reader would allocate the whole extent (~512 GiB for XFD1048576) and abort the server.
+    monkeypatch.setattr(workbook, "read", lambda *args: pytest.fail("the reader was started"))
+    message = sentence(far_workbook(ref), "far.xlsx")
+    assert "column" in message and "at most 1,000" in message, message
+
+
+def test_a_workbook_too_tall_for_the_cell_limit_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr(workbook, "read", lambda *args: pytest.fail("the reader was started"))
+    message = sentence(far_workbook("ZZ1048576"), "tall.xlsx")
+    assert "ZZ1048576" in message and "20,000,000 cells" in message, message
+
+
+def test_a_workbook_that_kills_its_reader_is_one_sentence_and_the_process_lives(monkeypatch):
+    # Without the scan, calamine asks for ~512 GiB: the child process dies, not this one.
+    monkeypatch.setattr(workbook, "check_extent", lambda path, name: None)
+    message = sentence(far_workbook("XFD1048576"), "far.xlsx")
+    assert "more memory or time" in message or "at most 1,000" in message, message
+
+
+def test_a_workbook_whose_far_cells_have_no_reference_is_stopped_by_the_readers_limits():
+    # No reference to scan: calamine in the child asks for 1M x 16K cells and dies, alone.
+    message = sentence(fuzz.unreferenced_far_workbook(), "far.xlsx")
+    assert message.startswith("far.xlsx needs more memory or time to read"), message
+
+
+def test_a_workbook_of_1000_columns_loads_and_one_more_is_refused():
+    header = ["customer_id", "annual_revenue", *(f"c{i}" for i in range(998))]
+    _, store = loaded(fuzz.xlsx([header, ["C-1", 5, *(["x"] * 998)]]), "wide.xlsx")
+    assert store.report.customers == 1
+    message = sentence(fuzz.xlsx([[*header, "one more"], ["C-1", 5]]), "wide.xlsx")
+    assert "1,001 columns" in message or "column ALM" in message, message
+
+
+@pytest.mark.parametrize("width", [1_000, 1_001, 3_000])
+def test_a_wide_csv_loads_or_says_how_many_columns_it_takes(width):
+    header = ["customer_id", "annual_revenue", *(f"c{i}" for i in range(width - 2))]
+    rows = [[f"C{r}", str(r), *(["x"] * (width - 2))] for r in range(1, 40)]
+    data = "\n".join(",".join(row) for row in [header, *rows]).encode()
+    if width <= 1_000:
+        assert loaded(data, "wide.csv")[1].report.customers == 39
+    else:
+        assert f"{width:,} columns; tierboard reads at most 1,000" in sentence(data, "wide.csv")
+
+
+def test_a_bom_then_one_windows_1252_byte_reads_that_byte_as_windows_1252():
+    _upload, store = loaded(b"\xef\xbb\xbfcustomer_id,annual_revenue\nA,1\nB\xe9,2\n", "bom.csv")
+    assert sorted(store.tier_list([1.5]).customer_id) == ["A", "Bé"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param("\ufeffcustomer_id\tannual_revenue\nA\t1\nB\t2\n".encode("utf-16-le")[:-1],
+                     id="odd_length"),
+        pytest.param(codecs.BOM_UTF16_LE + "customer_id\tannual_revenue\nA\t1\n".encode(
+            "utf-16-le") + b"\x00\xd8" + "B\t2\n".encode("utf-16-le"), id="lone_surrogate"),
+    ],
+)  # fmt: skip
+def test_broken_utf16_keeps_every_readable_row(data):
+    _, store = loaded(data, "unicode.txt")
+    assert store.report.customers == 2
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "parquet"])
+def test_a_nul_in_a_header_is_read_as_a_space(kind):
+    header, rows = ["customer\x00id", "annual_revenue"], [["A", "1"], ["B", "2"]]
+    data = fuzz.xlsx([header, *rows]) if kind == "xlsx" else fuzz.parquet(header, rows)
+    upload, store = loaded(data, f"nul.{kind}")
+    assert upload.info.headers[0] == "customer id"
+    assert store.report.customers == 2
+
+
+@pytest.mark.parametrize("header", ["ROWID", "rowid", "__tierboard_line", "__tierboard_extra"])
+def test_a_column_named_like_an_internal_one_shadows_nothing(header):
+    data = f"customer_id,annual_revenue,{header}\nA,1,99\nB,x,98\nC,3,97\n".encode()
+    upload, store = loaded(data, "rowid.csv")
+    assert store.report.customers == 2
+    assert store.rejected_rows()[["row", "reason"]].values.tolist() == [
+        [3, "revenue is not a number"]
+    ]
+    assert f"{header}_1" in upload.info.headers
+
+
+def with_sheet(sheet: bytes) -> bytes:
+    """A workbook whose parts are all fine but the sheet's XML, which is `sheet`."""
+    good = fuzz.raw_xlsx({"A1": "customer_id", "B1": "annual_revenue", "A2": "C", "B2": "1"})
+    source, buffer = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            is_sheet = entry.filename.endswith("sheet1.xml")
+            out.writestr(entry.filename, sheet if is_sheet else source.read(entry))
+    return buffer.getvalue()
+
+
+SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(lambda: with_sheet(SHEET + b"<row r='1'><c r='A1'"), id="xml_cut_short"),
+        pytest.param(lambda: with_sheet(SHEET + b'<row r="1"><c r="A1" t="s"><v>7</v></c></row>'
+                                        b"</sheetData></worksheet>"), id="no_shared_string"),
+        pytest.param(lambda: with_sheet(SHEET + b'<row r="1"><c r="1A"><v>7</v></c></row>'
+                                        b"</sheetData></worksheet>"), id="bad_reference"),
+        pytest.param(lambda: fuzz._lying_zip(fuzz.xlsx([["customer_id", "annual_revenue"],
+                                                        ["A", 1]]), random.Random(3)), id="lying"),
+        pytest.param(lambda: fuzz._flip(fuzz.ods([["customer_id", "annual_revenue"], ["A", "1"]]),
+                                        random.Random(5), 30), id="flipped_ods"),
+    ],
+)  # fmt: skip
+def test_a_damaged_or_lying_archive_is_one_sentence(data):
+    message = sentence(data(), "broken.xlsx")
+    assert "broken.xlsx" in message and "\n" not in message, message
+    assert not re.search(r"error|xml|calamine|duckdb", message, re.IGNORECASE), message
+
+
+def test_a_header_over_128_kib_is_read():
+    long_name = "n" * (140 * 1024)
+    data = f"customer_id,annual_revenue,{long_name}\nA,1,x\n".encode()
+    upload, store = loaded(data, "long.csv")
+    assert store.report.customers == 1
+    assert len(upload.info.headers[2]) <= 256
+
+
+def test_a_line_longer_than_the_limit_names_its_line_and_nothing_is_read():
+    data = b"customer_id,annual_revenue\nA,1\n" + b"a," * (3 * 2**20) + b"\nB,2\n"
+    message = sentence(data, "huge.csv")
+    assert message.startswith("Line 3 of huge.csv is longer than 4 MB"), message
+
+
+def test_an_unterminated_quote_says_so_with_its_line():
+    data = b'customer_id,annual_revenue\nA,1\nB,"2\n' + b"C,3\n" * (2**20)
+    message = sentence(data, "quote.csv")
+    assert message.startswith("Line 3 of quote.csv") and "never ends" in message, message
+
+
+def test_csv_columns_are_declared_never_sniffed(monkeypatch):
+    # DuckDB's type sniffing is quadratic on long digit runs (a 1 MB number took 6 s).
+    statements = []
+    original = duckdb.DuckDBPyConnection.execute
+
+    class Spy(duckdb.DuckDBPyConnection):
+        pass
+
+    def execute(self, query, *args, **kwargs):
+        statements.append(query)
+        return original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(duckdb.DuckDBPyConnection, "execute", execute, raising=False)
+    data = b"customer_id,annual_revenue\nA," + b"9" * 200_000 + b"\nB,2\n"
+    _, store = loaded(data, "digits.csv")
+    reads = [q for q in statements if "read_csv(" in q]
+    assert reads and all("auto_detect = false" in q for q in reads), reads
+    assert store.report.rejected == {"revenue is not a finite number": 1}
+
+
+def test_a_row_with_one_field_too_many_is_rejected_with_its_line_and_the_rest_load():
+    data = b"customer_id,customer_name,annual_revenue\nA,Acme,5000\nB,Beta,$7,000\nC,Cee,12\n"
+    _upload, store = loaded(data, "upload.csv")
+    assert store.report.customers == 2
+    rejected = store.rejected_rows()
+    assert rejected[["row", "reason"]].values.tolist() == [[3, ingest.TOO_MANY_FIELDS]]
+    assert rejected.customer_id.tolist() == ["B"]
+
+
+def test_rejected_rows_carry_the_line_a_text_editor_shows():
+    text = (
+        "Customer report\n"  # 1: title
+        "\n"  # 2
+        "customer_id,customer_name,annual_revenue\n"  # 3: header
+        "A,Acme,1\n"  # 4
+        'B,"two\nline name",x\n'  # 5-6: a quoted newline
+        "\n"  # 7: blank
+        "C,Cee,\n"  # 8
+        'D,"say ""hi""",4\n'  # 9
+        ",Nobody,5\n"  # 10
+    )
+    _, store = loaded(text.encode(), "report.csv")
+    assert store.rejected_rows()[["row", "reason"]].values.tolist() == [
+        [5, "revenue is not a number"],
+        [8, "revenue is empty"],
+        [10, "customer id is empty"],
+    ]
+
+
+def test_line_numbers_hold_when_quotes_sit_where_csv_does_not_put_them():
+    text = 'customer_id,customer_name,annual_revenue\nA,5" screen,1\n\nB,Bee,x\nC,"multi\nline",y\n'
+    _, store = loaded(text.encode(), "inches.csv")
+    assert store.rejected_rows()[["row", "reason"]].values.tolist() == [
+        [4, "revenue is not a number"],
+        [5, "revenue is not a number"],
+    ]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "A", "B", '"q,uote"', '"two\nlines"', '"say ""x"""']),
+            st.sampled_from(["1", "x", ""]),
+            st.integers(0, 2),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_every_rejected_row_number_is_the_line_its_record_starts_on(records):
+    lines = ["customer_id,annual_revenue"]
+    expected = []
+    for customer, revenue, blanks in records:
+        lines.extend([""] * blanks)
+        start = sum(line.count("\n") + 1 for line in lines) + 1
+        lines.append(f"{customer},{revenue}")
+        if (customer or revenue) and not (customer and revenue == "1"):
+            expected.append(start)
+    if not any(c and r == "1" for c, r, _ in records):
+        return  # nothing would load: the file is refused as a whole
+    _, store = loaded(("\n".join(lines) + "\n").encode(), "lines.csv")
+    assert store.rejected_rows()["row"].tolist() == expected
+
+
+def test_whitespace_aligned_columns_are_read_like_a_delimiter_with_dates_like_19970101():
+    text = (
+        "CUSTOMER ID    NAME         REVENUE   INVOICE DATE\n"
+        "C-001          Acme Corp      1200    19970101\n"
+        "C-002                          300    19970203\n"  # no name: the values stay in place
+        "C-001          Acme Corp       100    19970305\n"
+    )
+    upload, store = loaded(text.encode(), "ledger.txt", basis=RevenueBasis("transactions"))
+    assert upload.info.headers == ("CUSTOMER ID", "NAME", "REVENUE", "INVOICE DATE")
+    assert "columns aligned with spaces" in upload.info.describe()
+    assert store.report.basis.as_of == dt.date(1997, 3, 5)
+    assert dict(zip(*store.tier_list([500]).pipe(lambda f: (f.customer_id, f.annual_revenue)),
+                    strict=True)) == {"C-001": 1300, "C-002": 300}  # fmt: skip
+
+
+def test_a_file_without_a_header_names_its_columns_by_position():
+    text = "00001 19970101 1 11.77\n00002 19970112 1 12.00\n00002 19970112 5 77.00\n"
+    upload = Upload.open(text.encode(), "CDNOW_master.txt")
+    assert upload.info.headers == ("column1", "column2", "column3", "column4")
+    store = upload.load(
+        {"customer_id": "column1", "annual_revenue": "column4", "date": "column2"},
+        RevenueBasis("transactions"),
+    )
+    assert (store.report.customers, store.report.rows_read) == (2, 3)
+
+
+def test_rejected_rows_of_a_workbook_carry_the_row_number_the_sheet_shows():
+    rows = [["Customer report"], [], ["customer_id", "annual_revenue"], ["A", 1], ["B", "x"],
+            [], ["C", 3], ["", 4]]  # fmt: skip
+    _, store = loaded(fuzz.xlsx(rows), "report.xlsx")
+    assert store.rejected_rows()[["row", "reason"]].values.tolist() == [
+        [5, "revenue is not a number"],
+        [8, "customer id is empty"],
+    ]

@@ -73,7 +73,7 @@ def test_rejected_rows_lists_each_rejected_row_with_its_row_and_reason(write_csv
     text = "customer_id,annual_revenue,note\nA,1,ok\nB,abc,typo\n,5,no id\nC,nan,x\n"
     frame = CustomerStore.from_csv(write_csv(text)).rejected_rows()
     assert list(frame.columns[:2]) == ["row", "reason"]
-    assert frame["row"].tolist() == [2, 3, 4]
+    assert frame["row"].tolist() == [3, 4, 5]  # lines as a text editor shows them: header is 1
     assert frame["reason"].tolist() == [
         ingest.REVENUE_NOT_NUMBER,
         ingest.ID_EMPTY,

@@ -232,7 +232,7 @@ def _load(args: argparse.Namespace) -> CustomerStore:
 
 def _load_figures(
     args: argparse.Namespace, store: CustomerStore, summary: TierSummary
-) -> list[dict]:
+) -> list[dict[str, float | None]]:
     """Per tier: hours and CSMs needed (--hours / --csm-hours), or the Plan page's figures."""
     tiers = len(summary.tiers)
     if args.plan is not None:
@@ -269,7 +269,9 @@ def _capacity_dict(tier: TierCapacity) -> dict[str, float | None]:
     }
 
 
-def _payload(args: argparse.Namespace, store: CustomerStore, summary: TierSummary) -> dict:
+def _payload(
+    args: argparse.Namespace, store: CustomerStore, summary: TierSummary
+) -> dict[str, object]:
     payload = summary.as_dict()
     payload["rejected_rows"] = store.report.rejected_rows
     if getattr(args, "hours", None) is not None or getattr(args, "plan", None) is not None:

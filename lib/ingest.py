@@ -19,10 +19,10 @@ from lib import values
 from lib.canonical import BY_NAME, COLUMNS, REQUIRED
 from lib.errors import InputError
 from lib.formatting import count, plural
-from lib.layout import printable
+from lib.layout import EXTRA, printable
 from lib.mapping import DATE, suggest
-from lib.reading import EXTRA, LINE, RAW, SourceInfo
-from lib.sql import literal, quote_ident
+from lib.reading import LINE, RAW, SourceInfo
+from lib.sql import literal, one_row, quote_ident
 
 CUSTOMERS = "customers"
 REJECTED = "rejected_rows"
@@ -344,7 +344,7 @@ def _build_customers(
             FROM (SELECT *, {day} > ? AND {day} <= ? AS {IN_WINDOW} FROM ({loaded}))
             GROUP BY customer_id
             """,
-            [basis.as_of, basis.as_of - timedelta(days=WINDOW_DAYS), basis.as_of],
+            [_as_of(basis), _as_of(basis) - timedelta(days=WINDOW_DAYS), _as_of(basis)],
         )
         return
     con.execute(
@@ -376,7 +376,7 @@ def _reject_oversized_customers(con: duckdb.DuckDBPyConnection) -> bool:
     lines or MRR x 12 can pass the bound that each row's figure is held to.
     """
     oversized = f"SELECT customer_id FROM {CUSTOMERS} WHERE annual_revenue IS NULL"
-    if con.execute(f"SELECT count(*) FROM ({oversized})").fetchone()[0] == 0:
+    if one_row(con.execute(f"SELECT count(*) FROM ({oversized})").fetchone())[0] == 0:
         return False
     con.execute(
         f"UPDATE {STAGED} SET {REASON} = ? "
@@ -427,12 +427,14 @@ def _counts(
     if basis.kind == "transactions":
         day = quote_ident(DATE)
         outside = f"count(*) FILTER (WHERE {loaded} AND NOT ({day} > ? AND {day} <= ?))"
-        params = [basis.as_of - timedelta(days=WINDOW_DAYS), basis.as_of]
-    read, blank, ok, outside_window, *unreadable = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {BLANK}), count(*) FILTER (WHERE {loaded}), "
-        f"{outside}{unread} FROM ({rows})",
-        params,
-    ).fetchone()
+        params = [_as_of(basis) - timedelta(days=WINDOW_DAYS), _as_of(basis)]
+    read, blank, ok, outside_window, *unreadable = one_row(
+        con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {BLANK}), count(*) FILTER (WHERE {loaded}), "
+            f"{outside}{unread} FROM ({rows})",
+            params,
+        ).fetchone()
+    )
     notes = []
     for name, number in zip(optional, unreadable, strict=True):
         if number:
@@ -458,7 +460,17 @@ def _styles(
 def latest_date(con: duckdb.DuckDBPyConnection, info: SourceInfo, header: str) -> date | None:
     """The latest date in a column, read with the column's own day/month order."""
     style = values.detect_styles(con, RAW, [], [header], info.prefers_european)[header]
-    return con.execute(f"SELECT max({_converted(DATE, header, style)}) FROM {RAW}").fetchone()[0]
+    latest: date | None = one_row(
+        con.execute(f"SELECT max({_converted(DATE, header, style)}) FROM {RAW}").fetchone()
+    )[0]
+    return latest
+
+
+def _as_of(basis: RevenueBasis) -> date:
+    """The last day of a transactions basis's window (set by `_with_as_of` before any sum)."""
+    if basis.as_of is None:
+        raise RuntimeError("a transactions basis reached its window without its end day")
+    return basis.as_of
 
 
 def _with_as_of(
@@ -539,7 +551,7 @@ def _load_customers(
             f"SELECT {REJECTED_REASON}, count(*) FROM {REJECTED} GROUP BY 1 ORDER BY 1"
         ).fetchall()
     )
-    customers = con.execute(f"SELECT count(*) FROM {CUSTOMERS}").fetchone()[0]
+    customers = one_row(con.execute(f"SELECT count(*) FROM {CUSTOMERS}").fetchone())[0]
     how = [f"Read as {info.describe()}; revenue as {basis.describe()}."]
     currency = values.currency_of(con, RAW, resolved["annual_revenue"])
     report = LoadReport(

@@ -47,7 +47,7 @@ from lib.layout import (
     printable,
     unique_headers,
 )
-from lib.sql import quote_ident
+from lib.sql import one_row, quote_ident
 
 __all__ = [
     "LINE",
@@ -244,7 +244,9 @@ def _latin_1(error: UnicodeError) -> tuple[str, int]:
 def _utf16(error: UnicodeError) -> tuple[str, int]:
     # A file cut at an odd byte ends in half a character: nothing to keep. A lone surrogate
     # inside keeps a "�" where the broken character was.
-    if isinstance(error, UnicodeDecodeError) and error.reason == "truncated data":
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    if error.reason == "truncated data":
         return "", error.end
     return "\ufffd", error.end
 
@@ -463,13 +465,14 @@ class _Scanner:
         self.last_newline = int(positions[-1])
 
     def _delimits(self, byte: np.ndarray) -> np.ndarray:
-        return (
+        found: np.ndarray = (
             (byte == self.separator)
             | (byte == NEWLINE)
             | (byte == RETURN)
             | (byte == QUOTE)
             | (byte == -1)
         )
+        return found
 
     def _records(
         self,
@@ -757,7 +760,7 @@ def _unreadable(name: str, error: Exception) -> InputError:
 
 def _drop_last(con: duckdb.DuckDBPyConnection, rows: int) -> int:
     """Delete the last `rows` rows of RAW (a footer) and return how many rows remain."""
-    total = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]
+    total = int(one_row(con.execute(f"SELECT count(*) FROM {RAW}").fetchone())[0])
     if rows > 0:
         con.execute(
             f"DELETE FROM {RAW} WHERE {LINE} IN "
@@ -872,7 +875,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Sour
         )
     except duckdb.Error as error:
         raise _unreadable(name, error) from None
-    rows = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()[0]
+    rows = int(one_row(con.execute(f"SELECT count(*) FROM {RAW}").fetchone())[0])
     return SourceInfo(name=name, kind="parquet", headers=headers, rows=rows)
 
 

@@ -262,7 +262,7 @@ def _write_rows(
     return written, blank
 
 
-def _extract(source: Path, rows_path: Path, name: str, wanted: str | None) -> dict:
+def _extract(source: Path, rows_path: Path, name: str, wanted: str | None) -> dict[str, object]:
     try:
         # From the bytes, not the path: calamine then goes by the content, not the file name
         # (an XLSX saved as ".xls" is still an XLSX).

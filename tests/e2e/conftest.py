@@ -180,3 +180,23 @@ def screenshot(tab: object, name: str) -> Path:
     tab.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
+
+
+A4_CONTENT_PX = 718  # 210 mm less 2 x 14 mm of margin, at 96 px an inch
+
+
+def printed_pack(
+    new_tab: Callable[..., object], content: object, folder: Path, height: int = 1000
+) -> object:
+    """A tab showing the meeting pack of `content` as Chromium prints it on A4."""
+    from datetime import UTC, datetime
+
+    from lib import pack
+
+    path = folder / "pack.html"
+    path.write_text(pack.render(content, datetime(2026, 11, 25, tzinfo=UTC)), encoding="utf-8")
+    tab = new_tab(A4_CONTENT_PX, height)
+    tab.emulate_media(media="print")
+    tab.goto(path.as_uri())
+    tab.evaluate("document.fonts.ready.then(() => true)")
+    return tab

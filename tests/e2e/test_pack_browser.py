@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,10 @@ import pytest
 from lib import books, capacity, pack, tiering
 from lib.sample import SAMPLE_PATH
 from lib.store import CustomerStore
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import printed_pack, screenshot
 
 pytestmark = pytest.mark.e2e
 
-A4_CONTENT_PX = 718  # 210 mm less 2 x 14 mm of margin, at 96 px an inch
 # Each card's figures must sit inside it: text wider than its box is cut off on paper.
 OUTSIDE_JS = """() => [...document.querySelectorAll('.tb-card .tb-value')].flatMap(value => {
     const range = document.createRange();
@@ -37,12 +35,7 @@ def test_a_five_tier_pack_prints_its_cards_on_one_row(new_tab: object, tmp_path:
         score=False,
         pareto=store.index.pareto,
     )
-    path = tmp_path / "pack.html"
-    path.write_text(pack.render(content, datetime(2026, 11, 25, tzinfo=UTC)), encoding="utf-8")
-    tab = new_tab(A4_CONTENT_PX, 1000)
-    tab.emulate_media(media="print")
-    tab.goto(path.as_uri())
-    tab.evaluate("document.fonts.ready")
+    tab = printed_pack(new_tab, content, tmp_path)
     screenshot(tab, "pack-five-tiers-print")
     cards = tab.locator(".tb-card")
     assert cards.count() == 5
@@ -86,12 +79,7 @@ def test_a_printed_pack_shows_every_capacity_column_and_both_axes(
         unprofitable=books.unprofitable_counts(store.index, summary.cuts, plan),
         plan=plan,
     )
-    path = tmp_path / "pack.html"
-    path.write_text(pack.render(content, datetime(2026, 11, 25, tzinfo=UTC)), encoding="utf-8")
-    tab = new_tab(A4_CONTENT_PX, 1000)
-    tab.emulate_media(media="print")
-    tab.goto(path.as_uri())
-    tab.evaluate("document.fonts.ready")
+    tab = printed_pack(new_tab, content, tmp_path)
     screenshot(tab, "pack-capacity-print")
     headers = tab.locator("th").all_inner_texts()
     for wanted in ("Tier", "Accounts", "Load", "CSM cost", "Revenue", "Margin", "Unprofitable"):

@@ -11,7 +11,6 @@ and commit them with the change.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from PIL import Image, ImageChops
 from lib import pack, tiering
 from lib.sample import SAMPLE_PATH
 from lib.store import CustomerStore
-from tests.e2e.conftest import SCREENSHOTS, WAIT_MS, figure, wait_until_idle
+from tests.e2e.conftest import SCREENSHOTS, WAIT_MS, figure, printed_pack, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -100,11 +99,7 @@ def test_the_printed_meeting_pack_looks_as_its_baseline(new_tab: object, tmp_pat
         score=False,
         pareto=store.index.pareto,
     )
-    path = tmp_path / "pack.html"
-    path.write_text(pack.render(content, datetime(2026, 11, 25, tzinfo=UTC)), encoding="utf-8")
-    tab = new_tab(718, 1400)  # A4's printable width at 96 px an inch
-    tab.emulate_media(media="print")
-    tab.goto(path.as_uri())
+    tab = printed_pack(new_tab, content, tmp_path, height=1400)
     settle(tab, app=False)
     compare(tab, "pack-print")
 

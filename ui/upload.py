@@ -246,7 +246,19 @@ def load_report(store: CustomerStore) -> None:
     st.markdown("\n".join(f"- {markdown_text(sentence)}" for sentence in report.sentences()))
     if report.rejected_rows:
         rejected = store.rejected_rows()
-        st.dataframe(rejected.head(200), hide_index=True, height=220)
+        st.dataframe(  # the file's own columns as the file names them, after line and reason
+            rejected.head(200),
+            hide_index=True,
+            height=220,
+            column_config={
+                "row": st.column_config.NumberColumn(
+                    "Line",
+                    format="%d",
+                    help="The line a text editor shows the row on (a workbook: the sheet's row).",
+                ),
+                "reason": st.column_config.TextColumn("Reason"),
+            },
+        )
         st.download_button(
             f"Download the {plural(report.rejected_rows, 'rejected row')} with reasons (CSV)",
             data=to_csv_bytes(rejected),

@@ -21,6 +21,7 @@ from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
 from lib.formatting import count, markdown_text, money, percent
 from lib.scenarios import (
+    QUERY_KEYS,
     SavedScenario,
     Scenario,
     ScenarioStore,
@@ -127,9 +128,11 @@ def restore_link_once(data: CustomerStore) -> None:
         return
     st.session_state[LINK_CHECKED] = True
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    if not params:
-        return
     st.session_state[presentation.PRESENT] = params.get(PRESENT_PARAM, [""])[-1] == "1"
+    if not any(key in params for key in QUERY_KEYS):
+        # No view in it (`?present=1` alone, or a chat tool's `utm_source`): nothing to restore,
+        # and nothing wrong with the link — the suggested cut-offs are the view.
+        return
     try:
         warnings = apply(from_query(params), data)
     except InputError as error:

@@ -79,3 +79,15 @@ def test_a_link_without_a_service_model_gets_a_team_for_every_tier(navigation_on
         at = opened(navigation_only, {"cuts": ",".join(map(str, cuts)), **mode})
         assert_cards(at, REVENUE, cuts)
         assert "Tier 5 load" in metrics(at)
+
+
+def test_a_link_with_only_the_mode_or_a_tracking_tag_opens_without_an_error(
+    navigation_only: None,
+) -> None:
+    # `?present=1` is how a meeting room opens the app: no view to restore, nothing wrong.
+    for params in ({"present": "1"}, {"utm_source": "slack"}):
+        at = opened(navigation_only, params)
+        assert not at.exception
+        assert not at.error, [e.value for e in at.error]
+        assert at.toggle(key="tb_present").value is (params.get("present") == "1")
+        assert_cards(at, REVENUE, [55_000, 20_000])  # the suggested cut-offs

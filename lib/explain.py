@@ -93,3 +93,15 @@ def near_boundary(keys: np.ndarray, cuts: Sequence[float], within: float) -> np.
     for cut in normalize_cuts(cuts):
         keep |= np.abs(keys - cut) <= within * abs(cut)
     return keep
+
+
+def nearest_cut(keys: np.ndarray, cuts: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """For each key: the cut-off nearest it, and its distance from it relative to that cut-off
+    (+0.03 = 3% above). A cut-off of 0 has only the customers exactly at it near it: 0%, never
+    a division by zero."""
+    levels = np.asarray(normalize_cuts(cuts), dtype=np.float64)
+    nearest = levels[np.argmin(np.abs(keys[:, None] - levels[None, :]), axis=1)]
+    distance = np.divide(
+        keys - nearest, np.abs(nearest), out=np.zeros(len(keys)), where=nearest != 0
+    )
+    return nearest, distance

@@ -8,7 +8,7 @@ import streamlit as st
 from lib import views
 from lib.criteria import COMPONENTS
 from lib.errors import InputError
-from lib.explain import near_boundary, place, rank_distance
+from lib.explain import near_boundary, nearest_cut, place, rank_distance
 from lib.export import to_csv_bytes
 from lib.formatting import count, markdown_text, money, percent, plural
 from lib.store import CustomerStore
@@ -159,10 +159,7 @@ def near_misses(store: CustomerStore) -> None:
         return
     frame = store.rows(rows)
     frame["key"] = keys[rows]
-    cuts = np.array(state.cuts())
-    nearest = cuts[np.argmin(np.abs(keys[rows][:, None] - cuts[None, :]), axis=1)]
-    frame["nearest cut-off"] = nearest
-    frame["distance"] = (keys[rows] - nearest) / np.abs(nearest)
+    frame["nearest cut-off"], frame["distance"] = nearest_cut(keys[rows], state.cuts())
     by_score = state.criteria().is_score
     frame = frame.rename(columns={"key": "score" if by_score else "annual_revenue"})
     tables.show(

@@ -329,7 +329,7 @@ def _run(args: argparse.Namespace) -> None:
         return
     summary = _summary(store, args.cuts)
     if args.command == "migrate":
-        flows, _ = store.migration(EVERYTHING, REVENUE_ONLY, summary.cuts)
+        flows = store.flows(EVERYTHING, REVENUE_ONLY, summary.cuts)
         print(json.dumps(flows.as_dict()) if args.json else _migration_table(flows, store.currency))
         return
     if args.command == "summarize":

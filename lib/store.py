@@ -302,19 +302,7 @@ class CustomerStore:
         revenue first). Raises InputError when there is nothing to compare with.
         """
         revenue = self._arrays["annual_revenue"]
-        keep = part.mask(self.dimensions, len(revenue))
-        targets = self.tiers(criteria, cuts)
-        if baseline is not None:
-            before = self.tiers(*baseline)
-            labels = [tier_name(t) for t in range(1, int(before.max(initial=1)) + 1)]
-            codes = before - 1
-        elif self.current_tiers is not None:
-            labels, codes = list(self.current_tiers.labels), self.current_tiers.codes
-        else:
-            raise InputError(
-                "There is nothing to compare with: the data has no current_tier column. Save a "
-                "scenario and compare against it instead."
-            )
+        keep, labels, codes, targets = self._tier_change(part, criteria, cuts, baseline)
         result = migrate(codes[keep], labels, targets[keep], revenue[keep])
         before = np.array([normalize_tier(label) for label in labels], dtype=object)[codes]
         names = np.array([tier_name(t) for t in range(1, int(targets.max(initial=1)) + 1)], object)
@@ -329,6 +317,40 @@ class CustomerStore:
             for source, target in zip(movers["from"], movers["to"], strict=True)
         ]
         return result, movers.sort_values("annual_revenue", ascending=False, kind="stable")
+
+    def flows(
+        self,
+        part: Slice,
+        criteria: Criteria,
+        cuts: Sequence[float],
+        baseline: tuple[Criteria, Sequence[float]] | None = None,
+    ) -> Migration:
+        """The flows of `migration` alone: no list of movers (a table of every customer who
+        changes tier costs a second at a million customers; a pack or Compare needs none)."""
+        keep, labels, codes, targets = self._tier_change(part, criteria, cuts, baseline)
+        revenue = self._arrays["annual_revenue"]
+        return migrate(codes[keep], labels, targets[keep], revenue[keep])
+
+    def _tier_change(
+        self,
+        part: Slice,
+        criteria: Criteria,
+        cuts: Sequence[float],
+        baseline: tuple[Criteria, Sequence[float]] | None,
+    ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
+        """Who is compared (the slice's mask), the tiers before (labels and codes) and after."""
+        keep = part.mask(self.dimensions, len(self._arrays["annual_revenue"]))
+        targets = self.tiers(criteria, cuts)
+        if baseline is not None:
+            before = self.tiers(*baseline)
+            labels = [tier_name(t) for t in range(1, int(before.max(initial=1)) + 1)]
+            return keep, labels, before - 1, targets
+        if self.current_tiers is not None:
+            return keep, list(self.current_tiers.labels), self.current_tiers.codes, targets
+        raise InputError(
+            "There is nothing to compare with: the data has no current_tier column. Save a "
+            "scenario and compare against it instead."
+        )
 
     def _identities(self) -> pd.DataFrame:
         """customer_id (and customer_name) of every customer, in table order (as the arrays)."""

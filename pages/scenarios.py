@@ -115,7 +115,7 @@ else:
                     f"Who moves from {first} to {second} is not shown: one of them was made on "
                     "data in another currency."
                 )
-            flows, _ = store.migration(
+            flows = store.flows(
                 after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
             )
             st.markdown(

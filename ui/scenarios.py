@@ -270,7 +270,7 @@ def pack_html(data: CustomerStore, scenario: Scenario, title: str) -> str:
         else None
     )
     try:
-        migration, _ = data.migration(scenario.slice, scenario.criteria, scenario.cuts)
+        migration = data.flows(scenario.slice, scenario.criteria, scenario.cuts)
     except InputError:
         migration = None
     criteria = (

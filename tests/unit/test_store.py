@@ -149,3 +149,14 @@ def test_unprofitable_margins_are_to_the_cent(tmp_path):
     assert len(frame)
     for column in ("annual_revenue", "cost_to_serve", "csm_cost", "margin"):
         assert all(len(repr(float(v)).partition(".")[2]) <= 2 for v in frame[column]), column
+
+
+def test_flows_alone_are_the_flows_of_the_migration() -> None:
+    from lib.criteria import REVENUE_ONLY
+    from lib.sample import SAMPLE_PATH
+    from lib.slices import EVERYTHING
+
+    data = CustomerStore.from_csv(SAMPLE_PATH)
+    for baseline in (None, (REVENUE_ONLY, (80_000.0, 25_000.0))):
+        flows, _ = data.migration(EVERYTHING, REVENUE_ONLY, (55_000.0, 20_000.0), baseline)
+        assert data.flows(EVERYTHING, REVENUE_ONLY, (55_000.0, 20_000.0), baseline) == flows

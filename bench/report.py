@@ -183,7 +183,7 @@ def write_report(path: Path, new: list[Result], machine: dict[str, str], command
         "- **Page settled**: `bench/browser.py` presses the right arrow on the focused slider in",
         "  Chromium; a MutationObserver stamps every DOM change, and the move ends at the last",
         "  change before 600 ms of quiet, on the same clock as the key press.",
-        "- **Load**: `bench/load.py` loads the CSV through `CustomerStore.from_csv` in a fresh",
+        "- **Load**: `bench/load.py` loads the CSV through `Dataset.from_csv` in a fresh",
         "  process, three times; the median run counts. The server's peak RSS is read from",
         "  `/proc` after the round-trip run.",
         "",

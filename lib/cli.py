@@ -15,6 +15,7 @@ from lib import export
 from lib.books import tier_measure
 from lib.capacity import DEFAULT_HOURS_PER_CSM, Plan, TierCapacity, tier_capacity
 from lib.criteria import REVENUE_ONLY
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import money_exact
 from lib.ingest import RevenueBasis
@@ -22,7 +23,6 @@ from lib.layout import printable
 from lib.mapping import DATE
 from lib.migration import Migration
 from lib.slices import EVERYTHING
-from lib.store import CustomerStore
 from lib.suggest import (
     DEFAULT_TARGET_SHARES,
     Explanation,
@@ -170,9 +170,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(store: CustomerStore, cuts: list[float] | None) -> TierSummary:
-    chosen = cuts if cuts is not None else default_cuts(store.index, DEFAULT_TIERS)
-    return summarize(store.index, chosen)
+def _summary(dataset: Dataset, cuts: list[float] | None) -> TierSummary:
+    chosen = cuts if cuts is not None else default_cuts(dataset.index, DEFAULT_TIERS)
+    return summarize(dataset.index, chosen)
 
 
 def _cut(value: float, currency: str) -> str:
@@ -187,27 +187,27 @@ def _cents(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _table(store: CustomerStore, summary: TierSummary, extra: Sequence[str] = ()) -> str:
+def _table(dataset: Dataset, summary: TierSummary, extra: Sequence[str] = ()) -> str:
     cutoffs = "; ".join(
-        f"{tier.name} >= {_cut(tier.floor, store.currency)}"
+        f"{tier.name} >= {_cut(tier.floor, dataset.currency)}"
         for tier in summary.tiers
         if tier.floor is not None
     )
     lines = [
-        f"{printable(store.source)}: {summary.customers:,} customers, "
-        f"{money_exact(summary.total_revenue, store.currency)} annual revenue, "
-        f"{store.report.rejected_rows:,} rows rejected",
+        f"{printable(dataset.source)}: {summary.customers:,} customers, "
+        f"{money_exact(summary.total_revenue, dataset.currency)} annual revenue, "
+        f"{dataset.report.rejected_rows:,} rows rejected",
         f"Cut-offs: {cutoffs}",
         "",
         f"{'Tier':<8}{'Customers':>12}{'% customers':>14}{'Revenue':>18}{'% revenue':>12}",
     ]
     lines.extend(
         f"{tier.name:<8}{tier.customers:>12,}{tier.customer_share:>14.1%}"
-        f"{money_exact(tier.revenue, store.currency):>18}{tier.revenue_share:>12.1%}"
+        f"{money_exact(tier.revenue, dataset.currency):>18}{tier.revenue_share:>12.1%}"
         for tier in summary.tiers
     )
     # Sentences quote the file's headers: no escape sequence from a file reaches the terminal.
-    lines += [*extra, "", *(printable(sentence) for sentence in store.report.sentences())]
+    lines += [*extra, "", *(printable(sentence) for sentence in dataset.report.sentences())]
     return "\n".join(lines)
 
 
@@ -220,18 +220,18 @@ def _basis(args: argparse.Namespace, mapping: dict[str, str] | None) -> RevenueB
     return RevenueBasis("monthly") if args.monthly else RevenueBasis("annual")
 
 
-def _load(args: argparse.Namespace) -> CustomerStore:
+def _load(args: argparse.Namespace) -> Dataset:
     mapping = dict(args.map) if args.map else None
     if mapping is not None and args.as_of is not None and DATE not in mapping:
         # --as-of alone: the date column comes from the automatic mapping.
         mapping = None
-    return CustomerStore.from_file(
+    return Dataset.from_file(
         args.file, mapping=mapping, basis=_basis(args, mapping), sheet=args.sheet
     )
 
 
 def _load_figures(
-    args: argparse.Namespace, store: CustomerStore, summary: TierSummary
+    args: argparse.Namespace, dataset: Dataset, summary: TierSummary
 ) -> list[dict[str, float | None]]:
     """Per tier: hours and CSMs needed (--hours / --csm-hours), or the Plan page's figures."""
     tiers = len(summary.tiers)
@@ -244,7 +244,7 @@ def _load_figures(
             raise InputError(
                 f"The plan file has {plan.tier_count} tiers but the cut-offs make {tiers}."
             )
-        other = tier_measure(store.index, summary.cuts, "cost_to_serve")
+        other = tier_measure(dataset.index, summary.cuts, "cost_to_serve")
         return [_capacity_dict(c) for c in tier_capacity(summary, plan, other)]
     if len(args.hours) != tiers:
         raise InputError(f"Give --hours one figure per tier: {tiers} figures, top tier first.")
@@ -269,31 +269,31 @@ def _capacity_dict(tier: TierCapacity) -> dict[str, float | None]:
     }
 
 
-def _payload(
-    args: argparse.Namespace, store: CustomerStore, summary: TierSummary
-) -> dict[str, object]:
+def _payload(args: argparse.Namespace, dataset: Dataset, summary: TierSummary) -> dict[str, object]:
     payload = summary.as_dict()
-    payload["rejected_rows"] = store.report.rejected_rows
+    payload["rejected_rows"] = dataset.report.rejected_rows
     if getattr(args, "hours", None) is not None or getattr(args, "plan", None) is not None:
-        for tier, extra in zip(payload["tiers"], _load_figures(args, store, summary), strict=True):
+        for tier, extra in zip(
+            payload["tiers"], _load_figures(args, dataset, summary), strict=True
+        ):
             tier.update(extra)
     return payload
 
 
-def _suggested(args: argparse.Namespace, store: CustomerStore) -> tuple[TierSummary, Explanation]:
+def _suggested(args: argparse.Namespace, dataset: Dataset) -> tuple[TierSummary, Explanation]:
     targets = args.target_shares or list(DEFAULT_TARGET_SHARES[DEFAULT_TIERS])
     if not 1 <= len(targets) <= MAX_TIERS - 1:
         raise InputError(f"Give 1 to {MAX_TIERS - 1} target shares (2 to {MAX_TIERS} tiers).")
     cap = args.max_top_share
-    cuts = cuts_for_revenue_shares(store.index, targets, max_top_customer_share=cap)
-    explanation = explain(store.index, cuts, targets=targets, max_top_customer_share=cap)
-    return summarize(store.index, cuts), explanation
+    cuts = cuts_for_revenue_shares(dataset.index, targets, max_top_customer_share=cap)
+    explanation = explain(dataset.index, cuts, targets=targets, max_top_customer_share=cap)
+    return summarize(dataset.index, cuts), explanation
 
 
-def _load_lines(args: argparse.Namespace, store: CustomerStore, summary: TierSummary) -> list[str]:
+def _load_lines(args: argparse.Namespace, dataset: Dataset, summary: TierSummary) -> list[str]:
     if args.hours is None and args.plan is None:
         return []
-    rows = _load_figures(args, store, summary)
+    rows = _load_figures(args, dataset, summary)
     lines = ["", f"{'Tier':<8}{'Hours needed':>16}{'CSMs needed':>14}"]
     lines += [
         f"{tier.name:<8}{row['hours']:>16,.0f}{row['csms_needed']:>14,.1f}"
@@ -319,26 +319,28 @@ def _migration_table(flows: Migration, currency: str) -> str:
 def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         _serve(args)
-    store = _load(args)
+    dataset = _load(args)
     if args.command == "suggest":
-        summary, explanation = _suggested(args, store)
+        summary, explanation = _suggested(args, dataset)
         if args.json:
-            print(json.dumps(_payload(args, store, summary)))
+            print(json.dumps(_payload(args, dataset, summary)))
         else:
-            print(_table(store, summary) + "\n\n" + str(explanation))
+            print(_table(dataset, summary) + "\n\n" + str(explanation))
         return
-    summary = _summary(store, args.cuts)
+    summary = _summary(dataset, args.cuts)
     if args.command == "migrate":
-        flows = store.flows(EVERYTHING, REVENUE_ONLY, summary.cuts)
-        print(json.dumps(flows.as_dict()) if args.json else _migration_table(flows, store.currency))
+        flows = dataset.flows(EVERYTHING, REVENUE_ONLY, summary.cuts)
+        print(
+            json.dumps(flows.as_dict()) if args.json else _migration_table(flows, dataset.currency)
+        )
         return
     if args.command == "summarize":
         if args.json:
-            print(json.dumps(_payload(args, store, summary)))
+            print(json.dumps(_payload(args, dataset, summary)))
         else:
-            print(_table(store, summary, _load_lines(args, store, summary)))
+            print(_table(dataset, summary, _load_lines(args, dataset, summary)))
     else:
-        frame = store.tier_list(summary.cuts)
+        frame = dataset.tier_list(summary.cuts)
         export.write_table(frame, args.out)
         print(f"Wrote {len(frame):,} customers to {args.out}", file=sys.stderr)
 

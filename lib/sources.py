@@ -1,7 +1,7 @@
 """Customer data from where it lives: Parquet files or a PostgreSQL table, read like an upload.
 
 A configured source (TIERBOARD_SOURCE, lib/config.py) lands in the same RAW table of text an
-uploaded file does, in a database of its own (lib/store.py), and is then loaded by the same
+uploaded file does, in a database of its own (lib/dataset.py), and is then loaded by the same
 lib/ingest.load_customers: the same column mapping (TIERBOARD_SOURCE_MAP, or the automatic one),
 revenue bases and row accounting. Transactions are summed over the trailing 12 months by DuckDB
 SQL over RAW, as for uploads.
@@ -38,11 +38,11 @@ import duckdb
 
 from lib import reading
 from lib.config import Settings
+from lib.dataset import Dataset, Upload, open_database
 from lib.errors import InputError
 from lib.ingest import ANNUAL, RevenueBasis
 from lib.reading import RAW, SourceInfo
 from lib.sql import one_row, quote_ident
-from lib.store import CustomerStore, Upload, open_database
 
 CHECK_EVERY_SECONDS = 30.0  # how often Parquet files are looked at for changes
 CHUNK_BYTES = 32 * 1024 * 1024  # CSV from PostgreSQL handed to DuckDB this much at a time
@@ -101,7 +101,7 @@ class Source:
             raise
         return Upload(con, folder, info)
 
-    def load(self) -> CustomerStore:
+    def load(self) -> Dataset:
         """The source's customers, mapped and accounted for; InputError when it cannot be."""
         upload = self.open()
         try:
@@ -124,7 +124,7 @@ class Source:
         return hashlib.sha256("\n".join(listed).encode()).hexdigest()[:16]
 
 
-def load_source(settings: Settings) -> CustomerStore:
+def load_source(settings: Settings) -> Dataset:
     """The configured source's customers, freshly read; InputError if none is configured."""
     source = Source.from_settings(settings)
     if source is None:
@@ -135,16 +135,16 @@ def load_source(settings: Settings) -> CustomerStore:
 class LiveSource:
     """The source's current customers, shared by every session, and how to renew them.
 
-    A reload reads the source into a new store and swaps it in only once it loaded: sessions
-    keep using the previous store meanwhile (it is released when the last one lets go), and a
+    A reload reads the source into a new dataset and swaps it in only once it loaded: sessions
+    keep using the previous dataset meanwhile (it is released when the last one lets go), and a
     failed reload leaves it in place.
     """
 
     def __init__(self, source: Source, check_every: float = CHECK_EVERY_SECONDS) -> None:
         self.source = source
-        self.loaded_at: datetime | None = None  # UTC, of the store in use
+        self.loaded_at: datetime | None = None  # UTC, of the dataset in use
         self.last_error: InputError | None = None  # why the last automatic reload failed
-        self._store: CustomerStore | None = None
+        self._store: Dataset | None = None
         self._stamp: str | None = None
         self._check_every = check_every
         self._checked = -math.inf  # time.monotonic() of the last look at the files
@@ -158,7 +158,7 @@ class LiveSource:
     def is_loaded(self) -> bool:
         return self._store is not None
 
-    def store(self) -> CustomerStore:
+    def dataset(self) -> Dataset:
         """The customers; read on first use, and again when Parquet files changed.
 
         The files are looked at no more than every `check_every` seconds: a slider move must
@@ -186,7 +186,7 @@ class LiveSource:
             assert self._store is not None
             return self._store
 
-    def reload(self) -> CustomerStore:
+    def reload(self) -> Dataset:
         """Read the source again now (new rows, changed values); InputError keeps the old data."""
         with self._lock:
             self._replace(self.source.stamp())
@@ -194,10 +194,10 @@ class LiveSource:
             return self._store
 
     def _replace(self, stamp: str | None) -> None:
-        store = self.source.load()
+        dataset = self.source.load()
         # The same lineage across reloads: sessions keep their cut-offs on the renewed data.
-        store.lineage = f"source:{self.source.name}"
-        self._store, self._stamp = store, stamp
+        dataset.lineage = f"source:{self.source.name}"
+        self._store, self._stamp = dataset, stamp
         self._checked = time.monotonic()
         self.loaded_at = datetime.now(UTC)
         self.last_error = None

@@ -46,8 +46,10 @@ if st.button(
 ):
     try:
         loaded = st.session_state.get(scenarios.LOADED)
-        expected = version_to_replace(scenarios.store(), name, loaded) if overwrite else None
-        saved = scenarios.store().save(
+        expected = (
+            version_to_replace(scenarios.scenario_store(), name, loaded) if overwrite else None
+        )
+        saved = scenarios.scenario_store().save(
             name, scenarios.current(store), author or None, expected_version=expected
         )
         st.session_state[scenarios.LOADED] = (saved.name, saved.version)

@@ -7,31 +7,31 @@ import streamlit as st
 
 from lib import views
 from lib.criteria import COMPONENTS
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.explain import near_boundary, nearest_cut, place, rank_distance
 from lib.export import to_csv_bytes
 from lib.formatting import count, markdown_text, money, percent, plural
-from lib.store import CustomerStore
 from lib.tiering import TierIndex, tier_name
 from ui import state, tables
 
 DIRECTIONS = {"up": "Up a tier", "down": "Down a tier", "changed": "Changed tier"}
 
 
-def migration(store: CustomerStore, baseline: tuple | None, against: str) -> None:
+def migration(dataset: Dataset, baseline: tuple | None, against: str) -> None:
     """The from -> to matrix, its headline, and the movers, filterable and downloadable."""
     try:
-        flows, movers = store.migration(
-            state.current_slice(store), state.criteria(), state.cuts(), baseline
+        flows, movers = dataset.migration(
+            state.current_slice(dataset), state.criteria(), state.cuts(), baseline
         )
     except InputError as error:
         st.info(markdown_text(error), icon=":material/info:")
         return
-    st.markdown(f"### {markdown_text(flows.headline(store.currency))}")
+    st.markdown(f"### {markdown_text(flows.headline(dataset.currency))}")
     st.caption(
         f"From {markdown_text(against)} to the cut-offs on screen; green moves up, orange down."
     )
-    st.html(views.migration_html(flows, store.currency))
+    st.html(views.migration_html(flows, dataset.currency))
     if movers.empty:
         return
     shown = st.multiselect(
@@ -43,7 +43,7 @@ def migration(store: CustomerStore, baseline: tuple | None, against: str) -> Non
         help="Which movers to list and download.",
     )
     chosen = movers[movers["direction"].isin(shown)]
-    tables.show(chosen.head(500), store.currency, height=280)
+    tables.show(chosen.head(500), dataset.currency, height=280)
     st.download_button(
         f"Download the {plural(len(chosen), 'mover')} (CSV)",
         data=to_csv_bytes(chosen),
@@ -63,7 +63,7 @@ def _distance(
     return rank_distance(amount, ranks, towards)
 
 
-def placement(store: CustomerStore, index: TierIndex) -> None:
+def placement(dataset: Dataset, index: TierIndex) -> None:
     """Search a customer; say where it sits, why, and how far from the tiers around it."""
     text = st.text_input(
         "Find a customer",
@@ -73,7 +73,7 @@ def placement(store: CustomerStore, index: TierIndex) -> None:
     )
     if not text.strip():
         return
-    found = store.find(text)
+    found = dataset.find(text)
     if found.empty:
         st.info(
             f"No customer's id or name contains “{markdown_text(text)}”.",
@@ -97,7 +97,7 @@ def placement(store: CustomerStore, index: TierIndex) -> None:
         help="The customers whose id or name matches the search above.",
     )
     if row is not None:  # always, in fact: the options are not empty and none is unselected
-        _placement_card(store, index, row)
+        _placement_card(dataset, index, row)
 
 
 def _share_of_customers(share: float) -> str:
@@ -105,13 +105,13 @@ def _share_of_customers(share: float) -> str:
     return f"{share * 100:.2f}%" if 0.995 <= share < 1 else percent(share)
 
 
-def _placement_card(store: CustomerStore, index: TierIndex, row: int) -> None:
+def _placement_card(dataset: Dataset, index: TierIndex, row: int) -> None:
     criteria = state.criteria()
-    value = float(store.keys(criteria)[row])
+    value = float(dataset.keys(criteria)[row])
     where = place(index, state.cuts(), value)
-    record = store.customer(row)
+    record = dataset.customer(row)
     score = index.key == "score"
-    shown = f"score {value:.1f}" if score else money(value, store.currency)
+    shown = f"score {value:.1f}" if score else money(value, dataset.currency)
     st.markdown(
         f"**{markdown_text(record['customer_id'])}** "
         f"{markdown_text(record.get('customer_name') or '')} is in "
@@ -120,17 +120,17 @@ def _placement_card(store: CustomerStore, index: TierIndex, row: int) -> None:
         f"{count(where.customers)}, above {_share_of_customers(where.percentile)} of customers."
     )
     lines = [
-        f"- {tier_name(t + 1)} starts at {f'{cut:g}' if score else money(cut, store.currency)}: "
+        f"- {tier_name(t + 1)} starts at {f'{cut:g}' if score else money(cut, dataset.currency)}: "
         f"{'at or above' if value >= cut else 'below'}."
         for t, cut in enumerate(state.cuts())
     ]
-    lines.append(f"- Up: {_distance(where.up_gap, where.up_ranks, score, 'up', store.currency)}")
+    lines.append(f"- Up: {_distance(where.up_gap, where.up_ranks, score, 'up', dataset.currency)}")
     lines.append(
-        f"- Down: {_distance(where.down_gap, where.down_ranks, score, 'down', store.currency)}"
+        f"- Down: {_distance(where.down_gap, where.down_ranks, score, 'down', dataset.currency)}"
     )
     st.markdown("\n".join(lines))
     if score:
-        scored = store.score(criteria)
+        scored = dataset.score(criteria)
         parts = {COMPONENTS[c]: float(points[row]) for c, points in scored.contributions.items()}
         st.html(views.score_parts_html(parts, float(scored.values[row])))
     st.caption(
@@ -140,7 +140,7 @@ def _placement_card(store: CustomerStore, index: TierIndex, row: int) -> None:
     )
 
 
-def near_misses(store: CustomerStore) -> None:
+def near_misses(dataset: Dataset) -> None:
     """Customers within a chosen distance of a cut-off: the ones people argue about."""
     within = st.slider(
         "Within this distance of a cut-off (%)",
@@ -150,21 +150,23 @@ def near_misses(store: CustomerStore) -> None:
         key="tb_near_within",
         help="Relative to the cut-off: 5% of $50K is $2.5K either side.",
     )
-    part = state.current_slice(store)
-    keys = store.keys(state.criteria())
-    mask = near_boundary(keys, state.cuts(), within / 100) & part.mask(store.dimensions, len(keys))
+    part = state.current_slice(dataset)
+    keys = dataset.keys(state.criteria())
+    mask = near_boundary(keys, state.cuts(), within / 100) & part.mask(
+        dataset.dimensions, len(keys)
+    )
     rows = np.flatnonzero(mask)
     st.caption(f"{plural(len(rows), 'customer')} within {within:d}% of a cut-off.")
     if not len(rows):
         return
-    frame = store.rows(rows)
+    frame = dataset.rows(rows)
     frame["key"] = keys[rows]
     frame["nearest cut-off"], frame["distance"] = nearest_cut(keys[rows], state.cuts())
     by_score = state.criteria().is_score
     frame = frame.rename(columns={"key": "score" if by_score else "annual_revenue"})
     tables.show(
         frame.sort_values("distance", key=np.abs).head(500),
-        store.currency,
+        dataset.currency,
         money=() if by_score else ("nearest cut-off",),
         height=260,
         column_config={"distance": st.column_config.NumberColumn("Distance", format="percent")},

@@ -8,17 +8,17 @@ import math
 import streamlit as st
 
 from lib.criteria import COMPONENTS, MAX_WEIGHT, missing_components
+from lib.dataset import Dataset
 from lib.formatting import count, cut_label, markdown_text, money, plural
 from lib.scales import cut_stops, nearest, score_label, score_stops
 from lib.scenarios import cut_bounds
 from lib.slices import DIMENSIONS
-from lib.store import CustomerStore
 from lib.tiering import MAX_TIERS, MIN_TIERS, push_cuts, tier_name
 from ui import presentation, session, state
 
 
-def _on_tier_count(store: CustomerStore) -> None:
-    state.reset_for(store, st.session_state[state.TIERS])
+def _on_tier_count(dataset: Dataset) -> None:
+    state.reset_for(dataset, st.session_state[state.TIERS])
 
 
 def _on_slider(cut: int) -> None:
@@ -38,9 +38,9 @@ def _on_exact(cut: int, is_score: bool = False) -> None:
     state.set_cuts(push_cuts(state.cuts(), cut, value))
 
 
-def _on_reset(store: CustomerStore) -> None:
+def _on_reset(dataset: Dataset) -> None:
     # Cut-offs only, as the button says: the teams and the service matrix stay (defect 7).
-    state.reset_cuts(store, st.session_state[state.TIERS])
+    state.reset_cuts(dataset, st.session_state[state.TIERS])
 
 
 def _step(value: float) -> float:
@@ -49,21 +49,21 @@ def _step(value: float) -> float:
     return float(10 ** max(0, math.floor(math.log10(magnitude)) - 2)) if magnitude >= 1 else 1.0
 
 
-def data_summary(store: CustomerStore) -> None:
-    rejected = store.report.rejected_rows
+def data_summary(dataset: Dataset) -> None:
+    rejected = dataset.report.rejected_rows
     st.sidebar.caption(
-        f"**Data:** {markdown_text(store.source)} · {count(store.index.customers)} customers · "
-        f"{money(store.index.total_revenue, store.currency)} annual revenue"
+        f"**Data:** {markdown_text(dataset.source)} · {count(dataset.index.customers)} customers · "
+        f"{money(dataset.index.total_revenue, dataset.currency)} annual revenue"
         + (f" · {plural(rejected, 'row')} rejected (see Upload)" if rejected else "")
     )
     if not session.has_upload():
-        _source_controls(store)
+        _source_controls(dataset)
 
 
-def _source_controls(store: CustomerStore) -> None:
+def _source_controls(dataset: Dataset) -> None:
     """For a configured source: when it was read, whether a re-read failed, and a reload."""
     live = session.live_source()
-    if live is None or not live.is_loaded or store.lineage is None:
+    if live is None or not live.is_loaded or dataset.lineage is None:
         return  # no source, or it failed and the sample is showing (the page says why)
     sidebar = st.sidebar
     if live.loaded_at is not None:
@@ -87,7 +87,7 @@ def _source_controls(store: CustomerStore) -> None:
         getattr(sidebar, kind)(markdown_text(message))
 
 
-def cut_controls(store: CustomerStore) -> None:
+def cut_controls(dataset: Dataset) -> None:
     """Number of tiers and one log-scale slider per cut-off, plus exact boxes; updates state."""
     sidebar = st.sidebar
     sidebar.radio(
@@ -96,7 +96,7 @@ def cut_controls(store: CustomerStore) -> None:
         key=state.TIERS,
         horizontal=True,
         on_change=_on_tier_count,
-        args=(store,),
+        args=(dataset,),
         help="Changing it starts again from suggested cut-offs for that many tiers, with the "
         "practice service matrix and teams sized to them.",
     )
@@ -104,9 +104,9 @@ def cut_controls(store: CustomerStore) -> None:
     if notice:
         sidebar.info(markdown_text(notice), icon=":material/restart_alt:")
     cuts = state.cuts()
-    tiered = state.index(store)
+    tiered = state.index(dataset)
     is_score = tiered.key == "score"
-    label = score_label if is_score else functools.partial(cut_label, currency=store.currency)
+    label = score_label if is_score else functools.partial(cut_label, currency=dataset.currency)
     stops = (
         score_stops(cuts)
         if is_score
@@ -159,14 +159,14 @@ def cut_controls(store: CustomerStore) -> None:
     sidebar.button(
         "Reset to suggested cut-offs",
         on_click=_on_reset,
-        args=(store,),
+        args=(dataset,),
         help="Cut-offs that give about 40% of revenue to Tier 1 and 30% to Tier 2 (for 3 tiers). "
         "The teams and the service matrix stay as they are.",
         width="stretch",
     )
 
 
-def criteria_controls(store: CustomerStore) -> None:
+def criteria_controls(dataset: Dataset) -> None:
     """Tier by revenue or by a weighted score; the weights, with what the data cannot support."""
     sidebar = st.sidebar
     sidebar.radio(
@@ -180,7 +180,7 @@ def criteria_controls(store: CustomerStore) -> None:
     )
     if st.session_state.get(state.BY) != "score" or presentation.is_on():
         return
-    missing = missing_components(store.columns)
+    missing = missing_components(dataset.columns)
     with sidebar.expander("Score weights", expanded=True):
         weights = state.weights()
         for component, name in COMPONENTS.items():
@@ -216,13 +216,13 @@ def _on_slice(dim: str) -> None:
     state.set_slice({**chosen, dim: list(st.session_state[state.slice_key(dim)])})
 
 
-def slice_controls(store: CustomerStore) -> None:
+def slice_controls(dataset: Dataset) -> None:
     """Restrict every figure to some segments, regions, industries or CSMs."""
-    if not store.dimensions or presentation.is_on():
+    if not dataset.dimensions or presentation.is_on():
         return
-    with st.sidebar.expander("Slice", expanded=not state.current_slice(store).is_everything):
-        for dim, dimension in store.dimensions.items():
-            state.show(state.slice_key(dim), state.chosen_labels(store, dim))  # from state.SLICE
+    with st.sidebar.expander("Slice", expanded=not state.current_slice(dataset).is_everything):
+        for dim, dimension in dataset.dimensions.items():
+            state.show(state.slice_key(dim), state.chosen_labels(dataset, dim))  # from state.SLICE
             st.multiselect(
                 DIMENSIONS[dim],
                 options=list(dimension.labels),

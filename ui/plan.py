@@ -13,11 +13,11 @@ from lib.capacity import (
     TierCapacity,
 )
 from lib.criteria import REVENUE_ONLY
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes
 from lib.formatting import hours, markdown_text, plural
 from lib.slices import EVERYTHING
-from lib.store import CustomerStore
 from lib.tiering import TierIndex, TierSummary, summarize, tier_name
 from ui import state, tables
 
@@ -215,7 +215,7 @@ def matrix_editor(plan: Plan) -> None:
     )
 
 
-def _on_plan_file(store: CustomerStore) -> None:
+def _on_plan_file(dataset: Dataset) -> None:
     uploaded = st.session_state.get(PLAN_FILE)
     if uploaded is None:
         return
@@ -227,19 +227,19 @@ def _on_plan_file(store: CustomerStore) -> None:
         return
     if loaded.tier_count != st.session_state[state.TIERS]:
         st.session_state[state.TIERS] = loaded.tier_count
-        state.reset_cuts(store, loaded.tier_count)  # cut-offs for that many tiers
+        state.reset_cuts(dataset, loaded.tier_count)  # cut-offs for that many tiers
     st.session_state.pop(PLAN_FILE_ERROR, None)
     state.set_plan(loaded)
     st.session_state[PLAN_FILE_OPENED] = plan_file_opened(uploaded.name, loaded)
 
 
-def plan_file(store: CustomerStore) -> None:
+def plan_file(dataset: Dataset) -> None:
     st.file_uploader(
         "Open a plan file",
         type=["toml"],
         key=PLAN_FILE,
         on_change=_on_plan_file,
-        args=(store,),
+        args=(dataset,),
         help="A plan saved from this page (service matrix and teams).",
     )
     if st.session_state.get(PLAN_FILE_ERROR):
@@ -254,7 +254,7 @@ def plan_file_opened(name: str, opened: Plan) -> str:
     return f"Opened plan {name}: {services}, {plural(opened.tier_count, 'tier')}."
 
 
-def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts: tuple) -> None:
+def unprofitable_list(dataset: Dataset, index: TierIndex, plan: Plan, counts: tuple) -> None:
     total = sum(counts)
     if not total:
         return
@@ -264,8 +264,10 @@ def unprofitable_list(store: CustomerStore, index: TierIndex, plan: Plan, counts
         help="Accounts whose revenue does not cover their cost: their tier's CSM hours at the "
         "team's cost per hour, plus any cost to serve in the data. Worst margin first.",
     ):
-        frame = store.unprofitable(state.current_slice(store), state.criteria(), state.cuts(), plan)
-        tables.show(frame.head(500), store.currency, height=260)
+        frame = dataset.unprofitable(
+            state.current_slice(dataset), state.criteria(), state.cuts(), plan
+        )
+        tables.show(frame.head(500), dataset.currency, height=260)
         st.download_button(
             "Download them (CSV)",
             # Bytes, not a callable: Streamlit 1.67 can lose a deferred download's answer to a
@@ -295,22 +297,22 @@ def books_inputs() -> float:
 
 
 def capacities(
-    store: CustomerStore, index: TierIndex, summary: TierSummary, current: Plan
+    dataset: Dataset, index: TierIndex, summary: TierSummary, current: Plan
 ) -> tuple[TierCapacity, ...]:
     """Load, cost and margin per tier on screen; under a slice, each tier's hours available are
     the slice's share of its team (lib.capacity.slice_team_shares), never the whole team."""
     other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
-    base = whole_index(store, index)
+    base = whole_index(dataset, index)
     whole = None if base is None else summarize(base, summary.cuts)
     return capacity.tier_capacity(summary, current, other_cost, whole)
 
 
-def whole_index(store: CustomerStore, index: TierIndex) -> TierIndex | None:
+def whole_index(dataset: Dataset, index: TierIndex) -> TierIndex | None:
     """Under a slice, the index of the whole base keyed like `index`; None without a slice."""
-    if state.current_slice(store).is_everything:
+    if state.current_slice(dataset).is_everything:
         return None
     criteria = state.criteria() if index.key == "score" else REVENUE_ONLY
-    return store.index_for(EVERYTHING, criteria)
+    return dataset.index_for(EVERYTHING, criteria)
 
 
 def _on_pool_size(name: str, key: str) -> None:

@@ -17,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from lib import books, capacity, pack, views
 from lib.criteria import COMPONENTS
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
 from lib.formatting import count, markdown_text, money, percent
@@ -34,7 +35,6 @@ from lib.scenarios import (
     to_query,
 )
 from lib.slices import DIMENSIONS, EVERYTHING
-from lib.store import CustomerStore
 from lib.tiering import TierSummary, summarize
 from ui import presentation, session, state
 
@@ -44,7 +44,7 @@ LOADED = "tb_loaded_scenario"  # (name, version) of the saved scenario last load
 PRESENT_PARAM = "present"  # the link opens in presentation mode
 
 
-def store() -> ScenarioStore:
+def scenario_store() -> ScenarioStore:
     # Opened per use: a path, or a PostgreSQL store made once per process; every operation has
     # its own connection. The session's configuration: no file read on every rerun.
     return open_store(session.settings())
@@ -53,7 +53,7 @@ def store() -> ScenarioStore:
 def saved() -> list[SavedScenario]:
     """Saved scenarios, newest first (empty, with the reason on screen, if the store fails)."""
     try:
-        listed = store().list()
+        listed = scenario_store().list()
     except InputError as error:
         st.error(
             f"Saved scenarios are not available: {markdown_text(error)}",
@@ -65,11 +65,11 @@ def saved() -> list[SavedScenario]:
     return listed
 
 
-def fingerprint(data: CustomerStore) -> str:
+def fingerprint(data: Dataset) -> str:
     return dataset_fingerprint(data.source, data.index.customers, data.index.total_revenue)
 
 
-def current(data: CustomerStore) -> Scenario:
+def current(data: Dataset) -> Scenario:
     """The scenario on screen: cut-offs, criteria, slice, service model, and which data."""
     cuts = state.cuts()
     return Scenario(
@@ -82,7 +82,7 @@ def current(data: CustomerStore) -> Scenario:
     )
 
 
-def apply(scenario: Scenario, data: CustomerStore) -> list[str]:
+def apply(scenario: Scenario, data: Dataset) -> list[str]:
     """Put a scenario on screen (call before the widgets are drawn); returns warnings."""
     warnings = []
     st.session_state[state.TIERS] = scenario.tier_count
@@ -122,7 +122,7 @@ def apply(scenario: Scenario, data: CustomerStore) -> list[str]:
     return warnings
 
 
-def restore_link_once(data: CustomerStore) -> None:
+def restore_link_once(data: Dataset) -> None:
     """On a session's first run, open the scenario in the address bar, if there is one."""
     if st.session_state.get(LINK_CHECKED):
         return
@@ -145,7 +145,7 @@ def restore_link_once(data: CustomerStore) -> None:
     st.session_state[NOTICE] = ("warning" if warnings else "info", note)
 
 
-def sync_link(data: CustomerStore) -> None:
+def sync_link(data: Dataset) -> None:
     """Write the scenario on screen into the address bar (only when it changed).
 
     Every figure it reads is held within the bounds a scenario takes (lib/scenarios.py,
@@ -188,7 +188,7 @@ class _Figures:
     capacities: tuple[capacity.TierCapacity, ...]
 
 
-def _figures(data: CustomerStore, scenario: Scenario) -> _Figures:
+def _figures(data: Dataset, scenario: Scenario) -> _Figures:
     index = data.index_for(scenario.slice, scenario.criteria)
     summary = summarize(index, scenario.cuts)
     whole = _whole(data, scenario)
@@ -200,7 +200,7 @@ def _figures(data: CustomerStore, scenario: Scenario) -> _Figures:
     return _Figures(summary, capacities)
 
 
-def _whole(data: CustomerStore, scenario: Scenario) -> TierSummary | None:
+def _whole(data: Dataset, scenario: Scenario) -> TierSummary | None:
     """The scenario's cut-offs on the whole base when it has a slice: the slice then gets its
     share of each team (lib.capacity.slice_team_shares)."""
     if scenario.slice.is_everything:
@@ -208,7 +208,7 @@ def _whole(data: CustomerStore, scenario: Scenario) -> TierSummary | None:
     return summarize(data.index_for(EVERYTHING, scenario.criteria), scenario.cuts)
 
 
-def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> str:
+def comparison_html(data: Dataset, chosen: list[tuple[str, Scenario]]) -> str:
     """Side by side: each scenario's tiers, load and cost (rows) for 2 to 4 scenarios (columns).
 
     A scenario made on other data says so on its column; one in another currency is refused
@@ -253,12 +253,12 @@ def comparison_html(data: CustomerStore, chosen: list[tuple[str, Scenario]]) -> 
     return views.table_html(header, body)
 
 
-def comparable(data: CustomerStore, scenario: Scenario) -> bool:
+def comparable(data: Dataset, scenario: Scenario) -> bool:
     """Whether a scenario's figures can be computed on `data` (not in another currency)."""
     return comparability(scenario, fingerprint(data), data.currency)[0]
 
 
-def pack_html(data: CustomerStore, scenario: Scenario, title: str) -> str:
+def pack_html(data: Dataset, scenario: Scenario, title: str) -> str:
     """The meeting pack of a scenario (no session state: it may run when the download starts)."""
     index = data.index_for(scenario.slice, scenario.criteria)
     summary = summarize(index, scenario.cuts)
@@ -301,13 +301,13 @@ PREPARED = "tb_prepared_files"  # {file name: (what it was made from, bytes)}
 PACK = "tb_pack_file"  # (what it was made from, bytes) of the meeting pack on screen
 
 
-def _made_from(data: CustomerStore, scenario: Scenario, *extra: str) -> tuple[str, ...]:
+def _made_from(data: Dataset, scenario: Scenario, *extra: str) -> tuple[str, ...]:
     """What a file was made from: the data, the scenario on screen (its link) and `extra`."""
     return (fingerprint(data), *sorted(f"{k}={v}" for k, v in to_query(scenario).items()), *extra)
 
 
 def _tier_list_file(
-    data: CustomerStore, scenario: Scenario, column: DeltaGenerator, *, label: str,
+    data: Dataset, scenario: Scenario, column: DeltaGenerator, *, label: str,
     write: Callable[[pd.DataFrame], bytes], file_name: str, mime: str, help_text: str,
 ) -> None:  # fmt: skip
     """A tier list: "Prepare", then a download of the file made (bytes, not a callable).
@@ -343,7 +343,7 @@ def _tier_list_file(
     )
 
 
-def _pack_bytes(data: CustomerStore, scenario: Scenario, title: str) -> bytes:
+def _pack_bytes(data: Dataset, scenario: Scenario, title: str) -> bytes:
     """The meeting pack of the view on screen, made again only when the view or title change
     (a few milliseconds: made in the run, so its download is a plain URL)."""
     made_from = _made_from(data, scenario, title)
@@ -354,7 +354,7 @@ def _pack_bytes(data: CustomerStore, scenario: Scenario, title: str) -> bytes:
     return kept[1]
 
 
-def exports(data: CustomerStore) -> None:
+def exports(data: Dataset) -> None:
     """Downloads: the tier list (CSV, XLSX), each prepared on request, and the meeting pack.
 
     Every download button gets bytes, never a callable, and does not rerun the page when
@@ -414,7 +414,7 @@ def _renamed(old: str, new: str) -> None:
 def _rename(old: str) -> None:
     new = st.session_state.get(RENAME_TO) or ""
     try:
-        store().rename(old, new)
+        scenario_store().rename(old, new)
         new = checked_name(new)
     except InputError as error:  # a taken name included: the popover stays open and says why
         st.session_state[RENAME_ERROR] = str(error)
@@ -451,8 +451,8 @@ def rename_popover(column: DeltaGenerator, chosen: str) -> None:
 def _delete(name: str) -> None:
     st.session_state[DELETE_POPOVER] = False  # each delete is asked for, one at a time
     try:
-        item = store().get(name)
-        store().delete(name)
+        item = scenario_store().get(name)
+        scenario_store().delete(name)
     except InputError as error:
         st.session_state[NOTICE] = ("error", str(error))
         return
@@ -480,7 +480,7 @@ def _undo() -> None:
     if item is None:
         return
     try:
-        restored = store().save(item.name, item.scenario, item.author)
+        restored = scenario_store().save(item.name, item.scenario, item.author)
     except InputError as error:  # saved again under that name meanwhile: say by whom
         st.session_state[NOTICE] = ("error", f"“{item.name}” could not be restored: {error}")
         return
@@ -500,7 +500,7 @@ def undo_offer() -> None:
         )
 
 
-def saved_label(item: SavedScenario, data: CustomerStore) -> str:
+def saved_label(item: SavedScenario, data: Dataset) -> str:
     mark = "" if item.scenario.dataset == fingerprint(data) else " · other data"
     words = describe(item.scenario, item.scenario.currency or data.currency)
     return f"{item.name} — {words} · {saved_by(item.author, item.saved_at)}{mark}"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from streamlit.web import cli
 
-from lib import config, store
+from lib import config, dataset
 from lib.errors import InputError
 from ui import access, entry
 from ui.internals import as_tcp, guard_uploads, patch_server_socket
@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except InputError as error:
         print(f"tierboard: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    swept = store.sweep_stale_folders()  # what a killed server left in the temporary folder
+    swept = dataset.sweep_stale_folders()  # what a killed server left in the temporary folder
     if swept:
         print(f"tierboard: deleted {len(swept)} stale data folder(s) of stopped servers.")
     if settings.auth != "off":

@@ -20,11 +20,11 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import config
 from lib.config import Settings
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import markdown_text
 from lib.sample import SAMPLE_PATH
 from lib.sources import LiveSource, Source
-from lib.store import CustomerStore
 
 UPLOADED = "tb_uploaded_store"  # a session's own upload (its own DuckDB database)
 SETTINGS = "tb_settings"  # the configuration, as read at the session's start
@@ -61,7 +61,7 @@ class SessionData:
     window, which can be many minutes later (or never, in a reference cycle): a closed tab
     kept a 100k-row upload's ~35 MiB and its database file. Here a session that disconnects
     (its session-scoped lease is released) gets `grace` seconds to come back; if it has not,
-    what it owns is closed. Only weak references are held: a store the session let go of
+    what it owns is closed. Only weak references are held: a dataset the session let go of
     goes as before.
     """
 
@@ -157,7 +157,7 @@ def keep_alive() -> None:
 
 
 def own(resource: Closable) -> None:
-    """Close `resource` (a store, a pending upload) once this browser session is gone."""
+    """Close `resource` (a dataset, a pending upload) once this browser session is gone."""
     session_id = _session_id()
     if session_id is not None:
         _lease(session_id)
@@ -165,22 +165,22 @@ def own(resource: Closable) -> None:
 
 
 @st.cache_resource(show_spinner="Loading customer data…", max_entries=2)
-def _shared_store(path: str, modified: float, size: int) -> CustomerStore:
+def _shared_store(path: str, modified: float, size: int) -> Dataset:
     # Shared by every session: the bundled sample or the operator's data file, never an
-    # upload. The store is read-only after loading. `modified` and `size` make an edited file
+    # upload. The dataset is read-only after loading. `modified` and `size` make an edited file
     # load afresh.
     del modified, size
-    return CustomerStore.from_csv(path, source=Path(path).name)
+    return Dataset.from_csv(path, source=Path(path).name)
 
 
 @st.cache_resource(show_spinner=False)
 def _live(source: Source) -> LiveSource:
-    # One per configured source and server process: every session reads the same store, and a
+    # One per configured source and server process: every session reads the same dataset, and a
     # reload swaps it for all of them.
     return LiveSource(source)
 
 
-def _load_shared(path: Path) -> CustomerStore:
+def _load_shared(path: Path) -> Dataset:
     stat = path.stat()
     return _shared_store(str(path), stat.st_mtime, stat.st_size)
 
@@ -211,12 +211,12 @@ def live_source() -> LiveSource | None:
     return None if source is None else _live(source)
 
 
-def _from_source(live: LiveSource) -> CustomerStore | None:
+def _from_source(live: LiveSource) -> Dataset | None:
     try:
         if live.is_loaded:
-            return live.store()
+            return live.dataset()
         with st.spinner(f"Reading customers from {markdown_text(live.source.name)}…"):
-            return live.store()
+            return live.dataset()
     except InputError as error:
         st.error(
             f"The configured data source could not be read: {markdown_text(error)} Showing the "
@@ -226,7 +226,7 @@ def _from_source(live: LiveSource) -> CustomerStore | None:
         return None
 
 
-def _from_file(path: Path) -> CustomerStore | None:
+def _from_file(path: Path) -> Dataset | None:
     try:
         if not path.is_file():
             raise InputError(f"The configured data file {path} is not a file.")
@@ -238,7 +238,7 @@ def _from_file(path: Path) -> CustomerStore | None:
         return None
 
 
-def dataset() -> CustomerStore:
+def dataset() -> Dataset:
     """This session's customers: its upload if any, else the configured source or file, else
     the bundled sample."""
     keep_alive()
@@ -263,7 +263,7 @@ def reload_source() -> None:
     if live is None:
         return
     try:
-        store = live.reload()
+        loaded = live.reload()
     except InputError as error:
         st.session_state[RELOAD_NOTICE] = (
             "error",
@@ -272,16 +272,16 @@ def reload_source() -> None:
         return
     st.session_state[RELOAD_NOTICE] = (
         "success",
-        f"Reloaded: {store.index.customers:,} customers from {live.source.name}.",
+        f"Reloaded: {loaded.index.customers:,} customers from {live.source.name}.",
     )
 
 
-def use_upload(store: CustomerStore) -> None:
-    """Make `store` this session's data (on every page), releasing the previous upload."""
+def use_upload(dataset: Dataset) -> None:
+    """Make `dataset` this session's data (on every page), releasing the previous upload."""
     previous = st.session_state.get(UPLOADED)
-    st.session_state[UPLOADED] = store
-    own(store)
-    if previous is not None and previous is not store:
+    st.session_state[UPLOADED] = dataset
+    own(dataset)
+    if previous is not None and previous is not dataset:
         previous.close()
 
 

@@ -28,11 +28,11 @@ import streamlit as st
 
 from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import markdown_text
 from lib.scenarios import bounded_cuts
 from lib.slices import EVERYTHING, Slice
-from lib.store import CustomerStore
 from lib.suggest import default_cuts
 from lib.tiering import DEFAULT_TIERS, TierIndex, summarize
 
@@ -143,9 +143,9 @@ def criteria() -> Criteria:
     return Criteria.score(weights())
 
 
-def chosen_labels(store: CustomerStore, dimension: str) -> list[str]:
+def chosen_labels(dataset: Dataset, dimension: str) -> list[str]:
     """The labels chosen for `dimension`, among those this data has."""
-    known = store.dimensions.get(dimension)
+    known = dataset.dimensions.get(dimension)
     chosen = st.session_state.get(SLICE, {}).get(dimension, [])
     return [label for label in chosen if known is not None and label in known.labels]
 
@@ -154,30 +154,30 @@ def set_slice(chosen: dict[str, list[str]]) -> None:
     st.session_state[SLICE] = {dim: list(labels) for dim, labels in chosen.items() if labels}
 
 
-def current_slice(store: CustomerStore) -> Slice:
-    return Slice.of({dim: chosen_labels(store, dim) for dim in store.dimensions})
+def current_slice(dataset: Dataset) -> Slice:
+    return Slice.of({dim: chosen_labels(dataset, dim) for dim in dataset.dimensions})
 
 
-def index(store: CustomerStore) -> TierIndex:
-    """The index every figure uses: this slice of `store`, keyed by the chosen criteria.
+def index(dataset: Dataset) -> TierIndex:
+    """The index every figure uses: this slice of `dataset`, keyed by the chosen criteria.
 
     A score the data cannot support (no weighted component present) falls back to revenue,
     with the reason on screen.
     """
     try:
-        return store.index_for(current_slice(store), criteria())
+        return dataset.index_for(current_slice(dataset), criteria())
     except InputError as error:
         st.warning(
             f"{markdown_text(error)} Tiering by revenue meanwhile.", icon=":material/warning:"
         )
-        return store.index_for(current_slice(store), REVENUE_ONLY)
+        return dataset.index_for(current_slice(dataset), REVENUE_ONLY)
 
 
-def fingerprint(store: CustomerStore) -> tuple[object, ...]:
+def fingerprint(dataset: Dataset) -> tuple[object, ...]:
     # id(): two uploads of the same file are two datasets (each starts from suggested cut-offs),
     # but a reloaded source is the same data, renewed (its lineage): the view stays. The
     # criteria: revenue cut-offs mean nothing on a 0-100 score, and back.
-    identity = store.lineage or (store.source, store.index.customers, id(store))
+    identity = dataset.lineage or (dataset.source, dataset.index.customers, id(dataset))
     return (identity, criteria().by)
 
 
@@ -233,7 +233,7 @@ def is_plan_edited() -> bool:
     return in_use != st.session_state.get(DEFAULT_PLAN)
 
 
-def default_plan_for(store: CustomerStore, start: tuple[float, ...]) -> Plan:
+def default_plan_for(dataset: Dataset, start: tuple[float, ...]) -> Plan:
     """The practice service matrix, and whole-CSM teams sized to the tiers `start` makes.
 
     A function of the data, criteria and cut-offs only: the same tier count always gets the
@@ -241,33 +241,33 @@ def default_plan_for(store: CustomerStore, start: tuple[float, ...]) -> Plan:
     slice too: a team serves its whole tier, and a slice gets its share of it
     (lib.capacity.slice_team_shares).
     """
-    sized_on = index(store)
-    if not current_slice(store).is_everything:
+    sized_on = index(dataset)
+    if not current_slice(dataset).is_everything:
         by = criteria() if sized_on.key == "score" else REVENUE_ONLY
-        sized_on = store.index_for(EVERYTHING, by)
+        sized_on = dataset.index_for(EVERYTHING, by)
     return Plan.default_for(summarize(sized_on, start))
 
 
-def plan_sized_to(store: CustomerStore, start: tuple[float, ...]) -> Plan:
+def plan_sized_to(dataset: Dataset, start: tuple[float, ...]) -> Plan:
     """A plan for the tiers `start` makes, for a link or scenario that has none: the defaults."""
-    return default_plan_for(store, start)
+    return default_plan_for(dataset, start)
 
 
-def reset_cuts(store: CustomerStore, tier_count: int) -> None:
+def reset_cuts(dataset: Dataset, tier_count: int) -> None:
     """Suggested cut-offs for `tier_count` tiers; the plan stays as it is."""
-    set_cuts(default_cuts(index(store), tier_count))
+    set_cuts(default_cuts(index(dataset), tier_count))
 
 
-def reset_for(store: CustomerStore, tier_count: int) -> None:
+def reset_for(dataset: Dataset, tier_count: int) -> None:
     """Start `tier_count` tiers afresh: suggested cut-offs, the default plan sized to them.
 
     Said on screen when it replaces a plan someone edited: a team typed for three tiers does not
     say who serves a fourth.
     """
     edited = TEAMS in st.session_state and is_plan_edited()
-    start = bounded_cuts(default_cuts(index(store), tier_count), criteria().is_score)
+    start = bounded_cuts(default_cuts(index(dataset), tier_count), criteria().is_score)
     set_cuts(start)
-    fresh = default_plan_for(store, start)
+    fresh = default_plan_for(dataset, start)
     set_plan(fresh)
     st.session_state[DEFAULT_PLAN] = fresh
     if edited:
@@ -277,21 +277,21 @@ def reset_for(store: CustomerStore, tier_count: int) -> None:
         )
 
 
-def ensure_for(store: CustomerStore) -> None:
+def ensure_for(dataset: Dataset) -> None:
     """Initialise the state on first run and whenever the data (or the criteria) changes.
 
     New data or criteria need new cut-offs; a plan someone edited stays (it describes their
     team, not the data), an untouched default one is sized to the new tiers.
     """
-    if st.session_state.get(DATASET) == fingerprint(store):
+    if st.session_state.get(DATASET) == fingerprint(dataset):
         return
-    st.session_state[DATASET] = fingerprint(store)
+    st.session_state[DATASET] = fingerprint(dataset)
     tier_count = st.session_state.setdefault(TIERS, DEFAULT_TIERS)
     if TEAMS in st.session_state and len(teams()) == tier_count and is_plan_edited():
-        reset_cuts(store, tier_count)
+        reset_cuts(dataset, tier_count)
         return
-    start = bounded_cuts(default_cuts(index(store), tier_count), criteria().is_score)
+    start = bounded_cuts(default_cuts(index(dataset), tier_count), criteria().is_score)
     set_cuts(start)
-    fresh = default_plan_for(store, start)
+    fresh = default_plan_for(dataset, start)
     set_plan(fresh)
     st.session_state[DEFAULT_PLAN] = fresh

@@ -12,12 +12,12 @@ from datetime import date
 import streamlit as st
 
 from lib.canonical import COLUMNS, REQUIRED, label
+from lib.dataset import Dataset, Upload
 from lib.errors import InputError
 from lib.export import to_csv_bytes
 from lib.formatting import blanks_as_empty, count, markdown_text, plural
 from lib.ingest import RevenueBasis
 from lib.mapping import DATE, describe
-from lib.store import CustomerStore, Upload
 from ui import session
 
 PENDING = "tb_upload_pending"  # Upload read from the current file, waiting for "Load"
@@ -202,15 +202,15 @@ def _load() -> bool:
     """Load the pending upload with the chosen mapping; on failure keep the current data."""
     upload: Upload = st.session_state[PENDING]
     try:
-        store = upload.load(chosen_mapping(), chosen_basis())
+        dataset = upload.load(chosen_mapping(), chosen_basis())
     except InputError as error:
         st.session_state[LOAD_ERROR] = str(error)
         return False
     st.session_state.pop(LOAD_ERROR, None)
-    st.session_state.pop(PENDING, None)  # the store owns its database now
+    st.session_state.pop(PENDING, None)  # the dataset owns its database now
     st.session_state.pop(PENDING_KEY, None)
     st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
-    session.use_upload(store)
+    session.use_upload(dataset)
     return True
 
 
@@ -234,10 +234,10 @@ def load_button(upload: Upload) -> None:
         st.error(markdown_text(st.session_state[LOAD_ERROR]), icon=":material/warning:")
 
 
-def load_report(store: CustomerStore) -> None:
+def load_report(dataset: Dataset) -> None:
     """What happened to every row of the data in use, and its rejected rows to download."""
-    report = store.report
-    st.subheader(f"In use: {markdown_text(store.source)}")
+    report = dataset.report
+    st.subheader(f"In use: {markdown_text(dataset.source)}")
     headline = (
         f"{count(report.customers)} customers from {plural(report.rows_read, 'row')}; "
         f"{plural(report.rejected_rows, 'row')} rejected."
@@ -245,7 +245,7 @@ def load_report(store: CustomerStore) -> None:
     (st.warning if report.rejected_rows else st.success)(headline, icon=":material/fact_check:")
     st.markdown("\n".join(f"- {markdown_text(sentence)}" for sentence in report.sentences()))
     if report.rejected_rows:
-        rejected = store.rejected_rows()
+        rejected = dataset.rejected_rows()
         st.dataframe(  # the file's own columns as the file names them, after line and reason
             rejected.head(200),
             hide_index=True,
@@ -262,7 +262,7 @@ def load_report(store: CustomerStore) -> None:
         st.download_button(
             f"Download the {plural(report.rejected_rows, 'rejected row')} with reasons (CSV)",
             data=to_csv_bytes(rejected),
-            file_name=f"rejected-{store.source.rsplit('.', 1)[0]}.csv",
+            file_name=f"rejected-{dataset.source.rsplit('.', 1)[0]}.csv",
             mime="text/csv",
             on_click="ignore",  # a rerun on the click could replace the file the click opens
             help="Every row that was not loaded, with its row number and the reason; "

@@ -6,9 +6,9 @@ import streamlit as st
 
 from lib.capacity import MAX_COST_PER_HOUR, MAX_CSMS, MAX_HOURS_PER_YEAR, Plan
 from lib.criteria import COMPONENTS, Criteria, Score
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import count, markdown_text, money, percent
-from lib.store import CustomerStore
 from lib.tiering import TierIndex
 from ui import state
 
@@ -100,21 +100,21 @@ def team_inputs(tier_count: int, detailed: bool = False) -> Plan:
     return state.plan(tier_count)
 
 
-def scope_notice(store: CustomerStore, index: TierIndex, brief: bool = False) -> None:
+def scope_notice(dataset: Dataset, index: TierIndex, brief: bool = False) -> None:
     """Say plainly what the figures cover: a slice (never mistaken for everyone) and the key.
 
     `brief`: one caption for a shared screen, where every line of height counts.
     """
-    part = state.current_slice(store)
+    part = state.current_slice(dataset)
     sliced = not part.is_everything and index.customers > 0  # else stop_if_nobody says it
-    share = index.customers / store.index.customers if store.index.customers else 0.0
+    share = index.customers / dataset.index.customers if dataset.index.customers else 0.0
     scope = (
         f"**Slice: {markdown_text(part.describe())}** — {count(index.customers)} of "
-        f"{count(store.index.customers)} customers ({percent(share)}), "
-        f"{markdown_text(money(index.total_revenue, store.currency))} of "
-        f"{markdown_text(money(store.index.total_revenue, store.currency))} revenue."
+        f"{count(dataset.index.customers)} customers ({percent(share)}), "
+        f"{markdown_text(money(index.total_revenue, dataset.currency))} of "
+        f"{markdown_text(money(dataset.index.total_revenue, dataset.currency))} revenue."
     )
-    key = _score_key(store, brief) if index.key == "score" else ""
+    key = _score_key(dataset, brief) if index.key == "score" else ""
     if brief:
         if sliced or key:
             shown = [scope] if sliced else []
@@ -129,12 +129,12 @@ def scope_notice(store: CustomerStore, index: TierIndex, brief: bool = False) ->
         st.caption(key)
 
 
-def stop_if_nobody(store: CustomerStore, index: TierIndex) -> None:
+def stop_if_nobody(dataset: Dataset, index: TierIndex) -> None:
     """The empty state: a slice no customer matches says so, offers a way out, and the page
     stops (rather than drawing zeros and empty charts)."""
     if index.customers:
         return
-    part = state.current_slice(store)
+    part = state.current_slice(dataset)
     st.warning(
         f"**No customer matches this slice** ({markdown_text(part.describe())}): each filter "
         "matches some customers, but none matches them all. Widen the slice in the sidebar, or "
@@ -151,10 +151,10 @@ def stop_if_nobody(store: CustomerStore, index: TierIndex) -> None:
     st.stop()
 
 
-def _score_key(store: CustomerStore, brief: bool) -> str:
+def _score_key(dataset: Dataset, brief: bool) -> str:
     """What the score is made of: "Tiered by weighted score (...): Revenue 50%, NPS 10%."."""
     criteria = state.criteria()
-    scored = store.score(criteria)
+    scored = dataset.score(criteria)
     weights = scored_weights(criteria, scored)
     used = ", ".join(
         f"{markdown_text(COMPONENTS[c])} {w / sum(weights.values()):.0%}"

@@ -35,10 +35,10 @@ from streamlit.testing.v1 import app_test as app_test_module
 
 from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
+from lib.dataset import Dataset
 from lib.sample import SAMPLE_PATH
 from lib.scenarios import Scenario, cut_bounds, to_query
 from lib.slices import Slice
-from lib.store import CustomerStore
 from lib.suggest import default_cuts
 from lib.tiering import push_cuts, summarize
 from tests.app.conftest import APP, TIMEOUT, _NavigationOnlyPagesManager, page, press
@@ -50,7 +50,7 @@ ODD_CUTS = (-5.0, 0.0, 3.0, 20_000.0, 55_000.0, 123_456.7, 1e12, 1e13, 1e300)
 EXAMPLES = int(os.environ.get("TIERBOARD_JOURNEYS", "15"))
 STEPS = int(os.environ.get("TIERBOARD_JOURNEY_STEPS", "15"))
 
-_SAMPLE = CustomerStore.from_csv(str(SAMPLE_PATH), source=SAMPLE_PATH.name)
+_SAMPLE = Dataset.from_csv(str(SAMPLE_PATH), source=SAMPLE_PATH.name)
 
 
 def fresh_defaults(

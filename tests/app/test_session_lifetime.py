@@ -14,8 +14,8 @@ import pytest
 from streamlit.runtime.caching import clear_session_resource_cache
 from streamlit.testing.v1 import AppTest
 
-from lib import store as store_module
-from lib.store import CustomerStore, Upload, sweep_stale_folders
+from lib import dataset as store_module
+from lib.dataset import Dataset, Upload, sweep_stale_folders
 from tests.app.conftest import APP, TIMEOUT, press
 from tests.app.test_upload_page import GERMAN, upload, upload_page
 from ui import session
@@ -41,7 +41,7 @@ class Clock:
             action()
 
 
-def folder_of(resource: CustomerStore | Upload) -> Path:
+def folder_of(resource: Dataset | Upload) -> Path:
     return resource._discard.peek()[2][1]  # (self, _discard, (con, folder), {})
 
 
@@ -50,7 +50,7 @@ def test_a_session_gone_past_the_grace_has_its_upload_closed_and_its_folder_dele
     gone: list[str] = []
     sessions = SessionData(clock, gone=gone.append)
     lease = sessions.arrived("s1")
-    uploaded = CustomerStore.from_file(CSV, "mine.csv")
+    uploaded = Dataset.from_file(CSV, "mine.csv")
     pending = Upload.open(CSV, "next.csv")
     sessions.own("s1", uploaded)
     sessions.own("s1", pending)
@@ -72,7 +72,7 @@ def test_a_session_that_reconnects_in_time_keeps_its_upload() -> None:
     gone: list[str] = []
     sessions = SessionData(clock, gone=gone.append)
     first = sessions.arrived("s1")
-    uploaded = CustomerStore.from_file(CSV, "mine.csv")
+    uploaded = Dataset.from_file(CSV, "mine.csv")
     sessions.own("s1", uploaded)
     sessions.left(first, grace=150.0)
     again = sessions.arrived("s1")  # the browser came back: its next run made a new lease
@@ -87,7 +87,7 @@ def test_a_session_that_reconnects_in_time_keeps_its_upload() -> None:
 def test_what_a_session_let_go_of_is_not_kept_alive() -> None:
     sessions = SessionData(Clock())
     sessions.arrived("s1")
-    sessions.own("s1", CustomerStore.from_file(CSV, "mine.csv"))  # replaced, dropped at once
+    sessions.own("s1", Dataset.from_file(CSV, "mine.csv"))  # replaced, dropped at once
     assert sessions.sessions() == 0
 
 
@@ -140,7 +140,7 @@ def test_a_killed_servers_folders_are_swept_and_running_ones_are_not(tmp_path: P
 
 
 def test_every_database_lives_in_the_folder_of_its_process() -> None:
-    uploaded = CustomerStore.from_file(CSV, "mine.csv")
+    uploaded = Dataset.from_file(CSV, "mine.csv")
     try:
         assert folder_of(uploaded).parent.name == f"tierboard-pid-{os.getpid()}"
     finally:

@@ -220,14 +220,14 @@ def test_opening_a_scenario_made_in_another_currency_says_so(
 
 def test_fitting_the_teams_under_a_slice_fits_the_whole_base(app: AppTest) -> None:
     from lib import suggest
-    from lib.store import CustomerStore
+    from lib.dataset import Dataset
 
     page(app, "plan")
     app.multiselect(key="tb_slice_segment").select("Enterprise").run()
     press(app, "Suggest to fit the teams")
     plan = app.session_state["tb_matrix"].hours_per_account()
     teams = [_team_hours(app, t) for t in range(3)]
-    whole = CustomerStore.from_file(SAMPLE_PATH).index
+    whole = Dataset.from_file(SAMPLE_PATH).index
     assert tuple(app.session_state["tb_cuts"]) == suggest.cuts_to_fit_teams(whole, plan, teams)
     assert "Under a slice, each team still serves its whole tier" in shown(app)
 

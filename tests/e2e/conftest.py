@@ -125,6 +125,29 @@ def _watched_tab(context: object) -> object:
     return tab
 
 
+FAILURES = SCREENSHOTS / "failures"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """On a failed browser test, keep what each of its tabs showed: a screenshot in
+    tests/e2e/screenshots/failures/ and the visible text in the report (CI prints it), so a
+    failure seen once, under load, can be read afterwards."""
+    report = yield
+    if report.when == "call" and report.failed:
+        tabs = [item.funcargs[name] for name in ("page",) if name in item.funcargs]
+        for number, tab in enumerate(tabs):
+            try:
+                FAILURES.mkdir(parents=True, exist_ok=True)
+                path = FAILURES / f"{item.name}-{number}.png"
+                tab.screenshot(path=str(path), full_page=True)
+                text = tab.inner_text("body", timeout=2_000)
+            except Exception as error:  # a closed tab or a dead server: say so, keep the failure
+                text = f"(the tab could not be read: {error})"
+            report.sections.append((f"visible text of tab {number}", text[:6_000]))
+    return report
+
+
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1600, "height": 1000})

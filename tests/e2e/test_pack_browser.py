@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from lib import books, capacity, pack, tiering
+from lib.dataset import Dataset
 from lib.sample import SAMPLE_PATH
-from lib.store import CustomerStore
 from tests.e2e.conftest import printed_pack, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -25,15 +25,15 @@ OUTSIDE_JS = """() => [...document.querySelectorAll('.tb-card .tb-value')].flatM
 
 
 def test_a_five_tier_pack_prints_its_cards_on_one_row(new_tab: object, tmp_path: Path) -> None:
-    store = CustomerStore.from_csv(SAMPLE_PATH)
+    dataset = Dataset.from_csv(SAMPLE_PATH)
     content = pack.PackContent(
         title="Customer tiers",
         dataset="customers.csv · 5,000 customers",
         scope="all customers",
         criteria="annual revenue",
-        summary=tiering.summarize(store.index, [100_000, 55_000, 20_000, 8_000]),
+        summary=tiering.summarize(dataset.index, [100_000, 55_000, 20_000, 8_000]),
         score=False,
-        pareto=store.index.pareto,
+        pareto=dataset.index.pareto,
     )
     tab = printed_pack(new_tab, content, tmp_path)
     screenshot(tab, "pack-five-tiers-print")
@@ -63,10 +63,10 @@ CLIPPED_JS = """() => [...document.querySelectorAll('th, svg text')].flatMap(nod
 def test_a_printed_pack_shows_every_capacity_column_and_both_axes(
     new_tab: object, tmp_path: Path
 ) -> None:
-    store = CustomerStore.from_csv(SAMPLE_PATH)
-    summary = tiering.summarize(store.index, [100_000, 55_000, 20_000, 8_000])
+    dataset = Dataset.from_csv(SAMPLE_PATH)
+    summary = tiering.summarize(dataset.index, [100_000, 55_000, 20_000, 8_000])
     plan = capacity.Plan.default_for(summary)
-    costs = books.tier_measure(store.index, summary.cuts, "cost_to_serve")
+    costs = books.tier_measure(dataset.index, summary.cuts, "cost_to_serve")
     content = pack.PackContent(
         title="Customer tiers",
         dataset="customers.csv · 5,000 customers",
@@ -74,9 +74,9 @@ def test_a_printed_pack_shows_every_capacity_column_and_both_axes(
         criteria="annual revenue",
         summary=summary,
         score=False,
-        pareto=store.index.pareto,
+        pareto=dataset.index.pareto,
         capacities=capacity.tier_capacity(summary, plan, costs),
-        unprofitable=books.unprofitable_counts(store.index, summary.cuts, plan),
+        unprofitable=books.unprofitable_counts(dataset.index, summary.cuts, plan),
         plan=plan,
     )
     tab = printed_pack(new_tab, content, tmp_path)

@@ -17,8 +17,8 @@ import pytest
 from PIL import Image, ImageChops
 
 from lib import pack, tiering
+from lib.dataset import Dataset
 from lib.sample import SAMPLE_PATH
-from lib.store import CustomerStore
 from tests.e2e.conftest import SCREENSHOTS, WAIT_MS, figure, printed_pack, wait_until_idle
 
 pytestmark = pytest.mark.e2e
@@ -89,15 +89,15 @@ def test_the_main_views_look_as_their_baselines(new_tab: object, app_url: str, n
 
 
 def test_the_printed_meeting_pack_looks_as_its_baseline(new_tab: object, tmp_path: Path) -> None:
-    store = CustomerStore.from_csv(SAMPLE_PATH)
+    dataset = Dataset.from_csv(SAMPLE_PATH)
     content = pack.PackContent(
         title="Customer tiers",
         dataset="customers.csv · 5,000 customers",
         scope="all customers",
         criteria="annual revenue",
-        summary=tiering.summarize(store.index, [55_000, 20_000]),
+        summary=tiering.summarize(dataset.index, [55_000, 20_000]),
         score=False,
-        pareto=store.index.pareto,
+        pareto=dataset.index.pareto,
     )
     tab = printed_pack(new_tab, content, tmp_path, height=1400)
     settle(tab, app=False)

@@ -20,13 +20,13 @@ import psycopg
 import pytest
 
 from lib.config import load
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.ingest import RevenueBasis
 from lib.pgstore import SCHEMA_VERSION, PostgresScenarioStore
 from lib.sample import SAMPLE_PATH
 from lib.scenarios import Scenario, ScenarioConflict, open_store
 from lib.sources import LiveSource, Source, load_source
-from lib.store import CustomerStore
 from tests.integration.conftest import PostgresServer
 
 # A generous bound for "gives up quickly": connect_timeout is 3 s; without it a server that
@@ -171,8 +171,8 @@ def copy_csv_into(url: str, table: str, path: Path) -> None:
         copy.write(path.read_bytes())
 
 
-def assert_same_customers(store: CustomerStore, expected: CustomerStore) -> None:
-    mine, theirs = store.report, expected.report
+def assert_same_customers(dataset: Dataset, expected: Dataset) -> None:
+    mine, theirs = dataset.report, expected.report
     assert (mine.rows_read, mine.rows_loaded, mine.customers, mine.rejected) == (
         theirs.rows_read,
         theirs.rows_loaded,
@@ -180,21 +180,21 @@ def assert_same_customers(store: CustomerStore, expected: CustomerStore) -> None
         theirs.rejected,
     )
     assert mine.rows_outside_window == theirs.rows_outside_window
-    assert store.columns == expected.columns
+    assert dataset.columns == expected.columns
     cuts = [55_000.0, 20_000.0]
-    assert store.tier_list(cuts).equals(expected.tier_list(cuts))
-    assert store.index.total_revenue == pytest.approx(expected.index.total_revenue, abs=1e-6)
+    assert dataset.tier_list(cuts).equals(expected.tier_list(cuts))
+    assert dataset.index.total_revenue == pytest.approx(expected.index.total_revenue, abs=1e-6)
 
 
 def test_a_table_of_text_gives_the_same_customers_as_the_csv(postgres_server, postgres_url):
     columns = ", ".join(f'"{name}" text' for name in SAMPLE_COLUMNS)
     postgres_server.execute(postgres_url, f"CREATE TABLE customers ({columns})")
     copy_csv_into(postgres_url, "customers", SAMPLE_PATH)
-    store = Source("postgresql", postgres_url, ("public", "customers")).load()
-    expected = CustomerStore.from_file(SAMPLE_PATH)
-    assert_same_customers(store, expected)
-    assert store.report.customers == 5000
-    assert "customers in t_" in store.report.source
+    dataset = Source("postgresql", postgres_url, ("public", "customers")).load()
+    expected = Dataset.from_file(SAMPLE_PATH)
+    assert_same_customers(dataset, expected)
+    assert dataset.report.customers == 5000
+    assert "customers in t_" in dataset.report.source
 
 
 def test_a_typed_view_in_its_own_schema_gives_the_same_customers(postgres_server, postgres_url):
@@ -219,8 +219,8 @@ def test_a_typed_view_in_its_own_schema_gives_the_same_customers(postgres_server
         {"TIERBOARD_SOURCE": postgres_url, "TIERBOARD_SOURCE_TABLE": '"Sales"."Accounts 2026"'},
         Path.cwd(),
     )
-    store = load_source(settings)
-    assert_same_customers(store, CustomerStore.from_file(SAMPLE_PATH))
+    dataset = load_source(settings)
+    assert_same_customers(dataset, Dataset.from_file(SAMPLE_PATH))
 
 
 def test_transactions_in_a_table_are_summed_over_12_months_as_from_csv(
@@ -245,13 +245,13 @@ def test_transactions_in_a_table_are_summed_over_12_months_as_from_csv(
     mapping = {"customer_id": "customer", "annual_revenue": "amount", "date": "invoice_date"}
     basis = RevenueBasis("transactions")
     source = Source("postgresql", postgres_url, ("invoices",), tuple(mapping.items()), basis)
-    store = source.load()
-    expected = CustomerStore.from_file(path, mapping=mapping, basis=basis)
-    assert_same_customers(store, expected)
-    assert store.report.rows_outside_window > 0  # the window really cut some lines
-    assert store.has("order_count")
+    dataset = source.load()
+    expected = Dataset.from_file(path, mapping=mapping, basis=basis)
+    assert_same_customers(dataset, expected)
+    assert dataset.report.rows_outside_window > 0  # the window really cut some lines
+    assert dataset.has("order_count")
     latest = max(d for _, _, d in lines)
-    assert store.report.basis.as_of == latest
+    assert dataset.report.basis.as_of == latest
 
 
 def test_reload_picks_up_new_rows(postgres_server, postgres_url):
@@ -261,10 +261,10 @@ def test_reload_picks_up_new_rows(postgres_server, postgres_url):
         "INSERT INTO accounts VALUES ('a', 100), ('b', 200)",
     )
     live = LiveSource(Source("postgresql", postgres_url, ("accounts",)))
-    first = live.store()
+    first = live.dataset()
     assert first.report.customers == 2
     postgres_server.execute(postgres_url, "INSERT INTO accounts VALUES ('c', 300)")
-    assert live.store() is first  # a table cannot tell it changed: reload on request
+    assert live.dataset() is first  # a table cannot tell it changed: reload on request
     assert live.reload().report.customers == 3
 
 
@@ -277,13 +277,13 @@ def test_values_with_commas_quotes_line_breaks_and_nulls_arrive_intact(
         "INSERT INTO accounts VALUES ('a', 'Acme, Inc.', 1.5), ('b', 'The \"B\" Co', 2.25), "
         "('c', E'Line\\nbreak', 3), ('d', NULL, 4), (NULL, 'no id', 5), ('e', '', NULL)",
     )
-    store = Source("postgresql", postgres_url, ("accounts",)).load()
-    frame = store.tier_list([1.0]).set_index("customer_id")
+    dataset = Source("postgresql", postgres_url, ("accounts",)).load()
+    frame = dataset.tier_list([1.0]).set_index("customer_id")
     assert frame.loc["a", "customer_name"] == "Acme, Inc."
     assert frame.loc["b", "customer_name"] == 'The "B" Co'
     assert frame.loc["c", "customer_name"] == "Line\nbreak"
     assert frame["annual_revenue"].sum() == 1.5 + 2.25 + 3 + 4
-    assert store.report.rejected == {"customer id is empty": 1, "revenue is empty": 1}
+    assert dataset.report.rejected == {"customer id is empty": 1, "revenue is empty": 1}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def attempts(url: str) -> list:
     ]
 
 
-@pytest.mark.parametrize("what", ["store", "source"])
+@pytest.mark.parametrize("what", ["dataset", "source"])
 def test_an_unreachable_database_is_a_clear_quick_error(what):
     url = f"postgresql://ana:hunter2-secret@127.0.0.1:{closed_port()}/tierboard"
     started = time.monotonic()
@@ -326,7 +326,7 @@ def test_an_unreachable_database_is_a_clear_quick_error(what):
     assert "hunter2" not in message
 
 
-@pytest.mark.parametrize("what", ["store", "source"])
+@pytest.mark.parametrize("what", ["dataset", "source"])
 def test_a_server_that_never_answers_times_out(silent_server, what):
     url = f"postgresql://ana:hunter2-secret@127.0.0.1:{silent_server}/tierboard"
     started = time.monotonic()
@@ -338,7 +338,7 @@ def test_a_server_that_never_answers_times_out(silent_server, what):
 
 
 def counted_connects(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the store's connection attempts (each still made)."""
+    """Counts the dataset's connection attempts (each still made)."""
     calls: list[int] = []
     connect = psycopg.connect
 
@@ -351,7 +351,7 @@ def counted_connects(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_a_database_that_timed_out_is_not_waited_for_again_at_once(silent_server, monkeypatch):
-    """A page makes several store calls, every rerun anew: each waited the whole timeout."""
+    """A page makes several dataset calls, every rerun anew: each waited the whole timeout."""
     calls = counted_connects(monkeypatch)
     url = f"postgresql://ana:hunter2-secret@127.0.0.1:{silent_server}/tierboard"
     with pytest.raises(InputError) as first:
@@ -410,31 +410,31 @@ def test_the_app_keeps_working_on_uploads_when_the_source_is_down(tmp_path):
     url = f"postgresql://ana@127.0.0.1:{closed_port()}/crm"
     live = LiveSource(Source("postgresql", url, ("customers",)))
     with pytest.raises(InputError):
-        live.store()
-    assert CustomerStore.from_file(SAMPLE_PATH).report.customers == 5000
+        live.dataset()
+    assert Dataset.from_file(SAMPLE_PATH).report.customers == 5000
 
 
 def test_a_save_blocked_by_another_too_long_says_busy(postgres_url):
-    store = PostgresScenarioStore(postgres_url, lock_timeout=0.2)
-    store.save("Q3 plan", Scenario((10.0,)))
+    dataset = PostgresScenarioStore(postgres_url, lock_timeout=0.2)
+    dataset.save("Q3 plan", Scenario((10.0,)))
     with psycopg.connect(postgres_url) as holder:  # a transaction holding the row's lock
         holder.execute("SELECT * FROM tierboard.scenarios WHERE name = 'Q3 plan' FOR UPDATE")
         with pytest.raises(InputError) as raised:
-            store.save("Q3 plan", Scenario((20.0,)), expected_version=1)
+            dataset.save("Q3 plan", Scenario((20.0,)), expected_version=1)
     assert "is busy (another save is under way); try again" in str(raised.value)
-    assert store.save("Q3 plan", Scenario((20.0,)), expected_version=1).version == 2
+    assert dataset.save("Q3 plan", Scenario((20.0,)), expected_version=1).version == 2
 
 
 def test_a_thread_per_session_can_read_the_store_at_once(postgres_url):
-    store = PostgresScenarioStore(postgres_url)
-    store.save("shared", Scenario((10.0,)))
+    dataset = PostgresScenarioStore(postgres_url)
+    dataset.save("shared", Scenario((10.0,)))
     errors: list[BaseException] = []
 
     def read() -> None:
         try:
             for _ in range(5):
-                assert store.get("shared").version == 1
-                assert [item.name for item in store.list()] == ["shared"]
+                assert dataset.get("shared").version == 1
+                assert [item.name for item in dataset.list()] == ["shared"]
         except BaseException as error:  # collected: a thread's failure must fail the test
             errors.append(error)
 

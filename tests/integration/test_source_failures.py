@@ -73,11 +73,11 @@ def test_a_failing_reload_keeps_the_data_in_use(
         "CREATE VIEW per_unit AS SELECT account_id, 100 / arr AS arr FROM accounts",
     )
     live = LiveSource(Source("postgresql", postgres_url, ("per_unit",)))
-    first = live.store()
+    first = live.dataset()
     postgres_server.execute(postgres_url, "INSERT INTO accounts VALUES ('c', 0)")
     with pytest.raises(InputError, match="division by zero"):
         live.reload()
-    assert live.store() is first
+    assert live.dataset() is first
 
 
 @pytest.mark.usefixtures("navigation_only")
@@ -107,10 +107,10 @@ def test_a_failed_source_is_not_asked_again_on_every_page_view(
 ) -> None:
     live = LiveSource(Source("postgresql", dividing_view, ("per_unit",)))
     with pytest.raises(InputError) as first:
-        live.store()
+        live.dataset()
     fix_the_view(postgres_server, dividing_view)
     with pytest.raises(InputError) as again:
-        live.store()  # every rerun of every session: the same answer, the database not asked
+        live.dataset()  # every rerun of every session: the same answer, the database not asked
     assert again.value is first.value
     assert live.reload().report.customers == 2  # "Reload the data" asks at once
 
@@ -120,6 +120,6 @@ def test_a_failed_source_is_asked_again_once_the_pause_is_over(
 ) -> None:
     live = LiveSource(Source("postgresql", dividing_view, ("per_unit",)), check_every=0)
     with pytest.raises(InputError):
-        live.store()
+        live.dataset()
     fix_the_view(postgres_server, dividing_view)
-    assert live.store().report.customers == 2
+    assert live.dataset().report.customers == 2

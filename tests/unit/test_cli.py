@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from lib.cli import main
+from lib.dataset import Dataset
 from lib.sample import SAMPLE_PATH
-from lib.store import CustomerStore
 from lib.suggest import default_cuts
 
 TOP_KEYS = {"customers", "rejected_rows", "total_revenue", "cuts", "tiers"}
@@ -98,9 +98,9 @@ def test_summarize_json_figures_match_an_independent_pandas_computation(capsys, 
 def test_summarize_without_cuts_uses_the_apps_default_cuts(capsys, messy_csv, path):
     file = messy_csv if path == "messy" else SAMPLE_PATH
     payload = summarize_json(capsys, str(file))
-    store = CustomerStore.from_csv(file)
-    assert payload["cuts"] == list(default_cuts(store.index, 3))
-    store.close()
+    dataset = Dataset.from_csv(file)
+    assert payload["cuts"] == list(default_cuts(dataset.index, 3))
+    dataset.close()
 
 
 def test_the_readable_table_mentions_every_tier(capsys, messy_csv):
@@ -344,11 +344,11 @@ def test_summarize_adds_hours_and_csms_needed(capsys):
 def test_a_plan_file_gives_the_plan_pages_numbers(tmp_path, capsys):
     from lib.books import tier_measure
     from lib.capacity import Plan, tier_capacity
-    from lib.store import CustomerStore
+    from lib.dataset import Dataset
     from lib.tiering import summarize
 
-    store = CustomerStore.from_file(Path(SAMPLE_FILE))
-    summary = summarize(store.index, [55_000, 20_000])
+    dataset = Dataset.from_file(Path(SAMPLE_FILE))
+    summary = summarize(dataset.index, [55_000, 20_000])
     plan = Plan.default_for(summary)
     path = tmp_path / "plan.toml"
     path.write_text(plan.to_toml())
@@ -357,7 +357,7 @@ def test_a_plan_file_gives_the_plan_pages_numbers(tmp_path, capsys):
     )
     tiers = json.loads(capsys.readouterr().out)["tiers"]
     expected = tier_capacity(
-        summary, plan, tier_measure(store.index, summary.cuts, "cost_to_serve")
+        summary, plan, tier_measure(dataset.index, summary.cuts, "cost_to_serve")
     )
     for tier, page in zip(tiers, expected, strict=True):
         assert tier["hours"] == page.hours_needed

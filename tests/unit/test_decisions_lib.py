@@ -16,18 +16,18 @@ from hypothesis import strategies as st
 
 from lib import books, capacity, pack
 from lib.criteria import REVENUE_ONLY
+from lib.dataset import Dataset
 from lib.explain import near_boundary, place
 from lib.export import to_csv_bytes, xlsx_bytes
 from lib.migration import migrate, normalize_tier
 from lib.sample import SAMPLE_PATH
 from lib.slices import EVERYTHING
-from lib.store import CustomerStore
 from lib.tiering import TierIndex, summarize, tier_of
 
 
 @pytest.fixture(scope="module")
-def sample() -> CustomerStore:
-    return CustomerStore.from_file(SAMPLE_PATH)
+def sample() -> Dataset:
+    return Dataset.from_file(SAMPLE_PATH)
 
 
 @pytest.mark.parametrize(
@@ -116,10 +116,10 @@ def test_the_tier_list_opens_with_pandas_and_openpyxl_and_holds_every_customer(s
 
 
 def test_the_tier_list_is_formula_safe():
-    store = CustomerStore.from_file(
+    dataset = Dataset.from_file(
         b"customer_id,customer_name,annual_revenue\n=1+1,@evil,5\n", "x.csv"
     )
-    csv = to_csv_bytes(store.tier_table(EVERYTHING, REVENUE_ONLY, (3,))).decode()
+    csv = to_csv_bytes(dataset.tier_table(EVERYTHING, REVENUE_ONLY, (3,))).decode()
     assert "'=1+1" in csv and "'@evil" in csv
 
 

@@ -1,4 +1,4 @@
-"""lib.ingest through CustomerStore.from_csv: mapping, cleaning, and an account of every row."""
+"""lib.ingest through Dataset.from_csv: mapping, cleaning, and an account of every row."""
 
 import csv
 import io
@@ -13,28 +13,28 @@ from hypothesis import strategies as st
 
 from lib import ingest
 from lib.criteria import REVENUE_ONLY
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes
 from lib.slices import EVERYTHING
-from lib.store import CustomerStore
 from lib.tiering import summarize
 
 HEADER = "customer_id,annual_revenue\n"
 
 
-def load(write_csv, text: str, **kwargs) -> CustomerStore:
-    return CustomerStore.from_csv(write_csv(text), **kwargs)
+def load(write_csv, text: str, **kwargs) -> Dataset:
+    return Dataset.from_csv(write_csv(text), **kwargs)
 
 
-def revenue_by_id(store: CustomerStore) -> dict[str, float]:
-    frame = store.tier_list([0.0])
+def revenue_by_id(dataset: Dataset) -> dict[str, float]:
+    frame = dataset.tier_list([0.0])
     return dict(zip(frame["customer_id"], frame["annual_revenue"], strict=True))
 
 
 def test_canonical_headers_match_ignoring_case_spaces_and_dashes(write_csv):
-    store = load(write_csv, " Customer ID ,ANNUAL-REVENUE,Customer  Name\nA,10,Acme\nB,20,Beta\n")
-    assert store.columns == ("customer_id", "annual_revenue", "customer_name")
-    frame = store.tier_list([15.0])
+    dataset = load(write_csv, " Customer ID ,ANNUAL-REVENUE,Customer  Name\nA,10,Acme\nB,20,Beta\n")
+    assert dataset.columns == ("customer_id", "annual_revenue", "customer_name")
+    frame = dataset.tier_list([15.0])
     assert frame.to_dict("records") == [
         {"customer_id": "B", "customer_name": "Beta", "annual_revenue": 20.0, "tier": "Tier 1"},
         {"customer_id": "A", "customer_name": "Acme", "annual_revenue": 10.0, "tier": "Tier 2"},
@@ -42,12 +42,12 @@ def test_canonical_headers_match_ignoring_case_spaces_and_dashes(write_csv):
 
 
 def test_rows_of_one_customer_are_summed_and_counted_as_merged(write_csv):
-    store = load(write_csv, HEADER + "A,1.5\nB,3\nA,2.25\n A ,1\n")
-    report = store.report
+    dataset = load(write_csv, HEADER + "A,1.5\nB,3\nA,2.25\n A ,1\n")
+    report = dataset.report
     assert (report.rows_read, report.rows_loaded, report.customers) == (4, 4, 2)
     assert report.duplicates_merged == 2
-    assert revenue_by_id(store) == {"A": 4.75, "B": 3.0}
-    assert store.index.total_revenue == 7.75
+    assert revenue_by_id(dataset) == {"A": 4.75, "B": 3.0}
+    assert dataset.index.total_revenue == 7.75
 
 
 def test_other_attributes_come_from_the_first_row_that_has_them(write_csv):
@@ -85,10 +85,10 @@ def test_unusable_rows_are_rejected_with_a_reason(write_csv, row, reason):
     "text", ["A, 12.5 ", "A,1.25e1", "A,-12.5", "A,0", 'A,"$12.50"', "A,(12.5)", "A,12.5 USD"]
 )
 def test_revenue_text_is_read_as_a_plain_number(write_csv, text):
-    store = load(write_csv, HEADER + text + "\n")
-    assert store.report.rejected_rows == 0
+    dataset = load(write_csv, HEADER + text + "\n")
+    assert dataset.report.rejected_rows == 0
     expected = -12.5 if "-" in text or "(" in text else 0.0 if text == "A,0" else 12.5
-    assert store.index.total_revenue == expected
+    assert dataset.index.total_revenue == expected
 
 
 def test_a_row_of_empty_fields_is_a_blank_line(write_csv):
@@ -151,10 +151,10 @@ def test_every_data_row_is_loaded_rejected_or_blank(rows):
         path.write_text(buffer.getvalue(), encoding="utf-8")
         if not loaded:
             with pytest.raises(InputError, match=r"no usable customer rows|no data rows"):
-                CustomerStore.from_csv(path)
+                Dataset.from_csv(path)
             return
-        store = CustomerStore.from_csv(path)
-    report = store.report
+        dataset = Dataset.from_csv(path)
+    report = dataset.report
     assert report.rows_read == len(rows) - outcomes.count(None)
     assert report.rows_read == report.rows_loaded + report.rejected_rows
     assert report.rows_loaded == len(loaded)
@@ -164,8 +164,8 @@ def test_every_data_row_is_loaded_rejected_or_blank(rows):
     assert report.duplicates_merged == len(loaded) - report.customers
     expected_total = math.fsum(value for _, value in loaded)
     scale = math.fsum(abs(value) for _, value in loaded)
-    assert abs(store.index.total_revenue - expected_total) <= 1e-9 * scale
-    store.close()
+    assert abs(dataset.index.total_revenue - expected_total) <= 1e-9 * scale
+    dataset.close()
 
 
 def test_bad_optional_values_are_left_empty_and_noted(write_csv):
@@ -202,7 +202,7 @@ def test_a_file_with_only_a_header_raises_input_error(write_csv):
 def test_a_missing_file_raises_a_readable_input_error(tmp_path):
     missing = tmp_path / "nowhere" / "customers.csv"
     with pytest.raises(InputError, match="no file") as error:
-        CustomerStore.from_csv(missing)
+        Dataset.from_csv(missing)
     assert str(missing) in str(error.value)
 
 
@@ -237,24 +237,24 @@ SQL_HEADER = 'x"; DROP TABLE customers; --'
 def test_a_header_with_quotes_and_sql_text_is_only_a_name(write_csv):
     quoted = '"' + SQL_HEADER.replace('"', '""') + '"'
     text = f"id,{quoted},segment\nA,10,SMB\nB,abc,SMB\nC,30,Ent\n"
-    store = load(write_csv, text, mapping={"customer_id": "id", "annual_revenue": SQL_HEADER})
-    assert store.report.customers == 2
-    assert store.report.rejected == {ingest.REVENUE_NOT_NUMBER: 1}
-    assert revenue_by_id(store) == {"A": 10.0, "C": 30.0}
+    dataset = load(write_csv, text, mapping={"customer_id": "id", "annual_revenue": SQL_HEADER})
+    assert dataset.report.customers == 2
+    assert dataset.report.rejected == {ingest.REVENUE_NOT_NUMBER: 1}
+    assert revenue_by_id(dataset) == {"A": 10.0, "C": 30.0}
 
 
 def test_an_unmapped_header_with_quotes_and_sql_text_is_harmless(write_csv):
     quoted = '"' + SQL_HEADER.replace('"', '""') + '"'
-    store = load(write_csv, f"customer_id,annual_revenue,{quoted}\nA,10,x\nB,20,\n")
-    assert store.report.customers == 2
-    assert store.columns == ("customer_id", "annual_revenue")
+    dataset = load(write_csv, f"customer_id,annual_revenue,{quoted}\nA,10,x\nB,20,\n")
+    assert dataset.report.customers == 2
+    assert dataset.columns == ("customer_id", "annual_revenue")
 
 
 def test_the_load_report_reads_as_sentences(write_csv):
     text = HEADER + "A,1\nA,2\nA,3\nB,4\nB,x\n,\n,\n"
-    store = load(write_csv, text, source="export.csv")
-    assert store.source == "export.csv"
-    sentences = store.report.sentences()
+    dataset = load(write_csv, text, source="export.csv")
+    assert dataset.source == "export.csv"
+    sentences = dataset.report.sentences()
     assert sentences[0] == "5 rows read, 4 loaded as 2 customers."
     assert "2 rows repeated a customer id and were summed into that customer." in sentences
     assert f"Rejected, {ingest.REVENUE_NOT_NUMBER}: 1 row." in sentences
@@ -293,14 +293,14 @@ def test_a_customer_summing_exactly_to_a_typed_cut_off_is_in_the_higher_tier(wri
     if dated:
         mapping["date"] = "invoice_date"
     basis = ingest.RevenueBasis("transactions") if dated else ingest.ANNUAL
-    store = CustomerStore.from_file(path, mapping=mapping, basis=basis)
-    summary = summarize(store.index, [50470.48])
+    dataset = Dataset.from_file(path, mapping=mapping, basis=basis)
+    summary = summarize(dataset.index, [50470.48])
     assert (summary.tiers[0].customers, summary.tiers[0].revenue) == (1, 50470.48)
     assert summary.total_revenue == 50570.48
-    frame = store.tier_list([50470.48])
+    frame = dataset.tier_list([50470.48])
     assert frame["tier"].tolist() == ["Tier 1", "Tier 2"]
     assert frame["annual_revenue"].tolist() == [50470.48, 100.0]
-    table = store.tier_table(EVERYTHING, REVENUE_ONLY, [50470.48])
+    table = dataset.tier_table(EVERYTHING, REVENUE_ONLY, [50470.48])
     assert table["tier"].tolist() == ["Tier 1", "Tier 2"]
 
 
@@ -331,12 +331,12 @@ def test_tier_totals_and_exported_revenue_are_exact_decimal_sums_in_any_order(
     if dated:
         mapping["date"] = "invoice_date"
     basis = ingest.RevenueBasis("transactions") if dated else ingest.ANNUAL
-    store = CustomerStore.from_file(text.encode(), "lines.csv", mapping=mapping, basis=basis)
+    dataset = Dataset.from_file(text.encode(), "lines.csv", mapping=mapping, basis=basis)
     exact: dict[str, Decimal] = {}
     for customer, cents in lines:
         exact[customer] = exact.get(customer, Decimal(0)) + Decimal(cents) / 100
     cuts = sorted((Decimal(c) / 100 for c in cut_cents), reverse=True)
-    summary = summarize(store.index, [float(c) for c in cuts])
+    summary = summarize(dataset.index, [float(c) for c in cuts])
     bounds = [None, *cuts, None]
     for t, tier in enumerate(summary.tiers):
         ceiling, floor = bounds[t], bounds[t + 1]
@@ -348,7 +348,7 @@ def test_tier_totals_and_exported_revenue_are_exact_decimal_sums_in_any_order(
         assert tier.customers == len(members)
         assert Decimal(repr(tier.revenue)) == sum(members, Decimal(0))
     assert Decimal(repr(summary.total_revenue)) == sum(exact.values(), Decimal(0))
-    written = to_csv_bytes(store.tier_list([float(c) for c in cuts])).decode()
+    written = to_csv_bytes(dataset.tier_list([float(c) for c in cuts])).decode()
     exported = {
         row["customer_id"]: Decimal(row["annual_revenue"])
         for row in csv.DictReader(io.StringIO(written))
@@ -357,17 +357,17 @@ def test_tier_totals_and_exported_revenue_are_exact_decimal_sums_in_any_order(
 
 
 def test_mrr_is_annualised_exactly_then_rounded_once_to_the_cent(write_csv):
-    store = load(write_csv, HEADER + "A,10.333\nB,0.001\nB,0.001\nB,0.003\n")
-    assert revenue_by_id(store) == {"A": 10.33, "B": 0.01}  # 0.005 rounds half away from zero
-    monthly = CustomerStore.from_file(
+    dataset = load(write_csv, HEADER + "A,10.333\nB,0.001\nB,0.001\nB,0.003\n")
+    assert revenue_by_id(dataset) == {"A": 10.33, "B": 0.01}  # 0.005 rounds half away from zero
+    monthly = Dataset.from_file(
         write_csv(HEADER + "A,10.333\nC,-0.0004\n"), basis=ingest.RevenueBasis("monthly")
     )
     assert revenue_by_id(monthly) == {"A": 124.0, "C": -0.0}  # 12 x 10.333 = 123.996
 
 
 def test_sub_cent_lines_are_summed_before_rounding(write_csv):
-    store = load(write_csv, HEADER + "".join("A,0.001\n" for _ in range(10)))
-    assert revenue_by_id(store) == {"A": 0.01}
+    dataset = load(write_csv, HEADER + "".join("A,0.001\n" for _ in range(10)))
+    assert revenue_by_id(dataset) == {"A": 0.01}
 
 
 @pytest.mark.parametrize(
@@ -396,20 +396,20 @@ def test_sub_cent_lines_are_summed_before_rounding(write_csv):
 def test_a_figure_too_large_to_be_a_revenue_is_a_rejected_row(
     write_csv, text, basis, reason, rejected
 ):
-    store = CustomerStore.from_file(
+    dataset = Dataset.from_file(
         write_csv(HEADER + "Z,5\n" + text), basis=ingest.RevenueBasis(basis)
     )
-    assert store.report.rejected == {reason: rejected}
-    assert revenue_by_id(store) == {"Z": 60.0 if basis == "monthly" else 5.0}
-    rows = store.rejected_rows()
+    assert dataset.report.rejected == {reason: rejected}
+    assert revenue_by_id(dataset) == {"Z": 60.0 if basis == "monthly" else 5.0}
+    rows = dataset.rejected_rows()
     # Lines of the file as an editor shows them: the header is line 1, Z line 2.
     assert rows["row"].tolist() == list(range(3, 3 + rejected))
     assert set(rows["reason"]) == {reason}
-    assert math.isfinite(store.index.total_revenue)
+    assert math.isfinite(dataset.index.total_revenue)
 
 
 def test_the_largest_revenue_allowed_loads_to_the_cent(write_csv):
-    store = load(write_csv, HEADER + "A,10000000000000\nB,9999999999999.99\nC,-10000000000000\n")
-    assert store.report.rejected == {}
-    assert revenue_by_id(store) == {"A": 1e13, "B": 9999999999999.99, "C": -1e13}
-    assert summarize(store.index, [9999999999999.99]).tiers[0].customers == 2
+    dataset = load(write_csv, HEADER + "A,10000000000000\nB,9999999999999.99\nC,-10000000000000\n")
+    assert dataset.report.rejected == {}
+    assert revenue_by_id(dataset) == {"A": 1e13, "B": 9999999999999.99, "C": -1e13}
+    assert summarize(dataset.index, [9999999999999.99]).tiers[0].customers == 2

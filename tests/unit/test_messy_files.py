@@ -1,4 +1,4 @@
-"""Real-world exports through CustomerStore.from_file: hand-counted figures, every row accounted
+"""Real-world exports through Dataset.from_file: hand-counted figures, every row accounted
 for, and one readable InputError for a file that cannot be used at all (tests/fixtures/messy.py)."""
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.ingest import RevenueBasis
-from lib.store import CustomerStore
 from tests.fixtures import messy
 
 CASES = messy.cases()
@@ -43,25 +43,25 @@ def loaded(
     name: str,
     mapping: dict[str, str] | None = None,
     basis: RevenueBasis | None = None,
-) -> Iterator[CustomerStore]:
-    store = CustomerStore.from_file(
+) -> Iterator[Dataset]:
+    dataset = Dataset.from_file(
         source, name=name, mapping=mapping, basis=basis or RevenueBasis("annual")
     )
     try:
-        yield store
+        yield dataset
     finally:
-        close = getattr(store, "close", None)
+        close = getattr(dataset, "close", None)
         if close is not None:
             close()
 
 
-def figures(store: CustomerStore, expected: messy.Expected) -> dict[str, object]:
-    """The store's figures for everything `expected` checks, named as in the contract."""
-    report = store.report
+def figures(dataset: Dataset, expected: messy.Expected) -> dict[str, object]:
+    """The dataset's figures for everything `expected` checks, named as in the contract."""
+    report = dataset.report
     actual: dict[str, object] = {
         "customers": report.customers,
-        "index.customers": store.index.customers,
-        "total_revenue": store.index.total_revenue,
+        "index.customers": dataset.index.customers,
+        "total_revenue": dataset.index.total_revenue,
         "rejected": dict(report.rejected),
         "rows_read": report.rows_read,
     }
@@ -85,15 +85,15 @@ def wanted(expected: messy.Expected) -> dict[str, object]:
     return values
 
 
-def assert_every_row_accounted_for(store: CustomerStore) -> None:
-    report = store.report
+def assert_every_row_accounted_for(dataset: Dataset) -> None:
+    report = dataset.report
     assert report.rows_read == report.rows_loaded + report.rejected_rows
     assert report.rejected_rows == sum(report.rejected.values())
     assert report.customers <= report.rows_loaded
 
 
-def assert_rejected_rows_listed(store: CustomerStore, rejected: dict[str, int]) -> None:
-    frame = store.rejected_rows()
+def assert_rejected_rows_listed(dataset: Dataset, rejected: dict[str, int]) -> None:
+    frame = dataset.rejected_rows()
     assert list(frame.columns[:2]) == ["row", "reason"]
     assert len(frame) == sum(rejected.values())
     assert dict(Counter(frame["reason"])) == rejected
@@ -106,10 +106,10 @@ def assert_rejected_rows_listed(store: CustomerStore, rejected: dict[str, int]) 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_a_messy_export_gives_the_figures_counted_by_hand(case: messy.Case):
-    with loaded(case.data, case.filename, case.mapping, case.basis) as store:
-        assert figures(store, case.expected) == wanted(case.expected), case.shape
-        assert_every_row_accounted_for(store)
-        assert_rejected_rows_listed(store, case.expected.rejected)
+    with loaded(case.data, case.filename, case.mapping, case.basis) as dataset:
+        assert figures(dataset, case.expected) == wanted(case.expected), case.shape
+        assert_every_row_accounted_for(dataset)
+        assert_rejected_rows_listed(dataset, case.expected.rejected)
 
 
 @pytest.mark.parametrize("name", ["cp1252", "xlsx_two_sheets", "invoices_eu_slashes"])
@@ -117,14 +117,14 @@ def test_a_file_on_disk_loads_like_its_bytes(tmp_path: Path, name: str):
     case = next(case for case in CASES if case.name == name)
     path = tmp_path / case.filename
     path.write_bytes(case.data)
-    with loaded(path, case.filename, case.mapping, case.basis) as store:
-        assert figures(store, case.expected) == wanted(case.expected)
+    with loaded(path, case.filename, case.mapping, case.basis) as dataset:
+        assert figures(dataset, case.expected) == wanted(case.expected)
 
 
 def test_rejected_rows_keep_the_files_own_values_beside_the_reason():
     case = next(case for case in CASES if case.name == "rejects")
-    with loaded(case.data, case.filename, case.mapping, case.basis) as store:
-        frame = store.rejected_rows()
+    with loaded(case.data, case.filename, case.mapping, case.basis) as dataset:
+        frame = dataset.rejected_rows()
     by_reason = frame.groupby("reason")
     assert sorted(by_reason.get_group(messy.ID_EMPTY)["customer_name"]) == [
         "Nameless Ltd",
@@ -144,9 +144,9 @@ def test_an_ods_spreadsheet_loads_or_is_refused_with_a_sentence():
     # figures are right, or the person is told what to do instead.
     case = messy.ods_case()
     try:
-        with loaded(case.data, case.filename, case.mapping, case.basis) as store:
-            assert figures(store, case.expected) == wanted(case.expected)
-            assert_every_row_accounted_for(store)
+        with loaded(case.data, case.filename, case.mapping, case.basis) as dataset:
+            assert figures(dataset, case.expected) == wanted(case.expected)
+            assert_every_row_accounted_for(dataset)
     except InputError as error:
         assert_readable(str(error))
 
@@ -300,13 +300,13 @@ def zip_bomb_xlsx() -> bytes:
 )
 def test_a_file_that_cannot_be_used_raises_one_readable_sentence(data: bytes, name: str):
     with pytest.raises(InputError) as error:
-        CustomerStore.from_file(data, name=name, mapping=None, basis=RevenueBasis("annual"))
+        Dataset.from_file(data, name=name, mapping=None, basis=RevenueBasis("annual"))
     assert_readable(str(error.value))
 
 
 def test_a_zip_bomb_named_xlsx_is_refused_by_its_size():
     with pytest.raises(InputError) as error:
-        CustomerStore.from_file(zip_bomb_xlsx(), name="customers.xlsx")
+        Dataset.from_file(zip_bomb_xlsx(), name="customers.xlsx")
     message = str(error.value)
     assert_readable(message)
     assert re.search(r"size|large|big|uncompressed|expands?|[KMG]B\b", message, re.I), message
@@ -323,16 +323,16 @@ def test_a_very_wide_file_loads_or_is_refused_with_a_sentence():
     buffer = io.StringIO()
     csv.writer(buffer).writerows([header, *rows])
     try:
-        with loaded(buffer.getvalue().encode(), "wide.csv") as store:
-            assert store.report.customers == 3
-            assert store.index.total_revenue == pytest.approx(4480.0, abs=0.01)
-            assert_every_row_accounted_for(store)
+        with loaded(buffer.getvalue().encode(), "wide.csv") as dataset:
+            assert dataset.report.customers == 3
+            assert dataset.index.total_revenue == pytest.approx(4480.0, abs=0.01)
+            assert_every_row_accounted_for(dataset)
     except InputError as error:
         assert_readable(str(error))
 
 
 # ---------------------------------------------------------------------------------------------
-# Properties: anything at all gives a store or an InputError; clean files lose no row.
+# Properties: anything at all gives a dataset or an InputError; clean files lose no row.
 
 CSV_ALPHABET = "aZx09 ,;|\t\"'\n\r$€£.-()é\u00a0"
 CELLS = st.text(alphabet=CSV_ALPHABET, max_size=8)
@@ -357,8 +357,8 @@ def csv_like_files(draw: st.DrawFn) -> bytes:
 
 def assert_store_or_input_error(data: bytes, name: str = "x.csv") -> None:
     try:
-        with loaded(data, name) as store:
-            assert_every_row_accounted_for(store)
+        with loaded(data, name) as dataset:
+            assert_every_row_accounted_for(dataset)
     except InputError as error:
         assert str(error).strip()
 
@@ -422,12 +422,12 @@ def test_every_row_of_a_clean_file_is_loaded_or_reported(file):
     data, name, rows = file
     amounts = [(customer, value) for customer, value in rows if not isinstance(value, str)]
     rejected = dict(Counter(BAD_CELLS[value] for _, value in rows if isinstance(value, str)))
-    with loaded(data, name) as store:
-        report = store.report
+    with loaded(data, name) as dataset:
+        report = dataset.report
         assert report.rows_read == len(rows)
         assert report.rows_read == report.rows_loaded + report.rejected_rows
         assert report.rows_loaded == len(amounts)
         assert report.rejected == rejected
         assert report.customers == len({customer for customer, _ in amounts})
         total = float(sum((value for _, value in amounts), Decimal(0)))
-        assert store.index.total_revenue == pytest.approx(total, abs=0.01)
+        assert dataset.index.total_revenue == pytest.approx(total, abs=0.01)

@@ -19,11 +19,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lib import ingest, reading, values, workbook
+from lib.dataset import Dataset, Upload
 from lib.errors import InputError
 from lib.ingest import RevenueBasis
 from lib.reading import cell_text, footer_length, header_index, unique_headers
 from lib.sql import quote_ident
-from lib.store import CustomerStore, Upload
 from tests.fixtures import fuzz
 
 
@@ -504,7 +504,7 @@ def test_a_refused_archive_of_one_part_says_part(tmp_path, monkeypatch):
 # Hostile and broken files (issue 13): each ends in a load or one sentence, never a crash.
 
 
-def loaded(data: bytes, name: str, **load) -> tuple[Upload, CustomerStore]:
+def loaded(data: bytes, name: str, **load) -> tuple[Upload, Dataset]:
     upload = Upload.open(data, name)
     return upload, upload.load(**load)
 
@@ -549,8 +549,8 @@ def test_a_workbook_whose_far_cells_have_no_reference_is_stopped_by_the_readers_
 
 def test_a_workbook_of_1000_columns_loads_and_one_more_is_refused():
     header = ["customer_id", "annual_revenue", *(f"c{i}" for i in range(998))]
-    _, store = loaded(fuzz.xlsx([header, ["C-1", 5, *(["x"] * 998)]]), "wide.xlsx")
-    assert store.report.customers == 1
+    _, dataset = loaded(fuzz.xlsx([header, ["C-1", 5, *(["x"] * 998)]]), "wide.xlsx")
+    assert dataset.report.customers == 1
     message = sentence(fuzz.xlsx([[*header, "one more"], ["C-1", 5]]), "wide.xlsx")
     assert "1,001 columns" in message or "column ALM" in message, message
 
@@ -567,8 +567,8 @@ def test_a_wide_csv_loads_or_says_how_many_columns_it_takes(width):
 
 
 def test_a_bom_then_one_windows_1252_byte_reads_that_byte_as_windows_1252():
-    _upload, store = loaded(b"\xef\xbb\xbfcustomer_id,annual_revenue\nA,1\nB\xe9,2\n", "bom.csv")
-    assert sorted(store.tier_list([1.5]).customer_id) == ["A", "Bé"]
+    _upload, dataset = loaded(b"\xef\xbb\xbfcustomer_id,annual_revenue\nA,1\nB\xe9,2\n", "bom.csv")
+    assert sorted(dataset.tier_list([1.5]).customer_id) == ["A", "Bé"]
 
 
 @pytest.mark.parametrize(
@@ -581,25 +581,25 @@ def test_a_bom_then_one_windows_1252_byte_reads_that_byte_as_windows_1252():
     ],
 )  # fmt: skip
 def test_broken_utf16_keeps_every_readable_row(data):
-    _, store = loaded(data, "unicode.txt")
-    assert store.report.customers == 2
+    _, dataset = loaded(data, "unicode.txt")
+    assert dataset.report.customers == 2
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "parquet"])
 def test_a_nul_in_a_header_is_read_as_a_space(kind):
     header, rows = ["customer\x00id", "annual_revenue"], [["A", "1"], ["B", "2"]]
     data = fuzz.xlsx([header, *rows]) if kind == "xlsx" else fuzz.parquet(header, rows)
-    upload, store = loaded(data, f"nul.{kind}")
+    upload, dataset = loaded(data, f"nul.{kind}")
     assert upload.info.headers[0] == "customer id"
-    assert store.report.customers == 2
+    assert dataset.report.customers == 2
 
 
 @pytest.mark.parametrize("header", ["ROWID", "rowid", "__tierboard_line", "__tierboard_extra"])
 def test_a_column_named_like_an_internal_one_shadows_nothing(header):
     data = f"customer_id,annual_revenue,{header}\nA,1,99\nB,x,98\nC,3,97\n".encode()
-    upload, store = loaded(data, "rowid.csv")
-    assert store.report.customers == 2
-    assert store.rejected_rows()[["row", "reason"]].values.tolist() == [
+    upload, dataset = loaded(data, "rowid.csv")
+    assert dataset.report.customers == 2
+    assert dataset.rejected_rows()[["row", "reason"]].values.tolist() == [
         [3, "revenue is not a number"]
     ]
     assert f"{header}_1" in upload.info.headers
@@ -642,8 +642,8 @@ def test_a_damaged_or_lying_archive_is_one_sentence(data):
 def test_a_header_over_128_kib_is_read():
     long_name = "n" * (140 * 1024)
     data = f"customer_id,annual_revenue,{long_name}\nA,1,x\n".encode()
-    upload, store = loaded(data, "long.csv")
-    assert store.report.customers == 1
+    upload, dataset = loaded(data, "long.csv")
+    assert dataset.report.customers == 1
     assert len(upload.info.headers[2]) <= 256
 
 
@@ -673,17 +673,17 @@ def test_csv_columns_are_declared_never_sniffed(monkeypatch):
 
     monkeypatch.setattr(duckdb.DuckDBPyConnection, "execute", execute, raising=False)
     data = b"customer_id,annual_revenue\nA," + b"9" * 200_000 + b"\nB,2\n"
-    _, store = loaded(data, "digits.csv")
+    _, dataset = loaded(data, "digits.csv")
     reads = [q for q in statements if "read_csv(" in q]
     assert reads and all("auto_detect = false" in q for q in reads), reads
-    assert store.report.rejected == {"revenue is not a finite number": 1}
+    assert dataset.report.rejected == {"revenue is not a finite number": 1}
 
 
 def test_a_row_with_one_field_too_many_is_rejected_with_its_line_and_the_rest_load():
     data = b"customer_id,customer_name,annual_revenue\nA,Acme,5000\nB,Beta,$7,000\nC,Cee,12\n"
-    _upload, store = loaded(data, "upload.csv")
-    assert store.report.customers == 2
-    rejected = store.rejected_rows()
+    _upload, dataset = loaded(data, "upload.csv")
+    assert dataset.report.customers == 2
+    rejected = dataset.rejected_rows()
     assert rejected[["row", "reason"]].values.tolist() == [[3, ingest.TOO_MANY_FIELDS]]
     assert rejected.customer_id.tolist() == ["B"]
 
@@ -700,8 +700,8 @@ def test_rejected_rows_carry_the_line_a_text_editor_shows():
         'D,"say ""hi""",4\n'  # 9
         ",Nobody,5\n"  # 10
     )
-    _, store = loaded(text.encode(), "report.csv")
-    assert store.rejected_rows()[["row", "reason"]].values.tolist() == [
+    _, dataset = loaded(text.encode(), "report.csv")
+    assert dataset.rejected_rows()[["row", "reason"]].values.tolist() == [
         [5, "revenue is not a number"],
         [8, "revenue is empty"],
         [10, "customer id is empty"],
@@ -710,8 +710,8 @@ def test_rejected_rows_carry_the_line_a_text_editor_shows():
 
 def test_line_numbers_hold_when_quotes_sit_where_csv_does_not_put_them():
     text = 'customer_id,customer_name,annual_revenue\nA,5" screen,1\n\nB,Bee,x\nC,"multi\nline",y\n'
-    _, store = loaded(text.encode(), "inches.csv")
-    assert store.rejected_rows()[["row", "reason"]].values.tolist() == [
+    _, dataset = loaded(text.encode(), "inches.csv")
+    assert dataset.rejected_rows()[["row", "reason"]].values.tolist() == [
         [4, "revenue is not a number"],
         [5, "revenue is not a number"],
     ]
@@ -739,8 +739,8 @@ def test_every_rejected_row_number_is_the_line_its_record_starts_on(records):
             expected.append(start)
     if not any(c and r == "1" for c, r, _ in records):
         return  # nothing would load: the file is refused as a whole
-    _, store = loaded(("\n".join(lines) + "\n").encode(), "lines.csv")
-    assert store.rejected_rows()["row"].tolist() == expected
+    _, dataset = loaded(("\n".join(lines) + "\n").encode(), "lines.csv")
+    assert dataset.rejected_rows()["row"].tolist() == expected
 
 
 def test_whitespace_aligned_columns_are_read_like_a_delimiter_with_dates_like_19970101():
@@ -750,11 +750,11 @@ def test_whitespace_aligned_columns_are_read_like_a_delimiter_with_dates_like_19
         "C-002                          300    19970203\n"  # no name: the values stay in place
         "C-001          Acme Corp       100    19970305\n"
     )
-    upload, store = loaded(text.encode(), "ledger.txt", basis=RevenueBasis("transactions"))
+    upload, dataset = loaded(text.encode(), "ledger.txt", basis=RevenueBasis("transactions"))
     assert upload.info.headers == ("CUSTOMER ID", "NAME", "REVENUE", "INVOICE DATE")
     assert "columns aligned with spaces" in upload.info.describe()
-    assert store.report.basis.as_of == dt.date(1997, 3, 5)
-    assert dict(zip(*store.tier_list([500]).pipe(lambda f: (f.customer_id, f.annual_revenue)),
+    assert dataset.report.basis.as_of == dt.date(1997, 3, 5)
+    assert dict(zip(*dataset.tier_list([500]).pipe(lambda f: (f.customer_id, f.annual_revenue)),
                     strict=True)) == {"C-001": 1300, "C-002": 300}  # fmt: skip
 
 
@@ -762,18 +762,18 @@ def test_a_file_without_a_header_names_its_columns_by_position():
     text = "00001 19970101 1 11.77\n00002 19970112 1 12.00\n00002 19970112 5 77.00\n"
     upload = Upload.open(text.encode(), "CDNOW_master.txt")
     assert upload.info.headers == ("column1", "column2", "column3", "column4")
-    store = upload.load(
+    dataset = upload.load(
         {"customer_id": "column1", "annual_revenue": "column4", "date": "column2"},
         RevenueBasis("transactions"),
     )
-    assert (store.report.customers, store.report.rows_read) == (2, 3)
+    assert (dataset.report.customers, dataset.report.rows_read) == (2, 3)
 
 
 def test_rejected_rows_of_a_workbook_carry_the_row_number_the_sheet_shows():
     rows = [["Customer report"], [], ["customer_id", "annual_revenue"], ["A", 1], ["B", "x"],
             [], ["C", 3], ["", 4]]  # fmt: skip
-    _, store = loaded(fuzz.xlsx(rows), "report.xlsx")
-    assert store.rejected_rows()[["row", "reason"]].values.tolist() == [
+    _, dataset = loaded(fuzz.xlsx(rows), "report.xlsx")
+    assert dataset.rejected_rows()[["row", "reason"]].values.tolist() == [
         [5, "revenue is not a number"],
         [8, "customer id is empty"],
     ]

@@ -5,8 +5,8 @@ import csv
 import pytest
 
 from lib import canonical
+from lib.dataset import Dataset
 from lib.sample import DEFAULT_ROWS, SAMPLE_PATH, generate, write_csv
-from lib.store import CustomerStore
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +42,13 @@ def test_the_sample_has_every_canonical_column(rows):
 
 
 def test_the_sample_loads_without_rejections():
-    store = CustomerStore.from_csv(SAMPLE_PATH)
-    assert store.report.customers == 5000
-    assert store.report.rejected_rows == 0
-    assert store.report.duplicates_merged == 0
-    assert not [note for note in store.report.notes if "left empty" in note]
-    assert store.columns == tuple(column.name for column in canonical.COLUMNS)
-    store.close()
+    dataset = Dataset.from_csv(SAMPLE_PATH)
+    assert dataset.report.customers == 5000
+    assert dataset.report.rejected_rows == 0
+    assert dataset.report.duplicates_merged == 0
+    assert not [note for note in dataset.report.notes if "left empty" in note]
+    assert dataset.columns == tuple(column.name for column in canonical.COLUMNS)
+    dataset.close()
 
 
 def test_current_tiers_are_the_three_usual_names(rows):

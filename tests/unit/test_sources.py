@@ -15,10 +15,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from lib.config import Settings, load
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.ingest import RevenueBasis
 from lib.sources import LiveSource, Source, load_source
-from lib.store import CustomerStore
 from lib.tiering import summarize
 
 MESSY = """\
@@ -47,8 +47,8 @@ def write_parquet(path: Path, header: list[str], rows: list[list[str | None]]) -
     return path
 
 
-def assert_same_customers(store: CustomerStore, expected: CustomerStore) -> None:
-    mine, theirs = store.report, expected.report
+def assert_same_customers(dataset: Dataset, expected: Dataset) -> None:
+    mine, theirs = dataset.report, expected.report
     assert (mine.rows_read, mine.rows_loaded, mine.customers) == (
         theirs.rows_read,
         theirs.rows_loaded,
@@ -57,18 +57,18 @@ def assert_same_customers(store: CustomerStore, expected: CustomerStore) -> None
     assert mine.rejected == theirs.rejected
     assert mine.duplicates_merged == theirs.duplicates_merged
     assert mine.rows_outside_window == theirs.rows_outside_window
-    assert store.columns == expected.columns
-    listed, wanted = store.tier_list([1000.0, 100.0]), expected.tier_list([1000.0, 100.0])
+    assert dataset.columns == expected.columns
+    listed, wanted = dataset.tier_list([1000.0, 100.0]), expected.tier_list([1000.0, 100.0])
     assert listed.equals(wanted)
     assert listed["annual_revenue"].sum() == pytest.approx(wanted["annual_revenue"].sum(), abs=1e-9)
     # The same rows for the same reasons; a CSV numbers them by line, a Parquet source by row.
-    shown, read = store.rejected_rows(), expected.rejected_rows()
+    shown, read = dataset.rejected_rows(), expected.rejected_rows()
     assert shown.drop(columns="row").equals(read.drop(columns="row"))
     assert (shown["row"] + 1).tolist() == read["row"].tolist()
 
 
-def revenue_by_customer(store: CustomerStore) -> dict[str, float]:
-    listed = store.tier_list([1.0])
+def revenue_by_customer(dataset: Dataset) -> dict[str, float]:
+    listed = dataset.tier_list([1.0])
     return dict(zip(listed["customer_id"], listed["annual_revenue"], strict=True))
 
 
@@ -90,31 +90,31 @@ def split_into_files(folder: Path, text: str, sizes: tuple[int, ...]) -> None:
 
 def test_a_folder_of_parquet_files_loads_as_the_same_csv_would(tmp_path, messy_csv):
     split_into_files(tmp_path / "extract", MESSY, (3, 4, 1))
-    store = Source("parquet", str(tmp_path / "extract")).load()
-    expected = CustomerStore.from_file(messy_csv)
-    assert_same_customers(store, expected)
-    assert store.report.customers == 4  # A-1 (two rows summed), A-2, A-5, A-6
-    assert store.report.rejected == {
+    dataset = Source("parquet", str(tmp_path / "extract")).load()
+    expected = Dataset.from_file(messy_csv)
+    assert_same_customers(dataset, expected)
+    assert dataset.report.customers == 4  # A-1 (two rows summed), A-2, A-5, A-6
+    assert dataset.report.rejected == {
         "customer id is empty": 1,
         "revenue is empty": 1,
         "revenue is not a number": 1,
     }
-    assert store.report.source == str(tmp_path / "extract")
+    assert dataset.report.source == str(tmp_path / "extract")
 
 
 def test_a_glob_picks_the_files_it_matches(tmp_path, messy_csv):
     split_into_files(tmp_path / "extract", MESSY, (5, 3))
     (tmp_path / "extract" / "_SUCCESS").write_text("")  # a marker file: not matched
-    store = Source("parquet", str(tmp_path / "extract" / "part-*.parquet")).load()
-    assert_same_customers(store, CustomerStore.from_file(messy_csv))
+    dataset = Source("parquet", str(tmp_path / "extract" / "part-*.parquet")).load()
+    assert_same_customers(dataset, Dataset.from_file(messy_csv))
 
 
 def test_files_in_subfolders_are_read_with_the_folder(tmp_path, messy_csv):
     header, rows = rows_of(MESSY)
     write_parquet(tmp_path / "extract" / "day=1" / "a.parquet", header, rows[:4])
     write_parquet(tmp_path / "extract" / "day=2" / "b.parquet", header, rows[4:])
-    store = Source("parquet", str(tmp_path / "extract")).load()
-    assert store.report.customers == CustomerStore.from_file(messy_csv).report.customers
+    dataset = Source("parquet", str(tmp_path / "extract")).load()
+    assert dataset.report.customers == Dataset.from_file(messy_csv).report.customers
 
 
 def test_a_newer_file_with_an_extra_column_reads_as_one_table(tmp_path):
@@ -123,10 +123,10 @@ def test_a_newer_file_with_an_extra_column_reads_as_one_table(tmp_path):
     write_parquet(
         tmp_path / "x" / "2.parquet", [*header, "Region"], [[*row, "EMEA"] for row in rows[4:]]
     )
-    store = Source("parquet", str(tmp_path / "x")).load()
-    assert store.has("region")
-    assert "EMEA" in store.dimensions["region"].labels
-    assert store.report.customers == 4
+    dataset = Source("parquet", str(tmp_path / "x")).load()
+    assert dataset.has("region")
+    assert "EMEA" in dataset.dimensions["region"].labels
+    assert dataset.report.customers == 4
 
 
 def test_typed_transactions_are_summed_over_12_months_as_from_csv(tmp_path):
@@ -153,13 +153,13 @@ def test_typed_transactions_are_summed_over_12_months_as_from_csv(tmp_path):
     mapping = {"customer_id": "customer", "annual_revenue": "amount", "date": "invoice_date"}
     basis = RevenueBasis("transactions")
     source = Source("parquet", str(tmp_path / "lines.parquet"), (), tuple(mapping.items()), basis)
-    store = source.load()
-    expected = CustomerStore.from_file(tmp_path / "lines.csv", mapping=mapping, basis=basis)
-    assert_same_customers(store, expected)
-    revenue = revenue_by_customer(store)
+    dataset = source.load()
+    expected = Dataset.from_file(tmp_path / "lines.csv", mapping=mapping, basis=basis)
+    assert_same_customers(dataset, expected)
+    revenue = revenue_by_customer(dataset)
     assert revenue == {"C1": 150.25, "C2": 30.0, "C3": 0.0}
-    assert store.report.rows_outside_window == 2
-    assert store.report.basis.as_of == date(2026, 6, 30)
+    assert dataset.report.rows_outside_window == 2
+    assert dataset.report.basis.as_of == date(2026, 6, 30)
 
 
 def test_the_configured_source_is_read_with_its_mapping(tmp_path):
@@ -171,10 +171,10 @@ def test_the_configured_source_is_read_with_its_mapping(tmp_path):
         '[source_map]\ncustomer_id = "Kunde"\nannual_revenue = "Umsatz pro Monat"\n',
         encoding="utf-8",
     )
-    store = load_source(load({}, tmp_path))
-    revenue = revenue_by_customer(store)
+    dataset = load_source(load({}, tmp_path))
+    revenue = revenue_by_customer(dataset)
     assert revenue["A-2"] == 300 * 12
-    assert store.mapping == {"customer_id": "Kunde", "annual_revenue": "Umsatz pro Monat"}
+    assert dataset.mapping == {"customer_id": "Kunde", "annual_revenue": "Umsatz pro Monat"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,23 +222,23 @@ def test_new_files_are_picked_up_and_a_bad_one_keeps_the_data_in_use(tmp_path):
     folder = tmp_path / "extract"
     write_parquet(folder / "1.parquet", header, rows[:2])
     live = LiveSource(Source("parquet", str(folder)), check_every=0)
-    first = live.store()
+    first = live.dataset()
     assert first.report.customers == 2
-    assert live.store() is first  # nothing changed: nothing read again
+    assert live.dataset() is first  # nothing changed: nothing read again
     assert live.loaded_at is not None
 
     write_parquet(folder / "2.parquet", header, rows[2:])
-    second = live.store()
+    second = live.dataset()
     assert second is not first
     assert second.report.customers == 4
 
     folder.joinpath("3.parquet").write_bytes(b"half-written")
-    assert live.store() is second  # the data in use stays
+    assert live.dataset() is second  # the data in use stays
     assert live.last_error is not None
     assert "could not be read" in str(live.last_error)
     with pytest.raises(InputError):
         live.reload()
-    assert live.store() is second
+    assert live.dataset() is second
 
     folder.joinpath("3.parquet").unlink()
     assert live.reload().report.customers == 4
@@ -251,10 +251,10 @@ def test_files_are_looked_at_only_every_so_often_and_a_reload_keeps_the_lineage(
     write_parquet(folder / "1.parquet", header, rows[:2])
     live = LiveSource(Source("parquet", str(folder)), check_every=3600)
     assert not live.is_loaded
-    first = live.store()
+    first = live.dataset()
     assert live.is_loaded
     write_parquet(folder / "2.parquet", header, rows[2:])
-    assert live.store() is first  # a slider move does not list the folder
+    assert live.dataset() is first  # a slider move does not list the folder
     second = live.reload()
     assert second.report.customers == 4
     assert second.lineage == first.lineage == f"source:{folder}"
@@ -263,7 +263,7 @@ def test_files_are_looked_at_only_every_so_often_and_a_reload_keeps_the_lineage(
 def test_the_first_read_of_a_broken_source_is_an_input_error(tmp_path):
     live = LiveSource(Source("parquet", str(tmp_path / "missing")))
     with pytest.raises(InputError, match="There is no folder or file"):
-        live.store()
+        live.dataset()
 
 
 @pytest.mark.parametrize("kind", [pa.float64(), pa.decimal128(12, 2)], ids=["double", "decimal"])
@@ -285,6 +285,6 @@ def test_typed_money_from_parquet_lines_sums_exactly_to_the_cent(tmp_path, kind)
         "parquet", str(tmp_path / "lines.parquet"), (), tuple(mapping.items()),
         RevenueBasis("transactions"),
     )  # fmt: skip
-    store = source.load()
-    assert revenue_by_customer(store) == {"A": 50470.48, "B": 7980.26}
-    assert summarize(store.index, [50470.48]).tiers[0].customers == 1
+    dataset = source.load()
+    assert revenue_by_customer(dataset) == {"A": 50470.48, "B": 7980.26}
+    assert summarize(dataset.index, [50470.48]).tiers[0].customers == 1

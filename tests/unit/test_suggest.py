@@ -9,10 +9,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lib.capacity import Plan, Service, ServiceMatrix, Team, tier_capacity
+from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.sample import SAMPLE_PATH
 from lib.scales import is_round
-from lib.store import CustomerStore
 from lib.suggest import (
     DEFAULT_TARGET_SHARES,
     cuts_for_revenue_shares,
@@ -35,9 +35,9 @@ TARGETS = st.lists(st.floats(0, 1), min_size=1, max_size=4)
 
 @pytest.fixture(scope="module")
 def sample_index() -> Iterator[TierIndex]:
-    store = CustomerStore.from_csv(SAMPLE_PATH)
-    yield store.index
-    store.close()
+    dataset = Dataset.from_csv(SAMPLE_PATH)
+    yield dataset.index
+    dataset.close()
 
 
 def share_at_or_above(values: list[float], cut: float, total: float) -> float:

@@ -1,4 +1,4 @@
-"""One loaded store is read by every session's thread at once (the bundled sample, a configured
+"""One loaded dataset is read by every session's thread at once (the bundled sample, a configured
 source): its cached indexes and scores stay consistent under contention (issue 13, finding 10)."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from lib.criteria import REVENUE_ONLY, Criteria
+from lib.dataset import MAX_CACHED_INDEXES, Dataset
 from lib.sample import SAMPLE_PATH
 from lib.slices import Slice
-from lib.store import MAX_CACHED_INDEXES, CustomerStore
 from lib.tiering import summarize
 
 THREADS = 8
@@ -21,10 +21,10 @@ CALLS = 3000  # per thread
 
 
 @pytest.fixture(scope="module")
-def shared() -> Iterator[CustomerStore]:
-    store = CustomerStore.from_file(SAMPLE_PATH)
-    yield store
-    store.close()
+def shared() -> Iterator[Dataset]:
+    dataset = Dataset.from_file(SAMPLE_PATH)
+    yield dataset
+    dataset.close()
 
 
 @pytest.fixture
@@ -37,10 +37,10 @@ def busy_switching() -> Iterator[None]:
     sys.setswitchinterval(before)
 
 
-def views(store: CustomerStore) -> list[tuple[Slice, Criteria]]:
+def views(dataset: Dataset) -> list[tuple[Slice, Criteria]]:
     """More slices x criteria than the cache keeps, so that threads evict each other's."""
-    regions = store.dimensions["region"].labels
-    segments = store.dimensions["segment"].labels
+    regions = dataset.dimensions["region"].labels
+    segments = dataset.dimensions["segment"].labels
     slices = [Slice.of({"region": [r], "segment": [s]}) for r in regions for s in segments]
     scores = [Criteria.score({"annual_revenue": 1, "nps": w}) for w in (1, 2, 3)]
     chosen = [(part, REVENUE_ONLY) for part in slices] + [(Slice(), c) for c in scores]
@@ -49,7 +49,7 @@ def views(store: CustomerStore) -> list[tuple[Slice, Criteria]]:
 
 
 @pytest.mark.usefixtures("busy_switching")
-def test_many_threads_reading_one_store_never_see_a_broken_cache(shared: CustomerStore) -> None:
+def test_many_threads_reading_one_store_never_see_a_broken_cache(shared: Dataset) -> None:
     chosen = views(shared)
     # What each view must give, computed alone (one thread).
     expected = {view: shared.index_for(*view).total_revenue for view in chosen}

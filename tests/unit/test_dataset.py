@@ -1,4 +1,4 @@
-"""lib.store: one loaded dataset per in-memory database, its tier list and rejected rows."""
+"""lib.dataset: one loaded dataset per in-memory database, its tier list and rejected rows."""
 
 from collections.abc import Iterator
 
@@ -8,31 +8,31 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import ingest
+from lib.dataset import Dataset
 from lib.sample import SAMPLE_PATH
-from lib.store import CustomerStore
 from lib.suggest import default_cuts
 from lib.tiering import summarize, tier_name, tier_of
 
 
 @pytest.fixture(scope="module")
-def sample() -> Iterator[CustomerStore]:
-    store = CustomerStore.from_csv(SAMPLE_PATH)
-    yield store
-    store.close()
+def sample() -> Iterator[Dataset]:
+    dataset = Dataset.from_csv(SAMPLE_PATH)
+    yield dataset
+    dataset.close()
 
 
 def test_a_store_knows_its_source_columns_and_index(write_csv):
-    store = CustomerStore.from_csv(write_csv("customer_id,annual_revenue\nA,3\nB,4\n", "a.csv"))
-    assert store.source == "a.csv"
-    assert store.has("annual_revenue")
-    assert not store.has("customer_name")
-    assert store.index.customers == 2
-    assert store.index.total_revenue == 7.0
+    dataset = Dataset.from_csv(write_csv("customer_id,annual_revenue\nA,3\nB,4\n", "a.csv"))
+    assert dataset.source == "a.csv"
+    assert dataset.has("annual_revenue")
+    assert not dataset.has("customer_name")
+    assert dataset.index.customers == 2
+    assert dataset.index.total_revenue == 7.0
 
 
 def test_two_stores_never_see_each_others_data(write_csv):
-    first = CustomerStore.from_csv(write_csv("customer_id,annual_revenue\nA,1\nB,2\n", "a.csv"))
-    second = CustomerStore.from_csv(write_csv("customer_id,annual_revenue\nZ,900\n", "z.csv"))
+    first = Dataset.from_csv(write_csv("customer_id,annual_revenue\nA,1\nB,2\n", "a.csv"))
+    second = Dataset.from_csv(write_csv("customer_id,annual_revenue\nZ,900\n", "z.csv"))
     assert first.tier_list([1.5])["customer_id"].tolist() == ["B", "A"]
     assert second.tier_list([1.5])["customer_id"].tolist() == ["Z"]
     second.close()
@@ -63,15 +63,15 @@ def test_the_tier_list_agrees_with_tier_of_for_any_cuts(sample, cuts):
 
 
 def test_the_tier_list_has_no_name_column_without_names(write_csv):
-    store = CustomerStore.from_csv(write_csv("customer_id,annual_revenue\nA,3\nB,4\n"))
-    frame = store.tier_list([3.5, 1.0])
+    dataset = Dataset.from_csv(write_csv("customer_id,annual_revenue\nA,3\nB,4\n"))
+    frame = dataset.tier_list([3.5, 1.0])
     assert list(frame.columns) == ["customer_id", "annual_revenue", "tier"]
     assert frame["tier"].tolist() == ["Tier 1", "Tier 2"]
 
 
 def test_rejected_rows_lists_each_rejected_row_with_its_row_and_reason(write_csv):
     text = "customer_id,annual_revenue,note\nA,1,ok\nB,abc,typo\n,5,no id\nC,nan,x\n"
-    frame = CustomerStore.from_csv(write_csv(text)).rejected_rows()
+    frame = Dataset.from_csv(write_csv(text)).rejected_rows()
     assert list(frame.columns[:2]) == ["row", "reason"]
     assert frame["row"].tolist() == [3, 4, 5]  # lines as a text editor shows them: header is 1
     assert frame["reason"].tolist() == [
@@ -97,7 +97,7 @@ def test_the_fast_path_matches_a_straightforward_duckdb_query(tmp_path, cents, c
         + "".join(f"c{i},{c / 100:.2f}\n" for i, c in enumerate(cents))
     )
     cuts = sorted((c / 100 for c in cut_cents), reverse=True)
-    summary = summarize(CustomerStore.from_csv(path).index, cuts)
+    summary = summarize(Dataset.from_csv(path).index, cuts)
     tier_sql = " ".join(f"WHEN annual_revenue >= ? THEN {t + 1}" for t in range(len(cuts)))
     rows = {
         tier: (customers, revenue)
@@ -119,10 +119,10 @@ def test_the_fast_path_matches_a_straightforward_duckdb_query(tmp_path, cents, c
 
 def test_a_file_larger_than_the_memory_limit_loads(tmp_path, monkeypatch):
     """DuckDB's default read buffer (16 of the longest lines allowed: 256 MiB) was one block
-    beyond a store's memory limit: every CSV over 256 MiB failed, 10M customers included. The
+    beyond a dataset's memory limit: every CSV over 256 MiB failed, 10M customers included. The
     same failure, scaled down: a 175 MB file under a 160MB limit (room for the three 32 MiB
     buffers DuckDB may hold at once, which a 100MB limit did not always leave)."""
-    monkeypatch.setattr("lib.store.MEMORY_LIMIT", "160MB")
+    monkeypatch.setattr("lib.dataset.MEMORY_LIMIT", "160MB")
     path = tmp_path / "wide.csv"
     notes = "x" * 180
     rows = 900_000
@@ -130,9 +130,9 @@ def test_a_file_larger_than_the_memory_limit_loads(tmp_path, monkeypatch):
         out.write("customer_id,annual_revenue,notes\n")
         out.writelines(f"C{i},{i % 997 + 1},{notes}\n" for i in range(rows))
     assert path.stat().st_size > 170_000_000
-    store = CustomerStore.from_csv(path)
-    assert store.index.customers == rows
-    assert store.report.rows_loaded == rows
+    dataset = Dataset.from_csv(path)
+    assert dataset.index.customers == rows
+    assert dataset.report.rows_loaded == rows
 
 
 def test_unprofitable_margins_are_to_the_cent(tmp_path):
@@ -143,9 +143,9 @@ def test_unprofitable_margins_are_to_the_cent(tmp_path):
     rows = "".join(f"C{i},{0.1 * i + 0.2:.2f},{0.1 * (i % 7):.2f}\n" for i in range(40))
     path = tmp_path / "c.csv"
     path.write_text("customer_id,annual_revenue,cost_to_serve\n" + rows)
-    store = CustomerStore.from_file(path)
-    plan = Plan.default_for(summarize(store.index, [3.0, 1.0]))
-    frame = store.unprofitable(EVERYTHING, REVENUE_ONLY, [3.0, 1.0], plan)
+    dataset = Dataset.from_file(path)
+    plan = Plan.default_for(summarize(dataset.index, [3.0, 1.0]))
+    frame = dataset.unprofitable(EVERYTHING, REVENUE_ONLY, [3.0, 1.0], plan)
     assert len(frame)
     for column in ("annual_revenue", "cost_to_serve", "csm_cost", "margin"):
         assert all(len(repr(float(v)).partition(".")[2]) <= 2 for v in frame[column]), column
@@ -156,7 +156,7 @@ def test_flows_alone_are_the_flows_of_the_migration() -> None:
     from lib.sample import SAMPLE_PATH
     from lib.slices import EVERYTHING
 
-    data = CustomerStore.from_csv(SAMPLE_PATH)
+    data = Dataset.from_csv(SAMPLE_PATH)
     for baseline in (None, (REVENUE_ONLY, (80_000.0, 25_000.0))):
         flows, _ = data.migration(EVERYTHING, REVENUE_ONLY, (55_000.0, 20_000.0), baseline)
         assert data.flows(EVERYTHING, REVENUE_ONLY, (55_000.0, 20_000.0), baseline) == flows

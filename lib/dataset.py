@@ -1,14 +1,14 @@
 """One loaded dataset: its own DuckDB database, the canonical table and the tier index.
 
-Every store opens a fresh database in a private temporary folder, so two stores (two browser
-sessions) never see each other's tables, and the folder is deleted with the store. A file rather
+Every dataset opens a fresh database in a private temporary folder, so two datasets (two browser
+sessions) never see each other's tables, and the folder is deleted with the dataset. A file rather
 than `:memory:` because DuckDB then compresses the table (1M customers with every column: ~35 MB
 instead of ~200 MB) and keeps its working memory under `memory_limit`, spilling to the folder
 beyond it — a large upload cannot take the server's memory with it.
 
 Loading is two steps, as on the Upload page: `Upload.open` reads a file (a preview and a
 suggested mapping are then available), `Upload.load` applies a mapping and a revenue basis and
-hands the database over to a `CustomerStore`. A store is read-only afterwards, which is what lets
+hands the database over to a `Dataset`. A dataset is read-only afterwards, which is what lets
 the bundled sample be shared by every session safely (each query takes its own cursor).
 """
 
@@ -39,7 +39,7 @@ from lib.slices import DIMENSIONS, EVERYTHING, Dimension, Slice
 from lib.sql import one_row, quote_ident
 from lib.tiering import TierIndex, cut_cents, normalize_cuts, tier_name, tier_of
 
-# DuckDB's working-memory cap per store while loading; beyond it, work spills to the store's
+# DuckDB's working-memory cap per dataset while loading; beyond it, work spills to the dataset's
 # folder. Measured on 1M customers (139 MB CSV): 150MB spills enough to take 5.1 s, 256MB 4.6 s
 # at the same peak RSS (~430 MiB), 400MB 3.4 s but 546 MiB. Once loaded, QUERY_MEMORY_LIMIT.
 MEMORY_LIMIT = os.environ.get("TIERBOARD_DUCKDB_MEMORY", "256MB")
@@ -173,7 +173,7 @@ class Upload:
 
     def load(
         self, mapping: Mapping[str, str] | None = None, basis: RevenueBasis = ANNUAL
-    ) -> CustomerStore:
+    ) -> Dataset:
         """Apply the mapping and basis: the customers, ready for tiering.
 
         On InputError the upload stays usable, so a different mapping can be tried.
@@ -181,8 +181,8 @@ class Upload:
         report, applied = ingest.load_customers(self._con, self.info, mapping, basis)
         # Kept until now so that a failed attempt can be retried with another mapping.
         self._con.execute(f"DROP TABLE IF EXISTS {reading.RAW}")
-        self._discard.detach()  # the store owns the database now
-        return CustomerStore(
+        self._discard.detach()  # the dataset owns the database now
+        return Dataset(
             self._con, report, ingest.present_columns(applied, report.basis), self._folder, applied
         )
 
@@ -190,7 +190,7 @@ class Upload:
         self._discard()
 
 
-class CustomerStore:
+class Dataset:
     """A loaded customer base: canonical rows in DuckDB plus the sorted index the sliders use."""
 
     def __init__(
@@ -208,10 +208,10 @@ class CustomerStore:
         # What this data is a version of ("source:<name>" for a reloadable source); None: it
         # stands alone (an upload, a file). Sessions keep their view across the same lineage.
         self.lineage: str | None = None
-        # Closes the database and deletes its folder when the store is garbage-collected (a
+        # Closes the database and deletes its folder when the dataset is garbage-collected (a
         # browser session ends) or the process exits, whichever comes first.
         self._discard = weakref.finalize(self, _discard, con, folder)
-        # Loading needed working memory; reading a loaded store needs little. Lowering the cap
+        # Loading needed working memory; reading a loaded dataset needs little. Lowering the cap
         # makes DuckDB hand its buffers back (a server with 1M customers: ~510 -> ~340 MiB).
         con.execute(f"SET memory_limit = '{QUERY_MEMORY_LIMIT}'")
         self._arrays, self.dimensions = self._read_arrays()
@@ -430,7 +430,7 @@ class CustomerStore:
         """The tier index of a slice of customers, keyed by revenue or by score (cached)."""
         cache_key = (part, criteria)
         # A hit is one dict read (atomic); a miss fills the cache under the lock, so that no
-        # thread iterates or evicts while another inserts (a shared store serves every session).
+        # thread iterates or evicts while another inserts (a shared dataset serves every session).
         found = self._indexes.get(cache_key)
         if found is not None:
             return found
@@ -476,7 +476,7 @@ class CustomerStore:
         mapping: Mapping[str, str] | None = None,
         basis: RevenueBasis = ANNUAL,
         sheet: str | None = None,
-    ) -> CustomerStore:
+    ) -> Dataset:
         """Read and load a file in one go (the automatic mapping unless `mapping` is given)."""
         upload = Upload.open(source, name, sheet)
         try:
@@ -490,7 +490,7 @@ class CustomerStore:
         path: Path | str,
         mapping: Mapping[str, str] | None = None,
         source: str | None = None,
-    ) -> CustomerStore:
+    ) -> Dataset:
         """Load a customer file from a path (kept for callers of the first version)."""
         return cls.from_file(Path(path), source, mapping=mapping)
 

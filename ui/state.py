@@ -31,7 +31,7 @@ from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import markdown_text
-from lib.scenarios import bounded_cuts
+from lib.scenario import bounded_cuts
 from lib.slices import EVERYTHING, Slice
 from lib.suggest import default_cuts
 from lib.tiering import DEFAULT_TIERS, TierIndex, summarize

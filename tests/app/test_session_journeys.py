@@ -37,7 +37,8 @@ from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.dataset import Dataset
 from lib.sample import SAMPLE_PATH
-from lib.scenarios import Scenario, cut_bounds, to_query
+from lib.scenario import Scenario, cut_bounds
+from lib.share_link import to_query
 from lib.slices import Slice
 from lib.suggest import default_cuts
 from lib.tiering import push_cuts, summarize

@@ -8,7 +8,8 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from lib.sample import SAMPLE_PATH
-from lib.scenarios import Scenario, SqliteScenarioStore
+from lib.scenario import Scenario
+from lib.scenario_store_sqlite import SqliteScenarioStore
 from tests.app.conftest import page, press
 from tests.visible import visible_text
 

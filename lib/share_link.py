@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Mapping
 from urllib.parse import quote, unquote
 
-from lib.capacity import DEFAULT_SERVICES, MAX_SERVICES, Plan, Service, ServiceMatrix, Team
+from lib.capacity import Plan
 from lib.criteria import DEFAULT_WEIGHTS, Criteria
 from lib.errors import InputError
 from lib.scenario import (
@@ -31,7 +31,9 @@ from lib.scenario import (
     quoted,
     scenario_from_parts,
 )
+from lib.service_matrix import DEFAULT_SERVICES, MAX_SERVICES, Service, ServiceMatrix
 from lib.slices import Slice
+from lib.team import Team
 
 MAX_LINK_CHARS = 20_000  # a share link's query string: a plan of MAX_SERVICES packs in ~10 KB
 QUERY_KEYS = ("cuts", "by", "w", "slice", "plan", "data")  # the query-string keys a link owns

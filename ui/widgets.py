@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.capacity import MAX_COST_PER_HOUR, MAX_CSMS, MAX_HOURS_PER_YEAR, Plan
+from lib.capacity import Plan
 from lib.criteria import COMPONENTS, Criteria, Score
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import count, markdown_text, money, percent
+from lib.service_matrix import MAX_HOURS_PER_YEAR
+from lib.team import MAX_COST_PER_HOUR, MAX_CSMS
 from lib.tiering import TierIndex
 from ui import state
 

@@ -12,19 +12,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lib import share_link
-from lib.capacity import (
-    DEFAULT_HOURS_PER_ACCOUNT,
-    MAX_HOURS_PER_YEAR,
-    MAX_SERVICES,
-    Plan,
-    Service,
-    ServiceMatrix,
-    Team,
-)
+from lib.capacity import Plan
 from lib.criteria import Criteria
 from lib.errors import InputError
 from lib.scenario import MAX_REVENUE_CUT, Scenario, bounded_cuts, cut_bounds
+from lib.service_matrix import (
+    DEFAULT_HOURS_PER_ACCOUNT,
+    MAX_HOURS_PER_YEAR,
+    MAX_SERVICES,
+    Service,
+    ServiceMatrix,
+)
 from lib.share_link import MAX_LINK_CHARS, from_query, to_query
+from lib.team import Team
 
 # --- the same tier count always gives the same service model (defect 6) -----------------------
 

@@ -18,15 +18,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.capacity import DEFAULT_SERVICES, Plan, Service, ServiceMatrix, Team
+from lib.capacity import Plan
 from lib.config import default_store_path
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.errors import InputError
 from lib.scenario import Scenario, dataset_fingerprint
 from lib.scenario_store import NAME_LIMIT, SavedScenario, ScenarioConflict, ScenarioStore
 from lib.scenario_store_sqlite import SCHEMA_VERSION, SqliteScenarioStore, open_store
+from lib.service_matrix import DEFAULT_SERVICES, Service, ServiceMatrix
 from lib.share_link import QUERY_KEYS, from_query, to_query
 from lib.slices import DIMENSIONS, EVERYTHING, Slice
+from lib.team import Team
 from lib.tiering import TierIndex, summarize
 
 # ---------------------------------------------------------------------------------------------

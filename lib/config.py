@@ -11,6 +11,11 @@ file, no sign-in. `tierboard.example.toml` and the README list every key.
 `load()` checks everything once and raises InputError with one sentence naming the key at
 fault, so a misconfigured server says what is wrong at start instead of failing on some page.
 Nothing here imports Streamlit, DuckDB or a database driver: the launcher reads it first.
+
+Why one module (past 400 lines): it is one job, the settings, and each setting's key, default,
+check and message sit together, so adding one is one edit here (plus its README row); the file
+and the environment go through the same checks. What the settings lead to lives with its
+subject: the scenario store (lib/scenario_store_sqlite.open_store), sources (lib/sources.py).
 """
 
 from __future__ import annotations

@@ -102,3 +102,15 @@ def unexplained_long_modules(folder: Path) -> list[str]:
 def test_lib_modules_past_400_lines_say_why() -> None:
     unexplained = unexplained_long_modules(LIB)
     assert [entry for entry in unexplained if entry.split(":")[0] not in NOT_YET_SPLIT] == []
+
+
+def readme_modules(readme: str) -> set[str]:
+    """The lib modules the README's Development section lists, one line each under `lib/`."""
+    block = readme.split("\nlib/ ", 1)[1].split("\ntests/ ", 1)[0]
+    return {line.split()[0] for line in block.splitlines()[1:] if line.startswith("  ")}
+
+
+def test_the_readme_names_every_lib_module_and_no_other() -> None:
+    # A newcomer finds where a behaviour lives from the README's list (issue 14's "done when").
+    modules = {path.stem for path in LIB.glob("*.py") if path.stem != "__init__"}
+    assert readme_modules((ROOT / "README.md").read_text(encoding="utf-8")) == modules

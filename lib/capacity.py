@@ -29,7 +29,7 @@ import tomli_w
 
 from lib.errors import InputError
 from lib.service_matrix import Service, ServiceMatrix, kept_columns
-from lib.team import Team, TeamPlan, default_csms, utilisation, whole_csms
+from lib.team import LoadMeasures, Team, TeamPlan, default_csms
 from lib.tiering import MAX_TIERS, MIN_TIERS, TierSummary, tier_name
 
 
@@ -230,7 +230,7 @@ def _team_from_toml(table: Mapping[str, Any], tier: int) -> Team:
 
 
 @dataclass(frozen=True)
-class TierCapacity:
+class TierCapacity(LoadMeasures):
     """One tier's load against its team, and what serving it costs against what it brings in."""
 
     tier: int  # 1-based, 1 is the top
@@ -266,23 +266,9 @@ class TierCapacity:
         return self.team_hours * self.team_share
 
     @property
-    def utilisation(self) -> float:
-        """Hours needed over hours available (inf when work has no team, 0 when neither)."""
-        return utilisation(self.hours_needed, self.hours_available)
-
-    @property
-    def is_over_capacity(self) -> bool:
-        return self.hours_needed > self.hours_available
-
-    @property
     def csms_needed(self) -> float:
         """CSMs the load takes, fractional."""
         return self.hours_needed / self.hours_per_csm
-
-    @property
-    def csms_to_hire(self) -> int:
-        """The whole headcount the load takes (not the gap to today's team)."""
-        return whole_csms(self.csms_needed)
 
     @property
     def accounts_per_csm(self) -> float | None:

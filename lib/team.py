@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from lib.errors import InputError
 from lib.service_matrix import DEFAULT_HOURS_PER_ACCOUNT, MAX_HOURS_PER_YEAR
@@ -72,6 +73,35 @@ class Team:
 # A load against a team's hours, and the simple plan the app started with.
 
 
+class _Load(Protocol):
+    @property
+    def hours_needed(self) -> float: ...
+
+    @property
+    def hours_available(self) -> float: ...
+
+    @property
+    def csms_needed(self) -> float: ...  # fractional
+
+
+class LoadMeasures:
+    """What a load says against its team's hours, the same for TierLoad and TierCapacity."""
+
+    @property
+    def utilisation(self: _Load) -> float:
+        """Hours needed over hours available (inf when work has no team, 0 when neither)."""
+        return utilisation(self.hours_needed, self.hours_available)
+
+    @property
+    def is_over_capacity(self: _Load) -> bool:
+        return self.hours_needed > self.hours_available
+
+    @property
+    def csms_to_hire(self: _Load) -> int:
+        """The whole headcount the load takes (not the gap to today's team)."""
+        return whole_csms(self.csms_needed)
+
+
 @dataclass(frozen=True)
 class TeamPlan:
     """Who serves each tier and how much time each account takes, tiers from the top down."""
@@ -82,7 +112,7 @@ class TeamPlan:
 
 
 @dataclass(frozen=True)
-class TierLoad:
+class TierLoad(LoadMeasures):
     name: str
     accounts: int
     hours_needed: float
@@ -95,19 +125,6 @@ class TierLoad:
     @property
     def team_hours(self) -> float:
         return self.hours_available
-
-    @property
-    def utilisation(self) -> float:
-        """Hours needed over hours available (inf when work has no one to do it)."""
-        return utilisation(self.hours_needed, self.hours_available)
-
-    @property
-    def is_over_capacity(self) -> bool:
-        return self.hours_needed > self.hours_available
-
-    @property
-    def csms_to_hire(self) -> int:
-        return whole_csms(self.csms_needed)
 
 
 def utilisation(needed: float, available: float) -> float:

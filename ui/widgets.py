@@ -62,7 +62,7 @@ def team_inputs(tier_count: int, detailed: bool = False) -> Plan:
     """Each tier's team (headcount; with `detailed`, hours per CSM and cost per hour too).
 
     Returns the plan in use: these teams and the service matrix. Every figure is bounded (a year
-    has 8,784 hours; see lib/capacity.py) and the inputs say so.
+    has 8,784 hours; see lib/team.py) and the inputs say so.
     """
     for t, column in enumerate(st.columns(tier_count)):
         name = f"Tier {t + 1}"

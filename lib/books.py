@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.capacity import DEFAULT_UTILISATION, Plan, unprofitable_threshold
+from lib.capacity import Plan, unprofitable_threshold
 from lib.slices import UNASSIGNED
+from lib.team import DEFAULT_UTILISATION
 from lib.tiering import TierIndex, normalize_cuts
 
 

@@ -13,7 +13,7 @@ from typing import NoReturn
 
 from lib import export
 from lib.books import tier_measure
-from lib.capacity import DEFAULT_HOURS_PER_CSM, Plan, TierCapacity, tier_capacity
+from lib.capacity import Plan, TierCapacity, tier_capacity
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
 from lib.errors import InputError
@@ -30,6 +30,7 @@ from lib.suggest import (
     default_cuts,
     explain,
 )
+from lib.team import DEFAULT_HOURS_PER_CSM
 from lib.tiering import DEFAULT_TIERS, MAX_TIERS, TierSummary, summarize
 
 EXIT_BAD_INPUT = 2

@@ -11,6 +11,11 @@ file, no sign-in. `tierboard.example.toml` and the README list every key.
 `load()` checks everything once and raises InputError with one sentence naming the key at
 fault, so a misconfigured server says what is wrong at start instead of failing on some page.
 Nothing here imports Streamlit, DuckDB or a database driver: the launcher reads it first.
+
+Why one module (past 400 lines): it is one job, the settings, and each setting's key, default,
+check and message sit together, so adding one is one edit here (plus its README row); the file
+and the environment go through the same checks. What the settings lead to lives with its
+subject: the scenario store (lib/scenario_store_sqlite.open_store), sources (lib/sources.py).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ PREFIX = "TIERBOARD_"
 CONFIG_ENV = "TIERBOARD_CONFIG"
 CONFIG_FILE = "tierboard.toml"
 SQLITE = "sqlite"
+STORE_FILE = "scenarios.sqlite3"  # the embedded scenario store's file, in the data folder
 DEFAULT_UPLOAD_MB = 200  # Streamlit's own default, also written in .streamlit/config.toml
 MAX_UPLOAD_MB = 10_000  # beyond 10 GB a browser upload is the wrong way to bring data in
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -472,6 +478,21 @@ def pinned_environment(
     return pinned
 
 
+def default_store_path(settings: Settings | None = None) -> Path:
+    """Where the embedded scenario store keeps scenarios: the data folder, else XDG's.
+
+    That is `<data_dir>/scenarios.sqlite3` (TIERBOARD_DATA_DIR or `data_dir` in tierboard.toml),
+    else `$XDG_DATA_HOME/tierboard/...`, else `~/.local/share/tierboard/scenarios.sqlite3`.
+    """
+    settings = load() if settings is None else settings
+    if settings.data_dir is not None:
+        return settings.data_dir / STORE_FILE
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    # The XDG spec: a relative XDG_DATA_HOME is invalid and ignored.
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "tierboard" / STORE_FILE
+
+
 def describe(settings: Settings) -> list[str]:
     """The settings in force, one line each, passwords hidden: for `python -m lib.config`."""
     source = settings.source and (
@@ -486,8 +507,6 @@ def describe(settings: Settings) -> list[str]:
     if settings.source:
         mapping = ", ".join(f"{k}={v}" for k, v in settings.source_map) or "automatic"
         lines.append(f"source mapping:  {mapping}; revenue basis {settings.source_basis}")
-    from lib.scenarios import default_store_path  # noqa: PLC0415 -- scenarios imports config
-
     store = (
         redact_url(settings.scenario_store)
         if settings.scenario_store_is_postgres

@@ -83,7 +83,7 @@ class Source:
         """How messages and the load report name the data (never with a password)."""
         if self.kind == "parquet":
             return self.location
-        from lib.pgstore import connection_params, describe_database  # noqa: PLC0415
+        from lib.postgres import connection_params, describe_database  # noqa: PLC0415
 
         return f"{'.'.join(self.table)} in {describe_database(connection_params(self.location))}"
 
@@ -275,7 +275,7 @@ def _check_width(columns: int, name: str) -> None:
 def _read_postgres(con: duckdb.DuckDBPyConnection, source: Source, folder: Path) -> SourceInfo:
     import psycopg  # noqa: PLC0415 -- only a database source needs the driver
 
-    from lib.pgstore import connection_params, describe_database, short_reason  # noqa: PLC0415
+    from lib.postgres import connection_params, describe_database, short_reason  # noqa: PLC0415
 
     params = {**connection_params(source.location), "client_encoding": "UTF8"}
     where = describe_database(params)
@@ -311,7 +311,7 @@ def _database(params: dict[str, Any], where: str, shown: str) -> Iterator[Any]:
     when reading `shown` (the table or view, for messages) from it does."""
     import psycopg  # noqa: PLC0415
 
-    from lib.pgstore import short_reason  # noqa: PLC0415
+    from lib.postgres import short_reason  # noqa: PLC0415
 
     try:
         connection = psycopg.connect(**params)

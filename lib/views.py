@@ -7,6 +7,11 @@ each Plotly chart is remounted from scratch (~35 ms). Measured in BENCHMARKS.md.
 
 Every text here is tierboard's own (tier names, formatted figures) and is escaped anyway.
 Values carry `data-tier` / `data-figure` attributes so tests and tools can read them back.
+
+Why one module (past 400 lines): it is the one place figures become HTML. Cards, bars and
+tables share its vocabulary (the inline styles, tier colours and text colours on them, the
+over-capacity marks and the slice's share of a team), and each view is a few dozen lines;
+split by view, every file would import the same vocabulary back.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ import streamlit as st
 from lib import views
 from lib.errors import InputError
 from lib.formatting import markdown_text
-from lib.scenarios import ScenarioConflict, version_to_replace
+from lib.scenario_store import ScenarioConflict, version_to_replace
 from ui import access, entry, scenarios, session, state, widgets
 
 entry.require_app()

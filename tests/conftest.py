@@ -36,6 +36,7 @@ def private_data_dir(
 
 @pytest.fixture(autouse=True)
 def forget_unreachable_databases(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts with no database remembered as unreachable (lib/pgstore.py pauses
-    calls to one for a few seconds): a port a test found silent may be another's closed port."""
-    monkeypatch.setattr("lib.pgstore._unreachable", {})
+    """Each test starts with no database remembered as unreachable (lib/scenario_store_pg.py
+    pauses calls to one for a few seconds): a port a test found silent may be another's closed
+    port."""
+    monkeypatch.setattr("lib.scenario_store_pg._unreachable", {})

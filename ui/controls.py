@@ -11,7 +11,7 @@ from lib.criteria import COMPONENTS, MAX_WEIGHT, missing_components
 from lib.dataset import Dataset
 from lib.formatting import count, cut_label, markdown_text, money, plural
 from lib.scales import cut_stops, nearest, score_label, score_stops
-from lib.scenarios import cut_bounds
+from lib.scenario import cut_bounds
 from lib.slices import DIMENSIONS
 from lib.tiering import MAX_TIERS, MIN_TIERS, push_cuts, tier_name
 from ui import presentation, session, state

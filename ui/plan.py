@@ -5,19 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import books, capacity, suggest
-from lib.capacity import (
-    DEFAULT_HOURS_PER_CSM,
-    MAX_HOURS_PER_YEAR,
-    Plan,
-    ServiceMatrix,
-    TierCapacity,
-)
+from lib.capacity import Plan, TierCapacity
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes
 from lib.formatting import hours, markdown_text, plural
+from lib.service_matrix import MAX_HOURS_PER_YEAR, ServiceMatrix
 from lib.slices import EVERYTHING
+from lib.team import DEFAULT_HOURS_PER_CSM
 from lib.tiering import TierIndex, TierSummary, summarize, tier_name
 from ui import state, tables
 

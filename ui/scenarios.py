@@ -21,19 +21,10 @@ from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
 from lib.formatting import count, markdown_text, money, percent
-from lib.scenarios import (
-    QUERY_KEYS,
-    SavedScenario,
-    Scenario,
-    ScenarioStore,
-    checked_name,
-    comparability,
-    dataset_fingerprint,
-    from_query,
-    open_store,
-    saved_by,
-    to_query,
-)
+from lib.scenario import Scenario, comparability, dataset_fingerprint
+from lib.scenario_store import SavedScenario, ScenarioStore, checked_name, saved_by
+from lib.scenario_store_sqlite import open_store
+from lib.share_link import QUERY_KEYS, from_query, to_query
 from lib.slices import DIMENSIONS, EVERYTHING
 from lib.tiering import TierSummary, summarize
 from ui import presentation, session, state

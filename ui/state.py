@@ -26,14 +26,16 @@ from typing import Any
 
 import streamlit as st
 
-from lib.capacity import Plan, ServiceMatrix, Team
+from lib.capacity import Plan
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import markdown_text
-from lib.scenarios import bounded_cuts
+from lib.scenario import bounded_cuts
+from lib.service_matrix import ServiceMatrix
 from lib.slices import EVERYTHING, Slice
 from lib.suggest import default_cuts
+from lib.team import Team
 from lib.tiering import DEFAULT_TIERS, TierIndex, summarize
 
 CUTS = "tb_cuts"  # tuple[float, ...], top first

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.capacity import MAX_COST_PER_HOUR, MAX_CSMS, MAX_HOURS_PER_YEAR, Plan
+from lib.capacity import Plan
 from lib.criteria import COMPONENTS, Criteria, Score
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import count, markdown_text, money, percent
+from lib.service_matrix import MAX_HOURS_PER_YEAR
+from lib.team import MAX_COST_PER_HOUR, MAX_CSMS
 from lib.tiering import TierIndex
 from ui import state
 
@@ -60,7 +62,7 @@ def team_inputs(tier_count: int, detailed: bool = False) -> Plan:
     """Each tier's team (headcount; with `detailed`, hours per CSM and cost per hour too).
 
     Returns the plan in use: these teams and the service matrix. Every figure is bounded (a year
-    has 8,784 hours; see lib/capacity.py) and the inputs say so.
+    has 8,784 hours; see lib/team.py) and the inputs say so.
     """
     for t, column in enumerate(st.columns(tier_count)):
         name = f"Tier {t + 1}"

@@ -7,8 +7,8 @@ import re
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from lib.capacity import ServiceMatrix
 from lib.sample import SAMPLE_PATH
+from lib.service_matrix import ServiceMatrix
 from tests.app.conftest import page, press
 from tests.app.test_tiers_page import cut_sliders, metrics
 

@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.config import Settings
-from lib.scenarios import Scenario, SqliteScenarioStore
+from lib.scenario import Scenario
+from lib.scenario_store_sqlite import SqliteScenarioStore
 from tests.app.conftest import APP, TIMEOUT, page, press
 from tests.app.test_decisions import save
 from tests.app.test_tiers_page import cut_sliders, metrics

@@ -33,13 +33,16 @@ from hypothesis.stateful import (
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from lib.capacity import Plan, ServiceMatrix, Team
+from lib.capacity import Plan
 from lib.criteria import DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.dataset import Dataset
 from lib.sample import SAMPLE_PATH
-from lib.scenarios import Scenario, cut_bounds, to_query
+from lib.scenario import Scenario, cut_bounds
+from lib.service_matrix import ServiceMatrix
+from lib.share_link import to_query
 from lib.slices import Slice
 from lib.suggest import default_cuts
+from lib.team import Team
 from lib.tiering import push_cuts, summarize
 from tests.app.conftest import APP, TIMEOUT, _NavigationOnlyPagesManager, page, press
 from ui import presentation, state

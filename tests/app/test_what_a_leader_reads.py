@@ -8,7 +8,8 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from lib.sample import SAMPLE_PATH
-from lib.scenarios import Scenario, SqliteScenarioStore
+from lib.scenario import Scenario
+from lib.scenario_store_sqlite import SqliteScenarioStore
 from tests.app.conftest import page, press
 from tests.visible import visible_text
 
@@ -112,7 +113,7 @@ def test_compare_says_when_a_scenario_was_made_on_other_data(
 
 
 def test_hours_per_account_keep_their_decimals_in_every_caption(app: AppTest) -> None:
-    from lib.capacity import Service, ServiceMatrix
+    from lib.service_matrix import Service, ServiceMatrix
 
     app.session_state["tb_matrix"] = ServiceMatrix((Service("Named CSM"),), ((60.0, 4.5, 2.0),))
     app.run()
@@ -122,7 +123,9 @@ def test_hours_per_account_keep_their_decimals_in_every_caption(app: AppTest) ->
 
 
 def test_a_plan_file_opened_says_what_it_opened(app: AppTest) -> None:
-    from lib.capacity import Plan, ServiceMatrix, Team
+    from lib.capacity import Plan
+    from lib.service_matrix import ServiceMatrix
+    from lib.team import Team
 
     plan = Plan(ServiceMatrix.default(4), (Team(3), Team(5), Team(6), Team(2)))
     page(app, "plan")

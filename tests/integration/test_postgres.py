@@ -23,9 +23,11 @@ from lib.config import load
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.ingest import RevenueBasis
-from lib.pgstore import SCHEMA_VERSION, PostgresScenarioStore
 from lib.sample import SAMPLE_PATH
-from lib.scenarios import Scenario, ScenarioConflict, open_store
+from lib.scenario import Scenario
+from lib.scenario_store import ScenarioConflict
+from lib.scenario_store_pg import SCHEMA_VERSION, PostgresScenarioStore
+from lib.scenario_store_sqlite import open_store
 from lib.sources import LiveSource, Source, load_source
 from tests.integration.conftest import PostgresServer
 
@@ -366,7 +368,7 @@ def test_a_database_that_timed_out_is_not_waited_for_again_at_once(silent_server
 
 
 def test_a_database_is_tried_again_once_the_pause_is_over(monkeypatch):
-    monkeypatch.setattr("lib.pgstore.RETRY_AFTER", 0.0)
+    monkeypatch.setattr("lib.scenario_store_pg.RETRY_AFTER", 0.0)
     calls = counted_connects(monkeypatch)
     url = f"postgresql://ana:hunter2-secret@127.0.0.1:{closed_port()}/tierboard"
     for _ in range(2):

@@ -11,27 +11,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib import scenarios
-from lib.capacity import (
+from lib import share_link
+from lib.capacity import Plan
+from lib.criteria import Criteria
+from lib.errors import InputError
+from lib.scenario import MAX_REVENUE_CUT, Scenario, bounded_cuts, cut_bounds
+from lib.service_matrix import (
     DEFAULT_HOURS_PER_ACCOUNT,
     MAX_HOURS_PER_YEAR,
     MAX_SERVICES,
-    Plan,
     Service,
     ServiceMatrix,
-    Team,
 )
-from lib.criteria import Criteria
-from lib.errors import InputError
-from lib.scenarios import (
-    MAX_LINK_CHARS,
-    MAX_REVENUE_CUT,
-    Scenario,
-    bounded_cuts,
-    cut_bounds,
-    from_query,
-    to_query,
-)
+from lib.share_link import MAX_LINK_CHARS, from_query, to_query
+from lib.team import Team
 
 # --- the same tier count always gives the same service model (defect 6) -----------------------
 
@@ -154,7 +147,7 @@ def test_a_117_kb_link_is_refused_by_its_size_before_its_plan_is_unpacked(monkey
     params = _huge_link(40_000)
     assert len(urlencode(params)) > 100_000
     unpacked = []
-    monkeypatch.setattr(scenarios, "_unpack_plan", lambda *a: unpacked.append(a))
+    monkeypatch.setattr(share_link, "_unpack_plan", lambda *a: unpacked.append(a))
     with pytest.raises(InputError, match=f"at most {MAX_LINK_CHARS:,}"):
         from_query(params)
     assert not unpacked

@@ -7,24 +7,24 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lib.capacity import (
-    DEFAULT_COST_PER_HOUR,
+from lib.capacity import Plan, tier_capacity, unprofitable_threshold
+from lib.errors import InputError
+from lib.service_matrix import (
     DEFAULT_HOURS_PER_ACCOUNT,
-    DEFAULT_HOURS_PER_CSM,
     DEFAULT_SERVICES,
     MAX_HOURS_PER_YEAR,
-    Plan,
     Service,
     ServiceMatrix,
+)
+from lib.team import (
+    DEFAULT_COST_PER_HOUR,
+    DEFAULT_HOURS_PER_CSM,
     Team,
     TeamPlan,
     TierLoad,
     default_plan,
-    tier_capacity,
     tier_loads,
-    unprofitable_threshold,
 )
-from lib.errors import InputError
 from lib.tiering import TierIndex, summarize
 
 

@@ -9,6 +9,7 @@ import pytest
 from lib.config import (
     KEYS,
     Settings,
+    default_store_path,
     describe,
     env_name,
     load,
@@ -18,7 +19,7 @@ from lib.config import (
     table_parts,
 )
 from lib.errors import InputError
-from lib.scenarios import SqliteScenarioStore, default_store_path, open_store
+from lib.scenario_store_sqlite import SqliteScenarioStore, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 

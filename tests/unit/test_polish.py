@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from lib import charts, views
 from lib.books import Book, books, is_pool
 from lib.canonical import COLUMNS, label
-from lib.capacity import Plan, Service, ServiceMatrix, Team, tier_capacity
+from lib.capacity import Plan, tier_capacity
 from lib.explain import rank_distance
 from lib.formatting import blanks_as_empty, hours, quantity
+from lib.service_matrix import Service, ServiceMatrix
 from lib.slices import UNASSIGNED
+from lib.team import Team
 from lib.tiering import TierIndex, summarize
 from tests.visible import visible_text
 

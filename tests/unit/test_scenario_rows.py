@@ -12,14 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lib.errors import InputError
-from lib.scenarios import (
-    AUTHOR_LIMIT,
-    Scenario,
-    ScenarioStore,
-    SqliteScenarioStore,
-    Unreadable,
-    checked_author,
-)
+from lib.scenario import Scenario
+from lib.scenario_store import AUTHOR_LIMIT, ScenarioStore, Unreadable, checked_author
+from lib.scenario_store_sqlite import SqliteScenarioStore
 from tests.unit.test_scenarios import BACKENDS
 
 BROKEN = '{"cuts": [-1]}'  # JSON, but no scenario this tierboard can open

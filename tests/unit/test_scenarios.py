@@ -1,4 +1,5 @@
-"""lib.scenarios: a scenario's dict and link forms, the dataset fingerprint, the store contract."""
+"""lib.scenario, lib.share_link and the scenario stores: a scenario's dict and link forms, the
+dataset fingerprint, the store contract (SQLite and PostgreSQL alike)."""
 
 import base64
 import json
@@ -17,25 +18,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.capacity import DEFAULT_SERVICES, Plan, Service, ServiceMatrix, Team
+from lib.capacity import Plan
+from lib.config import default_store_path
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.errors import InputError
-from lib.scenarios import (
-    NAME_LIMIT,
-    QUERY_KEYS,
-    SCHEMA_VERSION,
-    SavedScenario,
-    Scenario,
-    ScenarioConflict,
-    ScenarioStore,
-    SqliteScenarioStore,
-    dataset_fingerprint,
-    default_store_path,
-    from_query,
-    open_store,
-    to_query,
-)
+from lib.scenario import Scenario, dataset_fingerprint
+from lib.scenario_store import NAME_LIMIT, SavedScenario, ScenarioConflict, ScenarioStore
+from lib.scenario_store_sqlite import SCHEMA_VERSION, SqliteScenarioStore, open_store
+from lib.service_matrix import DEFAULT_SERVICES, Service, ServiceMatrix
+from lib.share_link import QUERY_KEYS, from_query, to_query
 from lib.slices import DIMENSIONS, EVERYTHING, Slice
+from lib.team import Team
 from lib.tiering import TierIndex, summarize
 
 # ---------------------------------------------------------------------------------------------
@@ -443,7 +436,7 @@ def sqlite_store(request: pytest.FixtureRequest, tmp_path: Path) -> ScenarioStor
 def postgres_store(request: pytest.FixtureRequest, tmp_path: Path) -> ScenarioStore:
     """A store in a fresh database of a throwaway server (skips without PostgreSQL, except in
     CI or with TIERBOARD_REQUIRE_POSTGRES set, where it fails)."""
-    from lib.pgstore import PostgresScenarioStore
+    from lib.scenario_store_pg import PostgresScenarioStore
     from tests.integration.conftest import shared_server
 
     return PostgresScenarioStore(shared_server(request.config).new_database())
@@ -757,7 +750,8 @@ def test_two_processes_saving_at_once_have_exactly_one_winner(tmp_path, expected
 
 
 def test_replace_overwrites_the_version_this_session_opened_else_the_latest(tmp_path):
-    from lib.scenarios import ScenarioConflict, SqliteScenarioStore, version_to_replace
+    from lib.scenario_store import ScenarioConflict, version_to_replace
+    from lib.scenario_store_sqlite import SqliteScenarioStore
 
     store = SqliteScenarioStore(tmp_path / "s.sqlite3")
     first = Scenario(cuts=(55_000.0, 20_000.0))

@@ -14,7 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lib import views
-from lib.capacity import Plan, ServiceMatrix, Team, slice_team_shares, tier_capacity
+from lib.capacity import Plan, slice_team_shares, tier_capacity
+from lib.service_matrix import ServiceMatrix
+from lib.team import Team
 from lib.tiering import TierIndex, summarize
 from tests.visible import visible_text
 

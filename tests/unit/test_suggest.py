@@ -8,11 +8,12 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lib.capacity import Plan, Service, ServiceMatrix, Team, tier_capacity
+from lib.capacity import Plan, tier_capacity
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.sample import SAMPLE_PATH
 from lib.scales import is_round
+from lib.service_matrix import Service, ServiceMatrix
 from lib.suggest import (
     DEFAULT_TARGET_SHARES,
     cuts_for_revenue_shares,
@@ -20,6 +21,7 @@ from lib.suggest import (
     default_cuts,
     explain,
 )
+from lib.team import Team
 from lib.tiering import TierIndex, summarize
 
 FINITE = st.floats(-1e6, 1e9, allow_nan=False, allow_infinity=False)

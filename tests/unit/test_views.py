@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import charts, views
-from lib.capacity import TeamPlan, tier_loads
 from lib.formatting import count, money, percent
+from lib.team import TeamPlan, tier_loads
 from lib.tiering import TierIndex, summarize
 
 VALUES = [float(v) for v in range(1, 1001)] + [50_000.0, 80_000.0]

@@ -1,0 +1,277 @@
+"""The SQL both scenario stores share: list, get, save, rename and delete, written once.
+
+`SqlScenarioStore` keeps the contract of lib/scenario_store.py over one table; the SQLite store
+(lib/scenario_store_sqlite.py) and the PostgreSQL one (lib/scenario_store_pg.py) say only how
+they connect, lock and keep their schema, and the few SQL details that differ.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Protocol
+
+from lib.errors import InputError
+from lib.scenario import Scenario, lower_first
+from lib.scenario_store import (
+    NAME_LIMIT,
+    LastSave,
+    SavedScenario,
+    ScenarioList,
+    Unreadable,
+    changed_since,
+    check_expected_version,
+    checked_author,
+    checked_name,
+    clean_text,
+    missing,
+    name_taken,
+)
+
+
+def _listed(
+    rows: Iterable[tuple[Any, ...]], read: Callable[[tuple[Any, ...]], SavedScenario]
+) -> ScenarioList:
+    """Every row read with `read`; a row that cannot be read goes to `unreadable` with its
+    reason (what `list` does)."""
+    readable, unreadable = [], []
+    for row in rows:
+        try:
+            readable.append(read(row))
+        except InputError as error:
+            unreadable.append(Unreadable(clean_text(str(row[0]), NAME_LIMIT), str(error)))
+    return ScenarioList(readable, unreadable)
+
+
+def _scenario_from_json(name: str, text: str) -> Scenario:
+    """The scenario stored as JSON text under `name`; InputError naming it when damaged."""
+    try:
+        return Scenario.from_dict(json.loads(text))
+    except ValueError:
+        raise InputError(f'The saved scenario "{name}" cannot be read: it is not JSON.') from None
+    except InputError as error:
+        raise InputError(
+            f'The saved scenario "{name}" cannot be opened: {lower_first(str(error))}'
+        ) from None
+
+
+def _stored_author(author: object) -> str | None:
+    """An author read back from a store, bounded and cleaned as a new save's would be (a row
+    written before that rule, or by hand, shows no megabyte of name either)."""
+    return checked_author(author) if isinstance(author, str) else None
+
+
+def newer_schema(where: object, version: int, latest: int) -> InputError:
+    """The error for a database whose schema a newer tierboard wrote."""
+    return InputError(
+        f"The scenario database {where} was made by a newer tierboard (schema {version}; "
+        f"this one reads up to {latest}); update tierboard."
+    )
+
+
+class Cursor(Protocol):
+    """What the stores read from a DB-API cursor (sqlite3's and psycopg's alike)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> builtins.list[Any]: ...
+
+
+class Connection(Protocol):
+    """What the stores use of a DB-API connection (sqlite3's and psycopg's alike)."""
+
+    def execute(self, query: str, params: Sequence[Any] = ..., /) -> Cursor: ...
+
+
+class SqlScenarioStore:
+    """A scenario store over one SQL table `scenarios` (name, scenario, author, saved_at,
+    version, save_order): the contract's operations, written once.
+
+    A subclass gives its table, placeholder, the SQL of the JSON parameter and column and of the
+    next save order, the error a unique name raises, and how it connects (`_connect`: one fresh
+    connection per operation, in autocommit mode; `_transaction`: inside one write transaction,
+    committed on success, else rolled back). Statements here are written with `?` placeholders,
+    `{table}`, `{json}` and `{order}`; `_sql` puts in the subclass's.
+    """
+
+    _table: ClassVar[str]  # the scenarios table, schema-qualified where the store has one
+    _param: ClassVar[str] = "?"  # the driver's placeholder
+    _json_param: ClassVar[str] = "?"  # the scenario's JSON text as a parameter
+    _json_column: ClassVar[str] = "scenario"  # the scenario read back as JSON text
+    _next_order: ClassVar[str]  # SQL for the next save order (rises with every save)
+    _unique_violation: ClassVar[type[Exception]]  # what a name already taken raises
+
+    def _connect(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def _transaction(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def _savepoint(self, connection: Connection) -> AbstractContextManager[object]:
+        """Around a statement that may break a unique name: what keeps the transaction usable
+        after it (SQLite's stays usable; PostgreSQL needs a savepoint)."""
+        return nullcontext()
+
+    def _stamp(self, saved_at: datetime) -> object:
+        """A save time as the database takes it."""
+        return saved_at
+
+    def _sql(self, statement: str) -> str:
+        return statement.format(
+            table=self._table, json=self._json_param, order=self._next_order
+        ).replace("?", self._param)
+
+    # -- the contract -------------------------------------------------------------------------
+
+    def list(self) -> ScenarioList:
+        columns = f"name, {self._json_column}, author, saved_at, version"
+        with self._connect() as connection:
+            rows = connection.execute(
+                self._sql(f"SELECT {columns} FROM {{table}} ORDER BY save_order DESC")
+            ).fetchall()
+        return _listed(rows, _saved)
+
+    def get(self, name: str) -> SavedScenario:
+        name = checked_name(name)
+        columns = f"name, {self._json_column}, author, saved_at, version"
+        with self._connect() as connection:
+            row = connection.execute(
+                self._sql(f"SELECT {columns} FROM {{table}} WHERE name = ?"), [name]
+            ).fetchone()
+        if row is None:
+            raise missing(name)
+        return _saved(row)
+
+    def save(
+        self,
+        name: str,
+        scenario: Scenario,
+        author: str | None = None,
+        expected_version: int | None = None,
+    ) -> SavedScenario:
+        name = checked_name(name)
+        author = checked_author(author)
+        check_expected_version(expected_version)
+        text = json.dumps(scenario.to_dict(), ensure_ascii=False)
+        with self._transaction() as connection:
+            # Inside the transaction: where the store holds the write lock from its start
+            # (SQLite), the time and order below are this save's own.
+            saved_at = datetime.now(UTC)
+            if expected_version is None:
+                # Of two sessions creating one name, the second waits for the first to commit,
+                # inserts nothing (rowcount 0) and is told who won.
+                inserted = connection.execute(
+                    self._sql(
+                        "INSERT INTO {table} (name, scenario, author, saved_at, version, "
+                        "save_order) VALUES (?, {json}, ?, ?, 1, {order}) "
+                        "ON CONFLICT (name) DO NOTHING"
+                    ),
+                    [name, text, author, self._stamp(saved_at)],
+                ).rowcount
+                if inserted != 1:
+                    last = self._last_save(connection, name)
+                    raise name_taken(name, last, "or load it and save over it")
+                version = 1
+            else:
+                # The second of two writers of one version waits for the first's lock, finds
+                # the version moved on (rowcount 0), and is told.
+                updated = connection.execute(
+                    self._sql(
+                        "UPDATE {table} SET scenario = {json}, author = ?, saved_at = ?, "
+                        "version = version + 1, save_order = {order} "
+                        "WHERE name = ? AND version = ?"
+                    ),
+                    [text, author, self._stamp(saved_at), name, expected_version],
+                ).rowcount
+                if updated != 1:
+                    last = self._last_save(connection, name)
+                    raise changed_since(name, expected_version, last)
+                version = expected_version + 1
+        return SavedScenario(name, scenario, author, saved_at, version)
+
+    def rename(self, old: str, new: str) -> None:
+        old, new = checked_name(old), checked_name(new)
+        with self._transaction() as connection:
+            try:
+                with self._savepoint(connection):
+                    renamed = connection.execute(
+                        self._sql("UPDATE {table} SET name = ? WHERE name = ?"), [new, old]
+                    ).rowcount
+            except self._unique_violation:
+                last = self._last_save(connection, new)
+                raise name_taken(new, last, "or delete that one first") from None
+            if renamed != 1:
+                raise missing(old)
+
+    def delete(self, name: str) -> None:
+        name = checked_name(name)
+        with self._transaction() as connection:
+            deleted = connection.execute(
+                self._sql("DELETE FROM {table} WHERE name = ?"), [name]
+            ).rowcount
+            if deleted != 1:
+                raise missing(name)
+
+    def _last_save(self, connection: Connection, name: str) -> LastSave | None:
+        """Who saved `name` last, when, and its version (None: no such scenario)."""
+        row = connection.execute(
+            self._sql("SELECT author, saved_at, version FROM {table} WHERE name = ?"), [name]
+        ).fetchone()
+        return None if row is None else (row[0], _saved_at(name, row[1]), row[2])
+
+    # -- the schema ---------------------------------------------------------------------------
+
+    def _write_schema(
+        self,
+        connection: Connection,
+        steps: Mapping[int, tuple[str, ...]],
+        current: int,
+        version_table: str,
+    ) -> None:
+        """Apply the schema steps after `current`, in order, and record the version reached.
+
+        Steps are applied in order on open: a later version appends step 2 (ALTER TABLE ...),
+        and a database at step 1 is brought up to date in one transaction.
+        """
+        latest = max(steps)
+        for step in range(current + 1, latest + 1):
+            for statement in steps[step]:
+                connection.execute(statement)
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {version_table} (version integer NOT NULL)")
+        connection.execute(f"DELETE FROM {version_table}")
+        connection.execute(
+            f"INSERT INTO {version_table} (version) VALUES ({self._param})", [latest]
+        )
+
+
+def _saved(row: tuple[Any, ...]) -> SavedScenario:
+    name, text, author, stamp, version = row
+    if not isinstance(text, str):  # SQLite keeps what it was given: a BLOB, a number
+        raise InputError(f'The saved scenario "{name}" cannot be read: it is not JSON text.')
+    scenario = _scenario_from_json(name, text)
+    return SavedScenario(
+        name, scenario, _stored_author(author), _saved_at(name, stamp), int(version)
+    )
+
+
+def _saved_at(name: object, stamp: object) -> datetime:
+    """A stored save time in UTC: PostgreSQL gives a datetime, SQLite the ISO text it was given
+    (no time zone: UTC)."""
+    if isinstance(stamp, datetime):
+        saved_at = stamp
+    else:
+        try:
+            saved_at = datetime.fromisoformat(stamp if isinstance(stamp, str) else "")
+        except ValueError:
+            raise InputError(
+                f'The saved scenario "{name}" cannot be read: its save time is damaged.'
+            ) from None
+    if saved_at.tzinfo is None:
+        saved_at = saved_at.replace(tzinfo=UTC)
+    return saved_at.astimezone(UTC)

@@ -16,8 +16,8 @@ from lib.books import tier_measure
 from lib.capacity import DEFAULT_HOURS_PER_CSM, Plan, TierCapacity, tier_capacity
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
-from lib.defaults import load_as_suggested
 from lib.errors import InputError
+from lib.file_defaults import load_as_suggested
 from lib.formatting import money_exact
 from lib.ingest import RevenueBasis
 from lib.layout import printable
@@ -70,7 +70,7 @@ def _day(text: str) -> date:
         ) from None
 
 
-# What the commands assume about FILE when told nothing (lib.defaults: the Upload page's rule).
+# What the commands assume about FILE when told nothing (lib.file_defaults: the Upload page's rule).
 DEFAULTS_NOTE = (
     "Without --map, --monthly or --as-of, FILE is read as the Upload page reads it: columns "
     "matched from their headers; invoice lines (a date column and customer ids that repeat) "
@@ -239,7 +239,7 @@ def _basis(args: argparse.Namespace, mapping: dict[str, str] | None) -> RevenueB
 
 def _load(args: argparse.Namespace) -> Dataset:
     if not args.map and not args.monthly and args.as_of is None:
-        # Nothing said about the file: read it as the Upload page does (lib.defaults).
+        # Nothing said about the file: read it as the Upload page does (lib.file_defaults).
         return load_as_suggested(args.file, sheet=args.sheet)
     mapping = dict(args.map) if args.map else None
     if mapping is not None and args.as_of is not None and DATE not in mapping:

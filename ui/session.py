@@ -21,8 +21,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lib import config
 from lib.config import Settings
 from lib.dataset import Dataset
-from lib.defaults import load_as_suggested
 from lib.errors import InputError
+from lib.file_defaults import load_as_suggested
 from lib.formatting import markdown_text
 from lib.sample import SAMPLE_PATH
 from lib.sources import LiveSource, Source

@@ -12,9 +12,9 @@ import streamlit as st
 
 from lib.canonical import COLUMNS, REQUIRED, label
 from lib.dataset import Dataset, Upload
-from lib.defaults import defaults_for
 from lib.errors import InputError
 from lib.export import to_csv_bytes
+from lib.file_defaults import defaults_for
 from lib.formatting import blanks_as_empty, count, markdown_text, plural
 from lib.ingest import RevenueBasis
 from lib.mapping import DATE, describe
@@ -56,7 +56,7 @@ def _discard_pending() -> None:
 
 
 def _suggest(upload: Upload) -> None:
-    """Preset the mapping, basis and as-of widgets from what the file looks like (lib.defaults:
+    """Preset the mapping, basis and as-of widgets from what the file looks like (lib.file_defaults:
     the same defaults `tierboard summarize FILE` loads with)."""
     chosen = defaults_for(upload)
     for column in [*(c.name for c in COLUMNS), DATE]:

@@ -1,4 +1,4 @@
-"""lib.defaults: how a file is loaded until someone says otherwise (the Upload page's presets,
+"""lib.file_defaults: how a file is loaded until someone says otherwise (the Upload page's presets,
 `tierboard summarize FILE` without options, the configured data file)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lib.dataset import Upload
-from lib.defaults import (
+from lib.file_defaults import (
     TRANSACTION_REPEAT_SHARE,
     defaults_for,
     is_invoice_lines,

@@ -27,9 +27,8 @@ from lib.slices import EVERYTHING
 from lib.suggest import (
     DEFAULT_TARGET_SHARES,
     Explanation,
-    cuts_for_revenue_shares,
     default_cuts,
-    explain,
+    for_shares,
 )
 from lib.tiering import DEFAULT_TIERS, MAX_TIERS, TierSummary, summarize
 
@@ -304,9 +303,7 @@ def _suggested(args: argparse.Namespace, dataset: Dataset) -> tuple[TierSummary,
     targets = args.target_shares or list(DEFAULT_TARGET_SHARES[DEFAULT_TIERS])
     if not 1 <= len(targets) <= MAX_TIERS - 1:
         raise InputError(f"Give 1 to {MAX_TIERS - 1} target shares (2 to {MAX_TIERS} tiers).")
-    cap = args.max_top_share
-    cuts = cuts_for_revenue_shares(dataset.index, targets, max_top_customer_share=cap)
-    explanation = explain(dataset.index, cuts, targets=targets, max_top_customer_share=cap)
+    cuts, explanation = for_shares(dataset.index, targets, args.max_top_share)
     return summarize(dataset.index, cuts), explanation
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lib import books, capacity
+from lib import books, capacity, suggest
 from lib.capacity import Plan, TierCapacity
 from lib.criteria import REVENUE_ONLY, Criteria
 from lib.dataset import Dataset
@@ -80,3 +80,19 @@ def capacities(
     other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
     whole = whole_summary(dataset, part, in_effect(index, criteria), summary.cuts)
     return capacity.tier_capacity(summary, plan, other_cost, whole)
+
+
+def fit_teams(
+    index: TierIndex, plan: Plan, whole: TierIndex | None = None
+) -> tuple[tuple[float, ...], suggest.Explanation]:
+    """Cut-offs each tier's team can carry under `plan`, and why.
+
+    `whole`: under a slice, the whole base. Each team serves its whole tier and a slice gets its
+    share pro rata, so a slice's tier fits exactly when the whole tier fits: the teams are
+    fitted on the whole base.
+    """
+    fit_on = index if whole is None else whole
+    hours, available = plan.matrix.hours_per_account(), plan.hours_available()
+    cuts = suggest.cuts_to_fit_teams(fit_on, hours, available)
+    why = suggest.explain(fit_on, cuts, hours_per_account=hours, hours_available=available)
+    return cuts, why

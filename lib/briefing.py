@@ -30,7 +30,7 @@ from lib.scenarios import (
     saved_by,
     version_to_replace,
 )
-from lib.slices import DIMENSIONS
+from lib.slices import DIMENSIONS, known_labels
 from lib.tiering import TierFigures, TierSummary, summarize
 
 
@@ -225,8 +225,7 @@ def opening(scenario: Scenario, dataset: Dataset) -> Opening:
     kept_slice: dict[str, list[str]] = {}
     for dim in DIMENSIONS:
         labels = chosen.get(dim, ())
-        known = dataset.dimensions.get(dim)
-        kept = [label for label in labels if known is not None and label in known.labels]
+        kept = known_labels(dataset.dimensions, dim, labels)
         if len(kept) < len(labels):
             warnings.append(
                 f"{DIMENSIONS[dim]} values not in this data were dropped from the slice: "

@@ -32,7 +32,7 @@ from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.dataset import Dataset
 from lib.formatting import markdown_text
 from lib.scenarios import bounded_cuts
-from lib.slices import Slice
+from lib.slices import Slice, known_labels
 from lib.tiering import DEFAULT_TIERS, TierIndex
 
 CUTS = "tb_cuts"  # tuple[float, ...], top first
@@ -144,9 +144,8 @@ def criteria() -> Criteria:
 
 def chosen_labels(dataset: Dataset, dimension: str) -> list[str]:
     """The labels chosen for `dimension`, among those this data has."""
-    known = dataset.dimensions.get(dimension)
     chosen = st.session_state.get(SLICE, {}).get(dimension, [])
-    return [label for label in chosen if known is not None and label in known.labels]
+    return known_labels(dataset.dimensions, dimension, chosen)
 
 
 def set_slice(chosen: dict[str, list[str]]) -> None:

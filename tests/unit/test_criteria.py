@@ -14,7 +14,7 @@ DATA = {"annual_revenue": np.array([100.0, 50.0, 5.0]), "nps": np.array([9.0, np
 
 @given(
     weights=st.dictionaries(
-        st.sampled_from(sorted(COMPONENTS)), st.floats(0, 100), min_size=1
+        st.sampled_from(sorted(COMPONENTS)), st.integers(0, 100).map(float), min_size=1
     ).filter(lambda w: w.get("annual_revenue", 0) > 0 or w.get("nps", 0) > 0)
 )
 def test_weight_shares_cover_only_the_components_used_and_add_up_to_one(weights) -> None:

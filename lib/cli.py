@@ -17,6 +17,7 @@ from lib.capacity import Plan, TierCapacity, tier_capacity
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
 from lib.errors import InputError
+from lib.file_defaults import load_as_suggested
 from lib.formatting import money_exact
 from lib.ingest import RevenueBasis
 from lib.layout import printable
@@ -26,9 +27,8 @@ from lib.slices import EVERYTHING
 from lib.suggest import (
     DEFAULT_TARGET_SHARES,
     Explanation,
-    cuts_for_revenue_shares,
     default_cuts,
-    explain,
+    for_shares,
 )
 from lib.team import DEFAULT_HOURS_PER_CSM
 from lib.tiering import DEFAULT_TIERS, MAX_TIERS, TierSummary, summarize
@@ -70,7 +70,18 @@ def _day(text: str) -> date:
         ) from None
 
 
+# What the commands assume about FILE when told nothing (lib.file_defaults: the Upload page's rule).
+DEFAULTS_NOTE = (
+    "Without --map, --monthly or --as-of, FILE is read as the Upload page reads it: columns "
+    "matched from their headers; invoice lines (a date column and customer ids that repeat) "
+    "summed over the 12 months up to the latest date in the file; a revenue column called MRR "
+    "or monthly multiplied by 12; otherwise annual figures. With --map, revenue is annual unless "
+    "--monthly, --as-of or --map date=... says otherwise."
+)
+
+
 def _add_input_options(command: argparse.ArgumentParser, cuts: bool = True) -> None:
+    command.epilog = DEFAULTS_NOTE
     command.add_argument(
         "file", type=Path, help="customer file: CSV/TSV/TXT, XLSX/XLS/ODS, Parquet"
     )
@@ -84,9 +95,14 @@ def _add_input_options(command: argparse.ArgumentParser, cuts: bool = True) -> N
         action="append",
         metavar='CANONICAL="Header"',
         help='which column is which, e.g. --map customer_id="Account ID" (repeatable; default: '
-        'automatic from the headers). --map date="Invoice Date" reads transactions',
+        "automatic from the headers, and the basis the Upload page would pick). "
+        '--map date="Invoice Date" reads transactions',
     )
-    command.add_argument("--monthly", action="store_true", help="revenue values are MRR (x12)")
+    command.add_argument(
+        "--monthly",
+        action="store_true",
+        help="revenue values are MRR (x12; default: when the revenue column says MRR or monthly)",
+    )
     command.add_argument(
         "--as-of",
         type=_day,
@@ -222,6 +238,9 @@ def _basis(args: argparse.Namespace, mapping: dict[str, str] | None) -> RevenueB
 
 
 def _load(args: argparse.Namespace) -> Dataset:
+    if not args.map and not args.monthly and args.as_of is None:
+        # Nothing said about the file: read it as the Upload page does (lib.file_defaults).
+        return load_as_suggested(args.file, sheet=args.sheet)
     mapping = dict(args.map) if args.map else None
     if mapping is not None and args.as_of is not None and DATE not in mapping:
         # --as-of alone: the date column comes from the automatic mapping.
@@ -285,9 +304,7 @@ def _suggested(args: argparse.Namespace, dataset: Dataset) -> tuple[TierSummary,
     targets = args.target_shares or list(DEFAULT_TARGET_SHARES[DEFAULT_TIERS])
     if not 1 <= len(targets) <= MAX_TIERS - 1:
         raise InputError(f"Give 1 to {MAX_TIERS - 1} target shares (2 to {MAX_TIERS} tiers).")
-    cap = args.max_top_share
-    cuts = cuts_for_revenue_shares(dataset.index, targets, max_top_customer_share=cap)
-    explanation = explain(dataset.index, cuts, targets=targets, max_top_customer_share=cap)
+    cuts, explanation = for_shares(dataset.index, targets, args.max_top_share)
     return summarize(dataset.index, cuts), explanation
 
 

@@ -131,3 +131,11 @@ def score(data: Mapping[str, np.ndarray], columns: tuple[str, ...], criteria: Cr
     return Score(
         values=values, contributions=contributions, neutral_counts=neutral, ignored=ignored
     )
+
+
+def weight_shares(criteria: Criteria, scored: Score) -> dict[str, float]:
+    """Each weight's share of the score (fractions adding up to 1), over the weights it
+    actually used: components with data and a weight above zero."""
+    used = {c: w for c, w in criteria.weight_map().items() if c in scored.contributions}
+    total = sum(used.values())
+    return {c: w / total for c, w in used.items()} if total else {}

@@ -85,3 +85,9 @@ def score_stops(current: Sequence[float]) -> list[float]:
     whole = (float(v) for v in range(int(SCORE_RANGE[0]), int(SCORE_RANGE[1]) + 1))
     by_label = {score_label(v): v for v in [*(float(c) for c in current), *whole]}
     return sorted(by_label.values())
+
+
+def typed_cut(value: float, is_score: bool) -> float:
+    """A cut-off as typed into an exact box: whole currency units (a cut-off to the cent means
+    nothing to anyone in the meeting), scores to a tenth of a point."""
+    return round(value, 1) if is_score else float(round(value))

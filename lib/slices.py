@@ -6,6 +6,7 @@ mistakes "EMEA only" for the whole company.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,3 +96,12 @@ class Slice:
 
 
 EVERYTHING = Slice()
+
+
+def known_labels(
+    dimensions: Mapping[str, Dimension], dimension: str, labels: Iterable[str]
+) -> list[str]:
+    """The labels of `dimension` the data has, in the order given: a slice (chosen before, or
+    in a link or scenario made on other data) never filters on a value no customer holds."""
+    known = dimensions.get(dimension)
+    return [label for label in labels if known is not None and label in known.labels]

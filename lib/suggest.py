@@ -328,3 +328,13 @@ def _accounts_one_step_down(index: TierIndex, cuts: tuple[float, ...], t: int) -
         return None
     ceiling = cuts[t - 1] if t else _above_max(index)
     return index.count_at_or_above(float(below[-1])) - index.count_at_or_above(ceiling)
+
+
+def for_shares(
+    index: TierIndex, targets: Sequence[float], max_top_customer_share: float | None = None
+) -> tuple[tuple[float, ...], Explanation]:
+    """Cut-offs for target revenue shares (within an optional cap on Tier 1's customers), and
+    why they landed there: what the Plan page's buttons and `tierboard suggest` apply."""
+    cuts = cuts_for_revenue_shares(index, targets, max_top_customer_share=max_top_customer_share)
+    why = explain(index, cuts, targets=targets, max_top_customer_share=max_top_customer_share)
+    return cuts, why

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from lib import views
+from lib import briefing, views
 from lib.errors import InputError
 from lib.formatting import markdown_text
-from lib.scenario_store import ScenarioConflict, version_to_replace
+from lib.scenario_store import ScenarioConflict
 from ui import access, entry, scenarios, session, state, widgets
 
 entry.require_app()
@@ -18,7 +18,7 @@ st.caption(
     "them, compare them side by side, and share or export what was agreed."
 )
 widgets.scope_notice(store, index)
-on_screen = scenarios.describe(scenarios.current(store), store.currency)
+on_screen = briefing.describe(scenarios.current(store), store.currency)
 st.caption(f"On screen: {markdown_text(on_screen)}.")
 
 st.subheader("Save")
@@ -46,9 +46,7 @@ if st.button(
 ):
     try:
         loaded = st.session_state.get(scenarios.LOADED)
-        expected = (
-            version_to_replace(scenarios.scenario_store(), name, loaded) if overwrite else None
-        )
+        expected = briefing.expected_version(scenarios.scenario_store(), name, loaded, overwrite)
         saved = scenarios.scenario_store().save(
             name, scenarios.current(store), author or None, expected_version=expected
         )
@@ -73,7 +71,7 @@ else:
     chosen = st.selectbox(
         "Scenario",
         options=list(by_name),
-        format_func=lambda n: scenarios.saved_label(by_name[n], store),
+        format_func=lambda n: briefing.saved_label(by_name[n], store),
         key=scenarios.PICK,
         help="Saved scenarios, newest first; “other data” marks those made on another file.",
     )
@@ -109,17 +107,10 @@ else:
             (name, scenarios.current(store) if name == "(on screen)" else by_name[name].scenario)
             for name in picked
         ]
-        st.html(scenarios.comparison_html(store, pairs))
-        (first, before), (second, after) = pairs[0], pairs[1]
+        st.html(briefing.comparison_html(store, pairs))
+        (first, _), (second, _) = pairs[0], pairs[1]
         try:
-            if not all(scenarios.comparable(store, s) for s in (before, after)):
-                raise InputError(
-                    f"Who moves from {first} to {second} is not shown: one of them was made on "
-                    "data in another currency."
-                )
-            flows = store.flows(
-                after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
-            )
+            flows = briefing.moves_between(store, pairs[0], pairs[1])
             st.markdown(
                 f"**From {markdown_text(first)} to {markdown_text(second)}:** "
                 f"{markdown_text(flows.headline(store.currency))}"

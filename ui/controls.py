@@ -10,7 +10,7 @@ import streamlit as st
 from lib.criteria import COMPONENTS, MAX_WEIGHT, missing_components
 from lib.dataset import Dataset
 from lib.formatting import count, cut_label, markdown_text, money, plural
-from lib.scales import cut_stops, nearest, score_label, score_stops
+from lib.scales import cut_stops, nearest, score_label, score_stops, typed_cut
 from lib.scenario import cut_bounds
 from lib.slices import DIMENSIONS
 from lib.tiering import MAX_TIERS, MIN_TIERS, push_cuts, tier_name
@@ -30,12 +30,10 @@ def _on_exact(cut: int, is_score: bool = False) -> None:
     if typed is None:  # the box was cleared: keep the cut-off where it was
         state.set_cuts(state.cuts())
         return
-    # Whole currency units (a cut-off to the cent means nothing to anyone in the meeting);
-    # scores to a tenth of a point. Beyond the box's bounds the browser says "Number is outside
-    # the allowed range" under it and sends nothing (Streamlit turns any value sent beyond them
-    # into the box's default), so `typed` is within cut_bounds.
-    value = round(typed, 1) if is_score else float(round(typed))
-    state.set_cuts(push_cuts(state.cuts(), cut, value))
+    # Beyond the box's bounds the browser says "Number is outside the allowed range" under it
+    # and sends nothing (Streamlit turns any value sent beyond them into the box's default), so
+    # `typed` is within cut_bounds.
+    state.set_cuts(push_cuts(state.cuts(), cut, typed_cut(typed, is_score)))
 
 
 def _on_reset(dataset: Dataset) -> None:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import books, capacity, suggest
+from lib import planning, suggest
 from lib.capacity import Plan, TierCapacity
-from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes
 from lib.formatting import hours, markdown_text, plural
 from lib.service_matrix import MAX_HOURS_PER_YEAR, ServiceMatrix
-from lib.slices import EVERYTHING
 from lib.team import DEFAULT_HOURS_PER_CSM
-from lib.tiering import TierIndex, TierSummary, summarize, tier_name
+from lib.tiering import TierIndex, TierSummary, tier_name
 from ui import state, tables
 
 EXPLANATION = "tb_suggestion"  # (cuts, sentences) of the last suggestion applied
@@ -59,16 +57,11 @@ def _apply(cuts: tuple[float, ...], explanation: suggest.Explanation) -> None:
 
 
 def _on_shares(index: TierIndex, tier_count: int, capped: bool) -> None:
-    targets = _targets(tier_count)
-    cap = _cap() / 100 if capped else None
-    cuts = suggest.cuts_for_revenue_shares(index, targets, max_top_customer_share=cap)
-    _apply(cuts, suggest.explain(index, cuts, targets=targets, max_top_customer_share=cap))
+    _apply(*suggest.for_shares(index, _targets(tier_count), _cap() / 100 if capped else None))
 
 
-def _on_fit(index: TierIndex, plan: Plan) -> None:
-    hours, available = plan.matrix.hours_per_account(), plan.hours_available()
-    cuts = suggest.cuts_to_fit_teams(index, hours, available)
-    _apply(cuts, suggest.explain(index, cuts, hours_per_account=hours, hours_available=available))
+def _on_fit(index: TierIndex, plan: Plan, whole: TierIndex | None) -> None:
+    _apply(*planning.fit_teams(index, plan, whole))
 
 
 def suggestions(index: TierIndex, plan: Plan, whole: TierIndex | None = None) -> None:
@@ -79,7 +72,6 @@ def suggestions(index: TierIndex, plan: Plan, whole: TierIndex | None = None) ->
     when the whole tier fits: the teams are fitted on the whole base.
     """
     tier_count = plan.tier_count
-    fit_on = index if whole is None else whole
     shares, fit, cap = st.columns(3, border=True)
     with shares:
         st.markdown("**Hit revenue shares**")
@@ -118,7 +110,7 @@ def suggestions(index: TierIndex, plan: Plan, whole: TierIndex | None = None) ->
         st.button(
             "Suggest to fit the teams",
             on_click=_on_fit,
-            args=(fit_on, plan),
+            args=(index, plan, whole),
             width="stretch",
             help="Moves the sidebar cut-offs so that each tier's team can carry its accounts.",
         )
@@ -295,20 +287,16 @@ def books_inputs() -> float:
 def capacities(
     dataset: Dataset, index: TierIndex, summary: TierSummary, current: Plan
 ) -> tuple[TierCapacity, ...]:
-    """Load, cost and margin per tier on screen; under a slice, each tier's hours available are
-    the slice's share of its team (lib.capacity.slice_team_shares), never the whole team."""
-    other_cost = books.tier_measure(index, summary.cuts, "cost_to_serve")
-    base = whole_index(dataset, index)
-    whole = None if base is None else summarize(base, summary.cuts)
-    return capacity.tier_capacity(summary, current, other_cost, whole)
+    """Load, cost and margin per tier on screen (lib.planning.capacities: under a slice, each
+    tier's hours available are the slice's share of its team)."""
+    part, criteria = state.current_slice(dataset), state.criteria()
+    return planning.capacities(dataset, index, summary, current, part=part, criteria=criteria)
 
 
 def whole_index(dataset: Dataset, index: TierIndex) -> TierIndex | None:
-    """Under a slice, the index of the whole base keyed like `index`; None without a slice."""
-    if state.current_slice(dataset).is_everything:
-        return None
-    criteria = state.criteria() if index.key == "score" else REVENUE_ONLY
-    return dataset.index_for(EVERYTHING, criteria)
+    """Under a slice, the whole base keyed like `index`; None without a slice."""
+    criteria = planning.in_effect(index, state.criteria())
+    return planning.whole_index(dataset, state.current_slice(dataset), criteria)
 
 
 def _on_pool_size(name: str, key: str) -> None:

@@ -7,26 +7,21 @@ every run), and a session opened from a link starts from it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from html import escape
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from lib import books, capacity, pack, views
-from lib.criteria import COMPONENTS
+from lib import briefing
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
-from lib.formatting import count, markdown_text, money, percent
-from lib.scenario import Scenario, comparability, dataset_fingerprint
-from lib.scenario_store import SavedScenario, ScenarioStore, checked_name, saved_by
+from lib.formatting import markdown_text
+from lib.scenario import Scenario
+from lib.scenario_store import SavedScenario, ScenarioStore, checked_name
 from lib.scenario_store_sqlite import open_store
 from lib.share_link import QUERY_KEYS, from_query, to_query
-from lib.slices import DIMENSIONS, EVERYTHING
-from lib.tiering import TierSummary, summarize
 from ui import presentation, session, state
 
 LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar
@@ -56,10 +51,6 @@ def saved() -> list[SavedScenario]:
     return listed
 
 
-def fingerprint(data: Dataset) -> str:
-    return dataset_fingerprint(data.source, data.index.customers, data.index.total_revenue)
-
-
 def current(data: Dataset) -> Scenario:
     """The scenario on screen: cut-offs, criteria, slice, service model, and which data."""
     cuts = state.cuts()
@@ -68,49 +59,27 @@ def current(data: Dataset) -> Scenario:
         criteria=state.criteria(),
         plan=state.plan(len(cuts) + 1),
         slice=state.current_slice(data),
-        dataset=fingerprint(data),
+        dataset=briefing.fingerprint(data),
         currency=data.currency,
     )
 
 
 def apply(scenario: Scenario, data: Dataset) -> list[str]:
-    """Put a scenario on screen (call before the widgets are drawn); returns warnings."""
-    warnings = []
+    """Put a scenario on screen (call before the widgets are drawn); returns warnings.
+
+    What it puts there (the slice this data has, a plan sized to its tiers) is
+    lib.briefing.opening's decision; this writes it into the session.
+    """
+    opened = briefing.opening(scenario, data)
     st.session_state[state.TIERS] = scenario.tier_count
     st.session_state[state.BY] = scenario.criteria.by
-    if scenario.criteria.is_score:  # a component the scenario does not weigh counts for 0
-        given = scenario.criteria.weight_map()
-        state.set_weights({component: given.get(component, 0.0) for component in COMPONENTS})
-    chosen = dict(scenario.slice.filters)
-    kept_slice: dict[str, list[str]] = {}
-    for dim in DIMENSIONS:
-        labels = chosen.get(dim, ())
-        known = data.dimensions.get(dim)
-        kept = [label for label in labels if known is not None and label in known.labels]
-        if len(kept) < len(labels):
-            warnings.append(
-                f"{DIMENSIONS[dim]} values not in this data were dropped from the slice: "
-                + ", ".join(label for label in labels if label not in kept)
-                + "."
-            )
-        kept_slice[dim] = kept
-    state.set_slice(kept_slice)
+    if opened.weights is not None:
+        state.set_weights(opened.weights)
+    state.set_slice(opened.slice)
     state.set_cuts(tuple(scenario.cuts))
-    # A link without a service model (typed by hand, or from an older version) still needs
-    # one team per tier: sized to its tiers, as a fresh start would be.
-    state.set_plan(scenario.plan or state.plan_sized_to(data, tuple(scenario.cuts)))
-    if scenario.dataset and scenario.dataset != fingerprint(data):
-        warnings.append(
-            "This scenario was made on other data: its cut-offs are applied as they are, and "
-            "the figures are this data's."
-        )
-    if not comparable(data, scenario):
-        warnings.append(
-            f"It was made on data in {scenario.currency.strip()}: its cut-offs are read as "
-            f"{data.currency.strip()} here."
-        )
+    state.set_plan(opened.plan)
     st.session_state[state.DATASET] = state.fingerprint(data)  # no reset for the new criteria
-    return warnings
+    return list(opened.warnings)
 
 
 def restore_link_once(data: Dataset) -> None:
@@ -161,132 +130,6 @@ def notice() -> None:
             getattr(st, kind)(message, icon=":material/link:")
 
 
-def describe(scenario: Scenario, currency: str = "$") -> str:
-    """A scenario in a few words: "3 tiers by revenue, cut-offs $55K / $20K"."""
-    score = scenario.criteria.is_score
-    cuts = " / ".join(f"{cut:g}" if score else money(cut, currency) for cut in scenario.cuts)
-    words = f"{scenario.tier_count} tiers by {'score' if score else 'revenue'}, cut-offs {cuts}"
-    if not scenario.slice.is_everything:
-        words += f", slice {scenario.slice.describe()}"
-    return words
-
-
-@dataclass(frozen=True)
-class _Figures:
-    """One scenario's tiers on the data in use, and its teams' load against them."""
-
-    summary: TierSummary
-    capacities: tuple[capacity.TierCapacity, ...]
-
-
-def _figures(data: Dataset, scenario: Scenario) -> _Figures:
-    index = data.index_for(scenario.slice, scenario.criteria)
-    summary = summarize(index, scenario.cuts)
-    whole = _whole(data, scenario)
-    # Without a plan of its own, teams sized like a fresh start: to the whole base's tiers.
-    plan = scenario.plan or capacity.Plan.default_for(whole or summary)
-    capacities = capacity.tier_capacity(
-        summary, plan, books.tier_measure(index, summary.cuts, "cost_to_serve"), whole
-    )
-    return _Figures(summary, capacities)
-
-
-def _whole(data: Dataset, scenario: Scenario) -> TierSummary | None:
-    """The scenario's cut-offs on the whole base when it has a slice: the slice then gets its
-    share of each team (lib.capacity.slice_team_shares)."""
-    if scenario.slice.is_everything:
-        return None
-    return summarize(data.index_for(EVERYTHING, scenario.criteria), scenario.cuts)
-
-
-def comparison_html(data: Dataset, chosen: list[tuple[str, Scenario]]) -> str:
-    """Side by side: each scenario's tiers, load and cost (rows) for 2 to 4 scenarios (columns).
-
-    A scenario made on other data says so on its column; one in another currency is refused
-    with a sentence instead of figures.
-    """
-    notes = [comparability(s, fingerprint(data), data.currency) for _, s in chosen]
-    usable = [ok for ok, _ in notes]
-    figures = [_figures(data, s) if ok else None for (_, s), ok in zip(chosen, usable, strict=True)]
-    deepest = max((len(f.summary.tiers) for f in figures if f), default=0)
-    cash = data.currency
-    shown = (
-        ("customers", lambda t, c: f"{count(t.customers)} ({percent(t.customer_share)})"),
-        ("revenue", lambda t, c: f"{money(t.revenue, cash)} ({percent(t.revenue_share)})"),
-        ("load", lambda t, c: views.load_label(c)),
-        ("margin", lambda t, c: money(c.margin, cash)),
-    )
-    body = [
-        ["Set-up", *(escape(describe(s, s.currency or cash)) for _, s in chosen)],
-        [
-            "Made on",
-            *(
-                f'<span data-figure="made_on" style="white-space:normal">'
-                f"{escape(note or 'this data')}</span>"
-                for _, note in notes
-            ),
-        ],
-    ]
-    for t in range(deepest):
-        for label, show in shown:
-            cells = [
-                show(f.summary.tiers[t], f.capacities[t]) if f and t < len(f.summary.tiers) else "—"
-                for f in figures
-            ]
-            body.append([f"Tier {t + 1} {label}", *(escape(cell) for cell in cells)])
-    header = [
-        "Scenario",
-        *(
-            escape(name) + ("" if ok and not note else f" {views.ALERT_SIGN}")
-            for (name, _), (ok, note) in zip(chosen, notes, strict=True)
-        ),
-    ]
-    return views.table_html(header, body)
-
-
-def comparable(data: Dataset, scenario: Scenario) -> bool:
-    """Whether a scenario's figures can be computed on `data` (not in another currency)."""
-    return comparability(scenario, fingerprint(data), data.currency)[0]
-
-
-def pack_html(data: Dataset, scenario: Scenario, title: str) -> str:
-    """The meeting pack of a scenario (no session state: it may run when the download starts)."""
-    index = data.index_for(scenario.slice, scenario.criteria)
-    summary = summarize(index, scenario.cuts)
-    other = books.tier_measure(index, summary.cuts, "cost_to_serve")
-    plan = scenario.plan
-    caps = (
-        capacity.tier_capacity(summary, plan, other, _whole(data, scenario))
-        if plan is not None
-        else None
-    )
-    try:
-        migration = data.flows(scenario.slice, scenario.criteria, scenario.cuts)
-    except InputError:
-        migration = None
-    criteria = (
-        "weighted score: "
-        + ", ".join(f"{COMPONENTS[c]} {w:g}" for c, w in scenario.criteria.weights)
-        if scenario.criteria.is_score
-        else "annual revenue"
-    )
-    content = pack.PackContent(
-        title=title,
-        dataset=f"{data.source} · {count(data.index.customers)} customers",
-        scope=scenario.slice.describe(),
-        criteria=criteria,
-        summary=summary,
-        score=scenario.criteria.is_score,
-        pareto=index.pareto,
-        capacities=caps,
-        unprofitable=books.unprofitable_counts(index, summary.cuts, plan) if plan else None,
-        plan=plan,
-        migration=migration,
-        currency=data.currency,
-    )
-    return pack.render(content, datetime.now(UTC))
-
-
 PACK_TITLE = "tb_pack_title"
 PREPARED = "tb_prepared_files"  # {file name: (what it was made from, bytes)}
 PACK = "tb_pack_file"  # (what it was made from, bytes) of the meeting pack on screen
@@ -294,7 +137,11 @@ PACK = "tb_pack_file"  # (what it was made from, bytes) of the meeting pack on s
 
 def _made_from(data: Dataset, scenario: Scenario, *extra: str) -> tuple[str, ...]:
     """What a file was made from: the data, the scenario on screen (its link) and `extra`."""
-    return (fingerprint(data), *sorted(f"{k}={v}" for k, v in to_query(scenario).items()), *extra)
+    return (
+        briefing.fingerprint(data),
+        *sorted(f"{k}={v}" for k, v in to_query(scenario).items()),
+        *extra,
+    )
 
 
 def _tier_list_file(
@@ -340,7 +187,7 @@ def _pack_bytes(data: Dataset, scenario: Scenario, title: str) -> bytes:
     made_from = _made_from(data, scenario, title)
     kept = st.session_state.get(PACK)
     if kept is None or kept[0] != made_from:
-        kept = (made_from, pack_html(data, scenario, title).encode("utf-8"))
+        kept = (made_from, briefing.pack_html(data, scenario, title).encode("utf-8"))
         st.session_state[PACK] = kept
     return kept[1]
 
@@ -489,9 +336,3 @@ def undo_offer() -> None:
             icon=":material/undo:",
             help="Saves the deleted scenario again, with its author.",
         )
-
-
-def saved_label(item: SavedScenario, data: Dataset) -> str:
-    mark = "" if item.scenario.dataset == fingerprint(data) else " · other data"
-    words = describe(item.scenario, item.scenario.currency or data.currency)
-    return f"{item.name} — {words} · {saved_by(item.author, item.saved_at)}{mark}"

@@ -22,6 +22,7 @@ from lib import config
 from lib.config import Settings
 from lib.dataset import Dataset
 from lib.errors import InputError
+from lib.file_defaults import load_as_suggested
 from lib.formatting import markdown_text
 from lib.sample import SAMPLE_PATH
 from lib.sources import LiveSource, Source
@@ -170,7 +171,7 @@ def _shared_store(path: str, modified: float, size: int) -> Dataset:
     # upload. The dataset is read-only after loading. `modified` and `size` make an edited file
     # load afresh.
     del modified, size
-    return Dataset.from_csv(path, source=Path(path).name)
+    return load_as_suggested(Path(path), Path(path).name)  # as an upload's defaults load it
 
 
 @st.cache_resource(show_spinner=False)

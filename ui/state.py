@@ -26,17 +26,16 @@ from typing import Any
 
 import streamlit as st
 
+from lib import planning
 from lib.capacity import Plan
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.dataset import Dataset
-from lib.errors import InputError
 from lib.formatting import markdown_text
 from lib.scenario import bounded_cuts
 from lib.service_matrix import ServiceMatrix
-from lib.slices import EVERYTHING, Slice
-from lib.suggest import default_cuts
+from lib.slices import Slice, known_labels
 from lib.team import Team
-from lib.tiering import DEFAULT_TIERS, TierIndex, summarize
+from lib.tiering import DEFAULT_TIERS, TierIndex
 
 CUTS = "tb_cuts"  # tuple[float, ...], top first
 DATASET = "tb_dataset"  # fingerprint of the data (and key) the state above was made for
@@ -147,9 +146,8 @@ def criteria() -> Criteria:
 
 def chosen_labels(dataset: Dataset, dimension: str) -> list[str]:
     """The labels chosen for `dimension`, among those this data has."""
-    known = dataset.dimensions.get(dimension)
     chosen = st.session_state.get(SLICE, {}).get(dimension, [])
-    return [label for label in chosen if known is not None and label in known.labels]
+    return known_labels(dataset.dimensions, dimension, chosen)
 
 
 def set_slice(chosen: dict[str, list[str]]) -> None:
@@ -163,16 +161,13 @@ def current_slice(dataset: Dataset) -> Slice:
 def index(dataset: Dataset) -> TierIndex:
     """The index every figure uses: this slice of `dataset`, keyed by the chosen criteria.
 
-    A score the data cannot support (no weighted component present) falls back to revenue,
-    with the reason on screen.
+    A score the data cannot support falls back to revenue (lib.planning.tier_index), with the
+    reason on screen.
     """
-    try:
-        return dataset.index_for(current_slice(dataset), criteria())
-    except InputError as error:
-        st.warning(
-            f"{markdown_text(error)} Tiering by revenue meanwhile.", icon=":material/warning:"
-        )
-        return dataset.index_for(current_slice(dataset), REVENUE_ONLY)
+    found, fallback = planning.tier_index(dataset, current_slice(dataset), criteria())
+    if fallback is not None:
+        st.warning(markdown_text(fallback), icon=":material/warning:")
+    return found
 
 
 def fingerprint(dataset: Dataset) -> tuple[object, ...]:
@@ -236,28 +231,18 @@ def is_plan_edited() -> bool:
 
 
 def default_plan_for(dataset: Dataset, start: tuple[float, ...]) -> Plan:
-    """The practice service matrix, and whole-CSM teams sized to the tiers `start` makes.
-
-    A function of the data, criteria and cut-offs only: the same tier count always gets the
-    same defaults, whatever was chosen before (issue 18, defect 6). On the whole base, under a
-    slice too: a team serves its whole tier, and a slice gets its share of it
-    (lib.capacity.slice_team_shares).
-    """
-    sized_on = index(dataset)
-    if not current_slice(dataset).is_everything:
-        by = criteria() if sized_on.key == "score" else REVENUE_ONLY
-        sized_on = dataset.index_for(EVERYTHING, by)
-    return Plan.default_for(summarize(sized_on, start))
+    """The defaults for the tiers `start` makes, by the chosen criteria: lib.planning's rule
+    (teams sized on the whole base, whatever the slice)."""
+    return planning.default_plan(dataset, criteria(), start)
 
 
-def plan_sized_to(dataset: Dataset, start: tuple[float, ...]) -> Plan:
-    """A plan for the tiers `start` makes, for a link or scenario that has none: the defaults."""
-    return default_plan_for(dataset, start)
+def _starting_cuts(dataset: Dataset, tier_count: int) -> tuple[float, ...]:
+    return planning.starting_cuts(dataset, current_slice(dataset), criteria(), tier_count)
 
 
 def reset_cuts(dataset: Dataset, tier_count: int) -> None:
     """Suggested cut-offs for `tier_count` tiers; the plan stays as it is."""
-    set_cuts(default_cuts(index(dataset), tier_count))
+    set_cuts(_starting_cuts(dataset, tier_count))
 
 
 def reset_for(dataset: Dataset, tier_count: int) -> None:
@@ -267,7 +252,7 @@ def reset_for(dataset: Dataset, tier_count: int) -> None:
     say who serves a fourth.
     """
     edited = TEAMS in st.session_state and is_plan_edited()
-    start = bounded_cuts(default_cuts(index(dataset), tier_count), criteria().is_score)
+    start = _starting_cuts(dataset, tier_count)
     set_cuts(start)
     fresh = default_plan_for(dataset, start)
     set_plan(fresh)
@@ -292,7 +277,7 @@ def ensure_for(dataset: Dataset) -> None:
     if TEAMS in st.session_state and len(teams()) == tier_count and is_plan_edited():
         reset_cuts(dataset, tier_count)
         return
-    start = bounded_cuts(default_cuts(index(dataset), tier_count), criteria().is_score)
+    start = _starting_cuts(dataset, tier_count)
     set_cuts(start)
     fresh = default_plan_for(dataset, start)
     set_plan(fresh)

@@ -7,7 +7,6 @@ that does not work, leaves an error on screen and the previous data on every pag
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 
 import streamlit as st
 
@@ -15,6 +14,7 @@ from lib.canonical import COLUMNS, REQUIRED, label
 from lib.dataset import Dataset, Upload
 from lib.errors import InputError
 from lib.export import to_csv_bytes
+from lib.file_defaults import defaults_for
 from lib.formatting import blanks_as_empty, count, markdown_text, plural
 from lib.ingest import RevenueBasis
 from lib.mapping import DATE, describe
@@ -34,8 +34,6 @@ BASES = {
     "monthly": "Monthly figures (MRR x 12)",
     "transactions": "Transactions / invoice lines (trailing 12 months)",
 }
-# Above this share of repeated ids a file is invoice lines rather than a customer list.
-TRANSACTION_REPEAT_SHARE = 0.3
 
 
 def map_key(canonical: str) -> str:
@@ -58,17 +56,13 @@ def _discard_pending() -> None:
 
 
 def _suggest(upload: Upload) -> None:
-    """Preset the mapping, basis and as-of widgets from what the file looks like."""
-    suggestion = upload.suggestion()
+    """Preset the mapping, basis and as-of widgets from what the file looks like (lib.file_defaults:
+    the same defaults `tierboard summarize FILE` loads with)."""
+    chosen = defaults_for(upload)
     for column in [*(c.name for c in COLUMNS), DATE]:
-        st.session_state[map_key(column)] = suggestion.mapping.get(column, NOT_IN_FILE)
-    ids = suggestion.mapping.get("customer_id")
-    dates = suggestion.mapping.get(DATE)
-    if dates and ids and upload.repeat_share(ids) >= TRANSACTION_REPEAT_SHARE:
-        st.session_state[BASIS] = "transactions"
-    else:
-        st.session_state[BASIS] = "monthly" if suggestion.revenue_looks_monthly else "annual"
-    st.session_state[AS_OF] = (upload.latest_date(dates) if dates else None) or date.today()
+        st.session_state[map_key(column)] = chosen.suggested.get(column, NOT_IN_FILE)
+    st.session_state[BASIS] = chosen.basis.kind
+    st.session_state[AS_OF] = chosen.as_of
 
 
 def pending_upload() -> Upload | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.capacity import Plan
-from lib.criteria import COMPONENTS, Criteria, Score
+from lib.criteria import COMPONENTS, weight_shares
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import count, markdown_text, money, percent
@@ -157,10 +157,9 @@ def _score_key(dataset: Dataset, brief: bool) -> str:
     """What the score is made of: "Tiered by weighted score (...): Revenue 50%, NPS 10%."."""
     criteria = state.criteria()
     scored = dataset.score(criteria)
-    weights = scored_weights(criteria, scored)
     used = ", ".join(
-        f"{markdown_text(COMPONENTS[c])} {w / sum(weights.values()):.0%}"
-        for c, w in weights.items()
+        f"{markdown_text(COMPONENTS[c])} {share:.0%}"
+        for c, share in weight_shares(criteria, scored).items()
     )
     neutral = [
         f"{markdown_text(COMPONENTS[c])} missing for {count(n)}"
@@ -171,8 +170,3 @@ def _score_key(dataset: Dataset, brief: bool) -> str:
     if neutral and not brief:
         said += f" Scored neutral (50) where {'; '.join(neutral)}."
     return said
-
-
-def scored_weights(criteria: Criteria, scored: Score) -> dict[str, float]:
-    """The weights actually used (components with data and a weight above zero)."""
-    return {c: w for c, w in criteria.weight_map().items() if c in scored.contributions}

@@ -15,6 +15,7 @@ from lib.cli import main
 from lib.dataset import Dataset
 from lib.sample import SAMPLE_PATH
 from lib.suggest import default_cuts
+from tests.fixtures import corpus
 
 TOP_KEYS = {"customers", "rejected_rows", "total_revenue", "cuts", "tiers"}
 TIER_KEYS = {"name", "customers", "customer_share", "revenue", "revenue_share"}
@@ -493,3 +494,32 @@ def test_an_as_of_day_outside_the_readable_years_is_one_sentence(tmp_path, capsy
     assert main(["summarize", str(path), "--as-of", day]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "between 1900 and 2200" in error, error
+
+
+def test_summarize_without_options_sums_invoice_lines_over_the_trailing_twelve_months(
+    tmp_path, capsys
+):
+    # Issue 14: the CLI summed all 24 months where the Upload page sums the last 12.
+    path = tmp_path / "invoices.csv"
+    path.write_text(corpus.TWO_YEARS)
+    payload = summarize_json(capsys, str(path))
+    assert payload["total_revenue"] == sum(
+        100 * (1 + k) + month for k in range(4) for month in range(13, 25)
+    )
+    assert run(["summarize", str(path)]) == 0
+    assert "transactions, trailing 12 months ending 2025-12-15" in capsys.readouterr().out
+
+
+def test_summarize_without_options_reads_an_mrr_column_as_monthly(tmp_path, capsys):
+    path = tmp_path / "mrr.csv"
+    path.write_text("Customer ID,MRR\na,100\nb,50\n")
+    assert summarize_json(capsys, str(path))["total_revenue"] == 1800
+    assert summarize_json(capsys, str(path), "--map", "customer_id=Customer ID", "--map",
+                          "annual_revenue=MRR")["total_revenue"] == 150  # fmt: skip
+
+
+def test_help_says_what_a_file_is_read_as_without_options(capsys):
+    assert run(["summarize", "--help"]) == 0
+    assert "Without --map, --monthly or --as-of, FILE is read as the Upload page" in (
+        " ".join(capsys.readouterr().out.split())
+    )

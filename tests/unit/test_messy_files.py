@@ -4,9 +4,7 @@ for, and one readable InputError for a file that cannot be used at all (tests/fi
 from __future__ import annotations
 
 import csv
-import functools
 import io
-import random
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -253,50 +251,9 @@ def assert_readable(message: str) -> None:
     assert len(message) < 600, message
 
 
-def png_named_csv() -> bytes:
-    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(4).randbytes(3000)
-
-
-def text_named_xlsx() -> bytes:
-    words = random.Random(5)
-    lines = [" ".join(words.choice(["lorem", "ipsum", "dolor", "sit"]) for _ in range(7))]
-    return ("\n".join(lines * 20) + "\n").encode()
-
-
-@functools.cache
-def zip_bomb_xlsx() -> bytes:
-    """A zip that looks like a workbook and whose sheet inflates to 50 MB from ~50 KB.
-
-    Built once per run, streamed in 1 MB chunks (about 0.1 s); the loader must refuse it from the
-    sizes in the archive's directory, before inflating anything.
-    """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"/>',
-        )
-        archive.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook/>')
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            chunk = b"0" * (1 << 20)
-            for _ in range(50):
-                sheet.write(chunk)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("data", "name"),
-    [
-        pytest.param(b"", "customers.csv", id="empty_file"),
-        pytest.param(b"customer_id,annual_revenue\r\n", "customers.csv", id="header_only"),
-        pytest.param(b"\xef\xbb\xbfAccount ID;Jahresumsatz\r\n\r\n", "k.csv", id="header_only_bom"),
-        pytest.param(png_named_csv(), "customers.csv", id="png_named_csv"),
-        pytest.param(text_named_xlsx(), "customers.xlsx", id="text_named_xlsx"),
-        pytest.param(b"PK\x03\x04garbage" * 20, "customers.xlsx", id="broken_zip_xlsx"),
-        pytest.param(b"customer_id\r\nA\r\nB\r\n", "customers.csv", id="one_column"),
-        pytest.param(b"colour,size\r\nred,1\r\nblue,2\r\n", "things.csv", id="no_known_columns"),
-    ],
+    [pytest.param(f.data, f.filename, id=f.name) for f in messy.unusable_files()],
 )
 def test_a_file_that_cannot_be_used_raises_one_readable_sentence(data: bytes, name: str):
     with pytest.raises(InputError) as error:
@@ -306,24 +263,15 @@ def test_a_file_that_cannot_be_used_raises_one_readable_sentence(data: bytes, na
 
 def test_a_zip_bomb_named_xlsx_is_refused_by_its_size():
     with pytest.raises(InputError) as error:
-        Dataset.from_file(zip_bomb_xlsx(), name="customers.xlsx")
+        Dataset.from_file(messy.zip_bomb_xlsx(), name="customers.xlsx")
     message = str(error.value)
     assert_readable(message)
     assert re.search(r"size|large|big|uncompressed|expands?|[KMG]B\b", message, re.I), message
 
 
 def test_a_very_wide_file_loads_or_is_refused_with_a_sentence():
-    width = 2_000
-    header = ["customer_id", "annual_revenue", *(f"extra_{n}" for n in range(3, width + 1))]
-    rows = [
-        ["W-1", "1500.25", *("x" for _ in range(width - 2))],
-        ["W-2", "-20.25", *("" for _ in range(width - 2))],
-        ["W-3", "3000", *(str(n) for n in range(width - 2))],
-    ]
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([header, *rows])
     try:
-        with loaded(buffer.getvalue().encode(), "wide.csv") as dataset:
+        with loaded(messy.wide_csv(), "wide.csv") as dataset:
             assert dataset.report.customers == 3
             assert dataset.index.total_revenue == pytest.approx(4480.0, abs=0.01)
             assert_every_row_accounted_for(dataset)

@@ -8,7 +8,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lib.formatting import cut_label
-from lib.scales import MANTISSAS, cut_stops, is_round, log_grid, nearest, round_significant
+from lib.scales import (
+    MANTISSAS,
+    cut_stops,
+    is_round,
+    log_grid,
+    nearest,
+    round_significant,
+    typed_cut,
+)
 
 # Bounds as they come from data: whole cents (see the xfail below for 999999999.9999999).
 BOUND = st.integers(-(10**5), 10**11).map(lambda cents: cents / 100)
@@ -124,3 +132,12 @@ def test_cut_stops_keep_a_typed_value_and_drop_the_grid_stop_sharing_its_label()
 )
 def test_nearest_picks_the_closest_stop_and_the_lower_on_a_tie(value, expected):
     assert nearest([1.0, 1.1, 2.0, 5.0], value) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "is_score", "used"),
+    [(55_000.4, False, 55_000.0), (19_999.51, False, 20_000.0),
+     (62.345, True, 62.3), (62.36, True, 62.4), (0.04, True, 0.0)],
+)  # fmt: skip
+def test_a_typed_cut_off_is_kept_in_whole_units_or_tenths_of_a_point(typed, is_score, used):
+    assert typed_cut(typed, is_score) == used

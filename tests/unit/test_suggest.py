@@ -20,6 +20,7 @@ from lib.suggest import (
     cuts_to_fit_teams,
     default_cuts,
     explain,
+    for_shares,
 )
 from lib.team import Team
 from lib.tiering import TierIndex, summarize
@@ -410,3 +411,11 @@ def test_equally_close_candidates_go_to_the_higher_cut_off_despite_float_noise()
     # makes them differ in the 17th digit, which must not decide.
     index = TierIndex.from_values([40.0, 30.0, 20.0, 10.0])
     assert cuts_for_revenue_shares(index, (0.35, 0.4)) == (40.0, 30.0)
+
+
+@given(values=st.lists(CENTS, min_size=1, max_size=40), cap=st.none() | st.floats(0.05, 1))
+def test_a_suggestion_for_shares_is_those_cut_offs_and_their_explanation(values, cap):
+    index = TierIndex.from_values(values)
+    cuts, why = for_shares(index, [0.4, 0.3], cap)
+    assert cuts == cuts_for_revenue_shares(index, [0.4, 0.3], max_top_customer_share=cap)
+    assert why == explain(index, cuts, targets=[0.4, 0.3], max_top_customer_share=cap)

@@ -31,7 +31,6 @@ from hypothesis.stateful import (
     rule,
 )
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from lib.capacity import Plan, ServiceMatrix, Team
 from lib.criteria import DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
@@ -41,8 +40,9 @@ from lib.scenarios import Scenario, cut_bounds, to_query
 from lib.slices import Slice
 from lib.suggest import default_cuts
 from lib.tiering import push_cuts, summarize
-from tests.app.conftest import APP, TIMEOUT, _NavigationOnlyPagesManager, page, press
+from tests.app.conftest import APP, TIMEOUT, page, press
 from ui import presentation, state
+from ui.internals import patch_apptest_navigation_only
 
 PAGES = ("tiers", "plan", "changes", "scenarios")
 REGIONS = ("EMEA", "North America", "APAC", "LATAM")
@@ -79,8 +79,7 @@ class Journey(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self._patched = app_test_module.PagesManager
-        app_test_module.PagesManager = _NavigationOnlyPagesManager  # tests/app/conftest.py
+        self._undo = patch_apptest_navigation_only()  # ui/internals.py
         self._folder = tempfile.TemporaryDirectory(prefix="tierboard-journey-")
         config = Path(self._folder.name) / "tierboard.toml"
         config.write_text("", encoding="utf-8")
@@ -92,7 +91,7 @@ class Journey(RuleBasedStateMachine):
         self.saved: dict[str, dict[str, object]] = {}
 
     def teardown(self) -> None:
-        app_test_module.PagesManager = self._patched
+        self._undo()
         for key, value in self._env.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -249,14 +249,6 @@ def test_a_bad_tierboard_data_file_says_so_and_shows_the_sample(app_on_file) -> 
     assert "customers.csv" in at.sidebar.caption[0].value
 
 
-def test_without_the_workaround_apptest_loses_the_sidebar_on_rerun() -> None:
-    """Guards the conftest workaround: when this fails, Streamlit fixed issue 9446 — drop it."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    assert len(at.sidebar.select_slider) == 2
-    at.run()
-    assert len(at.sidebar.select_slider) == 0
-
-
 def test_tiering_by_score_moves_the_cut_offs_to_a_0_to_100_scale(app: AppTest) -> None:
     app.radio(key="tb_tier_by").set_value("score").run()
     assert not app.exception

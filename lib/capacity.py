@@ -31,7 +31,7 @@ from lib.errors import InputError
 from lib.tiering import MAX_TIERS, MIN_TIERS, TierSummary, tier_name
 
 # Productive (customer-facing) hours a CSM has in a year: ~1,650 working hours, of which about a
-# third goes to admin and internal work (PRODUCT.md's practitioner figures).
+# third goes to admin and internal work (practitioners' figures: 1,500-1,800 h, 30-40% internal).
 DEFAULT_HOURS_PER_CSM = 1100.0
 
 # What one CSM hour costs: a fully loaded CSM (salary, benefits, tools, space) is ~$180K a year,
@@ -95,7 +95,7 @@ DEFAULT_SERVICES: tuple[Service, ...] = (
 
 # Default hours per account per year for each service, in columns named by their total: the
 # default matrix for N tiers takes the columns DEFAULT_HOURS_PER_ACCOUNT[N] names. High-touch
-# columns follow PRODUCT.md's enterprise breakdown (onboarding 8-10 h, monthly check-ins, QBRs of
+# columns follow practitioners' enterprise breakdown (onboarding 8-10 h, monthly check-ins, QBRs of
 # 2-3 h a quarter plus preparation, renewal 10-15 h); mid-touch columns keep a ~4 h QBR and lean on
 # automation; tech-touch columns are pooled one-to-many time (webinars, office hours, reports).
 # Quarter hours keep every sum exact in binary floating point.

@@ -15,13 +15,10 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 
 from tests.app.conftest import APP, TIMEOUT
+from tests.app.test_tiers_page import cut_sliders
 from ui import state
 
 PAGES = ("tiers", "plan", "changes", "scenarios", "upload")
-
-
-def cut_sliders(at: AppTest) -> int:
-    return len(at.sidebar.select_slider)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -32,7 +29,7 @@ def test_a_page_opened_first_by_its_own_path_runs_inside_app_py_without_any_patc
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.switch_page(f"pages/{name}.py").run()  # a deep link, first thing in a fresh session
     assert not at.exception, at.exception
-    assert cut_sliders(at) == 2  # app.py drew the sidebar: 3 tiers, 2 cut-offs
+    assert len(cut_sliders(at)) == 2  # app.py drew the sidebar: 3 tiers, 2 cut-offs
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -43,9 +40,9 @@ def test_a_page_switched_to_keeps_app_py_s_sidebar_and_its_clicks_on_every_run(n
     for _ in range(2):  # AppTest falls back to the pages-directory mode before each run
         at.switch_page(f"pages/{name}.py").run()
         assert not at.exception, at.exception
-        assert cut_sliders(at) == 2
+        assert len(cut_sliders(at)) == 2
     at.sidebar.radio(key=state.TIERS).set_value(4).run()  # a click on that page is kept
-    assert cut_sliders(at) == 3
+    assert len(cut_sliders(at)) == 3
 
 
 def test_streamlit_still_runs_a_page_of_a_pages_folder_without_its_entry_point(

@@ -20,9 +20,10 @@ from lib.formatting import cut_label
 from lib.scales import log_grid
 from tests.app.conftest import APP
 from ui.internals import patch_apptest_navigation_only
+from ui.keys import slider_key
 
 NAIVE_APP = Path(__file__).resolve().parent / "naive" / "app.py"
-SLIDER = "tb_cut_slider_0"
+SLIDER = slider_key(0)
 NAIVE_SLIDER = "tier_1"
 LOWEST_MOVE = 25_000
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.keys import ENTRY_RAN as _RAN
+
 PAGES = Path(__file__).resolve().parent.parent / "pages"
-_RAN = "tb_entry_ran"  # app.py ran in this run, and its page has not started yet
 
 
 def pages() -> list[st.Page]:

@@ -36,11 +36,26 @@ from lib.scenarios import (
 )
 from lib.slices import DIMENSIONS, EVERYTHING
 from lib.tiering import TierSummary, summarize
-from ui import presentation, session, state
+from ui import keys, presentation, session, state
+from ui.keys import (
+    COMPARE,
+    DELETE_POPOVER,
+    LINK_CHECKED,
+    PACK_TITLE,
+    RENAME_ERROR,
+    RENAME_FORM,
+    RENAME_POPOVER,
+    RENAME_TO,
+    prepare_key,
+)
+from ui.keys import DELETED_SCENARIO as DELETED
+from ui.keys import LOADED_SCENARIO as LOADED
+from ui.keys import MIGRATION_BASELINE as BASELINE
+from ui.keys import PACK_FILE as PACK
+from ui.keys import PREPARED_FILES as PREPARED
+from ui.keys import SAVED_PICK as PICK
+from ui.keys import SCENARIO_NOTICE as NOTICE
 
-LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar
-NOTICE = "tb_scenario_notice"  # (kind, message) to show once, e.g. after opening a link
-LOADED = "tb_loaded_scenario"  # (name, version) of the saved scenario last loaded
 PRESENT_PARAM = "present"  # the link opens in presentation mode
 
 
@@ -85,8 +100,8 @@ def current(data: Dataset) -> Scenario:
 def apply(scenario: Scenario, data: Dataset) -> list[str]:
     """Put a scenario on screen (call before the widgets are drawn); returns warnings."""
     warnings = []
-    st.session_state[state.TIERS] = scenario.tier_count
-    st.session_state[state.BY] = scenario.criteria.by
+    st.session_state[keys.TIERS] = scenario.tier_count
+    st.session_state[keys.BY] = scenario.criteria.by
     if scenario.criteria.is_score:  # a component the scenario does not weigh counts for 0
         given = scenario.criteria.weight_map()
         state.set_weights({component: given.get(component, 0.0) for component in COMPONENTS})
@@ -118,7 +133,7 @@ def apply(scenario: Scenario, data: Dataset) -> list[str]:
             f"It was made on data in {scenario.currency.strip()}: its cut-offs are read as "
             f"{data.currency.strip()} here."
         )
-    st.session_state[state.DATASET] = state.fingerprint(data)  # no reset for the new criteria
+    st.session_state[keys.DATASET] = state.fingerprint(data)  # no reset for the new criteria
     return warnings
 
 
@@ -128,7 +143,7 @@ def restore_link_once(data: Dataset) -> None:
         return
     st.session_state[LINK_CHECKED] = True
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    st.session_state[presentation.PRESENT] = params.get(PRESENT_PARAM, [""])[-1] == "1"
+    st.session_state[keys.PRESENT] = params.get(PRESENT_PARAM, [""])[-1] == "1"
     if not any(key in params for key in QUERY_KEYS):
         # No view in it (`?present=1` alone, or a chat tool's `utm_source`): nothing to restore,
         # and nothing wrong with the link — the suggested cut-offs are the view.
@@ -296,11 +311,6 @@ def pack_html(data: Dataset, scenario: Scenario, title: str) -> str:
     return pack.render(content, datetime.now(UTC))
 
 
-PACK_TITLE = "tb_pack_title"
-PREPARED = "tb_prepared_files"  # {file name: (what it was made from, bytes)}
-PACK = "tb_pack_file"  # (what it was made from, bytes) of the meeting pack on screen
-
-
 def _made_from(data: Dataset, scenario: Scenario, *extra: str) -> tuple[str, ...]:
     """What a file was made from: the data, the scenario on screen (its link) and `extra`."""
     return (fingerprint(data), *sorted(f"{k}={v}" for k, v in to_query(scenario).items()), *extra)
@@ -324,7 +334,7 @@ def _tier_list_file(
         prepared.pop(file_name, None)  # made for another view: never offered for this one
         if not slot.button(
             f"Prepare the {label}",  # markdown-safe: label and help are constants
-            key=f"tb_prepare_{file_name}",
+            key=prepare_key(file_name),
             width="stretch",
             help=f"Writes the {label} of the view on screen; its download button follows.",
         ):
@@ -387,16 +397,6 @@ def exports(data: Dataset) -> None:
     )
 
 
-PICK = "tb_saved_pick"  # the saved scenario picked on the Scenarios page
-COMPARE = "tb_compare"  # the scenarios compared
-BASELINE = "tb_migration_baseline"  # Who moves: the scenario compared with (ui.changes)
-RENAME_TO = "tb_rename_to"
-RENAME_POPOVER = "tb_rename_popover"  # open (True) or closed: the popovers' state is ours
-DELETE_POPOVER = "tb_delete_popover"
-RENAME_ERROR = "tb_rename_error"  # why the last rename failed, shown in its popover
-DELETED = "tb_deleted_scenario"  # the SavedScenario last deleted: Undo saves it again
-
-
 def _renamed(old: str, new: str) -> None:
     """Every place this session names a scenario follows a rename: the pick, Compare, the
     scenario opened, the Who-moves baseline."""
@@ -432,7 +432,7 @@ def rename_popover(column: DeltaGenerator, chosen: str) -> None:
     with column.popover("Rename", width="stretch", key=RENAME_POPOVER, on_change="rerun"):
         # A form sends the typed name with the click: a name typed and "Rename it" clicked at
         # once otherwise raced the text box's own rerun, and the click found an empty name.
-        with st.form("tb_rename_form", border=False, enter_to_submit=True):
+        with st.form(RENAME_FORM, border=False, enter_to_submit=True):
             st.text_input(
                 f"New name for “{markdown_text(chosen)}”",
                 key=RENAME_TO,

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest, app_test
 
 from tests.app.conftest import APP, TIMEOUT
 from tests.app.test_tiers_page import cut_sliders
-from ui import state
+from ui import keys
 
 PAGES = ("tiers", "plan", "changes", "scenarios", "upload")
 
@@ -41,7 +41,7 @@ def test_a_page_switched_to_keeps_app_py_s_sidebar_and_its_clicks_on_every_run(n
         at.switch_page(f"pages/{name}.py").run()
         assert not at.exception, at.exception
         assert len(cut_sliders(at)) == 2
-    at.sidebar.radio(key=state.TIERS).set_value(4).run()  # a click on that page is kept
+    at.sidebar.radio(key=keys.TIERS).set_value(4).run()  # a click on that page is kept
     assert len(cut_sliders(at)) == 3
 
 

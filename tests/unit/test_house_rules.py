@@ -35,3 +35,45 @@ def test_every_shared_test_helper_has_one_home() -> None:
         for name in sorted(top_level_functions(path) & homes.keys())
     ]
     assert not copies
+
+
+KEYS_MODULE = ROOT / "ui" / "keys.py"
+PREFIX = "tb" + "_"  # spelled apart: this file is not the keys' home either
+
+
+def python_files() -> list[Path]:
+    folders = ("lib", "ui", "pages", "bench", "tests")
+    return [
+        ROOT / "app.py",
+        *(path for folder in folders for path in (ROOT / folder).rglob("*.py")),
+    ]
+
+
+def test_session_state_keys_are_spelled_only_in_ui_keys() -> None:
+    """One home for every session-state and widget key: a "tb_" literal anywhere else (an
+    f-string's fixed part included) is a key named twice."""
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}"
+        for path in python_files()
+        if path != KEYS_MODULE
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith(PREFIX)
+    ]
+    assert not found
+
+
+def test_every_key_says_what_it_holds_and_no_two_keys_are_the_same() -> None:
+    source = KEYS_MODULE.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    values = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            values.append(node.value.value)
+            assert "  # " in lines[node.lineno - 1], lines[node.lineno - 1]
+        elif isinstance(node, ast.FunctionDef):
+            assert ast.get_docstring(node), node.name
+    assert len(values) == len(set(values))
+    assert all(value.startswith(PREFIX) for value in values)

@@ -1,12 +1,8 @@
 """tierboard's entry point: page setup, this session's data, the shared sidebar, navigation."""
 
-from pathlib import Path
-
 import streamlit as st
 
-from ui import access, controls, presentation, scenarios, session, state, theme
-
-HERE = Path(__file__).parent
+from ui import access, controls, entry, presentation, scenarios, session, state, theme
 
 st.set_page_config(page_title="tierboard", page_icon="📊", layout="wide")
 
@@ -23,19 +19,9 @@ controls.criteria_controls(store)
 controls.cut_controls(store)
 controls.slice_controls(store)
 
-navigation = st.navigation(
-    [
-        st.Page(
-            HERE / "pages" / "tiers.py", title="Tiers", icon=":material/bar_chart:", default=True
-        ),
-        st.Page(HERE / "pages" / "plan.py", title="Plan", icon=":material/tune:"),
-        st.Page(HERE / "pages" / "changes.py", title="Who moves", icon=":material/swap_vert:"),
-        st.Page(HERE / "pages" / "scenarios.py", title="Scenarios", icon=":material/bookmarks:"),
-        st.Page(HERE / "pages" / "upload.py", title="Upload", icon=":material/upload_file:"),
-    ]
-)
+navigation = entry.navigation()
 scenarios.notice()
 try:
-    navigation.run()
+    entry.run(navigation)
 finally:  # also when a page stops early (an empty slice): the address bar holds the view
     scenarios.sync_link(store)

@@ -14,15 +14,16 @@ import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from bench.report import spread
 from lib.formatting import cut_label
 from lib.scales import log_grid
-from tests.app.conftest import APP, _NavigationOnlyPagesManager
+from tests.app.conftest import APP
+from ui.internals import patch_apptest_navigation_only
+from ui.keys import slider_key
 
 NAIVE_APP = Path(__file__).resolve().parent / "naive" / "app.py"
-SLIDER = "tb_cut_slider_0"
+SLIDER = slider_key(0)
 NAIVE_SLIDER = "tier_1"
 LOWEST_MOVE = 25_000
 
@@ -44,7 +45,7 @@ def main() -> None:
     parser.add_argument("--naive", action="store_true", help="measure the naive peer app")
     args = parser.parse_args()
     os.environ["TIERBOARD_DATA"] = str(args.file)
-    app_test_module.PagesManager = _NavigationOnlyPagesManager  # see tests/app/conftest.py
+    patch_apptest_navigation_only()  # every run through app.py (ui/internals.py)
     at = AppTest.from_file(str(NAIVE_APP if args.naive else APP), default_timeout=600)
     started = time.perf_counter()
     at.run()

@@ -60,7 +60,7 @@ DEFAULT_SERVICES: tuple[Service, ...] = (
 
 # Default hours per account per year for each service, in columns named by their total: the
 # default matrix for N tiers takes the columns DEFAULT_HOURS_PER_ACCOUNT[N] names. High-touch
-# columns follow PRODUCT.md's enterprise breakdown (onboarding 8-10 h, monthly check-ins, QBRs of
+# columns follow practitioners' enterprise breakdown (onboarding 8-10 h, monthly check-ins, QBRs of
 # 2-3 h a quarter plus preparation, renewal 10-15 h); mid-touch columns keep a ~4 h QBR and lean on
 # automation; tech-touch columns are pooled one-to-many time (webinars, office hours, reports).
 # Quarter hours keep every sum exact in binary floating point.

@@ -28,7 +28,7 @@ DEFAULT_TARGET_SHARES: dict[int, tuple[float, ...]] = {
     5: (0.35, 0.25, 0.2, 0.1),
 }
 
-# Practitioners' common cap: Tier 1 under 10% of customers (PRODUCT.md, "Shape").
+# Practitioners' common cap: Tier 1 under 10% of customers (it is often 5-10% of accounts).
 DEFAULT_MAX_TOP_CUSTOMER_SHARE = 0.10
 TIE_TOLERANCE = 1e-12  # shares closer than this to each other are equally close to a target
 

@@ -15,7 +15,7 @@ from lib.service_matrix import DEFAULT_HOURS_PER_ACCOUNT, MAX_HOURS_PER_YEAR
 from lib.tiering import TierSummary
 
 # Productive (customer-facing) hours a CSM has in a year: ~1,650 working hours, of which about a
-# third goes to admin and internal work (PRODUCT.md's practitioner figures).
+# third goes to admin and internal work (practitioners' figures: 1,500-1,800 h, 30-40% internal).
 DEFAULT_HOURS_PER_CSM = 1100.0
 
 # What one CSM hour costs: a fully loaded CSM (salary, benefits, tools, space) is ~$180K a year,

@@ -1,6 +1,6 @@
 """Cut-offs → tiers: the sorted index built once per load, per-tier summaries, the Pareto curve.
 
-Semantics (PRODUCT.md): with cut-offs c1 >= c2 >= ..., a customer is in Tier 1 if its value >= c1,
+The tier rule: with cut-offs c1 >= c2 >= ..., a customer is in Tier 1 if its value >= c1,
 in Tier 2 if c2 <= value < c1, and so on; the last tier takes the rest. Equal cut-offs are allowed
 and leave the tier between them empty; cut-offs given in any order are sorted from the top down.
 

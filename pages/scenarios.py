@@ -6,7 +6,7 @@ from lib import briefing, views
 from lib.errors import InputError
 from lib.formatting import markdown_text
 from lib.scenario_store import ScenarioConflict
-from ui import access, entry, scenarios, session, state, widgets
+from ui import access, entry, keys, scenarios, session, state, widgets
 
 entry.require_app()
 store = session.dataset()
@@ -24,19 +24,19 @@ st.caption(f"On screen: {markdown_text(on_screen)}.")
 st.subheader("Save")
 name = st.text_input(
     "Name",
-    key="tb_save_name",
+    key=keys.SAVE_NAME,
     placeholder="e.g. Q3 proposal — tighter Tier 1",
     help="What the team will look for later; names are unique in the scenario store.",
 )
 # Signed in, the author is the account; on a laptop, whoever types their name.
 author = access.signed_in_as() or st.text_input(
     "Your name (optional)",
-    key="tb_save_author",
+    key=keys.SAVE_AUTHOR,
     help="Shown next to the scenario, so others know whom to ask about it.",
 )
 overwrite = st.checkbox(
     "Replace the saved scenario with this name",
-    key="tb_save_overwrite",
+    key=keys.SAVE_OVERWRITE,
     help="Only if nobody saved it again since you opened it; otherwise you are told who did.",
 )
 if st.button(
@@ -45,12 +45,12 @@ if st.button(
     help="Keeps the cut-offs, criteria, slice and service model on screen under this name.",
 ):
     try:
-        loaded = st.session_state.get(scenarios.LOADED)
+        loaded = st.session_state.get(keys.LOADED_SCENARIO)
         expected = briefing.expected_version(scenarios.scenario_store(), name, loaded, overwrite)
         saved = scenarios.scenario_store().save(
             name, scenarios.current(store), author or None, expected_version=expected
         )
-        st.session_state[scenarios.LOADED] = (saved.name, saved.version)
+        st.session_state[keys.LOADED_SCENARIO] = (saved.name, saved.version)
         st.success(
             f"Saved “{markdown_text(saved.name)}” (version {saved.version:d}).",
             icon=":material/save:",
@@ -72,16 +72,16 @@ else:
         "Scenario",
         options=list(by_name),
         format_func=lambda n: briefing.saved_label(by_name[n], store),
-        key=scenarios.PICK,
+        key=keys.SAVED_PICK,
         help="Saved scenarios, newest first; “other data” marks those made on another file.",
     )
     open_col, rename_col, delete_col = st.columns(3)
 
     def _open(item=by_name[chosen]) -> None:
         warnings = scenarios.apply(item.scenario, store)
-        st.session_state[scenarios.LOADED] = (item.name, item.version)
+        st.session_state[keys.LOADED_SCENARIO] = (item.name, item.version)
         message = " ".join([f"Opened “{item.name}”.", *warnings])
-        st.session_state[scenarios.NOTICE] = ("warning" if warnings else "success", message)
+        st.session_state[keys.SCENARIO_NOTICE] = ("warning" if warnings else "success", message)
 
     open_col.button(
         "Open",
@@ -98,7 +98,7 @@ else:
         options=["(on screen)", *by_name],
         default=["(on screen)", chosen],
         max_selections=4,
-        key=scenarios.COMPARE,
+        key=keys.COMPARE,
         help="Side by side: each scenario's tiers, revenue share and load on this data. The "
         "first two also show who moves between them.",
     )
@@ -126,7 +126,7 @@ st.caption(
 )
 st.text_input(
     "Meeting pack title",
-    key=scenarios.PACK_TITLE,
+    key=keys.PACK_TITLE,
     placeholder="Customer tiers",
     live=True,  # in the pack as soon as typing pauses, not only once the box loses focus
     persist_state="session",  # kept while other pages run

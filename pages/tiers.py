@@ -5,7 +5,7 @@ import streamlit as st
 from lib import charts, tiering, views
 from lib.criteria import COMPONENTS
 from lib.formatting import count, hours
-from ui import entry, plan, presentation, session, state, widgets
+from ui import entry, keys, plan, presentation, session, state, widgets
 
 entry.require_app()
 store = session.dataset()
@@ -54,7 +54,7 @@ def full() -> None:
         charts.pareto_figure(
             index.pareto, summary, store.currency, ranked_by="score" if by_score else "revenue"
         ),
-        key="tb_pareto_chart",
+        key=keys.PARETO_CHART,
     )
 
     st.subheader("CSM teams")

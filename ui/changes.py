@@ -14,6 +14,13 @@ from lib.export import to_csv_bytes
 from lib.formatting import count, markdown_text, money, percent, plural
 from lib.tiering import TierIndex, tier_name
 from ui import state, tables
+from ui.keys import (
+    EXPLAIN_PICK,
+    EXPLAIN_QUERY,
+    MIGRATION_BASELINE,
+    MOVER_DIRECTIONS,
+    NEAR_WITHIN,
+)
 
 DIRECTIONS = {"up": "Up a tier", "down": "Down a tier", "changed": "Changed tier"}
 
@@ -39,7 +46,7 @@ def migration(dataset: Dataset, baseline: tuple | None, against: str) -> None:
         options=[d for d in DIRECTIONS if d in set(movers["direction"])],
         default=[d for d in DIRECTIONS if d in set(movers["direction"])],
         format_func=DIRECTIONS.__getitem__,
-        key="tb_mover_directions",
+        key=MOVER_DIRECTIONS,
         help="Which movers to list and download.",
     )
     chosen = movers[movers["direction"].isin(shown)]
@@ -67,7 +74,7 @@ def placement(dataset: Dataset, index: TierIndex) -> None:
     """Search a customer; say where it sits, why, and how far from the tiers around it."""
     text = st.text_input(
         "Find a customer",
-        key="tb_explain_query",
+        key=EXPLAIN_QUERY,
         placeholder="Customer id or name",
         help="Any part of the id or the name, in any case.",
     )
@@ -93,7 +100,7 @@ def placement(dataset: Dataset, index: TierIndex) -> None:
         "Customer",
         options=list(labels),
         format_func=labels.__getitem__,
-        key="tb_explain_pick",
+        key=EXPLAIN_PICK,
         help="The customers whose id or name matches the search above.",
     )
     if row is not None:  # always, in fact: the options are not empty and none is unselected
@@ -147,7 +154,7 @@ def near_misses(dataset: Dataset) -> None:
         min_value=1,
         max_value=25,
         value=5,
-        key="tb_near_within",
+        key=NEAR_WITHIN,
         help="Relative to the cut-off: 5% of $50K is $2.5K either side.",
     )
     part = state.current_slice(dataset)
@@ -184,7 +191,7 @@ def baseline_choice(scenarios: list, has_current: bool) -> tuple[tuple | None, s
         format_func=lambda o: (
             "Today's tiers (current_tier in the data)" if o == "current" else f"Saved: {o}"
         ),
-        key="tb_migration_baseline",
+        key=MIGRATION_BASELINE,
         help="Today's assignment from the data, or the cut-offs of a saved scenario.",
     )
     if choice == "current":

@@ -14,19 +14,19 @@ from lib.scales import cut_stops, nearest, score_label, score_stops, typed_cut
 from lib.scenario import cut_bounds
 from lib.slices import DIMENSIONS
 from lib.tiering import MAX_TIERS, MIN_TIERS, push_cuts, tier_name
-from ui import presentation, session, state
+from ui import keys, presentation, session, state
 
 
 def _on_tier_count(dataset: Dataset) -> None:
-    state.reset_for(dataset, st.session_state[state.TIERS])
+    state.reset_for(dataset, st.session_state[keys.TIERS])
 
 
 def _on_slider(cut: int) -> None:
-    state.set_cuts(push_cuts(state.cuts(), cut, st.session_state[state.slider_key(cut)]))
+    state.set_cuts(push_cuts(state.cuts(), cut, st.session_state[keys.slider_key(cut)]))
 
 
 def _on_exact(cut: int, is_score: bool = False) -> None:
-    typed = st.session_state[state.exact_key(cut)]
+    typed = st.session_state[keys.exact_key(cut)]
     if typed is None:  # the box was cleared: keep the cut-off where it was
         state.set_cuts(state.cuts())
         return
@@ -38,7 +38,7 @@ def _on_exact(cut: int, is_score: bool = False) -> None:
 
 def _on_reset(dataset: Dataset) -> None:
     # Cut-offs only, as the button says: the teams and the service matrix stay (defect 7).
-    state.reset_cuts(dataset, st.session_state[state.TIERS])
+    state.reset_cuts(dataset, st.session_state[keys.TIERS])
 
 
 def _step(value: float) -> float:
@@ -79,7 +79,7 @@ def _source_controls(dataset: Dataset) -> None:
         help="Read the configured source again now: new and changed rows for everyone. "
         "Cut-offs stay as they are.",
     )
-    notice = st.session_state.pop(session.RELOAD_NOTICE, None)
+    notice = st.session_state.pop(keys.RELOAD_NOTICE, None)
     if notice is not None:
         kind, message = notice
         getattr(sidebar, kind)(markdown_text(message))
@@ -91,14 +91,14 @@ def cut_controls(dataset: Dataset) -> None:
     sidebar.radio(
         "Number of tiers",
         options=list(range(MIN_TIERS, MAX_TIERS + 1)),
-        key=state.TIERS,
+        key=keys.TIERS,
         horizontal=True,
         on_change=_on_tier_count,
         args=(dataset,),
         help="Changing it starts again from suggested cut-offs for that many tiers, with the "
         "practice service matrix and teams sized to them.",
     )
-    notice = st.session_state.pop(state.NOTICE, None)
+    notice = st.session_state.pop(keys.STATE_NOTICE, None)
     if notice:
         sidebar.info(markdown_text(notice), icon=":material/restart_alt:")
     cuts = state.cuts()
@@ -111,7 +111,7 @@ def cut_controls(dataset: Dataset) -> None:
         else cut_stops(tiered.min_positive_value, tiered.max_value, cuts, label)
     )
     for i in range(len(cuts)):
-        key = state.slider_key(i)
+        key = keys.slider_key(i)
         if st.session_state.get(key) not in stops:
             st.session_state[key] = nearest(stops, cuts[i])
         sidebar.select_slider(
@@ -138,7 +138,7 @@ def cut_controls(dataset: Dataset) -> None:
     low, high = cut_bounds(is_score)
     with sidebar.expander("Type exact cut-offs"):
         for i, cut in enumerate(cuts):
-            key = state.exact_key(i)
+            key = keys.exact_key(i)
             state.show(key, cut)  # from the cut-offs: hidden in presentation mode, it lost them
             st.number_input(
                 f"{tier_name(i + 1)} cut-off",
@@ -171,19 +171,19 @@ def criteria_controls(dataset: Dataset) -> None:
         "Tier by",
         options=["revenue", "score"],
         format_func={"revenue": "Revenue", "score": "Weighted score"}.get,
-        key=state.BY,
+        key=keys.BY,
         horizontal=True,
         help="Revenue: cut-offs are annual revenue. Weighted score: each customer gets 0-100 "
         "from the components below (as percentiles), and cut-offs apply to that score.",
     )
-    if st.session_state.get(state.BY) != "score" or presentation.is_on():
+    if st.session_state.get(keys.BY) != "score" or presentation.is_on():
         return
     missing = missing_components(dataset.columns)
     with sidebar.expander("Score weights", expanded=True):
         weights = state.weights()
         for component, name in COMPONENTS.items():
-            key = state.weight_key(component)
-            state.show(key, int(weights[component]))  # the weights live in state.WEIGHTS
+            key = keys.weight_key(component)
+            state.show(key, int(weights[component]))  # the weights live in keys.WEIGHTS
             st.slider(
                 name,  # markdown-safe: a component's name (constant)
                 min_value=0,
@@ -206,12 +206,12 @@ def criteria_controls(dataset: Dataset) -> None:
 
 
 def _on_weight(component: str) -> None:
-    state.set_weights({**state.weights(), component: st.session_state[state.weight_key(component)]})
+    state.set_weights({**state.weights(), component: st.session_state[keys.weight_key(component)]})
 
 
 def _on_slice(dim: str) -> None:
-    chosen = dict(st.session_state.get(state.SLICE, {}))
-    state.set_slice({**chosen, dim: list(st.session_state[state.slice_key(dim)])})
+    chosen = dict(st.session_state.get(keys.SLICE, {}))
+    state.set_slice({**chosen, dim: list(st.session_state[keys.slice_key(dim)])})
 
 
 def slice_controls(dataset: Dataset) -> None:
@@ -220,11 +220,11 @@ def slice_controls(dataset: Dataset) -> None:
         return
     with st.sidebar.expander("Slice", expanded=not state.current_slice(dataset).is_everything):
         for dim, dimension in dataset.dimensions.items():
-            state.show(state.slice_key(dim), state.chosen_labels(dataset, dim))  # from state.SLICE
+            state.show(keys.slice_key(dim), state.chosen_labels(dataset, dim))  # from keys.SLICE
             st.multiselect(
                 DIMENSIONS[dim],
                 options=list(dimension.labels),
-                key=state.slice_key(dim),
+                key=keys.slice_key(dim),
                 on_change=_on_slice,
                 args=(dim,),
                 placeholder="All",

@@ -1,16 +1,29 @@
-"""Every place tierboard reaches into Streamlit's private server code (1.67), in one file.
+"""Every place tierboard reaches into Streamlit's private code (1.67), in one file.
 
-Each patch here is applied by the launcher (ui/serve.py) before Streamlit builds its server, and
-each has a test in tests/app/test_serve.py that fails loudly when Streamlit changes what it
-relies on — then fix or drop the patch, never let it silently stop working:
+The server patches are applied by the launcher (ui/serve.py) before Streamlit builds its server;
+the AppTest one by the test fixtures and bench. Each has a test that fails loudly when Streamlit
+changes what it relies on — then fix or drop the patch, never let it silently stop working:
 
 - `patch_server_socket`: the listening socket as an IPPROTO_TCP socket, so that asyncio turns
-  Nagle's algorithm off on accepted connections (BENCHMARKS.md);
+  Nagle's algorithm off on accepted connections (BENCHMARKS.md). Upstream: no Streamlit issue
+  found for it (searched November 2026); Streamlit binds with `socket.socket(family)`, protocol
+  0, and asyncio's `_set_nodelay` only acts on IPPROTO_TCP sockets. Tests:
+  tests/app/test_serve.py (`test_streamlit_alone_leaves_nagle_on_for_accepted_connections`
+  fails when Streamlit fixes it: drop the patch).
 - `guard_uploads`: Streamlit's upload endpoint (`PUT /_stcore/upload_file/{session}/{file}`)
   refuses, with 403 and before reading any of the body, a session whose user may not use the
   app. `st.login` gates the script, not that endpoint: without the guard, anyone who can open
   the sign-in page can make a session and a token of their own and send 200 MB per request
-  into the server's memory (issue 13, finding 2).
+  into the server's memory (tierboard issue 13, finding 2). Upstream: no Streamlit issue on
+  authentication of the endpoint found; nearest are streamlit/streamlit#2418 (the endpoint
+  checks only that the session exists) and #7024 (it does not enforce the uploader's types).
+  Tests: tests/app/test_upload_guard.py.
+- `patch_apptest_navigation_only`: AppTest runs every page inside app.py. Upstream:
+  streamlit/streamlit#9446, fixed by PR #14217 by resetting `PagesManager.uses_pages_directory`
+  before every AppTest run — which, with a `pages/` folder next to app.py (tierboard's fixed
+  layout), puts each run back in the old pages-directory mode, so from the second run on a
+  switched-to page runs without app.py (no sidebar). The app itself needs no patch (ui/entry.py).
+  Tests: tests/app/test_entry.py.
 """
 
 from __future__ import annotations
@@ -20,6 +33,7 @@ import socket
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web.server.starlette import starlette_app, starlette_server
 
 _LOGGER = logging.getLogger(__name__)
@@ -122,3 +136,29 @@ def guard_uploads(admits: Admits) -> None:
 
     create_guarded_upload_routes.tierboard_guarded = True  # type: ignore[attr-defined]
     starlette_app.create_upload_routes = create_guarded_upload_routes
+
+
+# ---------------------------------------------------------------------------------------------
+# AppTest: every run in st.navigation's mode.
+
+
+class _NavigationOnlyPagesManager(PagesManager):
+    """A PagesManager that never falls back to the `pages/` directory mode (MPA v1)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+def patch_apptest_navigation_only() -> Callable[[], None]:
+    """Make AppTest run every page through app.py's st.navigation; returns the undo."""
+    from streamlit.testing.v1 import app_test  # noqa: PLC0415 - not in the server
+
+    name = "PagesManager"  # the class app_test builds before each run
+    original = getattr(app_test, name)
+    setattr(app_test, name, _NavigationOnlyPagesManager)
+
+    def undo() -> None:
+        setattr(app_test, name, original)
+
+    return undo

@@ -13,17 +13,22 @@ from lib.formatting import hours, markdown_text, plural
 from lib.service_matrix import MAX_HOURS_PER_YEAR, ServiceMatrix
 from lib.team import DEFAULT_HOURS_PER_CSM
 from lib.tiering import TierIndex, TierSummary, tier_name
-from ui import state, tables
+from ui import keys, state, tables
+from ui.keys import (
+    BOOK_HOURS,
+    LIST_UNPROFITABLE,
+    PLAN_FILE,
+    PLAN_FILE_ERROR,
+    PLAN_FILE_OPENED,
+    POOL_CSMS,
+    matrix_editor_key,
+    pool_csms_key,
+    target_share_key,
+)
+from ui.keys import SUGGESTION as EXPLANATION
+from ui.keys import TOP_CUSTOMER_CAP as CAP
 
-EXPLANATION = "tb_suggestion"  # (cuts, sentences) of the last suggestion applied
-TARGET_KEY = "tb_target_share_{}"
-CAP = "tb_top_customer_cap"
-PLAN_FILE = "tb_plan_file"
-PLAN_FILE_ERROR = "tb_plan_file_error"
-PLAN_FILE_OPENED = "tb_plan_file_opened"  # the sentence that confirms the plan file last opened
-POOL_CSMS = "tb_pool_csms"  # {pooled team: headcount}, typed (no widget owns it)
-BOOK_HOURS = "tb_book_hours"
-# The widgets above (and the target shares) show figures kept in state.TYPED: see ui/state.py.
+# The widgets above (and the target shares) show figures kept in keys.TYPED: see ui/state.py.
 
 
 def _target_name(tier_count: int, tier: int) -> str:
@@ -76,8 +81,8 @@ def suggestions(index: TierIndex, plan: Plan, whole: TierIndex | None = None) ->
     with shares:
         st.markdown("**Hit revenue shares**")
         for t in range(tier_count - 1):
-            key = TARGET_KEY.format(t)
-            state.show(key, _target(tier_count, t))  # the figure lives in state.TYPED
+            key = target_share_key(t)
+            state.show(key, _target(tier_count, t))  # the figure lives in keys.TYPED
             st.number_input(
                 f"{tier_name(t + 1)} share of revenue (%)",
                 key=key,
@@ -159,8 +164,8 @@ def _on_matrix_edit(editor_key: str, base: ServiceMatrix) -> None:
 
 def matrix_editor(plan: Plan) -> None:
     """The service matrix: services x tiers, hours per account per year (0 = not offered)."""
-    version = st.session_state.get(state.MATRIX_VERSION, 0)
-    editor_key = f"tb_matrix_editor_{version}"
+    version = st.session_state.get(keys.MATRIX_VERSION, 0)
+    editor_key = matrix_editor_key(version)
     frame = plan.matrix.to_frame()
     st.data_editor(
         frame,
@@ -213,8 +218,8 @@ def _on_plan_file(dataset: Dataset) -> None:
         st.session_state[PLAN_FILE_ERROR] = f"{uploaded.name}: {error}"
         st.session_state.pop(PLAN_FILE_OPENED, None)
         return
-    if loaded.tier_count != st.session_state[state.TIERS]:
-        st.session_state[state.TIERS] = loaded.tier_count
+    if loaded.tier_count != st.session_state[keys.TIERS]:
+        st.session_state[keys.TIERS] = loaded.tier_count
         state.reset_cuts(dataset, loaded.tier_count)  # cut-offs for that many tiers
     st.session_state.pop(PLAN_FILE_ERROR, None)
     state.set_plan(loaded)
@@ -248,7 +253,7 @@ def unprofitable_list(dataset: Dataset, index: TierIndex, plan: Plan, counts: tu
         return
     if st.toggle(
         f"List the {plural(total, 'unprofitable account')}",
-        key="tb_list_unprofitable",
+        key=LIST_UNPROFITABLE,
         help="Accounts whose revenue does not cover their cost: their tier's CSM hours at the "
         "team's cost per hour, plus any cost to serve in the data. Worst margin first.",
     ):
@@ -322,7 +327,7 @@ def pool_inputs(defaults: dict[str, float]) -> dict[str, float]:
         columns = st.columns(min(len(defaults), 4))
         for i, name in enumerate(defaults):
             column = columns[i % len(columns)]
-            key = f"tb_pool_csms_input_{name}"
+            key = pool_csms_key(name)
             st.session_state[key] = float(sizes[name])
             column.number_input(
                 f"CSMs in {markdown_text(name)}",

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-PRESENT = "tb_present"
+from ui.keys import (
+    PRESENT,
+)
 
 # Our own stylesheet (no user text): bigger figures, tighter page, stronger contrast.
 CSS = """

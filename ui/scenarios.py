@@ -22,11 +22,26 @@ from lib.scenario import Scenario
 from lib.scenario_store import SavedScenario, ScenarioStore, checked_name
 from lib.scenario_store_sqlite import open_store
 from lib.share_link import QUERY_KEYS, from_query, to_query
-from ui import presentation, session, state
+from ui import keys, presentation, session, state
+from ui.keys import (
+    COMPARE,
+    DELETE_POPOVER,
+    LINK_CHECKED,
+    PACK_TITLE,
+    RENAME_ERROR,
+    RENAME_FORM,
+    RENAME_POPOVER,
+    RENAME_TO,
+    prepare_key,
+)
+from ui.keys import DELETED_SCENARIO as DELETED
+from ui.keys import LOADED_SCENARIO as LOADED
+from ui.keys import MIGRATION_BASELINE as BASELINE
+from ui.keys import PACK_FILE as PACK
+from ui.keys import PREPARED_FILES as PREPARED
+from ui.keys import SAVED_PICK as PICK
+from ui.keys import SCENARIO_NOTICE as NOTICE
 
-LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar
-NOTICE = "tb_scenario_notice"  # (kind, message) to show once, e.g. after opening a link
-LOADED = "tb_loaded_scenario"  # (name, version) of the saved scenario last loaded
 PRESENT_PARAM = "present"  # the link opens in presentation mode
 
 
@@ -71,14 +86,14 @@ def apply(scenario: Scenario, data: Dataset) -> list[str]:
     lib.briefing.opening's decision; this writes it into the session.
     """
     opened = briefing.opening(scenario, data)
-    st.session_state[state.TIERS] = scenario.tier_count
-    st.session_state[state.BY] = scenario.criteria.by
+    st.session_state[keys.TIERS] = scenario.tier_count
+    st.session_state[keys.BY] = scenario.criteria.by
     if opened.weights is not None:
         state.set_weights(opened.weights)
     state.set_slice(opened.slice)
     state.set_cuts(tuple(scenario.cuts))
     state.set_plan(opened.plan)
-    st.session_state[state.DATASET] = state.fingerprint(data)  # no reset for the new criteria
+    st.session_state[keys.DATASET] = state.fingerprint(data)  # no reset for the new criteria
     return list(opened.warnings)
 
 
@@ -88,7 +103,7 @@ def restore_link_once(data: Dataset) -> None:
         return
     st.session_state[LINK_CHECKED] = True
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    st.session_state[presentation.PRESENT] = params.get(PRESENT_PARAM, [""])[-1] == "1"
+    st.session_state[keys.PRESENT] = params.get(PRESENT_PARAM, [""])[-1] == "1"
     if not any(key in params for key in QUERY_KEYS):
         # No view in it (`?present=1` alone, or a chat tool's `utm_source`): nothing to restore,
         # and nothing wrong with the link — the suggested cut-offs are the view.
@@ -130,11 +145,6 @@ def notice() -> None:
             getattr(st, kind)(message, icon=":material/link:")
 
 
-PACK_TITLE = "tb_pack_title"
-PREPARED = "tb_prepared_files"  # {file name: (what it was made from, bytes)}
-PACK = "tb_pack_file"  # (what it was made from, bytes) of the meeting pack on screen
-
-
 def _made_from(data: Dataset, scenario: Scenario, *extra: str) -> tuple[str, ...]:
     """What a file was made from: the data, the scenario on screen (its link) and `extra`."""
     return (
@@ -162,7 +172,7 @@ def _tier_list_file(
         prepared.pop(file_name, None)  # made for another view: never offered for this one
         if not slot.button(
             f"Prepare the {label}",  # markdown-safe: label and help are constants
-            key=f"tb_prepare_{file_name}",
+            key=prepare_key(file_name),
             width="stretch",
             help=f"Writes the {label} of the view on screen; its download button follows.",
         ):
@@ -225,16 +235,6 @@ def exports(data: Dataset) -> None:
     )
 
 
-PICK = "tb_saved_pick"  # the saved scenario picked on the Scenarios page
-COMPARE = "tb_compare"  # the scenarios compared
-BASELINE = "tb_migration_baseline"  # Who moves: the scenario compared with (ui.changes)
-RENAME_TO = "tb_rename_to"
-RENAME_POPOVER = "tb_rename_popover"  # open (True) or closed: the popovers' state is ours
-DELETE_POPOVER = "tb_delete_popover"
-RENAME_ERROR = "tb_rename_error"  # why the last rename failed, shown in its popover
-DELETED = "tb_deleted_scenario"  # the SavedScenario last deleted: Undo saves it again
-
-
 def _renamed(old: str, new: str) -> None:
     """Every place this session names a scenario follows a rename: the pick, Compare, the
     scenario opened, the Who-moves baseline."""
@@ -270,7 +270,7 @@ def rename_popover(column: DeltaGenerator, chosen: str) -> None:
     with column.popover("Rename", width="stretch", key=RENAME_POPOVER, on_change="rerun"):
         # A form sends the typed name with the click: a name typed and "Rename it" clicked at
         # once otherwise raced the text box's own rerun, and the click found an empty name.
-        with st.form("tb_rename_form", border=False, enter_to_submit=True):
+        with st.form(RENAME_FORM, border=False, enter_to_submit=True):
             st.text_input(
                 f"New name for “{markdown_text(chosen)}”",
                 key=RENAME_TO,

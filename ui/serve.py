@@ -24,7 +24,7 @@ from streamlit.web import cli
 
 from lib import config, dataset
 from lib.errors import InputError
-from ui import access, entry
+from ui import access
 from ui.internals import as_tcp, guard_uploads, patch_server_socket
 
 __all__ = ["as_tcp", "main", "patch_server_socket"]
@@ -37,7 +37,6 @@ SERVER_FLAGS = ("--runner.postScriptGC", "false")
 
 def main(argv: Sequence[str] | None = None) -> None:
     patch_server_socket()
-    entry.use_navigation_only()  # deep links run through app.py from the first request
     try:  # a configuration that cannot be used stops the start, with its one-sentence reason
         settings = config.load()
     except InputError as error:

@@ -26,10 +26,12 @@ from lib.file_defaults import load_as_suggested
 from lib.formatting import markdown_text
 from lib.sample import SAMPLE_PATH
 from lib.sources import LiveSource, Source
+from ui.keys import (
+    RELOAD_NOTICE,
+    SETTINGS,
+)
+from ui.keys import UPLOADED_DATASET as UPLOADED
 
-UPLOADED = "tb_uploaded_store"  # a session's own upload (its own DuckDB database)
-SETTINGS = "tb_settings"  # the configuration, as read at the session's start
-RELOAD_NOTICE = "tb_reload_notice"  # (kind, message) after a reload, shown once
 # A session that lost its browser keeps its data a quarter longer than Streamlit keeps the
 # session for a reconnect (server.disconnectedSessionTTL, 120 s by default: 150 s), so a blip
 # in the network never costs an upload and a session that is gone never keeps one.

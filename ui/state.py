@@ -36,49 +36,26 @@ from lib.service_matrix import ServiceMatrix
 from lib.slices import Slice, known_labels
 from lib.team import Team
 from lib.tiering import DEFAULT_TIERS, TierIndex
-
-CUTS = "tb_cuts"  # tuple[float, ...], top first
-DATASET = "tb_dataset"  # fingerprint of the data (and key) the state above was made for
-TIERS = "tb_tiers"  # the number-of-tiers widget (drawn by app.py on every run: never dropped)
-MATRIX = "tb_matrix"  # ServiceMatrix: hours per account per service and tier, edits applied
-MATRIX_VERSION = "tb_matrix_version"  # bumped when MATRIX changes: a fresh table editor
-TEAMS = "tb_teams"  # tuple[Team, ...], top first: the team serving each tier
-DEFAULT_PLAN = "tb_default_plan"  # the plan last put in place as a default (edited: differs)
-WEIGHTS = "tb_weights"  # dict component -> score weight (0-100)
-SLICE = "tb_slice"  # dict dimension -> list of the labels chosen
-TYPED = "tb_typed"  # dict name -> other figures typed on a page (target shares, cap, book hours)
-NOTICE = "tb_state_notice"  # a sentence on what a change reset, shown once next to the control
-INPUT_ERRORS = "tb_input_errors"  # dict widget key -> why the value typed there was not used
-BY = "tb_tier_by"  # the tier-by widget: "revenue" | "score"
-
-
-def weight_key(component: str) -> str:
-    return f"tb_weight_{component}"
-
-
-def slice_key(dimension: str) -> str:
-    return f"tb_slice_{dimension}"
-
-
-def slider_key(cut: int) -> str:
-    return f"tb_cut_slider_{cut}"
-
-
-def exact_key(cut: int) -> str:
-    return f"tb_cut_exact_{cut}"
-
-
-def csms_key(tier: int) -> str:
-    return f"tb_csms_{tier}"
-
-
-def hours_per_csm_key(tier: int) -> str:
-    return f"tb_hours_per_csm_{tier}"
-
-
-def cost_key(tier: int) -> str:
-    return f"tb_cost_per_hour_{tier}"
-
+from ui.keys import (
+    BY,
+    CUTS,
+    DATASET,
+    DEFAULT_PLAN,
+    INPUT_ERRORS,
+    MATRIX,
+    MATRIX_VERSION,
+    SLICE,
+    TEAMS,
+    TIERS,
+    TYPED,
+    WEIGHTS,
+    cost_key,
+    csms_key,
+    exact_key,
+    hours_per_csm_key,
+    slider_key,
+)
+from ui.keys import STATE_NOTICE as NOTICE
 
 TEAM_FIELDS: dict[str, Callable[[int], str]] = {
     "csms": csms_key,

@@ -19,14 +19,18 @@ from lib.formatting import blanks_as_empty, count, markdown_text, plural
 from lib.ingest import RevenueBasis
 from lib.mapping import DATE, describe
 from ui import session
+from ui.keys import UPLOAD_AS_OF as AS_OF
+from ui.keys import UPLOAD_BASIS as BASIS
+from ui.keys import UPLOAD_ERROR as LOAD_ERROR
+from ui.keys import UPLOAD_GENERATION as GENERATION
+from ui.keys import UPLOAD_PENDING as PENDING
+from ui.keys import UPLOAD_PENDING_KEY as PENDING_KEY
+from ui.keys import UPLOAD_SHEET as SHEET
+from ui.keys import (
+    map_key,
+    upload_file_key,
+)
 
-PENDING = "tb_upload_pending"  # Upload read from the current file, waiting for "Load"
-PENDING_KEY = "tb_upload_pending_key"  # (file digest, sheet) it was read from
-GENERATION = "tb_upload_generation"  # bumped after a load: a fresh, empty uploader
-SHEET = "tb_upload_sheet"
-BASIS = "tb_upload_basis"
-AS_OF = "tb_upload_as_of"
-LOAD_ERROR = "tb_upload_error"
 NOT_IN_FILE = "(not in this file)"
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "parquet"]
 BASES = {
@@ -36,12 +40,8 @@ BASES = {
 }
 
 
-def map_key(canonical: str) -> str:
-    return f"tb_map_{canonical}"
-
-
 def file_key() -> str:
-    return f"tb_upload_file_{st.session_state.get(GENERATION, 0)}"
+    return upload_file_key(st.session_state.get(GENERATION, 0))
 
 
 def _digest(data: bytes) -> str:

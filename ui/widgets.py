@@ -40,7 +40,7 @@ def _number(
     bounds: tuple[float, float],
 ) -> None:
     widget_key = state.TEAM_FIELDS[field](tier)
-    # The figure lives in state.TEAMS; this widget (one per page) is drawn from it.
+    # The figure lives in keys.TEAMS; this widget (one per page) is drawn from it.
     state.show(widget_key, getattr(state.teams()[tier], field))
     st.number_input(
         label,  # markdown-safe: label and help are constants

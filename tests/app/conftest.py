@@ -1,4 +1,4 @@
-"""AppTest fixtures: the real app.py, driven headless, with the pages-directory workaround."""
+"""AppTest fixtures: the real app.py, driven headless, every page run inside it."""
 
 from __future__ import annotations
 
@@ -6,31 +6,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
+
+from ui.internals import patch_apptest_navigation_only
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 TIMEOUT = 60  # a cold import of duckdb + pandas + plotly takes longer than AppTest's 3 s
 
 
-class _NavigationOnlyPagesManager(PagesManager):
-    """A PagesManager that never falls back to the `pages/` directory mode (MPA v1).
-
-    AppTest resets the class flag before every run, and because tierboard has a `pages/` folder
-    the flag then says "pages directory": from the second run on AppTest executes the page file
-    without app.py, and the sidebar (cut-offs) vanishes. The app itself uses st.navigation, which
-    clears the flag in the real server. (streamlit issue 9446, PR 14217)
-    """
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationOnlyPagesManager)
+def navigation_only() -> Iterator[None]:
+    """Every AppTest run goes through app.py (ui/internals.py says why this is a patch)."""
+    undo = patch_apptest_navigation_only()
+    yield
+    undo()
 
 
 @pytest.fixture

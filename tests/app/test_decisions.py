@@ -13,6 +13,7 @@ from lib.migration import normalize_tier
 from lib.sample import SAMPLE_PATH
 from tests.app.conftest import APP, TIMEOUT, page, press
 from tests.app.test_tiers_page import assert_cards, cut_sliders, metrics
+from ui import keys
 
 SAMPLE = pd.read_csv(SAMPLE_PATH)
 REVENUE = SAMPLE["annual_revenue"]
@@ -41,27 +42,27 @@ def test_a_link_opens_a_score_view_of_a_slice_with_its_weights(navigation_only: 
     link = {"cuts": "80,60", "by": "score", "w": "annual_revenue:100", "slice": "region:EMEA"}
     at = opened(navigation_only, link)
     assert cut_sliders(at) == [80, 60]
-    assert at.slider(key="tb_weight_annual_revenue").value == 100
-    assert at.multiselect(key="tb_slice_region").value == ["EMEA"]
+    assert at.slider(key=keys.weight_key("annual_revenue")).value == 100
+    assert at.multiselect(key=keys.slice_key("region")).value == ["EMEA"]
     assert any("Slice: Region: EMEA" in box.value for box in at.info)
 
 
 def test_the_address_bar_follows_every_change(app: AppTest) -> None:
     assert app.query_params["cuts"] == "55000,20000"
-    app.select_slider(key="tb_cut_slider_0").set_value(70_000.0).run()
+    app.select_slider(key=keys.slider_key(0)).set_value(70_000.0).run()
     assert app.query_params["cuts"] == "70000,20000"
-    app.radio(key="tb_tiers").set_value(4).run()
+    app.radio(key=keys.TIERS).set_value(4).run()
     assert len(app.query_params["cuts"].split(",")) == 3
 
 
 def test_a_link_round_trips_into_a_fresh_session(app: AppTest, navigation_only: None) -> None:
-    app.select_slider(key="tb_cut_slider_1").set_value(12_000.0).run()
-    app.number_input(key="tb_csms_0").set_value(7.0).run()
+    app.select_slider(key=keys.slider_key(1)).set_value(12_000.0).run()
+    app.number_input(key=keys.csms_key(0)).set_value(7.0).run()
     link = dict(app.query_params)
     fresh = opened(navigation_only, link)
     assert cut_sliders(fresh) == cut_sliders(app)
     assert metrics(fresh) == metrics(app)
-    assert fresh.number_input(key="tb_csms_0").value == 7.0
+    assert fresh.number_input(key=keys.csms_key(0)).value == 7.0
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_a_slice_nobody_matches_says_so_and_clears_in_one_click(
     assert at.query_params["slice"] == NOBODY["slice"]  # the link still holds the view
     press(at, "Clear the slice")
     assert not at.warning
-    assert at.multiselect(key="tb_slice_segment").value == []
+    assert at.multiselect(key=keys.slice_key("segment")).value == []
     assert "slice" not in at.query_params
     if name == "tiers":
         assert_cards(at, REVENUE, [55_000, 20_000])
@@ -110,8 +111,8 @@ def test_a_link_made_on_other_data_warns(navigation_only: None) -> None:
 
 def save(app: AppTest, name: str, overwrite: bool = False) -> AppTest:
     page(app, "scenarios")
-    app.text_input(key="tb_save_name").input(name)
-    app.checkbox(key="tb_save_overwrite").set_value(overwrite)
+    app.text_input(key=keys.SAVE_NAME).input(name)
+    app.checkbox(key=keys.SAVE_OVERWRITE).set_value(overwrite)
     app.run()
     return press(app, "Save scenario")
 
@@ -119,15 +120,15 @@ def save(app: AppTest, name: str, overwrite: bool = False) -> AppTest:
 def test_a_saved_scenario_survives_a_restart_with_identical_figures(
     app: AppTest, navigation_only: None
 ) -> None:
-    app.select_slider(key="tb_cut_slider_0").set_value(90_000.0).run()
-    app.radio(key="tb_tier_by").set_value("revenue").run()
+    app.select_slider(key=keys.slider_key(0)).set_value(90_000.0).run()
+    app.radio(key=keys.BY).set_value("revenue").run()
     before = metrics(app)
     save(app, "Q3 proposal")
     assert "Saved “Q3 proposal” (version 1)." in app.success[0].value
     restarted = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()  # a new session
     assert cut_sliders(restarted) == [55_000, 20_000]
     page(restarted, "scenarios")
-    restarted.selectbox(key="tb_saved_pick").set_value("Q3 proposal").run()
+    restarted.selectbox(key=keys.SAVED_PICK).set_value("Q3 proposal").run()
     press(restarted, "Open")
     assert cut_sliders(restarted) == [90_000, 20_000]
     assert metrics(page(restarted, "tiers")) == before
@@ -135,7 +136,7 @@ def test_a_saved_scenario_survives_a_restart_with_identical_figures(
 
 def test_saving_a_taken_name_is_a_conflict_unless_replaced(app: AppTest) -> None:
     save(app, "Board deck")
-    app.select_slider(key="tb_cut_slider_0").set_value(80_000.0).run()
+    app.select_slider(key=keys.slider_key(0)).set_value(80_000.0).run()
     save(app, "Board deck")
     assert "Tick “Replace”" in app.error[0].value
     save(app, "Board deck", overwrite=True)
@@ -144,9 +145,9 @@ def test_saving_a_taken_name_is_a_conflict_unless_replaced(app: AppTest) -> None
 
 def test_two_scenarios_compare_side_by_side(app: AppTest) -> None:
     save(app, "Tight")
-    app.select_slider(key="tb_cut_slider_0").set_value(120_000.0).run()
+    app.select_slider(key=keys.slider_key(0)).set_value(120_000.0).run()
     page(app, "scenarios")
-    app.multiselect(key="tb_compare").set_value(["(on screen)", "Tight"]).run()
+    app.multiselect(key=keys.COMPARE).set_value(["(on screen)", "Tight"]).run()
     table = next(b.proto.body for b in app.get("html") if "Set-up" in b.proto.body)
     assert "cut-offs $120K / $20K" in unescape(table)
     assert "cut-offs $55K / $20K" in unescape(table)
@@ -173,7 +174,7 @@ def test_the_migration_matches_a_plain_count_against_current_tier(app: AppTest) 
 def test_finding_a_customer_explains_its_placement(app: AppTest) -> None:
     page(app, "changes")
     whale = SAMPLE.loc[REVENUE.idxmax()]
-    app.text_input(key="tb_explain_query").input(whale["customer_id"]).run()
+    app.text_input(key=keys.EXPLAIN_QUERY).input(whale["customer_id"]).run()
     assert not app.exception
     text = " ".join(md.value for md in app.markdown)
     assert f"**{whale['customer_id']}**" in text
@@ -183,7 +184,7 @@ def test_finding_a_customer_explains_its_placement(app: AppTest) -> None:
 
 def test_near_boundary_accounts_are_counted(app: AppTest) -> None:
     page(app, "changes")
-    app.slider(key="tb_near_within").set_value(5).run()
+    app.slider(key=keys.NEAR_WITHIN).set_value(5).run()
     near = ((REVENUE - 55_000).abs() <= 0.05 * 55_000) | ((REVENUE - 20_000).abs() <= 0.05 * 20_000)
     assert any(f"{near.sum():,} customers within 5%" in c.value for c in app.caption)
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.formatting import markdown_text
 from tests.app.conftest import APP, TIMEOUT, page, press
+from ui import keys
 
 LINK = "[Your session expired - sign in again](http://evil.example/login)"
 IMAGE = "![x](http://evil.example/pixel.png)"
@@ -52,7 +53,7 @@ def hostile(app: AppTest) -> AppTest:
 
 def test_a_hostile_customer_name_and_owner_are_text_in_the_placement(hostile: AppTest) -> None:
     page(hostile, "changes")
-    hostile.text_input(key="tb_explain_query").input("C1").run()
+    hostile.text_input(key=keys.EXPLAIN_QUERY).input("C1").run()
     _assert_inert(hostile, LINK)
     owner = next(c.value for c in hostile.caption if "Owner" in c.value)
     assert markdown_text(IMAGE) in owner
@@ -60,16 +61,16 @@ def test_a_hostile_customer_name_and_owner_are_text_in_the_placement(hostile: Ap
 
 def test_a_hostile_segment_is_text_in_the_slice_banner(hostile: AppTest) -> None:
     page(hostile, "tiers")
-    hostile.multiselect(key="tb_slice_segment").set_value([DIRECTIVE]).run()
+    hostile.multiselect(key=keys.slice_key("segment")).set_value([DIRECTIVE]).run()
     _assert_inert(hostile, DIRECTIVE)
 
 
 def test_a_hostile_scenario_name_is_text_when_saved_compared_and_deleted(app: AppTest) -> None:
     page(app, "scenarios")
-    app.text_input(key="tb_save_name").input(LINK).run()
+    app.text_input(key=keys.SAVE_NAME).input(LINK).run()
     press(app, "Save scenario")
     _assert_inert(app, LINK)
-    app.multiselect(key="tb_compare").set_value(["(on screen)", LINK]).run()
+    app.multiselect(key=keys.COMPARE).set_value(["(on screen)", LINK]).run()
     compared = next(m.value for m in app.markdown if m.value.startswith("**From"))
     assert LIVE.search(compared) is None and markdown_text(LINK) in compared
     # The delete popover asks about it by name.

@@ -11,6 +11,7 @@ from lib.sample import SAMPLE_PATH
 from lib.service_matrix import ServiceMatrix
 from tests.app.conftest import page, press
 from tests.app.test_tiers_page import cut_sliders, metrics
+from ui import keys
 
 SAMPLE = pd.read_csv(SAMPLE_PATH)
 REVENUE = SAMPLE["annual_revenue"]
@@ -26,7 +27,7 @@ def explanation(app: AppTest) -> str:
 
 def test_suggesting_for_revenue_shares_moves_the_sliders_and_says_how_close(app: AppTest) -> None:
     plan_page(app)
-    app.number_input(key="tb_target_share_0").set_value(50).run()
+    app.number_input(key=keys.target_share_key(0)).set_value(50).run()
     press(app, "Suggest for these shares")
     cut = cut_sliders(app)[0]
     assert cut in set(REVENUE)  # a customer's value
@@ -39,7 +40,7 @@ def test_suggesting_for_revenue_shares_moves_the_sliders_and_says_how_close(app:
 
 def test_fitting_the_teams_puts_every_tier_within_its_team(app: AppTest) -> None:
     plan_page(app)
-    app.number_input(key="tb_csms_0").set_value(4.0).run()
+    app.number_input(key=keys.csms_key(0)).set_value(4.0).run()
     press(app, "Suggest to fit the teams")
     cut = cut_sliders(app)[0]
     tier_1 = (cut <= REVENUE).sum()
@@ -49,8 +50,8 @@ def test_fitting_the_teams_puts_every_tier_within_its_team(app: AppTest) -> None
 
 def test_the_cap_keeps_tier_1_under_its_share_of_customers(app: AppTest) -> None:
     plan_page(app)
-    app.number_input(key="tb_target_share_0").set_value(60).run()
-    app.number_input(key="tb_top_customer_cap").set_value(5).run()
+    app.number_input(key=keys.target_share_key(0)).set_value(60).run()
+    app.number_input(key=keys.TOP_CUSTOMER_CAP).set_value(5).run()
     press(app, "Suggest with the cap")
     cut = cut_sliders(app)[0]
     assert (cut <= REVENUE).mean() <= 0.05
@@ -60,10 +61,10 @@ def test_the_cap_keeps_tier_1_under_its_share_of_customers(app: AppTest) -> None
 def test_an_edited_service_matrix_changes_the_load(app: AppTest) -> None:
     before = metrics(app)["Tier 1 load"]
     plan_page(app)
-    matrix = app.session_state["tb_matrix"]
+    matrix = app.session_state[keys.MATRIX]
     hours = [list(row) for row in matrix.hours]
     hours[0][0] += 60  # the named CSM spends 60 more hours on each Tier 1 account
-    app.session_state["tb_matrix"] = ServiceMatrix(matrix.services, tuple(map(tuple, hours)))
+    app.session_state[keys.MATRIX] = ServiceMatrix(matrix.services, tuple(map(tuple, hours)))
     app.run()
     assert any("Tier 1: 120 h" in caption.value for caption in app.caption)
     app.switch_page("pages/tiers.py").run()

@@ -8,13 +8,14 @@ from streamlit.testing.v1 import AppTest
 from lib.sample import SAMPLE_PATH
 from tests.app.test_decisions import opened
 from tests.app.test_tiers_page import assert_cards, cut_sliders, load_title, metrics
+from ui import keys
 
 REVENUE = pd.read_csv(SAMPLE_PATH)["annual_revenue"]
-TEAM_INPUT = "tb_csms_0"
+TEAM_INPUT = keys.csms_key(0)
 
 
 def present(app: AppTest, on: bool = True) -> AppTest:
-    app.toggle(key="tb_present").set_value(on).run()
+    app.toggle(key=keys.PRESENT).set_value(on).run()
     assert not app.exception, app.exception
     return app
 
@@ -44,7 +45,7 @@ def test_presentation_mode_keeps_every_figure_and_drops_the_working_controls(
 
 def test_the_sliders_still_drive_every_figure_in_presentation_mode(app: AppTest) -> None:
     present(app)
-    app.select_slider(key="tb_cut_slider_0").set_value(90_000.0).run()
+    app.select_slider(key=keys.slider_key(0)).set_value(90_000.0).run()
     assert_cards(app, REVENUE, [90_000, 20_000])
 
 
@@ -63,7 +64,7 @@ def test_the_share_link_carries_presentation_mode(app: AppTest, navigation_only:
     present(app)
     assert app.query_params["present"] == "1"
     fresh = opened(navigation_only, dict(app.query_params))
-    assert fresh.toggle(key="tb_present").value is True
+    assert fresh.toggle(key=keys.PRESENT).value is True
     assert metrics(fresh) == metrics(app)
     assert not number_input_keys(fresh)
     # On a shared screen the "opened from the link" note is a toast, not a line of the page.
@@ -89,5 +90,5 @@ def test_a_link_with_only_the_mode_or_a_tracking_tag_opens_without_an_error(
         at = opened(navigation_only, params)
         assert not at.exception
         assert not at.error, [e.value for e in at.error]
-        assert at.toggle(key="tb_present").value is (params.get("present") == "1")
+        assert at.toggle(key=keys.PRESENT).value is (params.get("present") == "1")
         assert_cards(at, REVENUE, [55_000, 20_000])  # the suggested cut-offs

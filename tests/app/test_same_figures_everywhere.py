@@ -18,9 +18,10 @@ from lib.tiering import summarize
 from tests.app.conftest import page, press
 from tests.app.test_tiers_page import metrics
 from tests.fixtures import corpus
+from ui import keys
 
-UPLOADED = "tb_uploaded_store"  # ui.session.UPLOADED: the session's own upload
-CUTS = "tb_cuts"  # ui.state.CUTS: the cut-offs in use
+UPLOADED = keys.UPLOADED_DATASET  # the session's own upload
+CUTS = keys.CUTS  # the cut-offs in use
 REFUSED = "refused"
 
 

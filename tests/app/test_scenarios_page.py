@@ -8,7 +8,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import page, press
-from ui import scenarios
+from ui import keys
 
 
 def _downloads(app: AppTest) -> list[str]:
@@ -19,11 +19,11 @@ def test_a_tier_list_is_prepared_for_the_view_on_screen_then_downloaded(app: App
     page(app, "scenarios")
     press(app, "Prepare the tier list (CSV)")
     assert _downloads(app) == ["Download the tier list (CSV)", "Meeting pack (HTML)"]
-    made = app.session_state[scenarios.PREPARED]["tiers.csv"][1]
+    made = app.session_state[keys.PREPARED_FILES]["tiers.csv"][1]
     table = pd.read_csv(io.BytesIO(made))
     assert len(table) == 5000 and (table["tier"] == "Tier 1").sum() > 0
     # Another view: the file made for the last one is never offered for it.
-    app.select_slider(key="tb_cut_slider_0").set_value(70_000.0).run()
+    app.select_slider(key=keys.slider_key(0)).set_value(70_000.0).run()
     assert _downloads(app) == ["Meeting pack (HTML)"]
     assert "Prepare the tier list (CSV)" in [b.label for b in app.button]
 
@@ -43,8 +43,8 @@ def test_every_download_button_gets_bytes_and_does_not_rerun_the_page(app: AppTe
 
 def test_the_meeting_pack_carries_the_title_typed(app: AppTest) -> None:
     page(app, "scenarios")
-    app.text_input(key=scenarios.PACK_TITLE).input("Board meeting, 3 December").run()
-    pack = app.session_state[scenarios.PACK][1].decode()
+    app.text_input(key=keys.PACK_TITLE).input("Board meeting, 3 December").run()
+    pack = app.session_state[keys.PACK_FILE][1].decode()
     assert "<h1>Board meeting, 3 December</h1>" in pack
 
 
@@ -53,25 +53,25 @@ def test_the_meeting_pack_carries_the_title_typed(app: AppTest) -> None:
 
 def _save(app: AppTest, name: str) -> None:
     page(app, "scenarios")
-    app.text_input(key="tb_save_name").input(name).run()
+    app.text_input(key=keys.SAVE_NAME).input(name).run()
     press(app, "Save scenario")
 
 
 def _saved_names(app: AppTest) -> list[str]:
-    return list(app.selectbox(key=scenarios.PICK).options)
+    return list(app.selectbox(key=keys.SAVED_PICK).options)
 
 
 def test_deleting_closes_the_popover_says_so_and_can_be_undone(app: AppTest) -> None:
     _save(app, "First")
     _save(app, "Second")
-    app.selectbox(key=scenarios.PICK).set_value("Second").run()
-    app.session_state[scenarios.DELETE_POPOVER] = True  # the person opens "Delete"
+    app.selectbox(key=keys.SAVED_PICK).set_value("Second").run()
+    app.session_state[keys.DELETE_POPOVER] = True  # the person opens "Delete"
     app.run()
     assert any("Delete “Second”" in m.value for m in app.markdown)
     press(app, "Yes, delete it")
     assert [n.split(" — ")[0] for n in _saved_names(app)] == ["First"]
     # Closed: deleting "First" now takes opening the popover and a yes of its own.
-    assert app.session_state[scenarios.DELETE_POPOVER] is False
+    assert app.session_state[keys.DELETE_POPOVER] is False
     assert any("Deleted “Second”." in s.value for s in app.success)
     press(app, "Undo: restore “Second”")
     assert sorted(n.split(" — ")[0] for n in _saved_names(app)) == ["First", "Second"]
@@ -82,9 +82,9 @@ def test_deleting_closes_the_popover_says_so_and_can_be_undone(app: AppTest) -> 
 def test_yes_deletes_the_scenario_the_question_named(app: AppTest) -> None:
     _save(app, "Keep me")
     _save(app, "Drop me")
-    app.selectbox(key=scenarios.PICK).set_value("Drop me").run()
+    app.selectbox(key=keys.SAVED_PICK).set_value("Drop me").run()
     yes = next(b for b in app.button if b.label == "Yes, delete it")
-    app.selectbox(key=scenarios.PICK).set_value("Keep me")  # picked again, not yet redrawn
+    app.selectbox(key=keys.SAVED_PICK).set_value("Keep me")  # picked again, not yet redrawn
     yes.click().run()
     assert [n.split(" — ")[0] for n in _saved_names(app)] == ["Keep me"]
 
@@ -92,10 +92,10 @@ def test_yes_deletes_the_scenario_the_question_named(app: AppTest) -> None:
 def test_renaming_to_a_taken_name_keeps_the_popover_open_and_says_why(app: AppTest) -> None:
     _save(app, "Alpha")
     _save(app, "Beta")
-    app.selectbox(key=scenarios.PICK).set_value("Beta").run()
-    app.text_input(key=scenarios.RENAME_TO).input("Alpha")  # typed, then clicked at once (a form)
+    app.selectbox(key=keys.SAVED_PICK).set_value("Beta").run()
+    app.text_input(key=keys.RENAME_TO).input("Alpha")  # typed, then clicked at once (a form)
     press(app, "Rename it")
-    assert app.session_state[scenarios.RENAME_POPOVER] is True
+    assert app.session_state[keys.RENAME_POPOVER] is True
     assert any("Alpha" in e.value and "already exists" in e.value for e in app.error), [
         e.value for e in app.error
     ]
@@ -104,12 +104,12 @@ def test_renaming_to_a_taken_name_keeps_the_popover_open_and_says_why(app: AppTe
 
 def test_a_renamed_scenario_stays_picked_and_compared(app: AppTest) -> None:
     _save(app, "Draft")
-    app.multiselect(key=scenarios.COMPARE).set_value(["(on screen)", "Draft"]).run()
-    app.text_input(key=scenarios.RENAME_TO).input("Final")
+    app.multiselect(key=keys.COMPARE).set_value(["(on screen)", "Draft"]).run()
+    app.text_input(key=keys.RENAME_TO).input("Final")
     press(app, "Rename it")
-    assert app.multiselect(key=scenarios.COMPARE).value == ["(on screen)", "Final"]
-    assert app.selectbox(key=scenarios.PICK).value == "Final"
-    assert app.session_state[scenarios.RENAME_POPOVER] is False
+    assert app.multiselect(key=keys.COMPARE).value == ["(on screen)", "Final"]
+    assert app.selectbox(key=keys.SAVED_PICK).value == "Final"
+    assert app.session_state[keys.RENAME_POPOVER] is False
     assert any("Renamed “Draft” to “Final”." in s.value for s in app.success)
     assert any(m.value.startswith("**From") and "Final" in m.value for m in app.markdown)
 
@@ -117,6 +117,6 @@ def test_a_renamed_scenario_stays_picked_and_compared(app: AppTest) -> None:
 def test_a_prepared_tier_list_survives_a_team_edit_it_does_not_depend_on(app: AppTest) -> None:
     page(app, "scenarios")
     press(app, "Prepare the tier list (CSV)")
-    app.session_state["tb_csms_0"] = 12.0  # the team changes the plan, not the tier list
+    app.session_state[keys.csms_key(0)] = 12.0  # the team changes the plan, not the tier list
     app.run()
     assert "Download the tier list (CSV)" in _downloads(app)

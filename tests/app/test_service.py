@@ -16,7 +16,7 @@ from tests.app.test_tiers_page import cut_sliders, metrics
 from tests.unit.test_scenario_rows import BROKEN, run_sql
 from tests.unit.test_sources import MESSY, rows_of, write_parquet
 from tests.visible import markdown_read
-from ui import access
+from ui import access, keys
 
 SECRET = "Secret Q3 plan"
 ALICE = {"is_logged_in": True, "email": "alice@example.com", "name": "Alice Martin"}
@@ -84,8 +84,8 @@ def test_a_signed_in_user_sees_the_team_scenarios_and_saves_under_their_name(
     assert "Signed in as alice@example.com" in markdown_read(at.sidebar.caption[0].value)
     assert metrics(at)["Tier 1 customers"] == "299"
     page(at, "scenarios")
-    assert SECRET in str(at.selectbox(key="tb_saved_pick").options)
-    assert not [box for box in at.text_input if box.key == "tb_save_author"]  # the account is
+    assert SECRET in str(at.selectbox(key=keys.SAVED_PICK).options)
+    assert not [box for box in at.text_input if box.key == keys.SAVE_AUTHOR]  # the account is
     save(at, "Alice's plan")
     saved = SqliteScenarioStore(private_data_dir / "scenarios.sqlite3").get("Alice's plan")
     assert saved.author == "Alice Martin"
@@ -131,7 +131,7 @@ def test_the_scenarios_page_lists_the_good_ones_and_names_the_damaged_one(
     run_sql(store, "UPDATE scenarios SET scenario = %s WHERE name = %s", [BROKEN, "Damaged"])
     at = page(AppTest.from_file(str(APP), default_timeout=TIMEOUT).run(), "scenarios")
     assert not at.error
-    (listed,) = at.selectbox(key="tb_saved_pick").options
+    (listed,) = at.selectbox(key=keys.SAVED_PICK).options
     assert SECRET in listed
     assert any('"Damaged" cannot be opened' in warning.value for warning in at.warning)
 

@@ -31,7 +31,6 @@ from hypothesis.stateful import (
     rule,
 )
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from lib.capacity import Plan
 from lib.criteria import DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
@@ -44,8 +43,9 @@ from lib.slices import Slice
 from lib.suggest import default_cuts
 from lib.team import Team
 from lib.tiering import push_cuts, summarize
-from tests.app.conftest import APP, TIMEOUT, _NavigationOnlyPagesManager, page, press
-from ui import presentation, state
+from tests.app.conftest import APP, TIMEOUT, page, press
+from ui import keys
+from ui.internals import patch_apptest_navigation_only
 
 PAGES = ("tiers", "plan", "changes", "scenarios")
 REGIONS = ("EMEA", "North America", "APAC", "LATAM")
@@ -82,8 +82,7 @@ class Journey(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self._patched = app_test_module.PagesManager
-        app_test_module.PagesManager = _NavigationOnlyPagesManager  # tests/app/conftest.py
+        self._undo = patch_apptest_navigation_only()  # ui/internals.py
         self._folder = tempfile.TemporaryDirectory(prefix="tierboard-journey-")
         config = Path(self._folder.name) / "tierboard.toml"
         config.write_text("", encoding="utf-8")
@@ -95,7 +94,7 @@ class Journey(RuleBasedStateMachine):
         self.saved: dict[str, dict[str, object]] = {}
 
     def teardown(self) -> None:
-        app_test_module.PagesManager = self._patched
+        self._undo()
         for key, value in self._env.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -165,7 +164,7 @@ class Journey(RuleBasedStateMachine):
 
     @rule(tiers=st.integers(2, 5))
     def change_the_tier_count(self, tiers: int) -> None:
-        self.at.radio(key=state.TIERS).set_value(tiers)
+        self.at.radio(key=keys.TIERS).set_value(tiers)
         self.run()
         if tiers != self.tiers:  # a new count starts afresh, as a fresh session would
             self.tiers = tiers
@@ -174,7 +173,7 @@ class Journey(RuleBasedStateMachine):
 
     @rule(by=st.sampled_from(["revenue", "score"]))
     def tier_by(self, by: str) -> None:
-        self.at.radio(key=state.BY).set_value(by)
+        self.at.radio(key=keys.BY).set_value(by)
         self.run()
         if by != self.by:  # new cut-offs; a team someone typed stays, default teams follow
             self.by = by
@@ -189,7 +188,7 @@ class Journey(RuleBasedStateMachine):
     )
     def type_a_cut_off(self, data: st.DataObject, value: float) -> None:
         cut = data.draw(st.integers(0, self.tiers - 2), label="cut")
-        box = self.box(state.exact_key(cut))
+        box = self.box(keys.exact_key(cut))
         box.set_value(value)
         self.shown_before[box.id] = value
         self.run()
@@ -212,7 +211,7 @@ class Journey(RuleBasedStateMachine):
     @rule(data=st.data(), headcount=st.integers(0, 120).map(lambda n: n / 2))
     def edit_a_team(self, data: st.DataObject, headcount: float) -> None:
         tier = data.draw(st.integers(0, self.tiers - 1), label="tier")
-        box = self.box(state.csms_key(tier))
+        box = self.box(keys.csms_key(tier))
         box.set_value(headcount)
         self.shown_before[box.id] = headcount
         self.run()
@@ -220,22 +219,22 @@ class Journey(RuleBasedStateMachine):
 
     @rule()
     def toggle_presentation_mode(self) -> None:
-        self.at.toggle(key=presentation.PRESENT).set_value(not self.present)
+        self.at.toggle(key=keys.PRESENT).set_value(not self.present)
         self.run()
         self.present = not self.present
 
     @precondition(lambda self: not self.present)
     @rule(regions=st.lists(st.sampled_from(REGIONS), unique=True, max_size=2))
     def slice_by_region(self, regions: list[str]) -> None:
-        self.at.multiselect(key=state.slice_key("region")).set_value(regions)
+        self.at.multiselect(key=keys.slice_key("region")).set_value(regions)
         self.run()
         self.regions = tuple(sorted(regions))
 
     @rule(name=st.sampled_from(["Q1", "Q2"]))
     def save_a_scenario(self, name: str) -> None:
         self.switch_page("scenarios")
-        self.at.text_input(key="tb_save_name").set_value(name)
-        self.at.checkbox(key="tb_save_overwrite").set_value(name in self.saved)
+        self.at.text_input(key=keys.SAVE_NAME).set_value(name)
+        self.at.checkbox(key=keys.SAVE_OVERWRITE).set_value(name in self.saved)
         self.run()
         next(b for b in self.at.button if b.label == "Save scenario").click()
         self.run()
@@ -247,7 +246,7 @@ class Journey(RuleBasedStateMachine):
     def open_a_scenario(self, data: st.DataObject) -> None:
         name = data.draw(st.sampled_from(sorted(self.saved)), label="name")
         self.switch_page("scenarios")
-        self.at.selectbox(key="tb_saved_pick").set_value(name)
+        self.at.selectbox(key=keys.SAVED_PICK).set_value(name)
         self.run()
         next(b for b in self.at.button if b.label == "Open").click()
         self.run()
@@ -258,12 +257,12 @@ class Journey(RuleBasedStateMachine):
         link = {key: self.at.query_params[key] for key in self.at.query_params}
         fresh = open_app(link)
         assert not fresh.exception, fresh.exception
-        assert fresh.session_state[state.CUTS] == self.cuts
-        assert [team.csms for team in fresh.session_state[state.TEAMS]] == self.teams
-        assert fresh.session_state[presentation.PRESENT] == self.present
-        assert fresh.radio(key=state.TIERS).value == self.tiers
-        assert fresh.radio(key=state.BY).value == self.by
-        assert tuple(sorted(fresh.session_state[state.SLICE].get("region", []))) == self.regions
+        assert fresh.session_state[keys.CUTS] == self.cuts
+        assert [team.csms for team in fresh.session_state[keys.TEAMS]] == self.teams
+        assert fresh.session_state[keys.PRESENT] == self.present
+        assert fresh.radio(key=keys.TIERS).value == self.tiers
+        assert fresh.radio(key=keys.BY).value == self.by
+        assert tuple(sorted(fresh.session_state[keys.SLICE].get("region", []))) == self.regions
         assert {key: fresh.query_params[key] for key in fresh.query_params} == link
 
     # --- what must stay true ----------------------------------------------------------------------
@@ -276,20 +275,20 @@ class Journey(RuleBasedStateMachine):
 
     @invariant()
     def the_figures_follow_the_choices(self) -> None:
-        assert self.at.session_state[state.CUTS] == tuple(self.cuts)
-        assert [team.csms for team in self.at.session_state[state.TEAMS]] == self.teams
-        assert self.at.radio(key=state.TIERS).value == self.tiers
-        assert self.at.radio(key=state.BY).value == self.by
+        assert self.at.session_state[keys.CUTS] == tuple(self.cuts)
+        assert [team.csms for team in self.at.session_state[keys.TEAMS]] == self.teams
+        assert self.at.radio(key=keys.TIERS).value == self.tiers
+        assert self.at.radio(key=keys.BY).value == self.by
 
     @invariant()
     def typed_values_are_shown_until_changed(self) -> None:
         shown = {key: value for key, value in self.displayed().items() if key}
         for tier in range(self.tiers):
-            if state.csms_key(tier) in shown:
-                assert shown[state.csms_key(tier)] == self.teams[tier], (tier, shown)
+            if keys.csms_key(tier) in shown:
+                assert shown[keys.csms_key(tier)] == self.teams[tier], (tier, shown)
         for cut in range(self.tiers - 1):
-            if state.exact_key(cut) in shown:
-                assert shown[state.exact_key(cut)] == self.cuts[cut], (cut, shown)
+            if keys.exact_key(cut) in shown:
+                assert shown[keys.exact_key(cut)] == self.cuts[cut], (cut, shown)
 
     @invariant()
     def the_address_bar_holds_the_view(self) -> None:
@@ -318,17 +317,17 @@ def session(navigation_only: None) -> AppTest:
 
 
 def _csms(at: AppTest) -> list[float]:
-    return [team.csms for team in at.session_state[state.TEAMS]]
+    return [team.csms for team in at.session_state[keys.TEAMS]]
 
 
 def test_reset_to_suggested_cut_offs_keeps_the_typed_team(session: AppTest) -> None:
     for tier, headcount in enumerate((25.0, 9.0, 4.0)):
-        session.number_input(key=state.csms_key(tier)).set_value(headcount).run()
-    session.number_input(key=state.exact_key(0)).set_value(70_000.0).run()
+        session.number_input(key=keys.csms_key(tier)).set_value(headcount).run()
+    session.number_input(key=keys.exact_key(0)).set_value(70_000.0).run()
     press(session, "Reset to suggested cut-offs")
-    assert session.session_state[state.CUTS] == (55_000.0, 20_000.0)
+    assert session.session_state[keys.CUTS] == (55_000.0, 20_000.0)
     assert _csms(session) == [25.0, 9.0, 4.0]  # was 18/9/8 again (defect 7)
-    assert [session.number_input(key=state.csms_key(t)).proto.value for t in range(3)] == [
+    assert [session.number_input(key=keys.csms_key(t)).proto.value for t in range(3)] == [
         25.0,
         9.0,
         4.0,
@@ -338,49 +337,49 @@ def test_reset_to_suggested_cut_offs_keeps_the_typed_team(session: AppTest) -> N
 def test_a_tier_count_change_gives_a_fresh_sessions_defaults_and_says_it_reset_edits(
     session: AppTest,
 ) -> None:
-    session.number_input(key=state.csms_key(0)).set_value(25.0).run()
+    session.number_input(key=keys.csms_key(0)).set_value(25.0).run()
     for tiers in (2, 4, 5, 3):
-        session.radio(key=state.TIERS).set_value(tiers).run()
+        session.radio(key=keys.TIERS).set_value(tiers).run()
         cuts, teams = fresh_defaults(tiers, ())
-        assert session.session_state[state.CUTS] == cuts
+        assert session.session_state[keys.CUTS] == cuts
         assert _csms(session) == teams
-        assert session.session_state[state.MATRIX] == ServiceMatrix.default(tiers)
-    assert session.session_state[state.MATRIX].hours_per_account() == (60.0, 12.0, 2.0)
+        assert session.session_state[keys.MATRIX] == ServiceMatrix.default(tiers)
+    assert session.session_state[keys.MATRIX].hours_per_account() == (60.0, 12.0, 2.0)
     fresh = open_app()
     assert _csms(session) == _csms(fresh)
     # The first change replaced the typed team: said once, next to the control.
-    session.number_input(key=state.csms_key(0)).set_value(30.0).run()
-    session.radio(key=state.TIERS).set_value(4).run()
+    session.number_input(key=keys.csms_key(0)).set_value(30.0).run()
+    session.radio(key=keys.TIERS).set_value(4).run()
     said = [box.value for box in session.sidebar.info]
     assert any("teams and service hours edited before were reset" in text for text in said)
-    session.radio(key=state.TIERS).set_value(3).run()  # nothing edited since: nothing to say
+    session.radio(key=keys.TIERS).set_value(3).run()  # nothing edited since: nothing to say
     assert not any("edited before" in box.value for box in session.sidebar.info)
 
 
 def test_weights_and_the_slice_survive_presentation_mode(session: AppTest) -> None:
-    session.radio(key=state.BY).set_value("score").run()
-    session.slider(key=state.weight_key("nps")).set_value(60).run()
-    session.multiselect(key=state.slice_key("region")).set_value(["EMEA"]).run()
-    before = session.session_state[state.CUTS], dict(session.query_params)
-    session.toggle(key=presentation.PRESENT).set_value(True).run()  # hides weights and slice
+    session.radio(key=keys.BY).set_value("score").run()
+    session.slider(key=keys.weight_key("nps")).set_value(60).run()
+    session.multiselect(key=keys.slice_key("region")).set_value(["EMEA"]).run()
+    before = session.session_state[keys.CUTS], dict(session.query_params)
+    session.toggle(key=keys.PRESENT).set_value(True).run()  # hides weights and slice
     session.run()
     assert session.query_params["w"] == before[1]["w"]
     assert session.query_params["slice"] == "region:EMEA"
-    session.toggle(key=presentation.PRESENT).set_value(False).run()
-    assert session.slider(key=state.weight_key("nps")).value == 60
-    assert session.slider(key=state.weight_key("nps")).proto.value == [60]
-    assert session.multiselect(key=state.slice_key("region")).value == ["EMEA"]
-    assert session.session_state[state.CUTS] == before[0]
+    session.toggle(key=keys.PRESENT).set_value(False).run()
+    assert session.slider(key=keys.weight_key("nps")).value == 60
+    assert session.slider(key=keys.weight_key("nps")).proto.value == [60]
+    assert session.multiselect(key=keys.slice_key("region")).value == ["EMEA"]
+    assert session.session_state[keys.CUTS] == before[0]
 
 
 def test_target_shares_typed_on_plan_survive_a_visit_to_tiers(session: AppTest) -> None:
     page(session, "plan")
-    session.number_input(key="tb_target_share_0").set_value(55).run()
-    session.number_input(key="tb_top_customer_cap").set_value(7).run()
+    session.number_input(key=keys.target_share_key(0)).set_value(55).run()
+    session.number_input(key=keys.TOP_CUSTOMER_CAP).set_value(7).run()
     page(session, "tiers")
     page(session, "plan")
-    assert session.number_input(key="tb_target_share_0").proto.value == 55
-    assert session.number_input(key="tb_top_customer_cap").proto.value == 7
+    assert session.number_input(key=keys.target_share_key(0)).proto.value == 55
+    assert session.number_input(key=keys.TOP_CUSTOMER_CAP).proto.value == 7
 
 
 @pytest.mark.parametrize(
@@ -398,7 +397,7 @@ def test_a_poisoned_link_says_why_and_every_page_still_works(
     at = open_app(link)
     assert not at.exception, at.exception
     assert any("This link could not be opened" in box.value for box in at.error)
-    assert at.session_state[state.CUTS] == (55_000.0, 20_000.0)
+    assert at.session_state[keys.CUTS] == (55_000.0, 20_000.0)
     for name in ("plan", "changes", "scenarios", "tiers"):
         page(at, name)
     assert at.query_params["cuts"] == "55000,20000"

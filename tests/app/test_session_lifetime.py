@@ -18,7 +18,7 @@ from lib import dataset as store_module
 from lib.dataset import Dataset, Upload, sweep_stale_folders
 from tests.app.conftest import APP, TIMEOUT, press
 from tests.app.test_upload_page import GERMAN, upload, upload_page
-from ui import session
+from ui import keys, session
 from ui.session import Lease, SessionData
 from ui.upload import PENDING
 
@@ -102,7 +102,7 @@ def test_a_closed_tab_releases_the_file_it_uploaded_and_the_one_it_was_mapping(
     app = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     upload(upload_page(app), "kunden.csv", GERMAN)
     press(app, "Load")
-    loaded = app.session_state[session.UPLOADED]
+    loaded = app.session_state[keys.UPLOADED_DATASET]
     upload(app, "next.csv", CSV)  # a second file, read and waiting for its mapping
     waiting = app.session_state[PENDING]
     folders = [folder_of(loaded), folder_of(waiting)]

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from lib.formatting import count, money, percent
 from lib.sample import SAMPLE_PATH
 from tests.app.conftest import APP, TIMEOUT
+from ui import keys
 
 SAMPLE = pd.read_csv(SAMPLE_PATH, dtype={"customer_id": str})
 
@@ -96,7 +97,7 @@ def test_home_opens_on_the_sample_with_the_classic_shape(app: AppTest) -> None:
 
 
 def test_moving_the_tier_1_slider_updates_every_card(app: AppTest) -> None:
-    app.select_slider(key="tb_cut_slider_0").set_value(100_000.0).run()
+    app.select_slider(key=keys.slider_key(0)).set_value(100_000.0).run()
     assert not app.exception
     assert cut_sliders(app) == [100_000, 20_000]
     assert_cards(app, SAMPLE["annual_revenue"], [100_000, 20_000])
@@ -117,7 +118,7 @@ def test_moving_the_tier_2_slider_updates_every_chart(app: AppTest) -> None:
     before = figure_blocks(app)
     pareto_before = app.get("plotly_chart")[0].proto.spec
     title_before = pareto_title(app)
-    app.select_slider(key="tb_cut_slider_1").set_value(8_000.0).run()
+    app.select_slider(key=keys.slider_key(1)).set_value(8_000.0).run()
     after = figure_blocks(app)
     assert all(a != b for a, b in zip(after, before, strict=True))  # cards, share, load
     assert pareto_title(app) == title_before  # Tier 1 did not change
@@ -141,7 +142,7 @@ def pareto_title(app: AppTest) -> str:
 
 
 def test_moving_the_tier_1_slider_restates_the_pareto_finding(app: AppTest) -> None:
-    app.select_slider(key="tb_cut_slider_0").set_value(100_000.0).run()
+    app.select_slider(key=keys.slider_key(0)).set_value(100_000.0).run()
     top = SAMPLE["annual_revenue"] >= 100_000
     share = SAMPLE["annual_revenue"][top].sum() / SAMPLE["annual_revenue"].sum()
     assert f">Top {percent(top.mean())} of customers hold {percent(share)} of revenue<" in (
@@ -150,13 +151,13 @@ def test_moving_the_tier_1_slider_restates_the_pareto_finding(app: AppTest) -> N
 
 
 def test_typing_an_exact_cut_off_moves_its_slider(app: AppTest) -> None:
-    app.number_input(key="tb_cut_exact_1").set_value(23_456.0).run()
+    app.number_input(key=keys.exact_key(1)).set_value(23_456.0).run()
     assert cut_sliders(app) == [55_000, 23_456]
     assert_cards(app, SAMPLE["annual_revenue"], [55_000, 23_456])
 
 
 def test_a_cut_off_typed_above_the_one_above_pushes_it_up(app: AppTest) -> None:
-    app.number_input(key="tb_cut_exact_1").set_value(70_000.0).run()
+    app.number_input(key=keys.exact_key(1)).set_value(70_000.0).run()
     assert cut_sliders(app) == [70_000, 70_000]
     shown = metrics(app)
     assert shown["Tier 2 customers"] == "0"
@@ -164,7 +165,7 @@ def test_a_cut_off_typed_above_the_one_above_pushes_it_up(app: AppTest) -> None:
 
 
 def test_choosing_four_tiers_gives_four_cards_and_three_sliders(app: AppTest) -> None:
-    app.radio(key="tb_tiers").set_value(4).run()
+    app.radio(key=keys.TIERS).set_value(4).run()
     assert not app.exception
     assert len(app.sidebar.select_slider) == 3
     cuts = cut_sliders(app)
@@ -176,12 +177,12 @@ def test_choosing_four_tiers_gives_four_cards_and_three_sliders(app: AppTest) ->
 
 @pytest.mark.parametrize("tiers", [2, 4, 5])
 def test_a_new_tier_count_starts_with_teams_that_fit(app: AppTest, tiers: int) -> None:
-    app.radio(key="tb_tiers").set_value(tiers).run()
+    app.radio(key=keys.TIERS).set_value(tiers).run()
     assert load_title(app) == "Every tier fits its team's hours"
 
 
 def test_reset_returns_to_the_suggested_cut_offs(app: AppTest) -> None:
-    app.select_slider(key="tb_cut_slider_0").set_value(200_000.0).run()
+    app.select_slider(key=keys.slider_key(0)).set_value(200_000.0).run()
     app.button[0].click().run()
     assert cut_sliders(app) == [55_000, 20_000]
 
@@ -189,7 +190,7 @@ def test_reset_returns_to_the_suggested_cut_offs(app: AppTest) -> None:
 def test_too_few_csms_turns_the_tier_load_red(app: AppTest) -> None:
     assert not is_over_capacity(app, 1)
     assert load_title(app) == "Every tier fits its team's hours"
-    app.number_input(key="tb_csms_0").set_value(5.0).run()
+    app.number_input(key=keys.csms_key(0)).set_value(5.0).run()
     # 299 accounts x 60 h against 5 CSMs x 1,100 h.
     assert metrics(app)["Tier 1 load"] == f"{299 * 60 / (5 * 1100):.0%} load"
     assert is_over_capacity(app, 1)
@@ -199,9 +200,9 @@ def test_too_few_csms_turns_the_tier_load_red(app: AppTest) -> None:
 
 
 def test_team_inputs_survive_a_slider_move(app: AppTest) -> None:
-    app.number_input(key="tb_csms_1").set_value(20.0).run()
-    app.select_slider(key="tb_cut_slider_0").set_value(60_000.0).run()
-    assert app.number_input(key="tb_csms_1").value == 20.0
+    app.number_input(key=keys.csms_key(1)).set_value(20.0).run()
+    app.select_slider(key=keys.slider_key(0)).set_value(60_000.0).run()
+    assert app.number_input(key=keys.csms_key(1)).value == 20.0
     tier_2 = SAMPLE["annual_revenue"].between(20_000, 60_000, inclusive="left").sum()
     # 12 h per Tier 2 account (the default service matrix) against 20 CSMs x 1,100 h.
     assert metrics(app)["Tier 2 load"] == f"{tier_2 * 12 / (20 * 1100):.0%} load"
@@ -249,16 +250,8 @@ def test_a_bad_tierboard_data_file_says_so_and_shows_the_sample(app_on_file) -> 
     assert "customers.csv" in at.sidebar.caption[0].value
 
 
-def test_without_the_workaround_apptest_loses_the_sidebar_on_rerun() -> None:
-    """Guards the conftest workaround: when this fails, Streamlit fixed issue 9446 — drop it."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    assert len(at.sidebar.select_slider) == 2
-    at.run()
-    assert len(at.sidebar.select_slider) == 0
-
-
 def test_tiering_by_score_moves_the_cut_offs_to_a_0_to_100_scale(app: AppTest) -> None:
-    app.radio(key="tb_tier_by").set_value("score").run()
+    app.radio(key=keys.BY).set_value("score").run()
     assert not app.exception
     cuts = cut_sliders(app)
     assert all(0 <= cut <= 100 for cut in cuts)
@@ -271,8 +264,8 @@ def test_tiering_by_score_moves_the_cut_offs_to_a_0_to_100_scale(app: AppTest) -
 
 
 def test_a_zero_weight_component_leaves_the_score(app: AppTest) -> None:
-    app.radio(key="tb_tier_by").set_value("score").run()
-    app.slider(key="tb_weight_nps").set_value(0).run()
+    app.radio(key=keys.BY).set_value("score").run()
+    app.slider(key=keys.weight_key("nps")).set_value(0).run()
     assert not app.exception
     breakdown = next(b.proto.body for b in app.get("html") if "Average score" in b.proto.body)
     assert "NPS (points)" not in breakdown
@@ -289,7 +282,7 @@ def metrics_bounds(app: AppTest) -> dict[int, str]:
 
 
 def test_a_slice_restricts_every_figure_and_says_so(app: AppTest) -> None:
-    app.multiselect(key="tb_slice_region").select("EMEA").run()
+    app.multiselect(key=keys.slice_key("region")).select("EMEA").run()
     assert not app.exception
     emea = SAMPLE[SAMPLE["region"] == "EMEA"]["annual_revenue"]
     assert "Slice: Region: EMEA" in app.info[0].value

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, TIMEOUT, press
 from tests.app.test_tiers_page import metrics
+from ui import keys
 
 GERMAN = (
     "Kundennummer;Firma;Jahresumsatz\n"
@@ -41,7 +42,7 @@ def test_a_messy_german_export_is_read_mapped_and_loaded(app: AppTest) -> None:
     chosen = {box.label: box.value for box in app.selectbox}
     assert chosen["Customer id (required)"] == "Kundennummer"
     assert chosen["Revenue (required)"] == "Jahresumsatz"
-    assert app.radio(key="tb_upload_basis").value == "annual"
+    assert app.radio(key=keys.UPLOAD_BASIS).value == "annual"
     press(app, "Load")
     assert "kunden.csv · 2 customers · $74K" in data_caption(app)
     report = app.markdown[0].value
@@ -76,14 +77,14 @@ def test_a_binary_file_is_refused_and_the_data_in_use_stays(app: AppTest) -> Non
 
 def test_a_mapping_that_fails_keeps_the_data_and_can_be_fixed(app: AppTest) -> None:
     upload(upload_page(app), "kunden.csv", GERMAN)
-    app.selectbox(key="tb_map_annual_revenue").set_value("Firma").run()
+    app.selectbox(key=keys.map_key("annual_revenue")).set_value("Firma").run()
     press(app, "Load")
     assert "chosen for both annual_revenue and customer_name" in app.error[0].value
-    app.selectbox(key="tb_map_customer_name").set_value("(not in this file)").run()
+    app.selectbox(key=keys.map_key("customer_name")).set_value("(not in this file)").run()
     press(app, "Load")
     assert "no usable customer rows" in app.error[0].value
     assert "5,000 customers" in data_caption(app)
-    app.selectbox(key="tb_map_annual_revenue").set_value("Jahresumsatz").run()
+    app.selectbox(key=keys.map_key("annual_revenue")).set_value("Jahresumsatz").run()
     press(app, "Load")
     assert not app.error
     assert "kunden.csv" in data_caption(app)
@@ -91,7 +92,7 @@ def test_a_mapping_that_fails_keeps_the_data_and_can_be_fixed(app: AppTest) -> N
 
 def test_an_mrr_column_suggests_monthly_figures(app: AppTest) -> None:
     upload(upload_page(app), "mrr.csv", b"Customer ID,MRR\na,100\nb,50\n")
-    assert app.radio(key="tb_upload_basis").value == "monthly"
+    assert app.radio(key=keys.UPLOAD_BASIS).value == "monthly"
     press(app, "Load")
     assert "2 customers · $1.8K" in data_caption(app)
 
@@ -103,8 +104,8 @@ def test_invoice_lines_suggest_transactions_ending_at_the_latest_date(app: AppTe
         "b,2026-05-05,40\nb,2026-06-05,40\n"
     )
     upload(upload_page(app), "invoices.csv", lines.encode())
-    assert app.radio(key="tb_upload_basis").value == "transactions"
-    assert str(app.date_input(key="tb_upload_as_of").value) == "2026-10-31"
+    assert app.radio(key=keys.UPLOAD_BASIS).value == "transactions"
+    assert str(app.date_input(key=keys.UPLOAD_AS_OF).value) == "2026-10-31"
     press(app, "Load")
     assert "2 customers · $380" in data_caption(app)
     assert "1 row dated outside the 12 months counted no revenue." in app.markdown[0].value
@@ -124,7 +125,7 @@ def _workbook() -> bytes:
 
 def test_a_workbook_opens_on_its_customer_sheet(app: AppTest) -> None:
     upload(upload_page(app), "export.xlsx", _workbook())
-    assert app.selectbox(key="tb_upload_sheet").value == "Customers"
+    assert app.selectbox(key=keys.UPLOAD_SHEET).value == "Customers"
     press(app, "Load")
     assert "export.xlsx · 2 customers · $1.5K" in data_caption(app)
 

@@ -12,6 +12,7 @@ from lib.scenario import Scenario
 from lib.scenario_store_sqlite import SqliteScenarioStore
 from tests.app.conftest import page, press
 from tests.visible import visible_text
+from ui import keys
 
 SAMPLE = pd.read_csv(SAMPLE_PATH, dtype={"customer_id": str})
 
@@ -25,14 +26,14 @@ def shown(app: AppTest) -> str:
 
 
 def _team_hours(app: AppTest, tier: int) -> float:
-    team = app.session_state["tb_teams"][tier]  # ui/state.py TEAMS: the teams as typed
+    team = app.session_state[keys.TEAMS][tier]  # ui/state.py TEAMS: the teams as typed
     return team.csms * team.hours_per_csm
 
 
 def test_a_slices_load_is_against_its_share_of_each_team_on_every_page(app: AppTest) -> None:
-    app.multiselect(key="tb_slice_segment").select("Enterprise").run()
+    app.multiselect(key=keys.slice_key("segment")).select("Enterprise").run()
     text = shown(app)
-    cuts = app.session_state["tb_cuts"]
+    cuts = app.session_state[keys.CUTS]
     revenue, segment = SAMPLE["annual_revenue"], SAMPLE["segment"]
     tail_all = (revenue < cuts[-1]).sum()
     tail_slice = ((revenue < cuts[-1]) & (segment == "Enterprise")).sum()
@@ -45,7 +46,7 @@ def test_a_slices_load_is_against_its_share_of_each_team_on_every_page(app: AppT
     assert "Hours available (slice's share)" in text
     assert "Under a slice, each tier's hours available are the slice's share" in text
     page(app, "tiers")
-    app.toggle(key="tb_present").set_value(True).run()
+    app.toggle(key=keys.PRESENT).set_value(True).run()
     assert "Slice: hours are each team's share" in shown(app)
 
 
@@ -115,7 +116,7 @@ def test_compare_says_when_a_scenario_was_made_on_other_data(
 def test_hours_per_account_keep_their_decimals_in_every_caption(app: AppTest) -> None:
     from lib.service_matrix import Service, ServiceMatrix
 
-    app.session_state["tb_matrix"] = ServiceMatrix((Service("Named CSM"),), ((60.0, 4.5, 2.0),))
+    app.session_state[keys.MATRIX] = ServiceMatrix((Service("Named CSM"),), ((60.0, 4.5, 2.0),))
     app.run()
     assert "60 h / 4.5 h / 2 h per account per year" in shown(app)
     page(app, "plan")
@@ -144,7 +145,7 @@ def _column_headings(app: AppTest, index: int = 0) -> dict[str, str]:
 
 def test_tables_people_read_have_human_headings_and_money_formats(app: AppTest) -> None:
     page(app, "plan")
-    app.toggle(key="tb_list_unprofitable").set_value(True).run()
+    app.toggle(key=keys.LIST_UNPROFITABLE).set_value(True).run()
     headings = _column_headings(app)
     assert headings["customer_id"] == "Customer id"
     assert headings["cost_to_serve"] == "Cost to serve"
@@ -170,7 +171,7 @@ def test_mapping_labels_and_the_preview_read_as_people_write(app: AppTest) -> No
 def test_a_placement_says_what_would_happen(app: AppTest) -> None:
     page(app, "changes")
     middling = SAMPLE.sort_values("annual_revenue").iloc[len(SAMPLE) // 2]
-    app.text_input(key="tb_explain_query").input(middling["customer_id"]).run()
+    app.text_input(key=keys.EXPLAIN_QUERY).input(middling["customer_id"]).run()
     text = shown(app)
     assert "more would lift it a tier;" in text and "between it and that cut-off" in text
     assert "overtaking" not in text
@@ -191,7 +192,7 @@ def test_a_pooled_team_is_loaded_over_its_headcount_and_keeps_what_was_typed(
     row = _book_row(app, "Scale Team A")
     assert row.startswith("| Scale Team A (pool of 2) |")  # sized to its book, like the teams
     assert "189%" not in row  # 2,084 h over one person's 1,100 h
-    app.number_input(key="tb_pool_csms_input_Scale Team A").set_value(3.0).run()
+    app.number_input(key=keys.pool_csms_key("Scale Team A")).set_value(3.0).run()
     assert _book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) |")
     assert _book_row(app, "Scale Team A").endswith("| 2,084 | 3,300 | 63%")
     page(app, "tiers")
@@ -206,7 +207,7 @@ def test_a_saved_scenario_is_described_in_its_own_currency(
 ) -> None:
     _save_elsewhere(private_data_dir, "Sample plan", "$")
     page(_load_euros(app), "scenarios")
-    picker = app.selectbox(key="tb_saved_pick")
+    picker = app.selectbox(key=keys.SAVED_PICK)
     assert "cut-offs $80K / $25K" in picker.options[0]
 
 
@@ -226,12 +227,12 @@ def test_fitting_the_teams_under_a_slice_fits_the_whole_base(app: AppTest) -> No
     from lib.dataset import Dataset
 
     page(app, "plan")
-    app.multiselect(key="tb_slice_segment").select("Enterprise").run()
+    app.multiselect(key=keys.slice_key("segment")).select("Enterprise").run()
     press(app, "Suggest to fit the teams")
-    plan = app.session_state["tb_matrix"].hours_per_account()
+    plan = app.session_state[keys.MATRIX].hours_per_account()
     teams = [_team_hours(app, t) for t in range(3)]
     whole = Dataset.from_file(SAMPLE_PATH).index
-    assert tuple(app.session_state["tb_cuts"]) == suggest.cuts_to_fit_teams(whole, plan, teams)
+    assert tuple(app.session_state[keys.CUTS]) == suggest.cuts_to_fit_teams(whole, plan, teams)
     assert "Under a slice, each team still serves its whole tier" in shown(app)
 
 
@@ -247,4 +248,4 @@ def test_a_link_with_a_slice_and_no_team_sizes_the_teams_to_the_whole_base(
     assert not fresh.exception, fresh.exception
     # The default team fits the whole base's tiers (95%), so every slice's load fits too.
     assert "Every tier fits its share of the team's hours" in shown(fresh)
-    assert fresh.session_state["tb_csms_0"] == 18.0  # as on the whole sample
+    assert fresh.session_state[keys.csms_key(0)] == 18.0  # as on the whole sample

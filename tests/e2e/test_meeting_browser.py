@@ -117,7 +117,7 @@ def query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
 
-def press(tab: object, tier: int, key: str) -> None:
+def step_cut_off(tab: object, tier: int, key: str) -> None:
     """Move a cut-off slider one stop by keyboard, and wait until Tier `tier`'s count moved."""
     before = figure(tab, tier, "customers").inner_text()
     slider(tab, tier).focus()
@@ -149,9 +149,9 @@ def test_a_share_link_opens_the_same_view_in_a_fresh_browser(new_tab: object, ap
     sharer.get_by_role("radio", name="4", exact=True).check(force=True)
     figure(sharer, 4, "customers").wait_for(timeout=WAIT_MS)
     url = wait_for_link(sharer, url)
-    press(sharer, 1, "ArrowRight")
+    step_cut_off(sharer, 1, "ArrowRight")
     url = wait_for_link(sharer, url)
-    press(sharer, 3, "ArrowLeft")
+    step_cut_off(sharer, 3, "ArrowLeft")
     url = wait_for_link(sharer, url)
     shared = figures(sharer)
     cut_offs = cut_off_labels(sharer, 3)
@@ -222,7 +222,7 @@ def test_two_sessions_with_different_data_never_see_each_others(
     screenshot(uploader, "two-sessions-uploader")
 
     # The other session, still open, reruns and reloads on the sample.
-    press(sampler, 1, "ArrowRight")
+    step_cut_off(sampler, 1, "ArrowRight")
     wait_for_figure(sampler, 1, "customers", count((REVENUE >= 60_000).sum()))
     expect(data_summary(sampler)).to_contain_text(SAMPLE_SUMMARY)
     sampler.reload()
@@ -350,7 +350,7 @@ def test_a_slider_move_redraws_the_charts_not_only_the_cards(page: object, app_u
     pareto_title = page.locator(f'{FRESH} [data-figure="pareto_title"]')
     expect(pareto_title).to_have_text("Top 6.0% of customers hold 40% of revenue", timeout=WAIT_MS)
     bars_before = bars.inner_html()
-    press(page, 1, "ArrowRight")  # $55K -> $60K
+    step_cut_off(page, 1, "ArrowRight")  # $55K -> $60K
     top = REVENUE >= 60_000
     customers, revenue = percent(top.mean()), percent(REVENUE[top].sum() / REVENUE.sum())
     expect(bars).to_have_attribute(

@@ -29,6 +29,8 @@ from lib.scenario_store import ScenarioConflict
 from lib.scenario_store_pg import SCHEMA_VERSION, PostgresScenarioStore
 from lib.scenario_store_sqlite import open_store
 from lib.sources import LiveSource, Source, load_source
+from tests.fixtures.datasets import assert_same_customers
+from tests.fixtures.scenario_stores import save_in_another_process
 from tests.integration.conftest import PostgresServer
 
 # A generous bound for "gives up quickly": connect_timeout is 3 s; without it a server that
@@ -113,20 +115,6 @@ def test_concurrent_edits_lose_no_update(postgres_url):
     assert final.version == writers * increments + 1
 
 
-def save_in_another_process(
-    *, url: str, name: str, author: str, expected_version: int | None, start, outcomes
-) -> None:
-    """Run in a spawned process: open the store, wait for the other process, save."""
-    store = PostgresScenarioStore(url)
-    start.wait(timeout=60)
-    try:
-        store.save(name, Scenario((1.0,)), author=author, expected_version=expected_version)
-    except ScenarioConflict:
-        outcomes.put("conflict")
-    else:
-        outcomes.put("won")
-
-
 @pytest.mark.parametrize("expected_version", [None, 1])
 def test_two_processes_saving_at_once_have_exactly_one_winner(postgres_url, expected_version):
     store = PostgresScenarioStore(postgres_url)
@@ -171,21 +159,6 @@ def copy_csv_into(url: str, table: str, path: Path) -> None:
         cursor.copy(statement) as copy,
     ):
         copy.write(path.read_bytes())
-
-
-def assert_same_customers(dataset: Dataset, expected: Dataset) -> None:
-    mine, theirs = dataset.report, expected.report
-    assert (mine.rows_read, mine.rows_loaded, mine.customers, mine.rejected) == (
-        theirs.rows_read,
-        theirs.rows_loaded,
-        theirs.customers,
-        theirs.rejected,
-    )
-    assert mine.rows_outside_window == theirs.rows_outside_window
-    assert dataset.columns == expected.columns
-    cuts = [55_000.0, 20_000.0]
-    assert dataset.tier_list(cuts).equals(expected.tier_list(cuts))
-    assert dataset.index.total_revenue == pytest.approx(expected.index.total_revenue, abs=1e-6)
 
 
 def test_a_table_of_text_gives_the_same_customers_as_the_csv(postgres_server, postgres_url):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import settings
 
 # No example database (nothing written outside tmp dirs) and no per-example deadline: speed is
-# measured in bench/, not asserted here (STYLE.md, Tests).
+# measured in bench/, never asserted in a test.
 # HYPOTHESIS_PROFILE=tierboard-thorough runs many more examples per property (not in CI).
 settings.register_profile("tierboard-unit", database=None, deadline=None)
 settings.register_profile("tierboard-thorough", database=None, deadline=None, max_examples=2000)

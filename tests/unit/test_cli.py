@@ -50,7 +50,8 @@ def summarize_json(capsys, *argv: str) -> dict:
 
 
 def pandas_tiers(path: Path, cuts: list[float]) -> tuple[pd.Series, int]:
-    """Customers' tiers computed independently: pandas cleaning and PRODUCT.md's rule."""
+    """Customers' tiers computed independently: pandas cleaning and the tier rule
+    (Tier 1 if value >= c1, Tier 2 if c2 <= value < c1, ...)."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
     raw.columns = ["customer_id", "annual_revenue", *raw.columns[2:]]
     ids = raw["customer_id"].str.strip()

@@ -363,7 +363,7 @@ def clean_files(draw: st.DrawFn) -> tuple[bytes, str, list[tuple[str, Decimal | 
 
 
 # 40 examples: each load opens its own database (~0.1 s), and the two properties above already
-# spend 120 loads on the same file (STYLE.md: the whole suite stays fast).
+# spend 120 loads on the same file (the whole suite must stay fast).
 @settings(max_examples=40, deadline=None)
 @given(clean_files())
 def test_every_row_of_a_clean_file_is_loaded_or_reported(file):

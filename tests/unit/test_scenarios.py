@@ -30,6 +30,7 @@ from lib.share_link import QUERY_KEYS, from_query, to_query
 from lib.slices import DIMENSIONS, EVERYTHING, Slice
 from lib.team import Team
 from lib.tiering import TierIndex, summarize
+from tests.fixtures.scenario_stores import save_in_another_process
 
 # ---------------------------------------------------------------------------------------------
 # Strategies and examples.
@@ -699,20 +700,6 @@ def test_the_data_folder_comes_from_the_environment(monkeypatch, tmp_path):
     assert isinstance(store, SqliteScenarioStore)
     assert store.path == tmp_path / "team" / "scenarios.sqlite3"
     assert store.path.exists()
-
-
-def save_in_another_process(
-    *, path: str, name: str, author: str, expected_version: int | None, start, outcomes
-) -> None:
-    """Run in a spawned process: open the store, wait for the other process, save."""
-    store = SqliteScenarioStore(Path(path))
-    start.wait(timeout=60)
-    try:
-        store.save(name, Scenario((1.0,)), author=author, expected_version=expected_version)
-    except ScenarioConflict:
-        outcomes.put("conflict")
-    else:
-        outcomes.put("won")
 
 
 @pytest.mark.parametrize("expected_version", [None, 1])

@@ -20,6 +20,7 @@ from lib.errors import InputError
 from lib.ingest import RevenueBasis
 from lib.sources import LiveSource, Source, load_source
 from lib.tiering import summarize
+from tests.fixtures.datasets import assert_same_customers
 
 MESSY = """\
 Account ID,Account Name,ARR,Segment
@@ -45,26 +46,6 @@ def write_parquet(path: Path, header: list[str], rows: list[list[str | None]]) -
     columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
     pq.write_table(pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}), path)
     return path
-
-
-def assert_same_customers(dataset: Dataset, expected: Dataset) -> None:
-    mine, theirs = dataset.report, expected.report
-    assert (mine.rows_read, mine.rows_loaded, mine.customers) == (
-        theirs.rows_read,
-        theirs.rows_loaded,
-        theirs.customers,
-    )
-    assert mine.rejected == theirs.rejected
-    assert mine.duplicates_merged == theirs.duplicates_merged
-    assert mine.rows_outside_window == theirs.rows_outside_window
-    assert dataset.columns == expected.columns
-    listed, wanted = dataset.tier_list([1000.0, 100.0]), expected.tier_list([1000.0, 100.0])
-    assert listed.equals(wanted)
-    assert listed["annual_revenue"].sum() == pytest.approx(wanted["annual_revenue"].sum(), abs=1e-9)
-    # The same rows for the same reasons; a CSV numbers them by line, a Parquet source by row.
-    shown, read = dataset.rejected_rows(), expected.rejected_rows()
-    assert shown.drop(columns="row").equals(read.drop(columns="row"))
-    assert (shown["row"] + 1).tolist() == read["row"].tolist()
 
 
 def revenue_by_customer(dataset: Dataset) -> dict[str, float]:

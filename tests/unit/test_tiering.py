@@ -1,4 +1,4 @@
-"""lib.tiering: the tier rule of PRODUCT.md, the sorted index behind it, and the Pareto curve."""
+"""lib.tiering: the tier rule (Tier 1 from c1 up, ...), its sorted index, and the Pareto curve."""
 
 import math
 
@@ -44,7 +44,7 @@ def sum_abs(values: list[float]) -> float:
 
 
 def plain_tier_revenue(values: list[float], floor: float | None, ceiling: float | None) -> float:
-    """A tier's revenue straight from PRODUCT.md: floor <= value < ceiling."""
+    """A tier's revenue straight from the tier rule: floor <= value < ceiling."""
     return math.fsum(
         value
         for value in values

@@ -1,0 +1,144 @@
+"""Every session-state and widget key of the app, with what it holds: the one home of "tb_" names.
+
+Values a person types live under keys no widget owns (ui/state.py says why); a widget's own key
+is named here too, so a test or a page can find it. Keys made per item (a tier, a component) have
+a function. tests/unit/test_house_rules.py fails on a "tb_" literal anywhere else.
+"""
+
+from __future__ import annotations
+
+# --- the view: cut-offs, tiers, criteria, slice (ui/state.py) ---------------------------------
+CUTS = "tb_cuts"  # tuple[float, ...], top first
+DATASET = "tb_dataset"  # fingerprint of the data (and key) the state above was made for
+TIERS = "tb_tiers"  # the number-of-tiers widget (drawn by app.py on every run: never dropped)
+BY = "tb_tier_by"  # the tier-by widget: "revenue" | "score"
+WEIGHTS = "tb_weights"  # dict component -> score weight (0-100)
+SLICE = "tb_slice"  # dict dimension -> list of the labels chosen
+TYPED = "tb_typed"  # dict name -> other figures typed on a page (target shares, cap, book hours)
+STATE_NOTICE = "tb_state_notice"  # a sentence on what a change reset, shown once by the control
+INPUT_ERRORS = "tb_input_errors"  # dict widget key -> why the value typed there was not used
+PRESENT = "tb_present"  # the presentation-mode toggle
+
+# --- the plan: service matrix and teams (ui/state.py, ui/plan.py) ------------------------------
+MATRIX = "tb_matrix"  # ServiceMatrix: hours per account per service and tier, edits applied
+MATRIX_VERSION = "tb_matrix_version"  # bumped when MATRIX changes: a fresh table editor
+TEAMS = "tb_teams"  # tuple[Team, ...], top first: the team serving each tier
+DEFAULT_PLAN = "tb_default_plan"  # the plan last put in place as a default (edited: differs)
+SUGGESTION = "tb_suggestion"  # (cuts, sentences) of the last suggestion applied
+TOP_CUSTOMER_CAP = "tb_top_customer_cap"  # the cap on Tier 1's share of customers (widget)
+PLAN_FILE = "tb_plan_file"  # the plan-file uploader
+PLAN_FILE_ERROR = "tb_plan_file_error"  # why the plan file last opened could not be used
+PLAN_FILE_OPENED = "tb_plan_file_opened"  # the sentence that confirms the plan file last opened
+POOL_CSMS = "tb_pool_csms"  # {pooled team: headcount}, typed (no widget owns it)
+BOOK_HOURS = "tb_book_hours"  # hours one CSM has for a book of business (widget)
+LIST_UNPROFITABLE = "tb_list_unprofitable"  # the toggle that lists the unprofitable accounts
+
+# --- Who moves (ui/changes.py) -----------------------------------------------------------------
+MIGRATION_BASELINE = "tb_migration_baseline"  # the scenario Who moves compares with (widget)
+MOVER_DIRECTIONS = "tb_mover_directions"  # the movers' directions shown (widget)
+EXPLAIN_QUERY = "tb_explain_query"  # the customer searched for (widget)
+EXPLAIN_PICK = "tb_explain_pick"  # the customer picked among the matches (widget)
+NEAR_WITHIN = "tb_near_within"  # "near a line": the % of a cut-off (widget)
+
+# --- scenarios, links and exports (ui/scenarios.py, pages/scenarios.py) ------------------------
+LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar
+SCENARIO_NOTICE = "tb_scenario_notice"  # (kind, message) to show once, e.g. after opening a link
+LOADED_SCENARIO = "tb_loaded_scenario"  # (name, version) of the saved scenario last loaded
+PACK_TITLE = "tb_pack_title"  # the meeting pack's title (widget)
+PREPARED_FILES = "tb_prepared_files"  # {file name: (what it was made from, bytes)}
+PACK_FILE = "tb_pack_file"  # (what it was made from, bytes) of the meeting pack on screen
+SAVED_PICK = "tb_saved_pick"  # the saved scenario picked on the Scenarios page
+COMPARE = "tb_compare"  # the scenarios compared
+RENAME_TO = "tb_rename_to"  # the new name typed in the Rename popover
+RENAME_POPOVER = "tb_rename_popover"  # open (True) or closed: the popovers' state is ours
+DELETE_POPOVER = "tb_delete_popover"  # open (True) or closed
+RENAME_ERROR = "tb_rename_error"  # why the last rename failed, shown in its popover
+RENAME_FORM = "tb_rename_form"  # the form around the rename (sends name and click together)
+DELETED_SCENARIO = "tb_deleted_scenario"  # the SavedScenario last deleted: Undo saves it again
+SAVE_NAME = "tb_save_name"  # the name a scenario is saved under (widget)
+SAVE_AUTHOR = "tb_save_author"  # who saves it (widget)
+SAVE_OVERWRITE = "tb_save_overwrite"  # replace a saved scenario of that name (widget)
+
+# --- the Upload page (ui/upload.py) ------------------------------------------------------------
+UPLOAD_PENDING = "tb_upload_pending"  # Upload read from the current file, waiting for "Load"
+UPLOAD_PENDING_KEY = "tb_upload_pending_key"  # (file digest, sheet) it was read from
+UPLOAD_GENERATION = "tb_upload_generation"  # bumped after a load: a fresh, empty uploader
+UPLOAD_SHEET = "tb_upload_sheet"  # the sheet of a workbook to read (widget)
+UPLOAD_BASIS = "tb_upload_basis"  # what the revenue column holds (widget)
+UPLOAD_AS_OF = "tb_upload_as_of"  # the day transactions are summed up to (widget)
+UPLOAD_ERROR = "tb_upload_error"  # why the last load failed
+
+# --- the session (ui/session.py, ui/entry.py) --------------------------------------------------
+UPLOADED_DATASET = "tb_uploaded_store"  # a session's own upload (its own DuckDB database)
+SETTINGS = "tb_settings"  # the configuration, as read at the session's start
+RELOAD_NOTICE = "tb_reload_notice"  # (kind, message) after a reload, shown once
+ENTRY_RAN = "tb_entry_ran"  # app.py ran in this run, and its page has not started yet
+
+# --- the Tiers page ----------------------------------------------------------------------------
+PARETO_CHART = "tb_pareto_chart"  # the Pareto curve (a keyed chart keeps its zoom)
+
+
+# --- keys made per item --------------------------------------------------------------------------
+def weight_key(component: str) -> str:
+    """The weight slider of a score component."""
+    return f"tb_weight_{component}"
+
+
+def slice_key(dimension: str) -> str:
+    """The slice's multiselect of a dimension (segment, region, ...)."""
+    return f"tb_slice_{dimension}"
+
+
+def slider_key(cut: int) -> str:
+    """The slider of cut-off `cut` (0 is Tier 1's)."""
+    return f"tb_cut_slider_{cut}"
+
+
+def exact_key(cut: int) -> str:
+    """The typed figure of cut-off `cut`."""
+    return f"tb_cut_exact_{cut}"
+
+
+def csms_key(tier: int) -> str:
+    """A tier team's headcount input."""
+    return f"tb_csms_{tier}"
+
+
+def hours_per_csm_key(tier: int) -> str:
+    """A tier team's customer-facing hours per CSM input."""
+    return f"tb_hours_per_csm_{tier}"
+
+
+def cost_key(tier: int) -> str:
+    """A tier team's loaded cost per hour input."""
+    return f"tb_cost_per_hour_{tier}"
+
+
+def target_share_key(tier: int) -> str:
+    """The target revenue share of a tier (Plan page)."""
+    return f"tb_target_share_{tier}"
+
+
+def matrix_editor_key(version: int) -> str:
+    """The service-matrix editor: a new version, a fresh editor."""
+    return f"tb_matrix_editor_{version}"
+
+
+def pool_csms_key(team: str) -> str:
+    """The headcount input of a pooled team."""
+    return f"tb_pool_csms_input_{team}"
+
+
+def prepare_key(file_name: str) -> str:
+    """The Prepare button of an export."""
+    return f"tb_prepare_{file_name}"
+
+
+def map_key(canonical: str) -> str:
+    """The Upload page's column picker of a canonical column."""
+    return f"tb_map_{canonical}"
+
+
+def upload_file_key(generation: int) -> str:
+    """The Upload page's uploader: a new generation, a fresh, empty uploader."""
+    return f"tb_upload_file_{generation}"

@@ -115,7 +115,7 @@ def tracked_files() -> list[str]:
 
 
 def test_no_tracked_file_cites_a_document_that_is_not_in_the_repository() -> None:
-    """A newcomer has the repository only: every Markdown document a file cites is in it."""
+    """A newcomer has the repository only: every Markdown document cited is in it."""
     files = tracked_files()
     present = {Path(name).name for name in files if name.endswith(".md")}
     cited = re.compile(r"(?<![\w/.-])([A-Za-z0-9_./-]+\.md)\b")

@@ -247,5 +247,5 @@ def expected_version(
 ) -> int | None:
     """The version a save may overwrite: none unless "Replace" is ticked (a taken name is then
     a conflict); with it, the version this session opened, else the latest
-    (lib.scenarios.version_to_replace)."""
+    (lib.scenario_store.version_to_replace)."""
     return version_to_replace(store, name, opened) if replace else None

@@ -124,7 +124,8 @@ def sync_link(data: Dataset) -> None:
     """Write the scenario on screen into the address bar (only when it changed).
 
     Every figure it reads is held within the bounds a scenario takes (lib/scenario.py,
-    lib/team.py, lib/service_matrix.py) by the inputs and their callbacks, so this cannot fail on a typed value.
+    lib/team.py, lib/service_matrix.py) by the inputs and their callbacks, so this cannot fail
+    on a typed value.
     """
     wanted = to_query(current(data))
     if presentation.is_on():

@@ -75,6 +75,8 @@ def measure(rows: int, moves: int) -> Result:
     moves_naive = (
         run_isolated("bench.slider", path, "--moves", steps["moves"], "--naive") if naive else None
     )
+    print(f"[{rows:,}] every page under AppTest", flush=True)
+    pages = run_isolated("bench.pages", path, "--moves", steps["moves"])
     print(f"[{rows:,}] websocket round trips", flush=True)
     roundtrip = run_isolated("bench.roundtrip", path, "--moves", steps["moves"])
     print(f"[{rows:,}] Chromium", flush=True)
@@ -90,6 +92,7 @@ def measure(rows: int, moves: int) -> Result:
         roundtrip=roundtrip,
         browser=browser,
         naive_browser=browser_naive,
+        pages=pages,
     )
 
 

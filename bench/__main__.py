@@ -12,16 +12,18 @@ import json
 import platform
 import subprocess
 import sys
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 
-from bench.report import Result, write_report
+from bench.report import Result, load_results, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 # The naive peer takes seconds per move at 10M customers and is measured up to 1M only.
 NAIVE_MAX_ROWS = 1_000_000
 LOAD_RUNS = 3
+SESSIONS = 20  # people on one server at once (issue 15)
 
 
 def _seconds(run: dict) -> float:
@@ -77,6 +79,8 @@ def measure(rows: int, moves: int) -> Result:
     )
     print(f"[{rows:,}] every page under AppTest", flush=True)
     pages = run_isolated("bench.pages", path, "--moves", steps["moves"])
+    print(f"[{rows:,}] {SESSIONS} concurrent sessions", flush=True)
+    sessions = run_isolated("bench.sessions", path, "--sessions", str(SESSIONS))
     print(f"[{rows:,}] websocket round trips", flush=True)
     roundtrip = run_isolated("bench.roundtrip", path, "--moves", steps["moves"])
     print(f"[{rows:,}] Chromium", flush=True)
@@ -93,7 +97,25 @@ def measure(rows: int, moves: int) -> Result:
         browser=browser,
         naive_browser=browser_naive,
         pages=pages,
+        sessions=sessions,
     )
+
+
+def measure_parts(rows: int, moves: int, parts: list[str]) -> Result:
+    """Only the per-page and concurrent-session figures, kept with the size's other results
+    (a run of minutes instead of the whole suite's)."""
+    path = str(data_file(rows))
+    previous = load_results().get(rows)
+    if previous is None:
+        raise SystemExit(f"no earlier results for {rows:,} customers: run the whole benchmark")
+    found = {}
+    if "pages" in parts:
+        print(f"[{rows:,}] every page under AppTest", flush=True)
+        found["pages"] = run_isolated("bench.pages", path, "--moves", str(moves))
+    if "sessions" in parts:
+        print(f"[{rows:,}] {SESSIONS} concurrent sessions", flush=True)
+        found["sessions"] = run_isolated("bench.sessions", path, "--sessions", str(SESSIONS))
+    return replace(previous, **found)
 
 
 def main() -> None:
@@ -103,11 +125,22 @@ def main() -> None:
     mode.add_argument("--full", action="store_true", help="1M and 10M customers")
     parser.add_argument("--moves", type=int, default=16, help="distinct slider positions")
     parser.add_argument("--rows", type=int, nargs="+", help="measure only these sizes")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=["pages", "sessions"],
+        help="measure only these parts (kept with the size's other, earlier results)",
+    )
     args = parser.parse_args()
     sizes = args.rows or ([1_000_000, 10_000_000] if args.full else [100_000])
     command = "make bench-full" if args.full else "make bench"
     for rows in sizes:  # report after each size: a long run that fails keeps what it measured
-        write_report(ROOT / "BENCHMARKS.md", [measure(rows, args.moves)], machine(), command)
+        result = (
+            measure_parts(rows, args.moves, args.only) if args.only else measure(rows, args.moves)
+        )
+        if args.only:
+            command = f"python -m bench --rows {rows} --only {' '.join(args.only)}"
+        write_report(ROOT / "BENCHMARKS.md", [result], machine(), command)
         print(f"wrote {ROOT / 'BENCHMARKS.md'}", flush=True)
 
 

@@ -110,7 +110,7 @@ TARGETS = (
 )
 
 
-def _load_all() -> dict[int, Result]:
+def load_results() -> dict[int, Result]:
     if not RESULTS.exists():
         return {}
     return {int(rows): Result(**data) for rows, data in json.loads(RESULTS.read_text()).items()}
@@ -225,7 +225,7 @@ def _target_rows(results: dict[int, Result]) -> list[str]:
 
 
 def write_report(path: Path, new: list[Result], machine: dict[str, str], command: str) -> None:
-    results = _load_all()
+    results = load_results()
     results.update({result.rows: result for result in new})
     RESULTS.write_text(
         json.dumps({rows: asdict(result) for rows, result in sorted(results.items())}, indent=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -58,8 +59,11 @@ def machine() -> dict[str, str]:
         ["/usr/bin/chromium", "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     packages = ("streamlit", "duckdb", "pandas", "numpy", "plotly", "playwright")
+    # Shared machines (CI, several agents) skew every figure: say how busy it was.
+    busy = f"load average {os.getloadavg()[0]:.1f} at the end"
     return {
-        "machine": f"{platform.machine()}, {cpus} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {cpus} cores ({busy}), Python "
+        f"{platform.python_version()}",
         "versions": ", ".join(f"{name} {version(name)}" for name in packages) + f", {chromium}",
     }
 

@@ -102,8 +102,8 @@ def test_a_bounded_cache_stays_whole_and_within_its_bound_under_many_threads() -
                     problems.append(f"{key}: got {value}")
             except Exception as error:  # what breaks is what this test counts
                 problems.append(f"{type(error).__name__}: {error}")
-            if len(cache._items) > cache.limit:
-                problems.append(f"{len(cache._items)} entries kept, bound {cache.limit}")
+            if (kept := len(cache)) > cache.limit:  # read under the cache's lock
+                problems.append(f"{kept} entries kept, bound {cache.limit}")
         return problems
 
     with ThreadPoolExecutor(THREADS) as pool:

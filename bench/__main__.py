@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 
-from bench.report import Result, write_report
+from bench.report import Result, load_results, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 # The naive peer takes seconds per move at 10M customers and is measured up to 1M only.
 NAIVE_MAX_ROWS = 1_000_000
 LOAD_RUNS = 3
+SESSIONS = 20  # people on one server at once (issue 15)
 
 
 def _seconds(run: dict) -> float:
@@ -56,8 +59,11 @@ def machine() -> dict[str, str]:
         ["/usr/bin/chromium", "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     packages = ("streamlit", "duckdb", "pandas", "numpy", "plotly", "playwright")
+    # Shared machines (CI, several agents) skew every figure: say how busy it was.
+    busy = f"load average {os.getloadavg()[0]:.1f} at the end"
     return {
-        "machine": f"{platform.machine()}, {cpus} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {cpus} cores ({busy}), Python "
+        f"{platform.python_version()}",
         "versions": ", ".join(f"{name} {version(name)}" for name in packages) + f", {chromium}",
     }
 
@@ -75,6 +81,10 @@ def measure(rows: int, moves: int) -> Result:
     moves_naive = (
         run_isolated("bench.slider", path, "--moves", steps["moves"], "--naive") if naive else None
     )
+    print(f"[{rows:,}] every page under AppTest", flush=True)
+    pages = run_isolated("bench.pages", path, "--moves", steps["moves"])
+    print(f"[{rows:,}] {SESSIONS} concurrent sessions", flush=True)
+    sessions = run_isolated("bench.sessions", path, "--sessions", str(SESSIONS))
     print(f"[{rows:,}] websocket round trips", flush=True)
     roundtrip = run_isolated("bench.roundtrip", path, "--moves", steps["moves"])
     print(f"[{rows:,}] Chromium", flush=True)
@@ -90,7 +100,26 @@ def measure(rows: int, moves: int) -> Result:
         roundtrip=roundtrip,
         browser=browser,
         naive_browser=browser_naive,
+        pages=pages,
+        sessions=sessions,
     )
+
+
+def measure_parts(rows: int, moves: int, parts: list[str]) -> Result:
+    """Only the per-page and concurrent-session figures, kept with the size's other results
+    (a run of minutes instead of the whole suite's)."""
+    path = str(data_file(rows))
+    previous = load_results().get(rows)
+    if previous is None:
+        raise SystemExit(f"no earlier results for {rows:,} customers: run the whole benchmark")
+    found = {}
+    if "pages" in parts:
+        print(f"[{rows:,}] every page under AppTest", flush=True)
+        found["pages"] = run_isolated("bench.pages", path, "--moves", str(moves))
+    if "sessions" in parts:
+        print(f"[{rows:,}] {SESSIONS} concurrent sessions", flush=True)
+        found["sessions"] = run_isolated("bench.sessions", path, "--sessions", str(SESSIONS))
+    return replace(previous, **found)
 
 
 def main() -> None:
@@ -100,11 +129,22 @@ def main() -> None:
     mode.add_argument("--full", action="store_true", help="1M and 10M customers")
     parser.add_argument("--moves", type=int, default=16, help="distinct slider positions")
     parser.add_argument("--rows", type=int, nargs="+", help="measure only these sizes")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=["pages", "sessions"],
+        help="measure only these parts (kept with the size's other, earlier results)",
+    )
     args = parser.parse_args()
     sizes = args.rows or ([1_000_000, 10_000_000] if args.full else [100_000])
     command = "make bench-full" if args.full else "make bench"
     for rows in sizes:  # report after each size: a long run that fails keeps what it measured
-        write_report(ROOT / "BENCHMARKS.md", [measure(rows, args.moves)], machine(), command)
+        result = (
+            measure_parts(rows, args.moves, args.only) if args.only else measure(rows, args.moves)
+        )
+        if args.only:
+            command = f"python -m bench --rows {rows} --only {' '.join(args.only)}"
+        write_report(ROOT / "BENCHMARKS.md", [result], machine(), command)
         print(f"wrote {ROOT / 'BENCHMARKS.md'}", flush=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,8 @@ class Result:
     roundtrip: dict
     browser: dict
     naive_browser: dict | None
+    pages: dict | None = None  # bench/pages.py: {"pages": {title: {...}}}
+    sessions: dict | None = None  # bench/sessions.py: concurrent sessions on one server
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,28 @@ def _speedup(result: Result) -> float | None:
     return result.naive_moves["summary"]["median"] / result.moves["summary"]["median"]
 
 
-_MEASURES = {
+def _page_medians(result: Result) -> dict[str, float]:
+    pages = (result.pages or {}).get("pages", {})
+    return {title: page["summary"]["median"] for title, page in pages.items()}
+
+
+def _slowest_page(result: Result) -> float | None:
+    medians = _page_medians(result)
+    return max(medians.values()) if medians else None
+
+
+def _slowest_over_tiers(result: Result) -> float | None:
+    medians = _page_medians(result)
+    if not medians or not medians.get("Tiers"):
+        return None
+    return max(medians.values()) / medians["Tiers"]
+
+
+def _sessions(key: str) -> Callable[[Result], float | None]:
+    return lambda r: r.sessions[key] if r.sessions else None
+
+
+_MEASURES: dict[str, Callable[[Result], float | None]] = {
     "server time per move (AppTest), median": lambda r: r.moves["summary"]["median"],
     "speed-up over the naive peer (AppTest medians)": _speedup,
     "real-server round trip (websocket), median": lambda r: r.roundtrip["summary"]["median"],
@@ -60,6 +84,11 @@ _MEASURES = {
     "bytes sent per move (websocket), max": lambda r: r.roundtrip["kib_per_move"]["max"],
     "load the CSV (real ingest path)": lambda r: r.load["seconds"],
     "server peak memory (RSS) after load and moves": lambda r: r.roundtrip["server_peak_rss_mib"],
+    "slowest page: server time per move (AppTest), median": _slowest_page,
+    "slowest page over the Tiers page (same run)": _slowest_over_tiers,
+    "20 concurrent sessions: server time per move, p90": _sessions("p90_ms"),
+    "20 concurrent sessions: errors": _sessions("errors"),
+    "20 concurrent sessions: RSS per extra session": _sessions("mib_per_extra_session"),
 }
 
 TARGETS = (
@@ -70,13 +99,18 @@ TARGETS = (
     Target("bytes sent per move (websocket), max", 1_000_000, 100, "KiB"),
     Target("load the CSV (real ingest path)", 1_000_000, 5, "s"),
     Target("server peak memory (RSS) after load and moves", 1_000_000, 600, "MiB"),
+    Target("slowest page: server time per move (AppTest), median", 1_000_000, 20, "ms"),
+    Target("slowest page over the Tiers page (same run)", 1_000_000, 2, "x"),
+    Target("20 concurrent sessions: server time per move, p90", 1_000_000, 50, "ms"),
+    Target("20 concurrent sessions: errors", 1_000_000, 0, ""),
+    Target("20 concurrent sessions: RSS per extra session", 1_000_000, 20, "MiB"),
     Target("server time per move (AppTest), median", 10_000_000, 30, "ms"),
     Target("load the CSV (real ingest path)", 10_000_000, 60, "s"),
     Target("server peak memory (RSS) after load and moves", 10_000_000, 3072, "MiB"),
 )
 
 
-def _load_all() -> dict[int, Result]:
+def load_results() -> dict[int, Result]:
     if not RESULTS.exists():
         return {}
     return {int(rows): Result(**data) for rows, data in json.loads(RESULTS.read_text()).items()}
@@ -124,12 +158,53 @@ def _details(result: Result) -> list[str]:
         f"loaded, {result.roundtrip['summary']['n']} moves): "
         f"{result.roundtrip['server_peak_rss_mib']} MiB.",
     ]
+    lines += _page_rows(result)
+    lines += _session_lines(result)
     if result.naive_moves:
         lines.append(
             f"Chart data per move under AppTest: tierboard {result.moves['chart_kib_per_move']} "
             f"KiB, naive peer {result.naive_moves['chart_kib_per_move']} KiB."
         )
     return [*lines, ""]
+
+
+def _page_rows(result: Result) -> list[str]:
+    """Every page the app registers, its server time per move, and how it compares with Tiers."""
+    pages = (result.pages or {}).get("pages")
+    if not pages:
+        return []
+    tiers = pages.get("Tiers", {}).get("summary", {}).get("median")
+    lines = [
+        "",
+        "Every page the app registers (`bench/pages.py`, same run, same moves on each):",
+        "",
+        "| page | moves | min | median | p90 | max | median / Tiers | page changes with a move |",
+        "|---|---:|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for title, page in pages.items():
+        stats = page["summary"]
+        ratio = f"{stats['median'] / tiers:.2f}x" if tiers else "—"
+        lines.append(
+            f"| {title} | {stats['n']} | {stats['min']} ms | {stats['median']} ms | "
+            f"{stats['p90']} ms | {stats['max']} ms | {ratio} | "
+            f"{'yes' if page['changes_page'] else 'no figure depends on the cut-offs'} |"
+        )
+    return [*lines, ""]
+
+
+def _session_lines(result: Result) -> list[str]:
+    found = result.sessions
+    if not found:
+        return []
+    return [
+        f"{found['sessions']} concurrent sessions (`bench/sessions.py`, one process, one shared "
+        f"dataset, {found['moves_per_session']} moves each): server time per move "
+        f"median {found['median_ms']} ms, p90 {found['p90_ms']} ms, max {found['max_ms']} ms; "
+        f"{found['errors']} errors; RSS {found['rss_one_session_mib']} MiB with one session, "
+        f"{found['rss_all_sessions_mib']} MiB with all, "
+        f"{found['mib_per_extra_session']} MiB per extra session.",
+        "",
+    ]
 
 
 def _target_rows(results: dict[int, Result]) -> list[str]:
@@ -150,7 +225,7 @@ def _target_rows(results: dict[int, Result]) -> list[str]:
 
 
 def write_report(path: Path, new: list[Result], machine: dict[str, str], command: str) -> None:
-    results = _load_all()
+    results = load_results()
     results.update({result.rows: result for result in new})
     RESULTS.write_text(
         json.dumps({rows: asdict(result) for rows, result in sorted(results.items())}, indent=1)
@@ -177,6 +252,14 @@ def write_report(path: Path, new: list[Result], machine: dict[str, str], command
         "  peer",
         "  (`bench/naive/app.py`: pandas + `st.cache_data`, `pd.cut` + groupby per move, Plotly",
         "  Express fed raw rows) gets the same cut-offs in the same run.",
+        "- **Every page**: `bench/pages.py` reads the pages from app.py's `st.navigation` (a",
+        "  page added later is measured too), opens each under AppTest and makes the same",
+        "  distinct Tier-1 moves on it, each checked to change what the page shows.",
+        "- **Concurrent sessions**: `bench/sessions.py` runs AppTest sessions in threads of one",
+        "  process on one shared dataset (as a server's sessions share the configured data);",
+        "  each moves the Tier-1 slider to distinct cut-offs on its own page. Per-session memory",
+        "  is the process's RSS with every session open, less the RSS with one, over the extra",
+        "  sessions.",
         "- **Round trip**: `bench/roundtrip.py` starts the app through its launcher and speaks",
         "  Streamlit's websocket protocol as the browser does; a move is timed from the rerun",
         "  request to `script_finished`, its bytes are every message of that run.",

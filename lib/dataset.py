@@ -9,7 +9,15 @@ beyond it — a large upload cannot take the server's memory with it.
 Loading is two steps, as on the Upload page: `Upload.open` reads a file (a preview and a
 suggested mapping are then available), `Upload.load` applies a mapping and a revenue basis and
 hands the database over to a `Dataset`. A dataset is read-only afterwards, which is what lets
-the bundled sample be shared by every session safely (each query takes its own cursor).
+the bundled sample be shared by every session safely (each query takes its own cursor), and
+what it computes on demand (indexes, scores, movers, ids) sits in bounded thread-safe caches
+(lib.cache), since every session's thread reads the shared one.
+
+Over the ~400 lines of the house (about 550): the per-customer questions a page asks of the
+arrays it keeps (tier lists, migration, unprofitable accounts, ids) belong with those arrays.
+The folder and upload helpers above `Dataset` are the part to move out next (lib/sources.py,
+ui/serve.py and the tests import them from here); left so as not to collide with the loader's
+work on `Upload`.
 """
 
 from __future__ import annotations
@@ -29,15 +37,19 @@ import pandas as pd
 import pyarrow as pa
 
 from lib import ingest, reading
+from lib.cache import BoundedCache
 from lib.capacity import Plan, unprofitable_threshold
 from lib.criteria import REVENUE_ONLY, Criteria, Score, score
 from lib.errors import InputError
 from lib.ingest import ANNUAL, RevenueBasis
 from lib.mapping import Suggestion, suggest
-from lib.migration import Flow, Migration, migrate, normalize_tier
+from lib.migration import Migration, normalize_tier
+from lib.movers import DIRECTIONS, Movers, MoversIndex
 from lib.slices import DIMENSIONS, EVERYTHING, Dimension, Slice
 from lib.sql import one_row, quote_ident
 from lib.tiering import TierIndex, cut_cents, normalize_cuts, tier_name, tier_of
+
+Baseline = tuple[Criteria, Sequence[float]]  # a saved scenario's criteria and cut-offs
 
 # DuckDB's working-memory cap per dataset while loading; beyond it, work spills to the dataset's
 # folder. Measured on 1M customers (139 MB CSV): 150MB spills enough to take 5.1 s, 256MB 4.6 s
@@ -47,7 +59,12 @@ QUERY_MEMORY_LIMIT = "64MB"  # once loaded: lists, exports and searches spill be
 PREVIEW_ROWS = 20
 # Columns kept as arrays for per-move figures, scores and slices (the rest stays in DuckDB).
 ARRAY_COLUMNS = ("cost_to_serve", "expansion_potential", "nps", "health_score", *DIMENSIONS)
+# The caches every session of a shared dataset reads (lib.cache: thread-safe, least recently
+# used first out). At a million customers an index is ~30 MB, a weighted score 48 MB (the score
+# and its four components' points), a movers index ~40 MB: together at most ~0.7 GB.
 MAX_CACHED_INDEXES = 12  # slices x criteria a session flips between; each is one sort
+MAX_CACHED_SCORES = 4  # weight combinations: a person trying weights needs the last few only
+MAX_CACHED_MOVERS = 4  # slice x criteria x baseline of the Who-moves page, Compare and packs
 
 
 PROCESS_FOLDER_PREFIX = "tierboard-pid-"  # <temp>/tierboard-pid-<pid>: one server's databases
@@ -217,11 +234,16 @@ class Dataset:
         self._arrays, self.dimensions = self._read_arrays()
         # Today's tiers (the data's current_tier), kept apart from the slicing dimensions.
         self.current_tiers = self.dimensions.pop("current_tier", None)
-        # Filled on first use, by whichever session's thread asks first: the lock makes a fill
-        # (and an eviction) one step for every other thread. Re-entrant: an index fills a score.
-        self._cache_lock = threading.RLock()
-        self._indexes: dict[tuple[Slice, Criteria], TierIndex] = {}
-        self._scores: dict[Criteria, Score] = {}
+        # Filled on first use, by whichever session's thread asks first (lib.cache).
+        self._indexes: BoundedCache[tuple[Slice, Criteria], TierIndex] = BoundedCache(
+            MAX_CACHED_INDEXES
+        )
+        self._scores: BoundedCache[Criteria, Score] = BoundedCache(MAX_CACHED_SCORES)
+        self._movers: BoundedCache[tuple[object, ...], MoversIndex] = BoundedCache(
+            MAX_CACHED_MOVERS
+        )
+        self._ids_lock = threading.Lock()
+        self._ids: pa.Table | None = None
         self.index = self.index_for(EVERYTHING, REVENUE_ONLY)
 
     def _read_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Dimension]]:
@@ -294,71 +316,90 @@ class Dataset:
         part: Slice,
         criteria: Criteria,
         cuts: Sequence[float],
-        baseline: tuple[Criteria, Sequence[float]] | None = None,
+        baseline: Baseline | None = None,
     ) -> tuple[Migration, pd.DataFrame]:
         """Who moves: from the data's current_tier (or a baseline's tiers) to `cuts`.
 
-        Returns the flows and the movers (one row per customer who changes tier, biggest
-        revenue first). Raises InputError when there is nothing to compare with.
+        Returns the flows and every mover (one row per customer who changes tier, biggest
+        revenue first): seconds at a million customers, for a download or the CLI. A page
+        shows `flows` and `movers(..., limit=)`. Raises InputError when there is nothing to
+        compare with.
         """
-        revenue = self._arrays["annual_revenue"]
-        keep, labels, codes, targets = self._tier_change(part, criteria, cuts, baseline)
-        result = migrate(codes[keep], labels, targets[keep], revenue[keep])
-        before = np.array([normalize_tier(label) for label in labels], dtype=object)[codes]
-        names = np.array([tier_name(t) for t in range(1, int(targets.max(initial=1)) + 1)], object)
-        after = names[targets - 1]
-        moved = np.flatnonzero(keep & (before != after))
-        movers = self._identities().iloc[moved].reset_index(drop=True)
-        movers["from"] = before[moved]
-        movers["to"] = after[moved]
-        movers["annual_revenue"] = revenue[moved]
-        movers["direction"] = [
-            Flow(source, target, 0, 0.0).direction
-            for source, target in zip(movers["from"], movers["to"], strict=True)
-        ]
-        return result, movers.sort_values("annual_revenue", ascending=False, kind="stable")
+        return self.flows(part, criteria, cuts, baseline), self.movers(
+            part, criteria, cuts, baseline
+        )
 
     def flows(
         self,
         part: Slice,
         criteria: Criteria,
         cuts: Sequence[float],
-        baseline: tuple[Criteria, Sequence[float]] | None = None,
+        baseline: Baseline | None = None,
     ) -> Migration:
-        """The flows of `migration` alone: no list of movers (a table of every customer who
-        changes tier costs a second at a million customers; a pack or Compare needs none)."""
-        keep, labels, codes, targets = self._tier_change(part, criteria, cuts, baseline)
-        revenue = self._arrays["annual_revenue"]
-        return migrate(codes[keep], labels, targets[keep], revenue[keep])
+        """The flows of `migration` alone: a binary search per tier of origin, no customer list."""
+        return self.movers_index(part, criteria, baseline).flows(cuts)
 
-    def _tier_change(
+    def movers(
         self,
         part: Slice,
         criteria: Criteria,
         cuts: Sequence[float],
-        baseline: tuple[Criteria, Sequence[float]] | None,
-    ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
-        """Who is compared (the slice's mask), the tiers before (labels and codes) and after."""
-        keep = part.mask(self.dimensions, len(self._arrays["annual_revenue"]))
-        targets = self.tiers(criteria, cuts)
+        baseline: Baseline | None = None,
+        *,
+        shown: Sequence[str] = DIRECTIONS,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """The movers in the directions `shown` (biggest revenue first; the first `limit`):
+        customer_id (and name), from, to, annual_revenue, direction."""
+        found: Movers = self.movers_index(part, criteria, baseline).movers(cuts, shown, limit)
+        frame = self.rows(found.rows)
+        frame["from"] = found.before
+        frame["to"] = found.after
+        frame["annual_revenue"] = self._arrays["annual_revenue"][found.rows]
+        frame["direction"] = found.direction
+        return frame
+
+    def movers_index(
+        self, part: Slice, criteria: Criteria, baseline: Baseline | None = None
+    ) -> MoversIndex:
+        """The customers of a slice by their tier of origin, sorted once (cached, bounded)."""
+        fixed = None if baseline is None else (baseline[0], tuple(baseline[1]))
+        return self._movers.get(
+            (part, criteria, fixed), lambda: self._build_movers(part, criteria, fixed)
+        )
+
+    def _build_movers(
+        self, part: Slice, criteria: Criteria, baseline: Baseline | None
+    ) -> MoversIndex:
+        revenue = self._arrays["annual_revenue"]
+        keep = part.mask(self.dimensions, len(revenue))
         if baseline is not None:
             before = self.tiers(*baseline)
             labels = [tier_name(t) for t in range(1, int(before.max(initial=1)) + 1)]
-            return keep, labels, before - 1, targets
-        if self.current_tiers is not None:
-            return keep, list(self.current_tiers.labels), self.current_tiers.codes, targets
-        raise InputError(
-            "There is nothing to compare with: the data has no current_tier column. Save a "
-            "scenario and compare against it instead."
-        )
+            codes = before - 1
+        elif self.current_tiers is not None:
+            labels, codes = list(self.current_tiers.labels), self.current_tiers.codes
+        else:
+            raise InputError(
+                "There is nothing to compare with: the data has no current_tier column. Save a "
+                "scenario and compare against it instead."
+            )
+        keys = self.keys(criteria)
+        return MoversIndex.build(keys, revenue, keep, labels, codes, in_cents=not criteria.is_score)
 
-    def _identities(self) -> pd.DataFrame:
-        """customer_id (and customer_name) of every customer, in table order (as the arrays)."""
-        named = ", customer_name" if self.has("customer_name") else ""
-        ids: pd.DataFrame = (
-            self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
-        )
-        return ids
+    def _identities(self) -> pa.Table:
+        """customer_id (and customer_name) of every customer, in table order (as the arrays):
+        read once (Arrow text, ~30 MB at a million customers), then taken from by row."""
+        with self._ids_lock:
+            if self._ids is None:
+                named = ", customer_name" if self.has("customer_name") else ""
+                self._ids = (
+                    self._con.cursor()
+                    .sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}")
+                    .to_arrow_table()
+                    .combine_chunks()
+                )
+            return self._ids
 
     def tier_table(self, part: Slice, criteria: Criteria, cuts: Sequence[float]) -> pd.DataFrame:
         """The tier list of a slice for CRM re-import: id, name, tier, revenue (and score),
@@ -383,8 +424,10 @@ class Dataset:
         )
 
     def rows(self, rows: np.ndarray) -> pd.DataFrame:
-        """customer_id and customer_name of the customers at these rows (table order)."""
-        return self._identities().iloc[rows].reset_index(drop=True)
+        """customer_id and customer_name of the customers at these rows (in that order)."""
+        taken = self._identities().take(pa.array(np.asarray(rows, dtype=np.int64)))
+        frame: pd.DataFrame = taken.to_pandas()
+        return frame
 
     def find(self, text: str, limit: int = 20) -> pd.DataFrame:
         """Customers whose id or name contains `text` (any case): row, id, name."""
@@ -416,32 +459,12 @@ class Dataset:
         return {str(column): value for column, value in frame.iloc[0].to_dict().items()}
 
     def score(self, criteria: Criteria) -> Score:
-        """Every customer's weighted score (cached per criteria)."""
-        found = self._scores.get(criteria)
-        if found is not None:
-            return found
-        with self._cache_lock:
-            found = self._scores.get(criteria)
-            if found is None:
-                found = self._scores[criteria] = score(self._arrays, self.columns, criteria)
-            return found
+        """Every customer's weighted score (cached: the last MAX_CACHED_SCORES criteria)."""
+        return self._scores.get(criteria, lambda: score(self._arrays, self.columns, criteria))
 
     def index_for(self, part: Slice, criteria: Criteria) -> TierIndex:
         """The tier index of a slice of customers, keyed by revenue or by score (cached)."""
-        cache_key = (part, criteria)
-        # A hit is one dict read (atomic); a miss fills the cache under the lock, so that no
-        # thread iterates or evicts while another inserts (a shared dataset serves every session).
-        found = self._indexes.get(cache_key)
-        if found is not None:
-            return found
-        with self._cache_lock:
-            found = self._indexes.get(cache_key)
-            if found is None:
-                found = self._build_index(part, criteria)
-                while len(self._indexes) >= MAX_CACHED_INDEXES:
-                    self._indexes.pop(next(iter(self._indexes)))
-                self._indexes[cache_key] = found
-            return found
+        return self._indexes.get((part, criteria), lambda: self._build_index(part, criteria))
 
     def _build_index(self, part: Slice, criteria: Criteria) -> TierIndex:
         revenue = self._arrays["annual_revenue"]
@@ -451,6 +474,7 @@ class Dataset:
         columns: dict[str, np.ndarray] = {
             "revenue": revenue[keep],
             "profit": (revenue - np.nan_to_num(cost) if cost is not None else revenue)[keep],
+            "row": np.flatnonzero(keep).astype(np.int32),  # each customer's row in the table
         }
         if cost is not None:
             measures["cost_to_serve"] = cost[keep]

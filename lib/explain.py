@@ -1,6 +1,7 @@
 """Why an account sits where it does: its tier, the cut-offs around it, how far from the next.
 
-The accounts people argue about are the ones near a line: `near_boundary` finds them.
+The accounts people argue about are the ones near a line: `near_boundary` says which,
+`near_misses` lists the nearest of a slice without a pass over every customer.
 """
 
 from __future__ import annotations
@@ -105,3 +106,48 @@ def nearest_cut(keys: np.ndarray, cuts: Sequence[float]) -> tuple[np.ndarray, np
         keys - nearest, np.abs(nearest), out=np.zeros(len(keys)), where=nearest != 0
     )
     return nearest, distance
+
+
+@dataclass(frozen=True)
+class NearMisses:
+    """The customers within a distance of a cut-off: how many, and the nearest few."""
+
+    count: int  # every customer within the distance
+    positions: np.ndarray  # the nearest `limit` of them, nearest first: positions in the index
+    keys: np.ndarray  # their key (revenue or score)
+    nearest: np.ndarray  # the cut-off nearest each
+    distance: np.ndarray  # signed, relative to that cut-off (+0.03 = 3% above)
+
+
+def near_misses(
+    index: TierIndex, cuts: Sequence[float], within: float, limit: int = 500
+) -> NearMisses:
+    """The customers of `index` within `within` (a share) of a cut-off (as `near_boundary`
+    says), and the `limit` nearest by distance (ties: the lower key first).
+
+    Only the customers near a line are looked at: they sit in one run of the sorted keys per
+    cut-off, found by binary search, never by a pass over every customer.
+    """
+    keys = index.ascending
+    runs = []
+    for cut in normalize_cuts(cuts):
+        reach = within * abs(cut)
+        low = int(np.searchsorted(keys, np.nextafter(cut - reach, -np.inf), "left"))
+        high = int(np.searchsorted(keys, np.nextafter(cut + reach, np.inf), "right"))
+        runs.append(np.arange(low, high))
+    candidates = np.unique(np.concatenate(runs)) if runs else np.zeros(0, np.int64)
+    # The exact rule on the few candidates (the bounds above are a hair wide on purpose).
+    positions = candidates[near_boundary(keys[candidates], cuts, within)]
+    nearest, distance = nearest_cut(keys[positions], cuts)
+    apart = np.abs(distance)
+    chosen = np.arange(len(positions))
+    if len(positions) > limit:  # only the nearest `limit` (and ties) are sorted, not all
+        chosen = np.flatnonzero(apart <= np.partition(apart, limit - 1)[limit - 1])
+    order = chosen[np.lexsort((positions[chosen], apart[chosen]))][:limit]
+    return NearMisses(
+        count=len(positions),
+        positions=positions[order],
+        keys=keys[positions[order]],
+        nearest=nearest[order],
+        distance=distance[order],
+    )

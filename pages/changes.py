@@ -24,4 +24,4 @@ st.subheader("Explain a placement")
 changes.placement(store, index)
 
 st.subheader("Near a line")
-changes.near_misses(store)
+changes.near_misses(store, index)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from lib import views
 from lib.criteria import COMPONENTS
 from lib.dataset import Dataset
 from lib.errors import InputError
-from lib.explain import near_boundary, nearest_cut, place, rank_distance
+from lib.explain import near_misses as near_misses_of
+from lib.explain import place, rank_distance
 from lib.export import to_csv_bytes
 from lib.formatting import count, markdown_text, money, percent, plural
 from lib.tiering import TierIndex, tier_name
@@ -25,12 +25,20 @@ from ui.keys import (
 DIRECTIONS = {"up": "Up a tier", "down": "Down a tier", "changed": "Changed tier"}
 
 
+PREVIEW = 500  # movers and near misses listed on the page; the download has every mover
+MOVERS_FILE = "tb_movers_file"  # (what it was made from, bytes) of the movers CSV prepared
+
+
 def migration(dataset: Dataset, baseline: tuple | None, against: str) -> None:
-    """The from -> to matrix, its headline, and the movers, filterable and downloadable."""
+    """The from -> to matrix, its headline, and the movers, filterable and downloadable.
+
+    A move costs a binary search per tier of origin and a look at the biggest accounts until
+    500 movers are found (lib/movers.py); every mover is listed only for the download, on
+    request.
+    """
+    part, criteria, cuts = state.current_slice(dataset), state.criteria(), state.cuts()
     try:
-        flows, movers = dataset.migration(
-            state.current_slice(dataset), state.criteria(), state.cuts(), baseline
-        )
+        flows = dataset.flows(part, criteria, cuts, baseline)
     except InputError as error:
         st.info(markdown_text(error), icon=":material/info:")
         return
@@ -39,21 +47,49 @@ def migration(dataset: Dataset, baseline: tuple | None, against: str) -> None:
         f"From {markdown_text(against)} to the cut-offs on screen; green moves up, orange down."
     )
     st.html(views.migration_html(flows, dataset.currency))
-    if movers.empty:
+    present = {f.direction for f in flows.flows if f.moved}
+    options = [d for d in DIRECTIONS if d in present]
+    if not options:
         return
     shown = st.multiselect(
         "Show movers",
-        options=[d for d in DIRECTIONS if d in set(movers["direction"])],
-        default=[d for d in DIRECTIONS if d in set(movers["direction"])],
+        options=options,
+        default=options,
         format_func=DIRECTIONS.__getitem__,
         key=MOVER_DIRECTIONS,
         help="Which movers to list and download.",
     )
-    chosen = movers[movers["direction"].isin(shown)]
-    tables.show(chosen.head(500), dataset.currency, height=280)
-    st.download_button(
-        f"Download the {plural(len(chosen), 'mover')} (CSV)",
-        data=to_csv_bytes(chosen),
+    preview = dataset.movers(part, criteria, cuts, baseline, shown=shown, limit=PREVIEW)
+    tables.show(preview, dataset.currency, height=280)
+    listed = sum(f.customers for f in flows.flows if f.moved and f.direction in shown)
+    made_from = (state.fingerprint(dataset), part, criteria, tuple(cuts), baseline, tuple(shown))
+    _movers_file(dataset, made_from, listed)
+
+
+def _movers_file(dataset: Dataset, made_from: tuple, listed: int) -> None:
+    """ "Prepare", then the download of every mover listed (bytes, not a callable: see
+    ui/scenarios.py's tier lists). Writing 100k movers takes seconds: never on a slider move."""
+    if not listed:
+        return
+    slot = st.empty()
+    kept = st.session_state.get(MOVERS_FILE)
+    if kept is None or kept[0] != made_from:
+        st.session_state.pop(MOVERS_FILE, None)  # made for another view: never offered here
+        if not slot.button(
+            f"Prepare the {plural(listed, 'mover')} (CSV)",
+            key="tb_prepare_movers",
+            help="Writes every mover listed above (not just the first 500); its download "
+            "button follows.",
+        ):
+            return
+        part, criteria, cuts, baseline, shown = made_from[1:]
+        with st.spinner(f"Writing the {plural(listed, 'mover')}…"):
+            movers = dataset.movers(part, criteria, cuts, baseline, shown=shown)
+            kept = (made_from, to_csv_bytes(movers))
+        st.session_state[MOVERS_FILE] = kept
+    slot.download_button(
+        f"Download the {plural(listed, 'mover')} (CSV)",
+        data=kept[1],
         file_name="movers.csv",
         mime="text/csv",
         on_click="ignore",  # a rerun on the click could replace the file the click opens
@@ -147,7 +183,7 @@ def _placement_card(dataset: Dataset, index: TierIndex, row: int) -> None:
     )
 
 
-def near_misses(dataset: Dataset) -> None:
+def near_misses(dataset: Dataset, index: TierIndex) -> None:
     """Customers within a chosen distance of a cut-off: the ones people argue about."""
     within = st.slider(
         "Within this distance of a cut-off (%)",
@@ -157,22 +193,16 @@ def near_misses(dataset: Dataset) -> None:
         key=NEAR_WITHIN,
         help="Relative to the cut-off: 5% of $50K is $2.5K either side.",
     )
-    part = state.current_slice(dataset)
-    keys = dataset.keys(state.criteria())
-    mask = near_boundary(keys, state.cuts(), within / 100) & part.mask(
-        dataset.dimensions, len(keys)
-    )
-    rows = np.flatnonzero(mask)
-    st.caption(f"{plural(len(rows), 'customer')} within {within:d}% of a cut-off.")
-    if not len(rows):
+    found = near_misses_of(index, state.cuts(), within / 100, PREVIEW)
+    st.caption(f"{plural(found.count, 'customer')} within {within:d}% of a cut-off.")
+    if not found.count:
         return
-    frame = dataset.rows(rows)
-    frame["key"] = keys[rows]
-    frame["nearest cut-off"], frame["distance"] = nearest_cut(keys[rows], state.cuts())
-    by_score = state.criteria().is_score
-    frame = frame.rename(columns={"key": "score" if by_score else "annual_revenue"})
+    frame = dataset.rows(index.columns["row"][found.positions])
+    by_score = index.key == "score"
+    frame["score" if by_score else "annual_revenue"] = found.keys
+    frame["nearest cut-off"], frame["distance"] = found.nearest, found.distance
     tables.show(
-        frame.sort_values("distance", key=np.abs).head(500),
+        frame,
         dataset.currency,
         money=() if by_score else ("nearest cut-off",),
         height=260,

@@ -13,7 +13,7 @@ from lib.migration import normalize_tier
 from lib.sample import SAMPLE_PATH
 from tests.app.conftest import APP, TIMEOUT, page, press
 from tests.app.test_tiers_page import assert_cards, cut_sliders, metrics
-from ui import keys
+from ui import changes, keys
 
 SAMPLE = pd.read_csv(SAMPLE_PATH)
 REVENUE = SAMPLE["annual_revenue"]
@@ -169,6 +169,27 @@ def test_the_migration_matches_a_plain_count_against_current_tier(app: AppTest) 
     movers = app.dataframe[0].value
     assert len(movers) == min(500, int((new != old).sum()))
     assert set(movers["direction"]) <= {"up", "down"}
+
+
+def test_the_movers_file_is_written_only_when_asked_and_lists_every_mover(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = []
+    monkeypatch.setattr(
+        changes, "to_csv_bytes", lambda frame: written.append(frame) or b"customer_id\n"
+    )
+    page(app, "changes")
+    app.select_slider(key="tb_cut_slider_0").set_value(60_000.0).run()  # a slider move: no file
+    assert written == [] and app.get("download_button") == []
+    new = np.where(REVENUE >= 60_000, "Tier 1", np.where(REVENUE >= 20_000, "Tier 2", "Tier 3"))
+    moved = int((new != SAMPLE["current_tier"].map(normalize_tier).to_numpy()).sum())
+    press(app, f"Prepare the {moved:,} movers (CSV)")
+    assert len(written) == 1 and len(written[0]) == moved
+    assert [d.proto.label for d in app.get("download_button")] == [
+        f"Download the {moved:,} movers (CSV)"
+    ]
+    app.run()  # a rerun on the same view offers the same file, without writing it again
+    assert len(written) == 1 and len(app.get("download_button")) == 1
 
 
 def test_finding_a_customer_explains_its_placement(app: AppTest) -> None:

@@ -91,6 +91,8 @@ def test_every_download_button_delivers_a_file(tab: object, own_app: str, tmp_pa
     files["unprofitable"] = _download(tab, "Download them (CSV)")
 
     _open(tab, own_app, "Who moves")
+    prepare = tab.get_by_role("button", name="mover", exact=False).filter(has_text="Prepare")
+    prepare.click(timeout=WAIT_MS)
     movers = tab.get_by_role("button", name="mover", exact=False).filter(has_text="Download")
     movers.wait_for(timeout=WAIT_MS)
     with tab.expect_download(timeout=WAIT_MS) as arriving:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.explain import near_boundary, nearest_cut
+from lib.explain import near_boundary, near_misses, nearest_cut
+from lib.tiering import TierIndex
 
 
 def test_a_cut_off_of_zero_gives_its_customers_a_distance_of_zero_not_nan() -> None:
@@ -29,3 +30,34 @@ def test_every_customer_near_a_line_has_a_finite_signed_distance(keys, cuts) -> 
     nearest, distance = nearest_cut(values, cuts)
     assert np.isfinite(distance).all()
     assert ((distance >= 0) == (values >= nearest)).all()  # + above its cut-off, - below
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 2_000_000), min_size=0, max_size=80),
+    st.lists(st.integers(1, 2_000_000), min_size=1, max_size=3, unique=True),
+    st.integers(1, 25),
+    st.integers(1, 30),
+)
+def test_the_nearest_listed_are_those_a_pass_over_every_customer_finds(
+    cents, cuts, within, limit
+) -> None:
+    keys = np.asarray(cents, dtype=np.float64) / 100
+    levels = [c / 100 for c in cuts]
+    index = TierIndex.from_values(keys)
+    found = near_misses(index, levels, within / 100, limit)
+    # Every customer, as the page did before: the mask, the distances, a full sort.
+    every = index.ascending[near_boundary(index.ascending, levels, within / 100)]
+    _, distance = nearest_cut(every, levels)
+    expected = sorted(zip(np.abs(distance).tolist(), every.tolist(), strict=True))[:limit]
+    assert found.count == len(every)
+    assert list(zip(np.abs(found.distance).tolist(), found.keys.tolist(), strict=True)) == expected
+    assert (index.ascending[found.positions] == found.keys).all()
+
+
+def test_near_a_line_lists_the_nearest_first_and_counts_them_all() -> None:
+    index = TierIndex.from_values([100.0, 98.0, 103.0, 50.0, 51.0, 20.0, 104.9, 95.0])
+    found = near_misses(index, [100.0, 50.0], 0.05, limit=3)
+    assert found.count == 7  # 95, 98, 100, 103, 104.9 near 100; 50 and 51 near 50; not 20
+    assert found.keys.tolist() == [50.0, 100.0, 51.0]  # 0%, 0% (the lower key first), +2%
+    assert found.nearest.tolist() == [50.0, 100.0, 50.0]

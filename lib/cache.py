@@ -1,0 +1,64 @@
+"""A small thread-safe LRU cache for what a shared dataset computes once and every session reads.
+
+One loaded dataset (the bundled sample, a configured source) serves every browser session, each
+in its own thread: a cache of it must never be read while another thread inserts or evicts (a
+review reproduced a KeyError with 8 threads over 43 slices), must stay bounded (a weighted score
+is 48 MB at a million customers), and should build each entry once even when many sessions ask
+for it at the same moment. Builds run outside the cache's lock, so a slow build (a sort of a
+million customers) never holds up the sessions whose entries are already there.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """At most `limit` entries; the least recently used goes first."""
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("a cache keeps at least one entry")
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._building: dict[K, threading.Lock] = {}  # one gate per key being built
+
+    def get(self, key: K, build: Callable[[], V]) -> V:
+        """The entry for `key`, built by `build()` (once, whoever asks meanwhile) if missing."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            gate = self._building.setdefault(key, threading.Lock())
+        with gate:  # another thread building this key: wait for it, then take its entry
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key]
+            try:
+                value = build()
+                with self._lock:
+                    self._items[key] = value
+                    self._items.move_to_end(key)
+                    while len(self._items) > self.limit:
+                        self._items.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
+            return value
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    def keys(self) -> list[K]:
+        """The keys, least recently used first (a copy)."""
+        with self._lock:
+            return list(self._items)

@@ -1,0 +1,92 @@
+"""Who moves from sorted groups gives what every customer's tiers give (lib.migration.migrate)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib import movers
+from lib.migration import Flow, migrate, normalize_tier
+from lib.movers import MoversIndex
+from lib.tiering import tier_name, tier_of
+
+LABELS = ["Tier 1", "T2", "tier 3", "Strategic", "(none)", "2"]
+
+
+@st.composite
+def customers(draw: st.DrawFn) -> tuple:
+    n = draw(st.integers(0, 60))
+    cents = draw(st.lists(st.integers(0, 10_000_000), min_size=n, max_size=n))
+    codes = draw(st.lists(st.integers(0, len(LABELS) - 1), min_size=n, max_size=n))
+    keep = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    cuts = draw(st.lists(st.integers(1, 10_000_000), min_size=1, max_size=4, unique=True))
+    return (
+        np.array(cents, dtype=np.float64) / 100,
+        np.array(codes, dtype=np.int64),
+        np.array(keep, dtype=bool),
+        sorted((c / 100 for c in cuts), reverse=True),
+    )
+
+
+def every_customer(revenue, codes, keep, cuts):
+    """The movers as the page built them before: every customer tiered, a loop for direction."""
+    after = tier_of(revenue, cuts, in_cents=True)
+    before = np.array([normalize_tier(label) for label in LABELS], dtype=object)[codes]
+    names = np.array([tier_name(t) for t in after], dtype=object)
+    moved = np.flatnonzero(keep & (before != names))
+    moved = moved[np.argsort(-revenue[moved], kind="stable")]
+    directions = [Flow(before[r], names[r], 0, 0.0).direction for r in moved]
+    return moved, list(before[moved]), list(names[moved]), directions
+
+
+@settings(max_examples=200, deadline=None)
+@given(customers())
+def test_flows_from_sorted_groups_are_those_of_every_customer(data) -> None:
+    revenue, codes, keep, cuts = data
+    index = MoversIndex.build(revenue, revenue, keep, LABELS, codes, in_cents=True)
+    expected = migrate(
+        codes[keep], LABELS, tier_of(revenue, cuts, in_cents=True)[keep], revenue[keep]
+    )
+    assert index.flows(cuts) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(customers(), st.integers(1, 70))
+def test_the_biggest_movers_are_the_head_of_every_mover_by_revenue(data, limit) -> None:
+    revenue, codes, keep, cuts = data
+    index = MoversIndex.build(revenue, revenue, keep, LABELS, codes, in_cents=True)
+    rows, before, after, directions = every_customer(revenue, codes, keep, cuts)
+    every = index.movers(cuts, ("up", "down", "changed"))
+    assert every.rows.tolist() == rows.tolist()
+    assert (list(every.before), list(every.after)) == (before, after)
+    assert list(every.direction) == directions
+    head = index.movers(cuts, ("up", "down", "changed"), limit=limit)
+    assert head.rows.tolist() == rows[:limit].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(customers(), st.sets(st.sampled_from(["up", "down", "changed"])))
+def test_only_the_directions_shown_are_listed(data, shown) -> None:
+    revenue, codes, keep, cuts = data
+    index = MoversIndex.build(revenue, revenue, keep, LABELS, codes, in_cents=True)
+    rows, _, _, directions = every_customer(revenue, codes, keep, cuts)
+    listed = index.movers(cuts, tuple(shown), limit=10)
+    expected = [r for r, d in zip(rows.tolist(), directions, strict=True) if d in shown][:10]
+    assert listed.rows.tolist() == expected
+
+
+def test_a_scan_in_small_chunks_finds_the_same_biggest_movers() -> None:
+    rng = np.random.default_rng(7)
+    revenue = rng.integers(0, 10_000_000, 500) / 100
+    codes = rng.integers(0, len(LABELS), 500)
+    keep = rng.random(500) < 0.8
+    index = MoversIndex.build(revenue, revenue, keep, LABELS, codes, in_cents=True)
+    whole = index.movers([60_000.0, 20_000.0], ("up", "down"), limit=40)
+    before, movers.SCAN_CHUNK = movers.SCAN_CHUNK, 7
+    try:
+        chunked = index.movers([60_000.0, 20_000.0], ("up", "down"), limit=40)
+    finally:
+        movers.SCAN_CHUNK = before
+    assert chunked.rows.tolist() == whole.rows.tolist()
+    assert len(whole.rows) == 40

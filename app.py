@@ -7,21 +7,21 @@ from ui import access, controls, entry, presentation, scenarios, session, state,
 st.set_page_config(page_title="tierboard", page_icon="📊", layout="wide")
 
 access.gate(session.settings())  # with sign-in configured, nothing below runs for a stranger
-store = session.dataset()
-state.ensure_for(store)
-scenarios.restore_link_once(store)
+dataset = session.dataset()
+state.ensure_for(dataset)
+scenarios.restore_link_once(dataset)
 # The cut-off controls live here, not on a page, so they (and the cut-offs) survive page changes.
 theme.style()
 presentation.toggle()
 presentation.style()
-controls.data_summary(store)
-controls.criteria_controls(store)
-controls.cut_controls(store)
-controls.slice_controls(store)
+controls.data_summary(dataset)
+controls.criteria_controls(dataset)
+controls.cut_controls(dataset)
+controls.slice_controls(dataset)
 
 navigation = entry.navigation()
 scenarios.notice()
 try:
     entry.run(navigation)
 finally:  # also when a page stops early (an empty slice): the address bar holds the view
-    scenarios.sync_link(store)
+    scenarios.sync_link(dataset)

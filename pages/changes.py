@@ -5,23 +5,23 @@ import streamlit as st
 from ui import changes, entry, scenarios, session, state, widgets
 
 entry.require_app()
-store = session.dataset()
-index = state.index(store)
+dataset = session.dataset()
+index = state.index(dataset)
 
 st.title("Who moves")
 st.caption(
     "Which accounts change tier under the cut-offs on screen, how much revenue moves with them, "
     "and why any one account lands where it does."
 )
-widgets.scope_notice(store, index)
-widgets.stop_if_nobody(store, index)
+widgets.scope_notice(dataset, index)
+widgets.stop_if_nobody(dataset, index)
 
 st.subheader("Migration")
-baseline, against = changes.baseline_choice(scenarios.saved(), store.current_tiers is not None)
-changes.migration(store, baseline, against)
+baseline, against = changes.baseline_choice(scenarios.saved(), dataset.current_tiers is not None)
+changes.migration(dataset, baseline, against)
 
 st.subheader("Explain a placement")
-changes.placement(store, index)
+changes.placement(dataset, index)
 
 st.subheader("Near a line")
-changes.near_misses(store, index)
+changes.near_misses(dataset, index)

@@ -9,16 +9,16 @@ from lib.scenario_store import ScenarioConflict
 from ui import access, entry, keys, scenarios, session, state, widgets
 
 entry.require_app()
-store = session.dataset()
-index = state.index(store)
+dataset = session.dataset()
+index = state.index(dataset)
 
 st.title("Scenarios")
 st.caption(
     "Save the cut-offs, criteria, slice and service model on screen under a name, come back to "
     "them, compare them side by side, and share or export what was agreed."
 )
-widgets.scope_notice(store, index)
-on_screen = briefing.describe(scenarios.current(store), store.currency)
+widgets.scope_notice(dataset, index)
+on_screen = briefing.describe(scenarios.current(dataset), dataset.currency)
 st.caption(f"On screen: {markdown_text(on_screen)}.")
 
 st.subheader("Save")
@@ -48,7 +48,7 @@ if st.button(
         loaded = st.session_state.get(keys.LOADED_SCENARIO)
         expected = briefing.expected_version(scenarios.scenario_store(), name, loaded, overwrite)
         saved = scenarios.scenario_store().save(
-            name, scenarios.current(store), author or None, expected_version=expected
+            name, scenarios.current(dataset), author or None, expected_version=expected
         )
         st.session_state[keys.LOADED_SCENARIO] = (saved.name, saved.version)
         st.success(
@@ -71,14 +71,14 @@ else:
     chosen = st.selectbox(
         "Scenario",
         options=list(by_name),
-        format_func=lambda n: briefing.saved_label(by_name[n], store),
+        format_func=lambda n: briefing.saved_label(by_name[n], dataset),
         key=keys.SAVED_PICK,
         help="Saved scenarios, newest first; “other data” marks those made on another file.",
     )
     open_col, rename_col, delete_col = st.columns(3)
 
     def _open(item=by_name[chosen]) -> None:
-        warnings = scenarios.apply(item.scenario, store)
+        warnings = scenarios.apply(item.scenario, dataset)
         st.session_state[keys.LOADED_SCENARIO] = (item.name, item.version)
         message = " ".join([f"Opened “{item.name}”.", *warnings])
         st.session_state[keys.SCENARIO_NOTICE] = ("warning" if warnings else "success", message)
@@ -104,18 +104,18 @@ else:
     )
     if len(picked) >= 2:
         pairs = [
-            (name, scenarios.current(store) if name == "(on screen)" else by_name[name].scenario)
+            (name, scenarios.current(dataset) if name == "(on screen)" else by_name[name].scenario)
             for name in picked
         ]
-        st.html(briefing.comparison_html(store, pairs))
+        st.html(briefing.comparison_html(dataset, pairs))
         (first, _), (second, _) = pairs[0], pairs[1]
         try:
-            flows = briefing.moves_between(store, pairs[0], pairs[1])
+            flows = briefing.moves_between(dataset, pairs[0], pairs[1])
             st.markdown(
                 f"**From {markdown_text(first)} to {markdown_text(second)}:** "
-                f"{markdown_text(flows.headline(store.currency))}"
+                f"{markdown_text(flows.headline(dataset.currency))}"
             )
-            st.html(views.migration_html(flows, store.currency))
+            st.html(views.migration_html(flows, dataset.currency))
         except InputError as error:
             st.caption(markdown_text(error))
 
@@ -132,4 +132,4 @@ st.text_input(
     persist_state="session",  # kept while other pages run
     help="The heading of the meeting pack below, e.g. the meeting's name and date.",
 )
-scenarios.exports(store)
+scenarios.exports(dataset)

@@ -8,20 +8,20 @@ from lib.formatting import count, hours
 from ui import entry, keys, plan, presentation, session, state, widgets
 
 entry.require_app()
-store = session.dataset()
-index = state.index(store)
+dataset = session.dataset()
+index = state.index(dataset)
 summary = tiering.summarize(index, state.cuts())
 by_score = index.key == "score"
 
 
 def presented() -> None:
     """The shared screen: figures, revenue share and load, nothing to scroll to."""
-    widgets.scope_notice(store, index, brief=True)
-    widgets.stop_if_nobody(store, index)
-    st.html(views.tier_cards_html(summary, store.currency, score=by_score, paired=True))
+    widgets.scope_notice(dataset, index, brief=True)
+    widgets.stop_if_nobody(dataset, index)
+    st.html(views.tier_cards_html(summary, dataset.currency, score=by_score, paired=True))
     share, load = st.columns(2)
-    share.html(views.revenue_share_html(summary, store.currency))
-    loads = plan.capacities(store, index, summary, state.plan(len(summary.tiers)))
+    share.html(views.revenue_share_html(summary, dataset.currency))
+    loads = plan.capacities(dataset, index, summary, state.plan(len(summary.tiers)))
     # Hours per tier are in the hover: with them, five tiers would not fit one 720-pixel screen.
     load.html(views.load_html(loads, compact=True))
 
@@ -32,9 +32,9 @@ def full() -> None:
         "How your customers, revenue and CSM hours split across service tiers. "
         "Drag a cut-off in the sidebar: every figure follows."
     )
-    widgets.scope_notice(store, index)
-    widgets.stop_if_nobody(store, index)
-    st.html(views.tier_cards_html(summary, store.currency, score=by_score))
+    widgets.scope_notice(dataset, index)
+    widgets.stop_if_nobody(dataset, index)
+    st.html(views.tier_cards_html(summary, dataset.currency, score=by_score))
     if by_score:
         with st.expander("What the score is made of, per tier"):
             st.html(views.score_breakdown_html(summary, index, COMPONENTS))
@@ -46,13 +46,13 @@ def full() -> None:
     # Share and load on the left, the Pareto curve beside them: the whole story fits one
     # 1920x1080 screen; the team inputs that drive the load follow below.
     left, pareto = st.columns(2)
-    left.html(views.revenue_share_html(summary, store.currency))
-    loads = plan.capacities(store, index, summary, state.plan(len(summary.tiers)))
+    left.html(views.revenue_share_html(summary, dataset.currency))
+    loads = plan.capacities(dataset, index, summary, state.plan(len(summary.tiers)))
     left.html(views.load_html(loads))
     pareto.html(views.chart_title_html(charts.pareto_title(summary), "pareto_title"))
     pareto.plotly_chart(
         charts.pareto_figure(
-            index.pareto, summary, store.currency, ranked_by="score" if by_score else "revenue"
+            index.pareto, summary, dataset.currency, ranked_by="score" if by_score else "revenue"
         ),
         key=keys.PARETO_CHART,
     )

@@ -23,8 +23,8 @@ if pending is not None:
     upload.mapping_step(pending)
     upload.load_button(pending)
 
-store = session.dataset()
-upload.load_report(store)
+dataset = session.dataset()
+upload.load_report(dataset)
 st.page_link("pages/tiers.py", label="See the tiers", icon=":material/bar_chart:")
 if session.has_upload():
     st.button(

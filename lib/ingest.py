@@ -390,7 +390,7 @@ def _raw_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute(f"DESCRIBE {RAW}").fetchall()}
 
 
-def _build_rejected(con: duckdb.DuckDBPyConnection, rows: str) -> None:
+def _build_rejected(con: duckdb.DuckDBPyConnection, rows: str, info: SourceInfo) -> None:
     columns = _raw_columns(con)
     own = [quote_ident(c) for c in (LINE, EXTRA) if c in columns]
     line = f"raw.{quote_ident(LINE)}" if LINE in columns else "raw.rowid + 1"
@@ -404,6 +404,8 @@ def _build_rejected(con: duckdb.DuckDBPyConnection, rows: str) -> None:
         ORDER BY r.{ROW}
         """
     )
+    if LINE not in columns and info.lines is not None:
+        info.lines.renumber(con, REJECTED, REJECTED_ROW)  # record numbers -> lines of the file
 
 
 @dataclass(frozen=True)
@@ -539,10 +541,10 @@ def _load_customers(
     basis = _with_as_of(con, basis, resolved, info)
     _stage(con, resolved, info.headers, styles)
     rows = f"SELECT * FROM {STAGED}"
-    _build_rejected(con, rows)
+    _build_rejected(con, rows, info)
     _build_customers(con, rows, resolved, basis)
     if _reject_oversized_customers(con):
-        _build_rejected(con, rows)
+        _build_rejected(con, rows, info)
         _build_customers(con, rows, resolved, basis)
     counts = _counts(con, rows, resolved, basis)
     con.execute(f"DROP TABLE {STAGED}")

@@ -221,7 +221,7 @@ def _counts(
     """Rows read, blank, loaded, outside the window, unreadable optional values: one pass."""
     optional = [n for n in mapping if n not in REQUIRED and n != DATE and BY_NAME[n].kind != "text"]
     loaded = f"{REASON} IS NULL AND NOT {BLANK}"
-    unread = "".join(f", count(*) FILTER (WHERE {loaded} AND {unread(n)})" for n in optional)
+    unread_counts = "".join(f", count(*) FILTER (WHERE {loaded} AND {unread(n)})" for n in optional)
     params: list[object] = []
     outside = "0"
     if basis.kind == "transactions":
@@ -231,7 +231,7 @@ def _counts(
     read, blank, ok, outside_window, *unreadable = one_row(
         con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE {BLANK}), count(*) FILTER (WHERE {loaded}), "
-            f"{outside}{unread} FROM ({rows})",
+            f"{outside}{unread_counts} FROM ({rows})",
             params,
         ).fetchone()
     )

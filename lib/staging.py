@@ -105,7 +105,7 @@ def stage(
         f"AND NOT {present('annual_revenue')} THEN {every_cell_empty} ELSE false END"
     )
     # Optional numbers and dates present but unreadable: counted for the report's notes.
-    unread = "".join(
+    unreadable = "".join(
         f", {quote_ident('__has_' + n)} AND {quote_ident(n)} IS NULL AS {unread(n)}"
         for n in checked
     )
@@ -121,7 +121,7 @@ def stage(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {STAGED} AS
-        SELECT {kept}{unread},
+        SELECT {kept}{unreadable},
             CASE
                 {extra}
                 WHEN {BLANK} THEN NULL

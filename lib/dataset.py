@@ -13,7 +13,7 @@ the bundled sample be shared by every session safely (each query takes its own c
 what it computes on demand (indexes, scores, movers, ids) sits in bounded thread-safe caches
 (lib.cache), since every session's thread reads the shared one.
 
-Over the ~400 lines of the house (about 550): the per-customer questions a page asks of the
+Why one module (past 400 lines, about 560): the per-customer questions a page asks of the
 arrays it keeps (tier lists, migration, unprofitable accounts, ids) belong with those arrays.
 The folder and upload helpers above `Dataset` are the part to move out next (lib/sources.py,
 ui/serve.py and the tests import them from here); left so as not to collide with the loader's

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from lib.canonical import BY_NAME, header_key
+from lib.canonical import BY_NAME, REQUIRED, header_key
+from lib.errors import InputError
+from lib.layout import printable
+from lib.loadreport import RevenueBasis
 
 # The transaction date of invoice lines / orders; only used with the "transactions" basis.
 DATE = "date"
@@ -113,3 +116,62 @@ def describe(canonical: str) -> str:
 
 def invert(mapping: Mapping[str, str]) -> dict[str, str]:
     return {header: canonical for canonical, header in mapping.items()}
+
+
+LISTED_HEADERS = 12  # a message names this many of a file's columns, then says how many more
+
+
+def shown(header: str) -> str:
+    """A header as a message quotes it: printable, and not a page long."""
+    text = printable(header)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _listed(headers: tuple[str, ...] | list[str]) -> str:
+    names = [printable(h) if len(h) <= 60 else printable(h)[:57] + "..." for h in headers]
+    shown = ", ".join(names[:LISTED_HEADERS])
+    more = len(names) - LISTED_HEADERS
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
+def resolve_mapping(
+    headers: tuple[str, ...] | list[str],
+    mapping: Mapping[str, str] | None,
+    basis: RevenueBasis,
+) -> dict[str, str]:
+    """Check a canonical-name → header mapping (or suggest one) and return it."""
+    if mapping is None:
+        resolved = suggest(headers).mapping
+        if basis.kind != "transactions":
+            resolved.pop(DATE, None)
+    else:
+        resolved = dict(mapping)
+    unknown = sorted(set(resolved) - set(BY_NAME) - {DATE})
+    if unknown:
+        raise InputError(
+            f"Unknown column {shown(unknown[0])}: use one of {', '.join([*BY_NAME, DATE])}."
+        )
+    absent = sorted(header for header in resolved.values() if header not in headers)
+    if absent:
+        raise InputError(
+            f"The file has no column {shown(absent[0])}; its columns are {_listed(headers)}."
+        )
+    chosen: dict[str, str] = {}
+    for canonical, header in resolved.items():
+        if header in chosen:
+            raise InputError(
+                f"The column {shown(header)} is chosen for both {chosen[header]} and {canonical}: "
+                "pick one column for each."
+            )
+        chosen[header] = canonical
+    missing = [name for name in REQUIRED if name not in resolved]
+    if missing:
+        what = " and ".join(missing)
+        raise InputError(
+            f"Choose the column that holds {what} (the file has {_listed(headers) or 'none'})."
+        )
+    if basis.kind == "transactions" and DATE not in resolved:
+        raise InputError("Transactions need a date column: choose which column holds the date.")
+    if basis.kind != "transactions":
+        resolved.pop(DATE, None)
+    return resolved

@@ -157,6 +157,16 @@ def money(expression: str, decimal_comma: bool) -> str:
 def date(expression: str, day_first: bool) -> str:
     """SQL: the date in the text `expression` (NULL when it is not one); a time part is ignored."""
     value = text(expression)
+    # COALESCE evaluates the full reading only where the plain one is NULL: a clean column
+    # costs one pattern test and one cast per value, not a regular expression (1M values x 2
+    # date columns: ~0.3 s of a load saved).
+    return f"coalesce({plain_date(value)}, {messy_date(expression, day_first)})"
+
+
+def messy_date(expression: str, day_first: bool) -> str:
+    """SQL: `date` without its shortcut for plain ISO dates: every form, by regular expression
+    and formats (the reading `date` falls back on, and what its shortcut is tested against)."""
+    value = text(expression)
     bare = f"regexp_replace({value}, {literal(TIME_SUFFIX)}, '')"
     formats = (DAY_FIRST if day_first else MONTH_FIRST) + ISO_FORMATS
     listed = ", ".join(literal(f) for f in formats)
@@ -168,6 +178,16 @@ def date(expression: str, day_first: bool) -> str:
         f"(CASE WHEN regexp_full_match({value}, {literal(ISO_DATE)}) "
         f"THEN (CASE WHEN year({iso}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {iso} END) "
         f"WHEN year({parsed}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {parsed} END)"
+    )
+
+
+def plain_date(value: str) -> str:
+    """SQL: the date in the trimmed text `value` when it is a plain ISO date (2026-03-05) within
+    YEARS, else NULL: what `date` reads for it, without a regular expression (tested to agree)."""
+    cast = f"TRY_CAST({value} AS DATE)"
+    return (
+        f"(CASE WHEN {value} LIKE '____-__-__' AND year({cast}) BETWEEN {YEARS[0]} AND {YEARS[1]} "
+        f"THEN {cast} END)"
     )
 
 

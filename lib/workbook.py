@@ -41,7 +41,7 @@ from lib.layout import (
 from lib.mapping import suggest
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_COLUMNS = 1_000  # every column costs DuckDB buffers: 2,000 ran out of a store's 256 MB
+MAX_COLUMNS = 1_000  # every column costs DuckDB buffers: 2,000 ran out of a dataset's 256 MB
 MAX_SHEET_CELLS = 20_000_000  # 1M rows x 20 columns; calamine holds ~32 bytes per cell
 # The child's address-space limit and wall-clock limit (the CPU limit backs the latter up).
 MEMORY_BYTES = int(os.environ.get("TIERBOARD_WORKBOOK_MEMORY_MB", "3072")) * 2**20

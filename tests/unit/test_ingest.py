@@ -1,6 +1,7 @@
 """lib.ingest through Dataset.from_csv: mapping, cleaning, and an account of every row."""
 
 import csv
+import datetime as dt
 import io
 import math
 import tempfile
@@ -413,3 +414,54 @@ def test_the_largest_revenue_allowed_loads_to_the_cent(write_csv):
     assert dataset.report.rejected == {}
     assert revenue_by_id(dataset) == {"A": 1e13, "B": 9999999999999.99, "C": -1e13}
     assert summarize(dataset.index, [9999999999999.99]).tiers[0].customers == 2
+
+
+CLEAN_ROWS = st.lists(
+    st.tuples(
+        st.integers(-(10**9), 10**11),  # cents
+        st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
+        st.sampled_from(["SMB", "Mid-Market", "Enterprise"]),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+def customers_of(path: Path) -> list[tuple]:
+    dataset = Dataset.from_csv(path)
+    try:
+        return (
+            dataset._con.cursor()
+            .execute(
+                "SELECT customer_id, annual_revenue, renewal_date, segment "
+                f"FROM {ingest.CUSTOMERS} "
+                "ORDER BY customer_id"
+            )
+            .fetchall()
+        )
+    finally:
+        dataset.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(CLEAN_ROWS, st.data())
+def test_one_messy_row_and_a_repeated_id_change_nothing_the_clean_reading_gives(rows, data):
+    # A clean file takes the shortcuts (plain ISO dates, every id once: one pass); the same
+    # customers written the messy way ($1,234.50, 03/05/2026) and with an id repeated on a
+    # zero line take the full readings and must give exactly the same customers, to the cent.
+    header = "customer_id,annual_revenue,renewal_date,segment\n"
+    clean = [f"C-{i},{cents / 100:.2f},{day.isoformat()},{seg}" for i, (cents, day, seg) in
+             enumerate(rows)]  # fmt: skip
+    messy = list(clean)
+    i = data.draw(st.integers(0, len(rows) - 1))
+    cents, day, segment = rows[i]
+    sign = "-" if cents < 0 else ""
+    messy[i] = f'C-{i},"{sign}${abs(cents) / 100:,.2f}",{day:%m/%d/%Y},{segment}'
+    messy.append(f"C-{i},0,,")
+    with tempfile.TemporaryDirectory() as folder:
+        clean_path, messy_path = Path(folder) / "clean.csv", Path(folder) / "messy.csv"
+        clean_path.write_text(header + "\n".join(clean) + "\n", encoding="utf-8")
+        messy_path.write_text(header + "\n".join(messy) + "\n", encoding="utf-8")
+        expected = [(f"C-{i}", Decimal(c) / 100, d, s) for i, (c, d, s) in enumerate(rows)]
+        assert customers_of(clean_path) == sorted(expected)
+        assert customers_of(messy_path) == sorted(expected)

@@ -496,3 +496,36 @@ def test_the_style_of_one_column_does_not_leak_into_another():
 def test_values_behind_a_currency_or_sign_still_decide_the_separator(cells, prefer_european):
     style = styles(cells, prefer_european)
     assert None not in numbers(cells, style.decimal_comma)
+
+
+# --- the shortcut for plain ISO dates ---------------------------------------------------------
+
+_DATE_CHARS = "0123456789-/.+ T:Zx"
+# Texts of the shortcut's own shape (4-2-2 with dashes) whatever their characters, and others.
+DATE_LIKE = st.one_of(
+    st.builds(
+        "{}-{}-{}".format,
+        *(st.text(alphabet=_DATE_CHARS, min_size=n, max_size=n) for n in (4, 2, 2)),
+    ),
+    st.builds(
+        "{}-{}-{}".format,
+        *(st.text(alphabet="0123456789", min_size=n, max_size=n) for n in (4, 2, 2)),
+    ),
+    st.dates().map(dt.date.isoformat),  # years 1 to 9999: most are outside YEARS
+    st.text(alphabet=_DATE_CHARS, min_size=8, max_size=12),
+)
+PLAIN_DATES = st.dates(dt.date(values.YEARS[0], 1, 1), dt.date(values.YEARS[1], 12, 31))
+
+
+@given(st.lists(st.one_of(DATE_LIKE, PLAIN_DATES.map(dt.date.isoformat)), min_size=1, max_size=20),
+       st.booleans())  # fmt: skip
+def test_the_plain_date_shortcut_reads_every_text_as_the_full_reading_does(texts, day_first):
+    # A clean column skips the regular expressions; a messy value still reads exactly as before.
+    assert dates(texts, day_first) == evaluate(lambda c: values.messy_date(c, day_first), texts)
+
+
+@given(st.lists(PLAIN_DATES, min_size=1, max_size=20))
+def test_a_clean_iso_date_column_takes_the_shortcut_for_every_value(days):
+    # The shortcut alone reads every value: COALESCE never evaluates the full reading for them.
+    shortcut = evaluate(lambda c: values.plain_date(values.text(c)), [d.isoformat() for d in days])
+    assert shortcut == days

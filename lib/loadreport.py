@@ -1,0 +1,89 @@
+"""What a load did with every row (LoadReport), and what the revenue column holds (RevenueBasis)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from lib.formatting import count, plural
+
+BasisKind = Literal["annual", "monthly", "transactions"]
+
+
+@dataclass(frozen=True)
+class RevenueBasis:
+    """What the revenue column holds: annual figures, monthly ones (x12), or dated lines."""
+
+    kind: BasisKind = "annual"
+    as_of: date | None = None  # transactions: the last day of the trailing 12 months
+
+    def describe(self) -> str:
+        if self.kind == "monthly":
+            return "monthly figures (MRR), annualised x 12"
+        if self.kind == "transactions":
+            end = self.as_of.isoformat() if self.as_of else "the latest date"
+            return f"transactions, trailing 12 months ending {end}"
+        return "annual figures"
+
+
+ANNUAL = RevenueBasis()
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What happened to every row of a file."""
+
+    source: str
+    rows_read: int  # data rows (after the header; not blank, title or footer lines)
+    rows_loaded: int  # rows that became (part of) a customer
+    customers: int
+    rejected: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    blank_lines: int = 0
+    footer_lines: int = 0
+    title_lines: int = 0
+    duplicates_merged: int = 0  # rows summed into an earlier row of the same customer
+    rows_outside_window: int = 0  # transactions dated outside the trailing 12 months
+    notes: tuple[str, ...] = ()  # how the file was read; optional values left empty
+    basis: RevenueBasis = ANNUAL
+    currency: str = "$"  # how money is shown: the data's currency symbol or code
+
+    @property
+    def rejected_rows(self) -> int:
+        return sum(self.rejected.values())
+
+    def sentences(self) -> list[str]:
+        """The report as short sentences for a person."""
+        lines = [
+            f"{plural(self.rows_read, 'row')} read, {count(self.rows_loaded)} loaded as "
+            f"{plural(self.customers, 'customer')}."
+        ]
+        if self.duplicates_merged and self.basis.kind == "transactions":
+            lines.append(f"Lines of the same customer summed: {count(self.rows_loaded)}.")
+        elif self.duplicates_merged:
+            lines.append(
+                f"{plural(self.duplicates_merged, 'row')} repeated a customer id and "
+                f"{'was' if self.duplicates_merged == 1 else 'were'} summed into that customer."
+            )
+        if self.rows_outside_window:
+            lines.append(
+                f"{plural(self.rows_outside_window, 'row')} dated outside the 12 months "
+                "counted no revenue."
+            )
+        lines.extend(
+            f"Rejected, {reason}: {plural(rows, 'row')}."
+            for reason, rows in sorted(self.rejected.items(), key=lambda item: -item[1])
+        )
+        skipped = [
+            plural(n, what)
+            for n, what in (
+                (self.title_lines, "title line"),
+                (self.footer_lines, "footer line"),
+                (self.blank_lines, "blank line"),
+            )
+            if n
+        ]
+        if skipped:
+            lines.append(f"Skipped: {', '.join(skipped)}.")
+        lines.extend(self.notes)
+        return lines

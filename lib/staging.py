@@ -60,7 +60,7 @@ def stage(
     """Convert every row once into STAGED: row number, canonical values, blank flag, reason.
 
     One pass does all the reading (the expensive part: ~0.1 s per column per million rows);
-    customers, rejections and counts then read the staged values. STAGED lives in the store's
+    customers, rejections and counts then read the staged values. STAGED lives in the dataset's
     database file, so DuckDB keeps it compressed and within its memory limit.
     """
 

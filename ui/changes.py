@@ -13,12 +13,13 @@ from lib.explain import place, rank_distance
 from lib.export import to_csv_bytes
 from lib.formatting import count, markdown_text, money, percent, plural
 from lib.tiering import TierIndex, tier_name
-from ui import state, tables
+from ui import keys, state, tables
 from ui.keys import (
     EXPLAIN_PICK,
     EXPLAIN_QUERY,
     MIGRATION_BASELINE,
     MOVER_DIRECTIONS,
+    MOVERS_FILE,
     NEAR_WITHIN,
 )
 
@@ -26,7 +27,6 @@ DIRECTIONS = {"up": "Up a tier", "down": "Down a tier", "changed": "Changed tier
 
 
 PREVIEW = 500  # movers and near misses listed on the page; the download has every mover
-MOVERS_FILE = "tb_movers_file"  # (what it was made from, bytes) of the movers CSV prepared
 
 
 def migration(dataset: Dataset, baseline: tuple | None, against: str) -> None:
@@ -77,7 +77,7 @@ def _movers_file(dataset: Dataset, made_from: tuple, listed: int) -> None:
         st.session_state.pop(MOVERS_FILE, None)  # made for another view: never offered here
         if not slot.button(
             f"Prepare the {plural(listed, 'mover')} (CSV)",
-            key="tb_prepare_movers",
+            key=keys.PREPARE_MOVERS,
             help="Writes every mover listed above (not just the first 500); its download "
             "button follows.",
         ):

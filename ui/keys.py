@@ -39,6 +39,8 @@ MOVER_DIRECTIONS = "tb_mover_directions"  # the movers' directions shown (widget
 EXPLAIN_QUERY = "tb_explain_query"  # the customer searched for (widget)
 EXPLAIN_PICK = "tb_explain_pick"  # the customer picked among the matches (widget)
 NEAR_WITHIN = "tb_near_within"  # "near a line": the % of a cut-off (widget)
+MOVERS_FILE = "tb_movers_file"  # (what it was made from, bytes) of the movers CSV prepared
+PREPARE_MOVERS = "tb_prepare_movers"  # the button that writes the movers CSV
 
 # --- scenarios, links and exports (ui/scenarios.py, pages/scenarios.py) ------------------------
 LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar

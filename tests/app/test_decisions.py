@@ -179,7 +179,7 @@ def test_the_movers_file_is_written_only_when_asked_and_lists_every_mover(
         changes, "to_csv_bytes", lambda frame: written.append(frame) or b"customer_id\n"
     )
     page(app, "changes")
-    app.select_slider(key="tb_cut_slider_0").set_value(60_000.0).run()  # a slider move: no file
+    app.select_slider(key=keys.slider_key(0)).set_value(60_000.0).run()  # a slider move: no file
     assert written == [] and app.get("download_button") == []
     new = np.where(REVENUE >= 60_000, "Tier 1", np.where(REVENUE >= 20_000, "Tier 2", "Tier 3"))
     moved = int((new != SAMPLE["current_tier"].map(normalize_tier).to_numpy()).sum())

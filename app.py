@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from ui import access, controls, entry, presentation, scenarios, session, state, theme
+from ui import access, controls, entry, internals, presentation, scenarios, session, state, theme
 
 st.set_page_config(page_title="tierboard", page_icon="📊", layout="wide")
+if internals.left_pages_directory_mode():  # a bare `streamlit run app.py`'s first run
+    st.rerun()  # nothing drawn yet: the rerun draws the sidebar with the ids every run gives it
 
 access.gate(session.settings())  # with sign-in configured, nothing below runs for a stranger
 dataset = session.dataset()

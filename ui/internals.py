@@ -18,11 +18,16 @@ changes what it relies on — then fix or drop the patch, never let it silently 
   authentication of the endpoint found; nearest are streamlit/streamlit#2418 (the endpoint
   checks only that the session exists) and #7024 (it does not enforce the uploader's types).
   Tests: tests/app/test_upload_guard.py.
+- `use_navigation_only` / `left_pages_directory_mode`: the server never runs a script in the
+  old pages-directory mode (with a `pages/` folder, Streamlit starts each process in it, and the
+  first run's sidebar widgets then get ids no later run gives them: the browser showed the
+  sidebar's defaults next to figures that used other values). Upstream: streamlit/streamlit#9446.
+  Tests: tests/e2e/test_deep_link_browser.py.
 - `patch_apptest_navigation_only`: AppTest runs every page inside app.py. Upstream:
   streamlit/streamlit#9446, fixed by PR #14217 by resetting `PagesManager.uses_pages_directory`
   before every AppTest run — which, with a `pages/` folder next to app.py (tierboard's fixed
   layout), puts each run back in the old pages-directory mode, so from the second run on a
-  switched-to page runs without app.py (no sidebar). The app itself needs no patch (ui/entry.py).
+  switched-to page runs without app.py (no sidebar).
   Tests: tests/app/test_entry.py.
 """
 
@@ -139,7 +144,29 @@ def guard_uploads(admits: Admits) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# AppTest: every run in st.navigation's mode.
+# The server and AppTest: every run in st.navigation's mode.
+
+
+def use_navigation_only() -> None:
+    """Turn Streamlit's pages-directory mode off for this process (ui/serve.py, at start)."""
+    PagesManager.uses_pages_directory = False
+
+
+def left_pages_directory_mode() -> bool:
+    """True when this run was started in Streamlit's pages-directory mode, which is now off.
+
+    With a `pages/` folder, a process's first run goes through that mode (`_mpa_v1` in
+    streamlit/runtime/scriptrunner/script_runner.py) even for app.py, and the widgets it draws
+    get ids the next runs do not give them: the browser then shows the sidebar's defaults
+    (2 tiers, cut-offs at the lowest stop) while every figure uses the session's 3 tiers at
+    $55K / $20K, until someone touches a control. The launcher turns the mode off before the
+    server starts; this covers a bare `streamlit run app.py`. The caller reruns before drawing
+    anything. Test: tests/e2e/test_deep_link_browser.py (both ways of starting).
+    """
+    if not PagesManager.uses_pages_directory:
+        return False
+    use_navigation_only()
+    return True
 
 
 class _NavigationOnlyPagesManager(PagesManager):

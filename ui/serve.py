@@ -25,7 +25,7 @@ from streamlit.web import cli
 from lib import config, dataset
 from lib.errors import InputError
 from ui import access
-from ui.internals import as_tcp, guard_uploads, patch_server_socket
+from ui.internals import as_tcp, guard_uploads, patch_server_socket, use_navigation_only
 
 __all__ = ["as_tcp", "main", "patch_server_socket"]
 
@@ -37,6 +37,7 @@ SERVER_FLAGS = ("--runner.postScriptGC", "false")
 
 def main(argv: Sequence[str] | None = None) -> None:
     patch_server_socket()
+    use_navigation_only()
     try:  # a configuration that cannot be used stops the start, with its one-sentence reason
         settings = config.load()
     except InputError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
@@ -89,7 +90,7 @@ class Connection(Protocol):
     def execute(self, query: str, params: Sequence[Any] = ..., /) -> Cursor: ...
 
 
-class SqlScenarioStore:
+class SqlScenarioStore(ABC):
     """A scenario store over one SQL table `scenarios` (name, scenario, author, saved_at,
     version, save_order): the contract's operations, written once.
 
@@ -107,11 +108,13 @@ class SqlScenarioStore:
     _next_order: ClassVar[str]  # SQL for the next save order (rises with every save)
     _unique_violation: ClassVar[type[Exception]]  # what a name already taken raises
 
+    @abstractmethod
     def _connect(self) -> AbstractContextManager[Connection]:
-        raise NotImplementedError
+        """A fresh connection in autocommit mode, closed after."""
 
+    @abstractmethod
     def _transaction(self) -> AbstractContextManager[Connection]:
-        raise NotImplementedError
+        """A connection inside one write transaction: committed on success, else rolled back."""
 
     def _savepoint(self, connection: Connection) -> AbstractContextManager[object]:
         """Around a statement that may break a unique name: what keeps the transaction usable

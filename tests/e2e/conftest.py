@@ -208,6 +208,26 @@ def screenshot(tab: object, name: str) -> Path:
 A4_CONTENT_PX = 718  # 210 mm less 2 x 14 mm of margin, at 96 px an inch
 
 
+def sample_pack_content(cuts: list[float], **extra: object) -> object:
+    """The meeting pack's content for the bundled sample at `cuts` (plus any of its other
+    fields, e.g. capacities), as the printed-pack tests draw it."""
+    from lib import pack, tiering
+    from lib.dataset import Dataset
+    from lib.sample import SAMPLE_PATH
+
+    dataset = Dataset.from_csv(SAMPLE_PATH)
+    fields: dict[str, object] = {
+        "title": "Customer tiers",
+        "dataset": "customers.csv · 5,000 customers",
+        "scope": "all customers",
+        "criteria": "annual revenue",
+        "summary": tiering.summarize(dataset.index, cuts),
+        "score": False,
+        "pareto": dataset.index.pareto,
+    }
+    return pack.PackContent(**{**fields, **extra})
+
+
 def printed_pack(
     new_tab: Callable[..., object], content: object, folder: Path, height: int = 1000
 ) -> object:

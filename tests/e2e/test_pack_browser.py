@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from lib import books, capacity, pack, tiering
+from lib import books, capacity, tiering
 from lib.dataset import Dataset
 from lib.sample import SAMPLE_PATH
-from tests.e2e.conftest import printed_pack, screenshot
+from tests.e2e.conftest import printed_pack, sample_pack_content, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -25,16 +25,7 @@ OUTSIDE_JS = """() => [...document.querySelectorAll('.tb-card .tb-value')].flatM
 
 
 def test_a_five_tier_pack_prints_its_cards_on_one_row(new_tab: object, tmp_path: Path) -> None:
-    dataset = Dataset.from_csv(SAMPLE_PATH)
-    content = pack.PackContent(
-        title="Customer tiers",
-        dataset="customers.csv · 5,000 customers",
-        scope="all customers",
-        criteria="annual revenue",
-        summary=tiering.summarize(dataset.index, [100_000, 55_000, 20_000, 8_000]),
-        score=False,
-        pareto=dataset.index.pareto,
-    )
+    content = sample_pack_content([100_000, 55_000, 20_000, 8_000])
     tab = printed_pack(new_tab, content, tmp_path)
     screenshot(tab, "pack-five-tiers-print")
     cards = tab.locator(".tb-card")
@@ -67,14 +58,8 @@ def test_a_printed_pack_shows_every_capacity_column_and_both_axes(
     summary = tiering.summarize(dataset.index, [100_000, 55_000, 20_000, 8_000])
     plan = capacity.Plan.default_for(summary)
     costs = books.tier_measure(dataset.index, summary.cuts, "cost_to_serve")
-    content = pack.PackContent(
-        title="Customer tiers",
-        dataset="customers.csv · 5,000 customers",
-        scope="all customers",
-        criteria="annual revenue",
-        summary=summary,
-        score=False,
-        pareto=dataset.index.pareto,
+    content = sample_pack_content(
+        [100_000, 55_000, 20_000, 8_000],
         capacities=capacity.tier_capacity(summary, plan, costs),
         unprofitable=books.unprofitable_counts(dataset.index, summary.cuts, plan),
         plan=plan,

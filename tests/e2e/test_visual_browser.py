@@ -16,10 +16,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from lib import pack, tiering
-from lib.dataset import Dataset
-from lib.sample import SAMPLE_PATH
-from tests.e2e.conftest import SCREENSHOTS, WAIT_MS, figure, printed_pack, wait_until_idle
+from tests.e2e.conftest import (
+    SCREENSHOTS,
+    WAIT_MS,
+    figure,
+    printed_pack,
+    sample_pack_content,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -89,16 +93,7 @@ def test_the_main_views_look_as_their_baselines(new_tab: object, app_url: str, n
 
 
 def test_the_printed_meeting_pack_looks_as_its_baseline(new_tab: object, tmp_path: Path) -> None:
-    dataset = Dataset.from_csv(SAMPLE_PATH)
-    content = pack.PackContent(
-        title="Customer tiers",
-        dataset="customers.csv · 5,000 customers",
-        scope="all customers",
-        criteria="annual revenue",
-        summary=tiering.summarize(dataset.index, [55_000, 20_000]),
-        score=False,
-        pareto=dataset.index.pareto,
-    )
+    content = sample_pack_content([55_000, 20_000])
     tab = printed_pack(new_tab, content, tmp_path, height=1400)
     settle(tab, app=False)
     compare(tab, "pack-print")

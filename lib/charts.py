@@ -1,4 +1,5 @@
-"""Tier colours and the Plotly chart: the Pareto curve with the cut-offs marked.
+"""Tier colours and the Plotly charts: the Pareto curve with the cut-offs marked, the tornado of
+the plan's sensitivity.
 
 Inputs are per-tier figures and a downsampled curve — a few hundred numbers at most — so the
 chart costs the same at 5,000 customers as at ten million, and the browser gets kilobytes.
@@ -13,13 +14,16 @@ chart, on every slider move). The unit tests validate every spec instead
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
 
 from lib.formatting import cut_label, percent
 from lib.tiering import ParetoCurve, TierSummary
+
+if TYPE_CHECKING:  # the chart needs the figures, not the module that computes them
+    from lib.sensitivity import Bar, Sensitivity
 
 Spec = dict[str, Any]
 
@@ -208,3 +212,117 @@ def pareto_figure(
     curve: ParetoCurve, summary: TierSummary, currency: str = "$", ranked_by: str = "revenue"
 ) -> SpecFigure:
     return figure(pareto_spec(curve, summary, currency, ranked_by))
+
+
+# --- the tornado: how far the plan moves when each input does (lib/sensitivity.py) ----------
+
+# A bar that leaves the plan short of more CSMs takes the over-capacity colour; one that frees
+# CSMs is muted. The two sides of an input are told apart by their labels (the input's value).
+TORNADO_ROW = 58  # px per input: two lines of 15 px labels with air between them
+TORNADO_WIDTHS = {"low": 0.78, "high": 0.5}  # overlaid: a side never hides the other
+
+
+def tornado_label(bar: Bar, currency: str | None, near: int | None, within: float) -> str:
+    """A row's label: the input, its value and range, and the accounts near a cut-off."""
+    assumption = bar.assumption
+    first = f"{assumption.name()} {assumption.value_text(assumption.base, currency)}"
+    second = f"{assumption.step}"
+    if near is not None:
+        second += f" · {near:,} account{'' if near == 1 else 's'} within ±{within:.0%}"
+    return f"{first}<br>{second}"
+
+
+def tornado_title(sensitivity: Sensitivity) -> str:
+    """The chart's finding and accessible name: which input moves the plan most, by how much."""
+    if not sensitivity.bars or sensitivity.bars[0].effect <= 0:
+        return "No input moved within its range changes the CSMs the plan needs"
+    top = sensitivity.bars[0]
+    return (
+        f"{top.assumption.name()} moves the plan most: up to "
+        f"{_csms(top.effect)} CSM{'' if top.effect == 1 else 's'} either way"
+    )
+
+
+def _csms(value: float) -> str:
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def _signed(value: float) -> str:
+    rounded = round(value, 1)
+    if rounded == 0:
+        return "±0"
+    return ("+" if rounded > 0 else "−") + _csms(abs(rounded))
+
+
+def tornado_spec(sensitivity: Sensitivity, currency: str | None = "$") -> Spec:
+    """Horizontal bars, one row per input, largest effect at the top: the change in the plan's
+    CSM gap with the input low and high, around the plan (0). Cut-off rows say how many
+    accounts sit within ±x% of the line."""
+    bars = sensitivity.bars
+    near = {i + 1: n for i, n in enumerate(sensitivity.near)}
+    labels = [
+        tornado_label(
+            bar,
+            currency,
+            near.get(bar.assumption.tier) if bar.assumption.kind == "cut" else None,
+            sensitivity.within,
+        )
+        for bar in bars
+    ]
+    rows = list(range(len(bars)))
+    traces = []
+    for side in ("low", "high"):
+        changes = [bar.low_change if side == "low" else bar.high_change for bar in bars]
+        values = [bar.assumption.low if side == "low" else bar.assumption.high for bar in bars]
+        words = [
+            bar.assumption.value_text(v, currency) for bar, v in zip(bars, values, strict=True)
+        ]
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "Input lower" if side == "low" else "Input higher",
+                "y": rows,
+                "x": [round(c, 3) for c in changes],
+                "width": TORNADO_WIDTHS[side],
+                "marker": {
+                    "color": [OVER_CAPACITY_COLOR if c > 0.0005 else MUTED_COLOR for c in changes]
+                },
+                "text": [f"{w}: {_signed(c)}" for w, c in zip(words, changes, strict=True)],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "textfont": {"size": FONT_SIZE - 1},
+                "customdata": [bar.assumption.name() for bar in bars],
+                "hovertemplate": "<b>%{customdata}</b> at %{text} CSMs<extra></extra>",
+            }
+        )
+    reach = max([bar.effect for bar in bars] + [0.5])
+    layout = _layout(
+        height=70 + TORNADO_ROW * max(len(bars), 1),
+        barmode="overlay",
+        showlegend=False,
+        bargap=0.2,
+        # Room for the value labels outside the longest bars.
+        xaxis=_axis(
+            "Change in CSMs short (+ more needed, − to spare)",
+            range=[-reach * 1.6, reach * 1.6],
+            zeroline=True,
+            zerolinewidth=2,
+            zerolinecolor=MUTED_COLOR,
+            fixedrange=True,
+        ),
+        yaxis={
+            **AXIS_FONTS,
+            "tickvals": rows,
+            "ticktext": labels,
+            "autorange": "reversed",  # the largest effect at the top
+            "fixedrange": True,
+            "automargin": True,
+        },
+        margin={"l": 10, "r": 10, "t": 8, "b": 10},
+    )
+    return {"data": traces, "layout": layout}
+
+
+def tornado_figure(sensitivity: Sensitivity, currency: str | None = "$") -> SpecFigure:
+    return figure(tornado_spec(sensitivity, currency))

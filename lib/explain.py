@@ -151,3 +151,29 @@ def near_misses(
         nearest=nearest[order],
         distance=distance[order],
     )
+
+
+def near_counts(index: TierIndex, cuts: Sequence[float], within: float) -> tuple[int, ...]:
+    """How many customers sit within `within` (a share) of each cut-off, top cut-off first, by
+    the rule of `near_boundary` — by binary search alone, whatever the number of customers.
+
+    |key - cut| only grows as a key moves away from the cut-off, so the customers near it are
+    one run of the sorted keys: bounds a hair wide, then the few keys at their edges checked
+    with the exact rule (a distinct value at a time).
+    """
+    keys = index.ascending
+    counts = []
+    for cut in normalize_cuts(cuts):
+        reach = within * abs(cut)
+
+        def is_near(key: float, cut: float = cut, reach: float = reach) -> bool:
+            return bool(np.abs(np.float64(key) - cut) <= reach)
+
+        low = int(np.searchsorted(keys, np.nextafter(cut - reach, -np.inf), "left"))
+        high = int(np.searchsorted(keys, np.nextafter(cut + reach, np.inf), "right"))
+        while low < high and not is_near(keys[low]):
+            low = int(np.searchsorted(keys, keys[low], "right"))
+        while high > low and not is_near(keys[high - 1]):
+            high = int(np.searchsorted(keys, keys[high - 1], "left"))
+        counts.append(high - low)
+    return tuple(counts)

@@ -42,6 +42,11 @@ NEAR_WITHIN = "tb_near_within"  # "near a line": the % of a cut-off (widget)
 MOVERS_FILE = "tb_movers_file"  # (what it was made from, bytes) of the movers CSV prepared
 PREPARE_MOVERS = "tb_prepare_movers"  # the button that writes the movers CSV
 
+# --- Confidence (ui/sensitivity.py) ------------------------------------------------------------
+SENSITIVITY_WITHIN = "tb_sensitivity_within"  # "near a line" on Confidence: % of a cut-off, typed
+SENSITIVITY_WITHIN_INPUT = "tb_sensitivity_within_input"  # its number input (drawn from it)
+SENSITIVITY_CHART = "tb_sensitivity_chart"  # the tornado chart
+
 # --- scenarios, links and exports (ui/scenarios.py, pages/scenarios.py) ------------------------
 LINK_CHECKED = "tb_link_checked"  # the session's first run looked at the address bar
 SCENARIO_NOTICE = "tb_scenario_notice"  # (kind, message) to show once, e.g. after opening a link

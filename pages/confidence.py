@@ -1,0 +1,24 @@
+"""The Confidence page: how sure the plan is, and (below) when in the year its load lands."""
+
+import streamlit as st
+
+from lib import tiering
+from ui import entry, sensitivity, session, state, widgets
+
+entry.require_app()
+dataset = session.dataset()
+index = state.index(dataset)
+summary = tiering.summarize(index, state.cuts())
+
+st.title("Confidence")
+st.caption(
+    "How much does the plan change if our assumptions are a little wrong, and when in the year "
+    "does the load land?"
+)
+widgets.scope_notice(dataset, index)
+widgets.stop_if_nobody(dataset, index)
+current = state.plan(len(summary.tiers))
+
+sensitivity.section(dataset, index, current)
+
+# "The year month by month" (issue 19, item 3) follows here, at the end of the page.

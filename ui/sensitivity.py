@@ -32,7 +32,8 @@ def _on_within() -> None:
 
 def within_input() -> int:
     state.show(keys.SENSITIVITY_WITHIN_INPUT, within())
-    st.number_input(
+    box, _ = st.columns([2, 3])
+    box.number_input(
         "Near a line: within this distance of a cut-off (%)",
         key=keys.SENSITIVITY_WITHIN_INPUT,
         min_value=1,

@@ -66,3 +66,13 @@ def test_a_wider_near_line_distance_counts_more_accounts_on_the_chart(
     wait_until_idle(tab)
     labels = tab.locator('[data-testid="stPlotlyChart"] .ytick').all_text_contents()
     assert not any("±5%" in label for label in labels)
+    # The figure typed stays when the person goes to another page and comes back (a keyed
+    # widget alone would come back at its default: PITFALLS, "A keyed widget rendered ...").
+    tab.get_by_role("link", name="Plan", exact=True).click(timeout=WAIT_MS)
+    tab.get_by_role("heading", name="Plan", exact=True).first.wait_for(timeout=WAIT_MS)
+    wait_until_idle(tab)
+    tab.get_by_role("link", name="Confidence", exact=True).click(timeout=WAIT_MS)
+    tab.locator(".ytick", has_text="within ±10%").first.wait_for(timeout=WAIT_MS)
+    wait_until_idle(tab)
+    box = tab.get_by_role("spinbutton", name="Near a line: within this distance of a cut-off (%)")
+    assert box.input_value() == "10"

@@ -226,7 +226,7 @@ def tornado_label(bar: Bar, currency: str | None, near: int | None, within: floa
     """A row's label: the input, its value and range, and the accounts near a cut-off."""
     assumption = bar.assumption
     first = f"{assumption.name()} {assumption.value_text(assumption.base, currency)}"
-    second = f"{assumption.step}"
+    second = f"moved {assumption.step}"
     if near is not None:
         second += f" · {near:,} account{'' if near == 1 else 's'} within ±{within:.0%}"
     return f"{first}<br>{second}"

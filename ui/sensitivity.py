@@ -109,6 +109,23 @@ def gap_words(outcome: Outcome) -> str:
     return "the teams exactly fit"
 
 
+def signed(change: float) -> str:
+    """+1.8 / −1.5 (a true minus sign, as on the chart)."""
+    return f"{change:+,.1f}".replace("-", "−")
+
+
+def _load_cell(load: float) -> str:
+    """A team's load; over its hours in the alert colour with the alert sign (never colour
+    alone), as in the Plan page's table."""
+    text = escape(sensitivity.load_text(load))
+    if load <= 1:
+        return text
+    return (
+        f'<span style="color:{charts.OVER_CAPACITY_COLOR};font-weight:700">'
+        f'<span aria-hidden="true">{views.ALERT_SIGN} </span>{text}</span>'
+    )
+
+
 def _per_tier(values: tuple[float, ...], text) -> str:
     return " · ".join(escape(text(v)) for v in values)
 
@@ -130,7 +147,7 @@ def table_html(found: Sensitivity, currency: str | None) -> str:
             escape(name),
             escape(at),
             _per_tier(outcome.revenue_shares, percent),
-            _per_tier(outcome.loads, sensitivity.load_text),
+            " · ".join(_load_cell(load) for load in outcome.loads),
             _per_tier(outcome.csms_needed, lambda v: f"{v:,.1f}"),
             escape(change),
         ]
@@ -143,5 +160,5 @@ def table_html(found: Sensitivity, currency: str | None) -> str:
             ("high", bar.high, bar.high_change),
         ):
             value = a.low if side == "low" else a.high
-            rows.append(row(a.name(), a.value_text(value, currency), outcome, f"{change:+,.1f}"))
+            rows.append(row(a.name(), a.value_text(value, currency), outcome, signed(change)))
     return views.table_html(headers, rows)

@@ -67,7 +67,7 @@ def test_the_page_says_the_riskiest_assumption_and_draws_every_input(app: AppTes
     found = expected(app)
     assert_shows(app, found)
     labels = tornado(app)["layout"]["yaxis"]["ticktext"]
-    assert labels[0] == "Tier 1 hours per account 60 h<br>±20%"
+    assert labels[0] == "Tier 1 hours per account 60 h<br>moved ±20%"
     assert f"{found.near[0]:,} accounts within ±5%" in labels[1]
     assert "Effect: the change in the CSM gap" in app.caption[1].value
 

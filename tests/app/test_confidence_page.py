@@ -3,7 +3,9 @@ moved input by input, and they follow the cut-offs (Tiers) and the teams (Plan).
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 from streamlit.testing.v1 import AppTest
 
@@ -106,3 +108,33 @@ def test_the_near_line_distance_is_kept_when_the_person_leaves_the_page(app: App
     confidence(app)
     assert app.number_input(key=keys.SENSITIVITY_WITHIN_INPUT).value == 12
     assert "within ±12%" in tornado(app)["layout"]["yaxis"]["ticktext"][1]
+
+
+def table_rows(app: AppTest) -> list[list[str]]:
+    """The figures table's rows, as text (the alert sign kept)."""
+    (block,) = [b for b in app.get("html") if "Revenue share per tier" in b.proto.body]
+    body = block.proto.body.split("<tbody>", 1)[1]
+    rows = re.findall(r"<tr>(.*?)</tr>", body)
+    return [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", cell))
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)
+        ]
+        for row in rows
+    ]
+
+
+def test_the_figures_table_shows_each_recomputation_and_flags_overload(app: AppTest) -> None:
+    confidence(app)
+    found = expected(app)
+    rows = table_rows(app)
+    assert rows[0] == ["The plan", "as it is", "40% · 30% · 30%", "91% · 91% · 90%",
+                       "16.3 · 8.2 · 7.2", "3.3 CSMs to spare"]  # fmt: skip
+    top = found.bars[0]
+    high = rows[2]  # the plan, then the top input low, then high
+    assert high[:2] == ["Tier 1 hours per account", "72 h"]
+    loads = [f"{load:.0%}" for load in top.high.loads]
+    assert high[3] == f"⚠ {loads[0]} · {loads[1]} · {loads[2]}"  # Tier 1 over its hours
+    assert high[4] == " · ".join(f"{n:.1f}" for n in top.high.csms_needed)
+    assert high[5] == f"+{top.high_change:.1f}"
+    assert len(rows) == 1 + 2 * len(found.bars)

@@ -229,7 +229,7 @@ class Sensitivity:
         )
         name = tier_name(found.tier)
         outcome = found.bar.low if found.side == "low" else found.bar.high
-        if assumption.kind == "headcount" or found.more_csms <= 0:
+        if assumption.kind == "headcount" or round(found.more_csms, 1) <= 0:
             consequence = f"{name}'s team is at {load_text(found.load)} of its hours"
         else:
             total = whole_csms(outcome.csms_needed[found.tier - 1])

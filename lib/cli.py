@@ -1,4 +1,8 @@
-"""The `tierboard` command: parse arguments, call lib, print. No logic of its own."""
+"""The `tierboard` command: parse arguments, call lib, print. No logic of its own.
+
+Why one module: the commands share one parser, its input options and one way to fail (exit 2
+with one line); each command is a few lines of wiring that reads best next to its options.
+"""
 
 from __future__ import annotations
 

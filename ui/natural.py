@@ -63,7 +63,7 @@ def fit_table_html(fits: dict[int, NaturalBreaks], tier_count: int) -> str:
         '<table class="tb-natural-fit" style="width:100%;border-collapse:collapse;'
         'font-size:1.05rem" aria-label="Goodness of variance fit by number of tiers">'
         '<caption style="text-align:left;padding-bottom:4px">Goodness of variance fit '
-        "(0 to 1) by number of tiers</caption>" + "".join(rows) + "</table>"
+        "by number of tiers</caption>" + "".join(rows) + "</table>"
     )
 
 

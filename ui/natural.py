@@ -107,11 +107,11 @@ def suggestion(index: TierIndex, tier_count: int, currency: str) -> None:
         )
         left, right = st.columns([3, 2])
         with left:
-            st.markdown(f"**{tier_count} tiers:** {markdown_text(cuts)}")
+            st.markdown(f"**{tier_count:d} tiers:** {markdown_text(cuts)}")
             for sentence in found.sentences()[1:]:
                 st.caption(markdown_text(sentence))
             st.button(
-                f"Suggest natural breaks ({tier_count} tiers)",
+                f"Suggest natural breaks ({tier_count:d} tiers)",
                 on_click=_on_apply,
                 args=(found,),
                 width="stretch",

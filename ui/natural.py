@@ -25,7 +25,7 @@ def _scale_name(index: TierIndex) -> str:
 
 def _on_scale(name: str) -> None:
     value = st.session_state.get(NATURAL_SCALE)
-    if value is not None:  # a segmented control clicked twice clears itself: keep the choice
+    if value is not None:
         state.set_typed(name, value)
 
 
@@ -84,9 +84,12 @@ def suggestion(index: TierIndex, tier_count: int, currency: str) -> None:
             )
         )
         state.show(NATURAL_SCALE, scale)
-        st.segmented_control(
+        # A radio, not a segmented control: the latter's chosen segment fails the contrast
+        # check in the dark theme (tests/e2e/test_accessibility_browser.py).
+        st.radio(
             "Scale",
             options=(LOG, LINEAR),
+            horizontal=True,
             format_func=SCALE_LABELS.__getitem__,
             key=NATURAL_SCALE,
             on_change=_on_scale,

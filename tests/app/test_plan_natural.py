@@ -67,13 +67,13 @@ def test_applying_the_natural_breaks_moves_the_cut_offs_shown_on_the_tiers_page(
 
 def test_the_linear_scale_gives_its_own_breaks_and_stays_chosen_across_pages(app: AppTest):
     page(app, "plan")
-    app.segmented_control(key=keys.NATURAL_SCALE).set_value("linear").run()
+    app.radio(key=keys.NATURAL_SCALE).set_value("linear").run()
     c1, c2 = natural_breaks(INDEX, 3, "linear").cuts
     assert suggested_line(app) == f"**3 tiers:** Tier 1 ≥ \\${c1:,.2f} · Tier 2 ≥ \\${c2:,.2f}"
     assert "no logarithm" not in captions(app)
     app.switch_page("pages/tiers.py").run()
     page(app, "plan")
-    assert app.segmented_control(key=keys.NATURAL_SCALE).value == "linear"
+    assert app.radio(key=keys.NATURAL_SCALE).value == "linear"
     press(app, BUTTON)
     assert cut_sliders(app) == [c1, c2]
 
@@ -81,5 +81,5 @@ def test_the_linear_scale_gives_its_own_breaks_and_stays_chosen_across_pages(app
 def test_a_score_defaults_to_the_linear_scale(app: AppTest):
     app.sidebar.radio(key=keys.BY).set_value("score").run()
     page(app, "plan")
-    assert app.segmented_control(key=keys.NATURAL_SCALE).value == "linear"
+    assert app.radio(key=keys.NATURAL_SCALE).value == "linear"
     assert "Linear is the default for a score" in captions(app)

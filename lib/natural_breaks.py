@@ -38,7 +38,7 @@ import itertools
 import math
 import threading
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import ckwrap
 import numpy as np
@@ -126,10 +126,13 @@ class _Prepared:
     weights: np.ndarray  # customers holding each
     x: np.ndarray  # the values on the scale (log or as they are)
     left_out: int
-    fits: dict[int, NaturalBreaks] = field(default_factory=dict)
 
 
-_PREPARED: weakref.WeakKeyDictionary[TierIndex, dict[str, _Prepared]] = weakref.WeakKeyDictionary()
+# Only the fits are kept (a few floats each), not the prepared arrays: at a million customers
+# those are tens of MB per index and scale, and preparing them again costs milliseconds.
+_FITS: weakref.WeakKeyDictionary[TierIndex, dict[tuple[str, int], NaturalBreaks]] = (
+    weakref.WeakKeyDictionary()
+)
 _LOCK = threading.Lock()  # a shared dataset's indexes are read by every session's thread
 
 
@@ -159,14 +162,14 @@ def _prepare(index: TierIndex, scale: str) -> _Prepared:
     return _Prepared(values=values, weights=weights, x=x, left_out=start)
 
 
-def _prepared(index: TierIndex, scale: str) -> _Prepared:
+def _kept(index: TierIndex, scale: str, tiers: int) -> NaturalBreaks | None:
     with _LOCK:
-        found = _PREPARED.get(index, {}).get(scale)
-    if found is not None:
-        return found
-    made = _prepare(index, scale)
-    with _LOCK:
-        return _PREPARED.setdefault(index, {}).setdefault(scale, made)
+        return _FITS.get(index, {}).get((scale, tiers))
+
+
+def _keep(index: TierIndex, found: NaturalBreaks) -> NaturalBreaks:
+    with _LOCK:  # two sessions may have made the same fit: the first one made is kept
+        return _FITS.setdefault(index, {}).setdefault((found.scale, found.tiers), found)
 
 
 def _squared_deviations(x: np.ndarray, weights: np.ndarray, starts: np.ndarray) -> float:
@@ -228,21 +231,26 @@ def natural_breaks(index: TierIndex, tiers: int, scale: str | None = None) -> Na
     Made once per index, scale and tier count. Raises InputError for a tier count outside 2..5,
     no customers, or no value above zero on the log scale.
     """
+    return fit_by_tiers(index, scale, (tiers,))[tiers]
+
+
+def fit_by_tiers(
+    index: TierIndex,
+    scale: str | None = None,
+    tier_counts: tuple[int, ...] = tuple(range(MIN_TIERS, MAX_TIERS + 1)),
+) -> dict[int, NaturalBreaks]:
+    """The natural breaks for each tier count (by default 2 to 5: how many tiers the data
+    supports), each made once per index and scale."""
     chosen = scale if scale is not None else default_scale(index.key)
-    _check(index, tiers, chosen)
-    prepared = _prepared(index, chosen)
-    with _LOCK:
-        found = prepared.fits.get(tiers)
-    if found is not None:
-        return found
-    made = _fit(index, prepared, tiers, chosen)
-    with _LOCK:
-        return prepared.fits.setdefault(tiers, made)
-
-
-def fit_by_tiers(index: TierIndex, scale: str | None = None) -> dict[int, NaturalBreaks]:
-    """The natural breaks for every tier count (2 to 5): how many tiers the data supports."""
-    return {k: natural_breaks(index, k, scale) for k in range(MIN_TIERS, MAX_TIERS + 1)}
+    for tiers in tier_counts:
+        _check(index, tiers, chosen)
+    fits = {tiers: _kept(index, chosen, tiers) for tiers in tier_counts}
+    missing = [tiers for tiers, found in fits.items() if found is None]
+    if missing:
+        prepared = _prepare(index, chosen)
+        for tiers in missing:
+            fits[tiers] = _keep(index, _fit(index, prepared, tiers, chosen))
+    return {tiers: found for tiers, found in fits.items() if found is not None}
 
 
 def supported_tiers(fits: dict[int, NaturalBreaks]) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import math
+import weakref
 
 import numpy as np
 import pytest
@@ -186,6 +188,15 @@ def test_a_fit_is_made_once_per_index_and_scale():
     index = TierIndex.from_values([1.0, 2.0, 30.0, 400.0])
     assert natural_breaks(index, 3) is natural_breaks(index, 3)
     assert natural_breaks(index, 3, LINEAR) is not natural_breaks(index, 3, LOG)
+
+
+def test_a_kept_fit_does_not_keep_its_index_alive():
+    index = TierIndex.from_values([1.0, 2.0, 30.0, 400.0])
+    natural_breaks(index, 2)
+    gone = weakref.ref(index)
+    del index
+    gc.collect()
+    assert gone() is None
 
 
 @pytest.mark.parametrize("tiers", [1, 6])

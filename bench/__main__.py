@@ -87,6 +87,8 @@ def measure(rows: int, moves: int) -> Result:
     sessions = run_isolated("bench.sessions", path, "--sessions", str(SESSIONS))
     print(f"[{rows:,}] websocket round trips", flush=True)
     roundtrip = run_isolated("bench.roundtrip", path, "--moves", steps["moves"])
+    print(f"[{rows:,}] natural breaks", flush=True)
+    natural = run_isolated("bench.natural", path)
     print(f"[{rows:,}] Chromium", flush=True)
     browser = run_isolated("bench.browser", path, "--moves", steps["moves"])
     browser_naive = (
@@ -102,6 +104,7 @@ def measure(rows: int, moves: int) -> Result:
         naive_browser=browser_naive,
         pages=pages,
         sessions=sessions,
+        natural=natural,
     )
 
 
@@ -119,6 +122,9 @@ def measure_parts(rows: int, moves: int, parts: list[str]) -> Result:
     if "sessions" in parts:
         print(f"[{rows:,}] {SESSIONS} concurrent sessions", flush=True)
         found["sessions"] = run_isolated("bench.sessions", path, "--sessions", str(SESSIONS))
+    if "natural" in parts:
+        print(f"[{rows:,}] natural breaks", flush=True)
+        found["natural"] = run_isolated("bench.natural", path)
     return replace(previous, **found)
 
 
@@ -132,7 +138,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=["pages", "sessions"],
+        choices=["pages", "sessions", "natural"],
         help="measure only these parts (kept with the size's other, earlier results)",
     )
     args = parser.parse_args()

@@ -23,6 +23,7 @@ class Result:
     naive_browser: dict | None
     pages: dict | None = None  # bench/pages.py: {"pages": {title: {...}}}
     sessions: dict | None = None  # bench/sessions.py: concurrent sessions on one server
+    natural: dict | None = None  # bench/natural.py: natural-break cut-offs on the index
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,9 @@ _MEASURES: dict[str, Callable[[Result], float | None]] = {
     "20 concurrent sessions: server time per move, p90": _sessions("p90_ms"),
     "20 concurrent sessions: errors": _sessions("errors"),
     "20 concurrent sessions: RSS per extra session": _sessions("mib_per_extra_session"),
+    "natural-break suggestion, 3 tiers, nothing cached": lambda r: (
+        r.natural["suggestion_seconds"] if r.natural else None
+    ),
 }
 
 TARGETS = (
@@ -113,6 +117,7 @@ TARGETS = (
     Target("20 concurrent sessions: server time per move, p90", 1_000_000, 50, "ms"),
     Target("20 concurrent sessions: errors", 1_000_000, 0, ""),
     Target("20 concurrent sessions: RSS per extra session", 1_000_000, 20, "MiB"),
+    Target("natural-break suggestion, 3 tiers, nothing cached", 1_000_000, 1, "s"),
     Target("server time per move (AppTest), median", 10_000_000, 30, "ms"),
     Target("load the CSV (real ingest path)", 10_000_000, 60, "s"),
     Target("server peak memory (RSS) after load and moves", 10_000_000, 3072, "MiB"),
@@ -176,6 +181,7 @@ def _details(result: Result) -> list[str]:
         )
     lines += _page_rows(result)
     lines += _session_lines(result)
+    lines += _natural_lines(result)
     if result.naive_moves:
         lines.append(
             f"Chart data per move under AppTest: tierboard {result.moves['chart_kib_per_move']} "
@@ -219,6 +225,20 @@ def _session_lines(result: Result) -> list[str]:
         f"{found['errors']} errors; RSS {found['rss_one_session_mib']} MiB with one session, "
         f"{found['rss_all_sessions_mib']} MiB with all, "
         f"{found['mib_per_extra_session']} MiB per extra session.",
+        "",
+    ]
+
+
+def _natural_lines(result: Result) -> list[str]:
+    found = result.natural
+    if not found:
+        return []
+    return [
+        f"Natural breaks (`bench/natural.py`, {found['distinct_values']:,} distinct values, "
+        f"median of {len(found['runs_suggestion_seconds'])} fresh indexes): the suggestion for "
+        f"{found['tiers']} tiers in {found['suggestion_seconds']} s, the fit for 2 to 5 tiers "
+        f"(the Plan page's table) in {found['all_tier_counts_seconds']} s, then "
+        f"{found['cached_ms']} ms once made (what a slider move costs).",
         "",
     ]
 
@@ -288,6 +308,9 @@ def write_report(path: Path, new: list[Result], machine: dict[str, str], command
         "  is read from `/proc` after the round-trip run. **First run**: `bench/slider.py`'s",
         "  first AppTest run of a fresh app on the file (load and first page), tierboard and",
         "  the naive peer in the same `make bench` run.",
+        "- **Natural breaks**: `bench/natural.py` loads the CSV, then on fresh tier indexes of",
+        "  its revenue (nothing cached) times the natural-break suggestion for 3 tiers on the",
+        "  log scale, the fit for every tier count (2 to 5), and the cached answer.",
         "",
         "## Results",
         "",

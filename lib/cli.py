@@ -1,4 +1,8 @@
-"""The `tierboard` command: parse arguments, call lib, print. No logic of its own."""
+"""The `tierboard` command: parse arguments, call lib, print. No logic of its own.
+
+Why one module: the commands share one parser, its input options and one way to fail (exit 2
+with one line); each command is a few lines of wiring that reads best next to its options.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,14 @@ from lib.ingest import RevenueBasis
 from lib.layout import printable
 from lib.mapping import DATE
 from lib.migration import Migration
+from lib.natural_breaks import (
+    LOG,
+    SCALES,
+    NaturalBreaks,
+    fit_by_tiers,
+    fit_sentence,
+    natural_breaks,
+)
 from lib.slices import EVERYTHING
 from lib.suggest import (
     DEFAULT_TARGET_SHARES,
@@ -31,9 +43,17 @@ from lib.suggest import (
     for_shares,
 )
 from lib.team import DEFAULT_HOURS_PER_CSM
-from lib.tiering import DEFAULT_TIERS, MAX_TIERS, TierSummary, summarize
+from lib.tiering import DEFAULT_TIERS, MAX_TIERS, MIN_TIERS, TierSummary, summarize
 
 EXIT_BAD_INPUT = 2
+SHARES, NATURAL = "shares", "natural"  # how `suggest` finds its cut-offs
+SCALE_HELP = (
+    "natural breaks on the logarithm of revenue (log, the default) or on the values (linear). "
+    "Log is the default because revenue is heavy-tailed: on the values themselves the few "
+    "largest accounts outweigh everyone else and decide every break, while on the logarithm "
+    "the breaks follow orders of magnitude ($2K, $20K, $200K). Under log, customers with "
+    "revenue of zero or less are placed in the last tier and counted"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -160,7 +180,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_input_options(summary)
     summary.add_argument("--json", action="store_true", help="print one JSON object")
     _add_load_options(summary)
-    suggester = commands.add_parser("suggest", help="suggest cut-offs for target revenue shares")
+    suggester = commands.add_parser(
+        "suggest", help="suggest cut-offs: for target revenue shares, or natural breaks"
+    )
     _add_input_options(suggester, cuts=False)
     suggester.add_argument(
         "--target-shares",
@@ -172,6 +194,22 @@ def _parser() -> argparse.ArgumentParser:
         type=_share,
         help="at most this share of customers in Tier 1, e.g. 0.1",
     )
+    suggester.add_argument(
+        "--method",
+        choices=(SHARES, NATURAL),
+        help="shares (the default): cut-offs for target revenue shares; natural: natural breaks, "
+        "the cut-offs that make each tier as tight as it can be (the least within-tier sum of "
+        "squared deviations, exact), with Jenks' goodness of variance fit",
+    )
+    suggester.add_argument(
+        "--tiers",
+        type=int,
+        choices=range(MIN_TIERS, MAX_TIERS + 1),
+        metavar="K",
+        help=f"number of tiers, {MIN_TIERS} to {MAX_TIERS} (default: {DEFAULT_TIERS}, or as "
+        "many as --target-shares gives)",
+    )
+    suggester.add_argument("--scale", choices=SCALES, help=SCALE_HELP)
     suggester.add_argument("--json", action="store_true", help="print one JSON object")
     migrator = commands.add_parser(
         "migrate", help="who moves between tiers, from the data's current_tier to --cuts"
@@ -301,11 +339,36 @@ def _payload(args: argparse.Namespace, dataset: Dataset, summary: TierSummary) -
 
 
 def _suggested(args: argparse.Namespace, dataset: Dataset) -> tuple[TierSummary, Explanation]:
-    targets = args.target_shares or list(DEFAULT_TARGET_SHARES[DEFAULT_TIERS])
+    if args.scale is not None:
+        raise InputError("--scale applies to --method natural only.")
+    if args.target_shares and args.tiers and len(args.target_shares) != args.tiers - 1:
+        raise InputError(
+            f"--tiers {args.tiers} takes {args.tiers - 1} target shares; "
+            f"--target-shares gives {len(args.target_shares)}."
+        )
+    tiers = args.tiers or DEFAULT_TIERS
+    targets = args.target_shares or list(DEFAULT_TARGET_SHARES[tiers])
     if not 1 <= len(targets) <= MAX_TIERS - 1:
         raise InputError(f"Give 1 to {MAX_TIERS - 1} target shares (2 to {MAX_TIERS} tiers).")
     cuts, explanation = for_shares(dataset.index, targets, args.max_top_share)
     return summarize(dataset.index, cuts), explanation
+
+
+def _natural(args: argparse.Namespace, dataset: Dataset) -> tuple[TierSummary, NaturalBreaks]:
+    if args.target_shares is not None or args.max_top_share is not None:
+        raise InputError("--target-shares and --max-top-share apply to --method shares only.")
+    found = natural_breaks(dataset.index, args.tiers or DEFAULT_TIERS, args.scale or LOG)
+    return summarize(dataset.index, found.cuts), found
+
+
+def _natural_lines(dataset: Dataset, found: NaturalBreaks) -> list[str]:
+    fits = fit_by_tiers(dataset.index, found.scale)
+    table = ", ".join(f"{k} tiers {fit.gvf:.2f}" for k, fit in fits.items())
+    return [
+        *found.sentences(),
+        f"Goodness of variance fit by number of tiers: {table}.",
+        fit_sentence(fits),
+    ]
 
 
 def _load_lines(args: argparse.Namespace, dataset: Dataset, summary: TierSummary) -> list[str]:
@@ -334,16 +397,30 @@ def _migration_table(flows: Migration, currency: str) -> str:
     return "\n".join(lines)
 
 
+def _suggestion(args: argparse.Namespace, dataset: Dataset) -> str:
+    """What `suggest` prints: one JSON object, or the table and why."""
+    if args.method == NATURAL:
+        summary, found = _natural(args, dataset)
+        if not args.json:
+            return _table(dataset, summary) + "\n\n" + "\n".join(_natural_lines(dataset, found))
+        payload = _payload(args, dataset, summary)
+        payload.update(method=NATURAL, scale=found.scale, gvf=found.gvf)
+        return json.dumps(payload)
+    summary, explanation = _suggested(args, dataset)
+    if not args.json:
+        return _table(dataset, summary) + "\n\n" + str(explanation)
+    payload = _payload(args, dataset, summary)
+    if args.method is not None:  # named: say so (not named, the JSON stays as it always was)
+        payload["method"] = SHARES
+    return json.dumps(payload)
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         _serve(args)
     dataset = _load(args)
     if args.command == "suggest":
-        summary, explanation = _suggested(args, dataset)
-        if args.json:
-            print(json.dumps(_payload(args, dataset, summary)))
-        else:
-            print(_table(dataset, summary) + "\n\n" + str(explanation))
+        print(_suggestion(args, dataset))
         return
     summary = _summary(dataset, args.cuts)
     if args.command == "migrate":

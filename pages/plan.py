@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import books, tiering, views
-from ui import entry, plan, session, state, widgets
+from ui import entry, natural, plan, session, state, widgets
 
 entry.require_app()
 dataset = session.dataset()
@@ -22,6 +22,7 @@ current = state.plan(tier_count)
 
 st.subheader("Suggested cut-offs")
 plan.suggestions(index, current, plan.whole_index(dataset, index))
+natural.suggestion(index, tier_count, dataset.currency)
 
 st.subheader("Capacity, cost and margin")
 capacities = plan.capacities(dataset, index, summary, current)

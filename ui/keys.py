@@ -26,6 +26,7 @@ TEAMS = "tb_teams"  # tuple[Team, ...], top first: the team serving each tier
 DEFAULT_PLAN = "tb_default_plan"  # the plan last put in place as a default (edited: differs)
 SUGGESTION = "tb_suggestion"  # (cuts, sentences) of the last suggestion applied
 TOP_CUSTOMER_CAP = "tb_top_customer_cap"  # the cap on Tier 1's share of customers (widget)
+NATURAL_SCALE = "tb_natural_scale"  # natural breaks: "log" | "linear" (widget; kept in TYPED)
 PLAN_FILE = "tb_plan_file"  # the plan-file uploader
 PLAN_FILE_ERROR = "tb_plan_file_error"  # why the plan file last opened could not be used
 PLAN_FILE_OPENED = "tb_plan_file_opened"  # the sentence that confirms the plan file last opened

@@ -431,7 +431,9 @@ class Dataset:
         if not self.has(column) or BY_NAME[column].kind != "date":
             return None
         found = self._con.cursor().sql(f"SELECT {quote_ident(column)} FROM {ingest.CUSTOMERS}")
-        return np.asarray(next(iter(found.fetchnumpy().values())), dtype="datetime64[D]")
+        values = next(iter(found.fetchnumpy().values()))  # masked where empty
+        filled = np.ma.filled(values.astype("datetime64[D]"), np.datetime64("NaT"))
+        return np.asarray(filled, dtype="datetime64[D]")
 
     def rows(self, rows: np.ndarray) -> pd.DataFrame:
         """customer_id and customer_name of the customers at these rows (in that order)."""

@@ -23,174 +23,35 @@ Plan page shows it) in any order of addition, and its 12 capacities to the team'
 binary units are handed out to the months (largest remainder): every month and every partial
 sum is a whole number of those units below 2**53, which a double holds exactly.
 
-Per slider move: a code per account (renewal month x start day) is made once per index, kept
-while the index lives; a move is one bincount over each tier's stretch of the index (one numpy
-pass) and a few hundred fractions.
+Per slider move: a code per account (renewal month x start day, lib/account_dates.py) is made
+once per index, kept while the index lives; a move is one bincount over each tier's stretch of
+the index (one numpy pass) and a few hundred fractions.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import threading
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-import numpy as np
-
+from lib.account_dates import (
+    MONTHS,
+    ONBOARDING_DAYS,
+    IndexDates,
+    TierDates,
+    index_dates,
+    tier_dates,
+)
 from lib.books import tier_bounds
-from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
-from lib.errors import InputError
 from lib.formatting import count, percent, plural
+from lib.months import first_month, month_label, window
 from lib.service_matrix import ServiceMatrix
 from lib.tiering import TierIndex, tier_name
 
-MONTHS = 12
-ONBOARDING_DAYS = 90
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # a 365-day year
-_YEAR_DAYS = sum(_MONTH_DAYS)
-RENEWAL_BINS = MONTHS + 1  # calendar month 0-11; 12: no renewal date
-START_BINS = _YEAR_DAYS + 1  # day of the year 0-364 (29 February counts as the 28th); 365: none
-MAX_CAPACITY_SHARE = 2  # a month's capacity at most 200% of a normal month (contractors, overtime)
 DATED_CADENCES = frozenset({"renewal", "quarterly", "onboarding"})
-
-
-def _onboarding_days() -> np.ndarray:
-    """days[d, m]: of the 90 days from day d of the year, how many fall in calendar month m."""
-    month_of_day = np.repeat(np.arange(MONTHS), _MONTH_DAYS)
-    days = np.zeros((_YEAR_DAYS, MONTHS), dtype=np.int64)
-    for start in range(_YEAR_DAYS):
-        window = month_of_day[(start + np.arange(ONBOARDING_DAYS)) % _YEAR_DAYS]
-        days[start] = np.bincount(window, minlength=MONTHS)
-    days.flags.writeable = False
-    return days
-
-
-ONBOARDING_DAYS_IN = _onboarding_days()
-
-
-def month_label(first: date) -> str:
-    """A month as the chart and the sentences name it: "Jan 2027"."""
-    return f"{MONTH_NAMES[first.month - 1][:3]} {first.year}"
-
-
-def first_month(as_of: date | None, today: date) -> date:
-    """The first month of the window: the month after the data's as-of day, else after today."""
-    day = as_of or today
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def window(first: date) -> tuple[date, ...]:
-    """The first day of each of the 12 months from `first`."""
-    return tuple(
-        date(first.year + (first.month - 1 + k) // 12, (first.month - 1 + k) % 12 + 1, 1)
-        for k in range(MONTHS)
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Each account's code: its renewal month and its start day, made once per index.
-
-
-def month_codes(renewal: np.ndarray | None, since: np.ndarray | None, size: int) -> np.ndarray:
-    """Each account's code, renewal bin x START_BINS + start bin (RENEWAL_BINS, START_BINS):
-    datetime64 arrays (NaT: no date), or None when the data has no such column."""
-    if renewal is None:
-        months = np.full(size, MONTHS, dtype=np.int64)
-    else:
-        stamps = np.asarray(renewal, dtype="datetime64[D]")
-        months = stamps.astype("datetime64[M]").astype(np.int64) % MONTHS
-        months[np.isnat(stamps)] = MONTHS
-    if since is None:
-        days = np.full(size, _YEAR_DAYS, dtype=np.int64)
-    else:
-        stamps = np.asarray(since, dtype="datetime64[D]")
-        month = stamps.astype("datetime64[M]").astype(np.int64) % MONTHS
-        day = (stamps - stamps.astype("datetime64[M]")).astype(np.int64)
-        starts = np.concatenate([[0], np.cumsum(_MONTH_DAYS)[:-1]])
-        # 29 February counts as the 28th: a 365-day year.
-        days = starts[month] + np.minimum(day, np.asarray(_MONTH_DAYS)[month] - 1)
-        days[np.isnat(stamps)] = _YEAR_DAYS
-    return (months * START_BINS + days).astype(np.int16)
-
-
-@dataclass(frozen=True, eq=False)
-class IndexDates:
-    """An index's accounts by renewal month and start day, in key order (`month_codes`)."""
-
-    codes: np.ndarray
-    has_renewal: bool  # the data has a renewal_date column
-    has_since: bool  # the data has a customer_since column
-
-
-_DATASET_CODES: weakref.WeakKeyDictionary[Dataset, IndexDates] = weakref.WeakKeyDictionary()
-_INDEX_CODES: weakref.WeakKeyDictionary[TierIndex, IndexDates] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()  # a shared dataset's indexes are read by every session's thread
-
-
-def dataset_dates(dataset: Dataset) -> IndexDates:
-    """Every customer's code in table order: read once per dataset (two date columns)."""
-    with _LOCK:
-        found = _DATASET_CODES.get(dataset)
-    if found is not None:
-        return found
-    renewal, since = dataset.dates("renewal_date"), dataset.dates("customer_since")
-    size = len(dataset.keys(REVENUE_ONLY))
-    made = IndexDates(month_codes(renewal, since, size), renewal is not None, since is not None)
-    with _LOCK:
-        return _DATASET_CODES.setdefault(dataset, made)
-
-
-def index_dates(dataset: Dataset, index: TierIndex) -> IndexDates:
-    """The codes of `index`'s customers in its key order: made once per index."""
-    with _LOCK:
-        found = _INDEX_CODES.get(index)
-    if found is not None:
-        return found
-    table = dataset_dates(dataset)
-    made = IndexDates(table.codes[index.columns["row"]], table.has_renewal, table.has_since)
-    with _LOCK:
-        return _INDEX_CODES.setdefault(index, made)
-
-
-@dataclass(frozen=True)
-class TierDates:
-    """One tier's accounts by renewal month and by start day."""
-
-    accounts: int
-    renewals: tuple[int, ...]  # per calendar month, January first
-    without_renewal: int
-    starts: tuple[int, ...]  # onboarding days per calendar month (90 per dated account)
-    without_start: int
-
-
-def tier_dates(dates: IndexDates, bounds: Sequence[tuple[int, int]]) -> tuple[TierDates, ...]:
-    """Each tier's counts, from its (low, high) stretch of the index (lib.books.tier_bounds)."""
-    out = []
-    for low, high in bounds:
-        counts = np.bincount(dates.codes[low:high], minlength=RENEWAL_BINS * START_BINS)
-        grid = counts.reshape(RENEWAL_BINS, START_BINS)
-        renewals = grid.sum(axis=1)
-        starts = grid.sum(axis=0)
-        days = starts[:_YEAR_DAYS] @ ONBOARDING_DAYS_IN
-        out.append(
-            TierDates(
-                accounts=high - low,
-                renewals=tuple(int(n) for n in renewals[:MONTHS]),
-                without_renewal=int(renewals[MONTHS]),
-                starts=tuple(int(n) for n in days),
-                without_start=int(starts[_YEAR_DAYS]),
-            )
-        )
-    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,6 +200,16 @@ class YearLoad:
             )
         return said
 
+    def table(self) -> list[str]:
+        """The months as lines of text (the CLI without --json): hours / capacity per tier."""
+        lines = [f"{'Month':<10}" + "".join(f"{t.name + ' h / capacity':>28}" for t in self.tiers)]
+        lines += [
+            f"{month_label(first):<10}"
+            + "".join(f"{f'{t.hours[m]:,.0f} / {t.capacity[m]:,.0f}':>28}" for t in self.tiers)
+            for m, first in enumerate(self.months)
+        ]
+        return [*lines, "", self.peak_sentence(), *self.notices()]
+
     def as_dicts(self) -> list[dict[str, object]]:
         """The CLI's "months": [{"month": "2027-01", "tiers": [{name, hours, capacity_hours}]}]."""
         return [
@@ -439,56 +310,6 @@ def index_year(
         capacity,
         has_renewal=dates.has_renewal,
         has_since=dates.has_since,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Reduced months, as a CS leader types them: "August 50%, December 70%".
-
-_ENTRY = re.compile(r"^\s*([A-Za-z]+)\.?\s*[:=]?\s*([0-9]+(?:[.,][0-9]+)?)\s*%?\s*$")
-
-
-def parse_capacity(text: str) -> tuple[Fraction, ...]:
-    """Each calendar month's capacity as a share of a normal month (January first), from text
-    such as "August 50%, December 70%" (months by name or first three letters; "," or ";"
-    between them). Months not named keep 100%. InputError says what does not read."""
-    shares = [Fraction(1)] * MONTHS
-    named: set[int] = set()
-    for part in filter(str.strip, re.split(r"[;,\n]", text)):
-        match = _ENTRY.match(part)
-        if match is None:
-            raise InputError(
-                f'"{part.strip()[:40]}" does not read as a month and its capacity; write them '
-                'like "August 50%, December 70%".'
-            )
-        word, figure = match.group(1).lower(), match.group(2).replace(",", ".")
-        month = next(
-            (
-                m
-                for m, name in enumerate(MONTH_NAMES)
-                if len(word) >= 3 and name.lower().startswith(word)
-            ),
-            None,
-        )
-        if month is None:
-            raise InputError(f'"{match.group(1)[:20]}" is not a month; write "August" or "Aug".')
-        if month in named:
-            raise InputError(f"{MONTH_NAMES[month]} is given twice; give each month once.")
-        share = Fraction(figure) / 100
-        if share > MAX_CAPACITY_SHARE:
-            raise InputError(
-                f"{MONTH_NAMES[month]}'s capacity is at most {MAX_CAPACITY_SHARE:.0%} of a "
-                f"normal month; got {figure}%."
-            )
-        named.add(month)
-        shares[month] = share
-    return tuple(shares)
-
-
-def capacity_text(shares: Sequence[Fraction]) -> str:
-    """The reduced months as `parse_capacity` reads them back: "August 50%, December 70%"."""
-    return ", ".join(
-        f"{MONTH_NAMES[m]} {float(share * 100):g}%" for m, share in enumerate(shares) if share != 1
     )
 
 

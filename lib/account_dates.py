@@ -10,12 +10,15 @@ import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lib.criteria import REVENUE_ONLY
-from lib.dataset import Dataset
 from lib.tiering import TierIndex
+
+if TYPE_CHECKING:  # a dataset is only read here: lib/months.py stays free of DuckDB
+    from lib.dataset import Dataset
 
 MONTHS = 12
 ONBOARDING_DAYS = 90

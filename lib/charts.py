@@ -253,7 +253,8 @@ def year_spec(year: YearLoad) -> Spec:
                 "mode": "lines",
                 "name": f"{tier.name} has",
                 "legendgroup": tier.name,
-                "line": {"color": color, "width": 2.5, "dash": "dash"},
+                # A month's hours hold for the whole month: steps, not slopes between months.
+                "line": {"color": color, "width": 2.5, "dash": "dash", "shape": "hvh"},
                 "hovertemplate": (
                     f"<b>{tier.name}</b>, %{{x}}<br>has %{{y:,.0f}} h<extra></extra>"
                 ),

@@ -161,8 +161,7 @@ class YearLoad:
                 f"{when} is the busiest month: {tier.name} needs {needed} of its {available} "
                 f"({_load_text(tier.load(month))}); every team has the hours every month."
             )
-        spans = "; ".join(f"{name} in {plural(n, 'month')} of 12" for name, n in over)
-        return f"{head} Over capacity: {spans}."
+        return f"{head} {_over_text(over)}"
 
     def notices(self) -> list[str]:
         """What the months rest on when dates are missing: a flat year, said with the count."""
@@ -222,6 +221,18 @@ class YearLoad:
             }
             for m, first in enumerate(self.months)
         ]
+
+
+def _over_text(over: Sequence[tuple[str, int]]) -> str:
+    """ "Tier 1 and Tier 2 are over capacity in 2 months of 12." or, when the counts differ,
+    "Over capacity: Tier 1 in 5 months, Tier 2 in 1 month (of 12)." """
+    if len({n for _, n in over}) == 1:
+        names = [name for name, _ in over]
+        joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        verb = "is" if len(names) == 1 else "are"
+        return f"{joined} {verb} over capacity in {plural(over[0][1], 'month')} of 12."
+    spans = ", ".join(f"{name} in {plural(n, 'month')}" for name, n in over)
+    return f"Over capacity: {spans} (of 12)."
 
 
 def _hours(value: float) -> str:

@@ -56,7 +56,8 @@ def capacity_input() -> str:
 def section(dataset: Dataset, index: TierIndex, summary: TierSummary, plan: Plan) -> None:
     """The year month by month for the tiers on screen (under a slice, its share of each team)."""
     st.subheader("The year month by month")
-    in_use = capacity_input()
+    # The finding first; the months typed below it were read by their callback before this run.
+    in_use = st.session_state.get(YEAR_CAPACITY, "")
     capacities = plan_ui.capacities(dataset, index, summary, plan)
     year = data_year(
         dataset,
@@ -80,3 +81,4 @@ def section(dataset: Dataset, index: TierIndex, summary: TierSummary, plan: Plan
     )
     for notice in year.notices():
         st.info(markdown_text(notice), icon=":material/calendar_month:")
+    capacity_input()

@@ -278,7 +278,19 @@ def test_the_peak_sentence_names_the_month_the_team_and_the_overload() -> None:
     year = year_of(hours, [1100.0] * 12)
     assert year.peak_sentence() == (
         "Mar 2027 is the peak: Tier 1 needs 1,420 h and has 1,100 h (129%). "
-        "Over capacity: Tier 1 in 2 months of 12."
+        "Tier 1 is over capacity in 2 months of 12."
+    )
+
+
+def test_teams_over_capacity_are_counted_in_one_sentence() -> None:
+    hours = [1000.0] * 12
+    hours[2] = 1420.0
+    year = year_of(hours, [1100.0] * 12)
+    other = ml.TierYear(2, "Tier 2", (200.0,) * 12, (100.0,) * 12)
+    both = ml.YearLoad(year.months, (year.tiers[0], other), 10, 0, 0, True, True, True)
+    assert both.peak_sentence() == (
+        "Jan 2027 is the peak: Tier 2 needs 200 h and has 100 h (200%). "
+        "Over capacity: Tier 1 in 1 month, Tier 2 in 12 months (of 12)."
     )
 
 

@@ -488,3 +488,19 @@ def test_monthly_load_without_a_plan_says_it_needs_one(capsys) -> None:
 
     assert main(["summarize", str(SAMPLE_PATH), "--monthly-load", "--json"]) == 2
     assert "--monthly-load needs --plan" in capsys.readouterr().err
+
+
+def test_the_year_chart_is_a_valid_figure_with_months_named_and_overloads_in_vermillion() -> None:
+    import plotly.graph_objects as go
+
+    from lib.charts import OVER_CAPACITY_COLOR, tier_color, year_spec
+
+    hours = [1000.0] * 12
+    hours[2] = 1420.0
+    spec = year_spec(year_of(hours, [1100.0] * 12))
+    go.Figure(spec)  # validates every property
+    needs, has = spec["data"][0], spec["data"][1]
+    assert needs["x"][:3] == ["Jan 2027", "Feb 2027", "Mar 2027"]
+    assert needs["marker"]["color"][2] == OVER_CAPACITY_COLOR
+    assert needs["marker"]["color"][1] == tier_color(1)
+    assert has["line"] == {"color": tier_color(1), "width": 2.5, "dash": "dash", "shape": "hvh"}

@@ -163,6 +163,25 @@ class YearLoad:
             )
         return f"{head} {_over_text(over)}"
 
+    def busiest(self) -> list[dict[str, object]]:
+        """Per team, its busiest month (highest load; ties: the earlier), what it needs and has
+        then, and how many months it is over capacity: the table under the chart."""
+        rows = []
+        for tier in self.tiers:
+            month = max(range(MONTHS), key=lambda m: (tier.load(m), tier.hours[m], -m))
+            load = tier.load(month)
+            rows.append(
+                {
+                    "team": tier.name,
+                    "busiest_month": month_label(self.months[month]),
+                    "hours_needed": tier.hours[month],
+                    "hours_available": tier.capacity[month],
+                    "load": load if math.isfinite(load) else None,
+                    "months_over": tier.months_over(),
+                }
+            )
+        return rows
+
     def notices(self) -> list[str]:
         """What the months rest on when dates are missing: a flat year, said with the count."""
         said = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from lib import charts, views
@@ -70,6 +71,18 @@ def section(dataset: Dataset, index: TierIndex, summary: TierSummary, plan: Plan
     )
     st.html(views.chart_title_html(year.peak_sentence(), "year_peak"))
     st.plotly_chart(charts.year_figure(year), key=YEAR_CHART, width="stretch")
+    st.dataframe(
+        pd.DataFrame(year.busiest()),
+        hide_index=True,
+        column_config={
+            "team": st.column_config.Column("Team"),
+            "busiest_month": st.column_config.Column("Busiest month"),
+            "hours_needed": st.column_config.NumberColumn("Needs", format="%,.0f h"),
+            "hours_available": st.column_config.NumberColumn("Has", format="%,.0f h"),
+            "load": st.column_config.NumberColumn("Load", format="percent"),
+            "months_over": st.column_config.NumberColumn("Months over capacity", format="%d"),
+        },
+    )
     first, last = month_label(year.months[0]), month_label(year.months[-1])
     start = "the month after the data's as-of day" if dataset.report.basis.as_of else "next month"
     st.caption(  # markdown-safe: month names and constant wording

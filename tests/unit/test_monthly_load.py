@@ -294,6 +294,21 @@ def test_teams_over_capacity_are_counted_in_one_sentence() -> None:
     )
 
 
+def test_each_team_s_busiest_month_is_its_highest_load() -> None:
+    hours = [1000.0] * 12
+    hours[2] = 1420.0
+    rows = year_of(hours, [1100.0] * 12).busiest()
+    assert rows[0] == {
+        "team": "Tier 1",
+        "busiest_month": "Mar 2027",
+        "hours_needed": 1420.0,
+        "hours_available": 1100.0,
+        "load": 1420.0 / 1100.0,
+        "months_over": 1,
+    }
+    assert rows[1]["busiest_month"] == "Jan 2027"  # the same every month: the first
+
+
 def test_a_year_that_fits_says_its_busiest_month() -> None:
     hours = [500.0] * 12
     hours[9] = 1020.0

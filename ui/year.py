@@ -71,15 +71,17 @@ def section(dataset: Dataset, index: TierIndex, summary: TierSummary, plan: Plan
     )
     st.html(views.chart_title_html(year.peak_sentence(), "year_peak"))
     st.plotly_chart(charts.year_figure(year), key=YEAR_CHART, width="stretch")
+    busiest = pd.DataFrame(year.busiest())
+    busiest["load"] = busiest["load"] * 100  # shown as a whole percentage: 129%
     st.dataframe(
-        pd.DataFrame(year.busiest()),
+        busiest,
         hide_index=True,
         column_config={
             "team": st.column_config.Column("Team"),
             "busiest_month": st.column_config.Column("Busiest month"),
             "hours_needed": st.column_config.NumberColumn("Needs", format="%,.0f h"),
             "hours_available": st.column_config.NumberColumn("Has", format="%,.0f h"),
-            "load": st.column_config.NumberColumn("Load", format="percent"),
+            "load": st.column_config.NumberColumn("Load", format="%.0f%%"),
             "months_over": st.column_config.NumberColumn("Months over capacity", format="%d"),
         },
     )
@@ -89,7 +91,7 @@ def section(dataset: Dataset, index: TierIndex, summary: TierSummary, plan: Plan
         f"{first} to {last} (from {start}). Solid: the hours each tier's accounts need in the "
         "month, from each service's cadence on the Plan page (renewal month, every quarter, "
         "first 90 days, every month, spread); dashed: the hours its team has (a twelfth of a "
-        "year's, times the month's share above). A large vermillion dot: over capacity. The 12 "
+        "year's, times the month's share below). A large vermillion dot: over capacity. The 12 "
         "months add up to the Plan page's hours a year."
     )
     for notice in year.notices():

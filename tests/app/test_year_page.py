@@ -79,6 +79,10 @@ def test_the_confidence_page_shows_the_peak_and_a_line_per_team(app: AppTest) ->
         assert figure["data"][2 * t + 1]["line"]["dash"] == "dash"
         assert figure["data"][2 * t + 1]["line"]["color"] == figure["data"][2 * t]["line"]["color"]
     assert not app.info  # dated sample: no flat-year notice
+    table = app.dataframe[0].value
+    assert list(table["team"]) == ["Tier 1", "Tier 2", "Tier 3"]
+    for row, want in zip(table.to_dict("records"), year.busiest(), strict=True):
+        assert row == {**want, "load": want["load"] * 100}
 
 
 def test_typing_a_month_at_half_capacity_moves_the_peak_and_stays(app: AppTest) -> None:

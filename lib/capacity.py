@@ -7,6 +7,7 @@ A plan file is TOML, one `[[service]]` table per service and one `[[team]]` tabl
     [[service]]
     name = "QBR"
     description = "Quarterly business reviews, including preparation"
+    cadence = "quarterly"  # when in the year: spread, monthly, quarterly, renewal, onboarding
     hours = [16, 4, 0]
 
     [[team]]  # Tier 1
@@ -14,7 +15,9 @@ A plan file is TOML, one `[[service]]` table per service and one `[[team]]` tabl
     hours_per_csm = 1100  # customer-facing hours one CSM has in a year (optional)
     cost_per_hour = 110   # fully loaded cost of one CSM hour (optional)
 
-`description`, `hours_per_csm` and `cost_per_hour` may be left out (defaults: lib/team.py).
+`description`, `cadence`, `hours_per_csm` and `cost_per_hour` may be left out (defaults:
+lib/team.py; a service without a cadence takes its default, lib/service_matrix.py, so plan files
+saved before cadences existed open as they were).
 The matrix itself is lib/service_matrix.py; a team and its load, lib/team.py.
 """
 
@@ -28,7 +31,7 @@ from typing import Any
 import tomli_w
 
 from lib.errors import InputError
-from lib.service_matrix import Service, ServiceMatrix, kept_columns
+from lib.service_matrix import Service, ServiceMatrix, checked_cadence, kept_columns
 from lib.team import LoadMeasures, Team, TeamPlan, default_csms
 from lib.tiering import MAX_TIERS, MIN_TIERS, TierSummary, tier_name
 
@@ -102,11 +105,12 @@ class Plan:
 
 _HEADER = """\
 # tierboard plan: the service model and the team serving each tier, Tier 1 (the top) first.
-# [[service]]: hours per account per year the service takes, one figure per tier (0: not offered).
+# [[service]]: hours per account per year the service takes, one figure per tier (0: not offered);
+# cadence: when in the year they land (spread, monthly, quarterly, renewal, onboarding).
 # [[team]]: one per tier, in order. csms: headcount (fractions allowed); hours_per_csm:
 # customer-facing hours one CSM has in a year; cost_per_hour: fully loaded cost of one CSM hour.
 """
-_SERVICE_KEYS = {"name", "description", "hours"}
+_SERVICE_KEYS = {"name", "description", "cadence", "hours"}
 _TEAM_KEYS = {"csms", "hours_per_csm", "cost_per_hour"}
 
 
@@ -121,7 +125,9 @@ def _plan_to_toml(plan: Plan) -> str:
     tiers = ", ".join(tier_name(t) for t in range(1, plan.tier_count + 1))
     chunks = [_HEADER]
     for service, hours in zip(plan.matrix.services, plan.matrix.hours, strict=True):
-        fields = tomli_w.dumps({"name": service.name, "description": service.description})
+        fields = tomli_w.dumps(
+            {"name": service.name, "description": service.description, "cadence": service.cadence}
+        )
         figures = ", ".join(_toml_number(value) for value in hours)
         chunks.append(f"\n[[service]]\n{fields}hours = [{figures}]  # {tiers}\n")
     for tier, team in enumerate(plan.teams, start=1):
@@ -209,7 +215,17 @@ def _service_from_toml(
         _number(value, f"the hours of {where} in {tier_name(t)}")
         for t, value in enumerate(hours, 1)
     )
-    return Service(name, description), figures
+    cadence = table.get("cadence", "")  # absent: the default (a file saved before cadences)
+    if "cadence" in table:
+        try:
+            cadence = checked_cadence(cadence, where.removeprefix("the service "))
+        except InputError as error:
+            raise InputError(f"In the plan file, {_lower_first(str(error))}") from None
+    return Service(name, description, cadence), figures
+
+
+def _lower_first(sentence: str) -> str:
+    return sentence[:1].lower() + sentence[1:]
 
 
 def _team_from_toml(table: Mapping[str, Any], tier: int) -> Team:

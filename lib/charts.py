@@ -1,5 +1,5 @@
 """Tier colours and the Plotly charts: the Pareto curve with the cut-offs marked, the tornado of
-the plan's sensitivity.
+the plan's sensitivity, and the year month by month (each team's load against its capacity).
 
 Inputs are per-tier figures and a downsampled curve — a few hundred numbers at most — so the
 chart costs the same at 5,000 customers as at ten million, and the browser gets kilobytes.
@@ -20,9 +20,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lib.formatting import cut_label, percent
+from lib.months import month_label
 from lib.tiering import ParetoCurve, TierSummary
 
-if TYPE_CHECKING:  # the chart needs the figures, not the module that computes them
+if TYPE_CHECKING:  # the charts need the figures, not the modules that compute them
+    from lib.monthly_load import YearLoad
     from lib.sensitivity import Bar, Sensitivity
 
 Spec = dict[str, Any]
@@ -326,3 +328,62 @@ def tornado_spec(sensitivity: Sensitivity, currency: str | None = "$") -> Spec:
 
 def tornado_figure(sensitivity: Sensitivity, currency: str | None = "$") -> SpecFigure:
     return figure(tornado_spec(sensitivity, currency))
+
+
+def year_spec(year: YearLoad) -> Spec:
+    """Each team's hours needed month by month (solid, its tier's colour) against the hours it
+    has (dashed, the same colour); a month over capacity gets a large vermillion marker."""
+    labels = [month_label(first) for first in year.months]
+    traces: list[Spec] = []
+    for tier in year.tiers:
+        color = tier_color(tier.tier)
+        over = [needed > has for needed, has in zip(tier.hours, tier.capacity, strict=True)]
+        loads = [percent(tier.load(m)) if tier.capacity[m] > 0 else "no hours" for m in range(12)]
+        traces.append(
+            {
+                "type": "scatter",
+                "x": labels,
+                "y": [round(value, 1) for value in tier.hours],
+                "customdata": loads,
+                "mode": "lines+markers",
+                "name": f"{tier.name} needs",
+                "legendgroup": tier.name,
+                "line": {"color": color, "width": 4},
+                "marker": {
+                    "color": [OVER_CAPACITY_COLOR if o else color for o in over],
+                    "size": [14 if o else 8 for o in over],
+                    "line": {"width": 0},
+                },
+                "hovertemplate": (
+                    f"<b>{tier.name}</b>, %{{x}}<br>needs %{{y:,.0f}} h "
+                    "(%{customdata} of its hours)<extra></extra>"
+                ),
+            }
+        )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": labels,
+                "y": [round(value, 1) for value in tier.capacity],
+                "mode": "lines",
+                "name": f"{tier.name} has",
+                "legendgroup": tier.name,
+                # A month's hours hold for the whole month: steps, not slopes between months.
+                "line": {"color": color, "width": 2.5, "dash": "dash", "shape": "hvh"},
+                "hovertemplate": (
+                    f"<b>{tier.name}</b>, %{{x}}<br>has %{{y:,.0f}} h<extra></extra>"
+                ),
+            }
+        )
+    layout = _layout(
+        height=400,
+        showlegend=True,
+        xaxis=_axis(None, fixedrange=True, type="category"),
+        yaxis=_axis("Hours per month", rangemode="tozero", tickformat=",.0f", fixedrange=True),
+    )
+    layout["legend"] = {**layout["legend"], "y": -0.14}
+    return {"data": traces, "layout": layout}
+
+
+def year_figure(year: YearLoad) -> SpecFigure:
+    return figure(year_spec(year))

@@ -1,7 +1,9 @@
 """The `tierboard` command: parse arguments, call lib, print. No logic of its own.
 
 Why one module: the commands share one parser, its input options and one way to fail (exit 2
-with one line); each command is a few lines of wiring that reads best next to its options.
+with one line); each command is a few lines of wiring that reads best next to its options, and
+the README's CLI section is checked against them (tests/unit/test_docs.py). The figures are
+lib's. The output helpers (_table, _load_lines, _migration_table) are the part to move out next.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from lib.ingest import RevenueBasis
 from lib.layout import printable
 from lib.mapping import DATE
 from lib.migration import Migration
+from lib.monthly_load import YearLoad, data_year
 from lib.natural_breaks import (
     LOG,
     SCALES,
@@ -145,6 +148,13 @@ def _add_load_options(command: argparse.ArgumentParser) -> None:
         "--plan",
         type=Path,
         help="plan file (service matrix, teams, costs) saved from the Plan page",
+    )
+    command.add_argument(
+        "--monthly-load",
+        action="store_true",
+        help="with --plan: each team's load and capacity in each of the next 12 months (from "
+        "the month after the data's as-of day, else after today), from the services' cadences "
+        "and the data's renewal_date / customer_since",
     )
 
 
@@ -288,20 +298,43 @@ def _load(args: argparse.Namespace) -> Dataset:
     )
 
 
+def _plan(args: argparse.Namespace, summary: TierSummary) -> Plan:
+    tiers = len(summary.tiers)
+    try:
+        plan = Plan.from_toml(args.plan.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(f"Cannot read the plan file {args.plan}: {error.strerror}.") from error
+    if plan.tier_count != tiers:
+        raise InputError(
+            f"The plan file has {plan.tier_count} tiers but the cut-offs make {tiers}."
+        )
+    return plan
+
+
+def _year(args: argparse.Namespace, dataset: Dataset, summary: TierSummary) -> YearLoad | None:
+    """The year month by month (--monthly-load, with --plan), or None when not asked for."""
+    if not getattr(args, "monthly_load", False):
+        return None
+    if args.plan is None:
+        raise InputError("--monthly-load needs --plan: the plan file says when each service lands.")
+    plan = _plan(args, summary)
+    return data_year(
+        dataset,
+        dataset.index,
+        summary.cuts,
+        plan.matrix,
+        plan.hours_available(),
+        today=date.today(),
+    )
+
+
 def _load_figures(
     args: argparse.Namespace, dataset: Dataset, summary: TierSummary
 ) -> list[dict[str, float | None]]:
     """Per tier: hours and CSMs needed (--hours / --csm-hours), or the Plan page's figures."""
     tiers = len(summary.tiers)
     if args.plan is not None:
-        try:
-            plan = Plan.from_toml(args.plan.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise InputError(f"Cannot read the plan file {args.plan}: {error.strerror}.") from error
-        if plan.tier_count != tiers:
-            raise InputError(
-                f"The plan file has {plan.tier_count} tiers but the cut-offs make {tiers}."
-            )
+        plan = _plan(args, summary)
         other = tier_measure(dataset.index, summary.cuts, "cost_to_serve")
         return [_capacity_dict(c) for c in tier_capacity(summary, plan, other)]
     if len(args.hours) != tiers:
@@ -335,6 +368,9 @@ def _payload(args: argparse.Namespace, dataset: Dataset, summary: TierSummary) -
             payload["tiers"], _load_figures(args, dataset, summary), strict=True
         ):
             tier.update(extra)
+    year = _year(args, dataset, summary)
+    if year is not None:
+        payload["months"] = year.as_dicts()
     return payload
 
 
@@ -380,7 +416,8 @@ def _load_lines(args: argparse.Namespace, dataset: Dataset, summary: TierSummary
         f"{tier.name:<8}{row['hours']:>16,.0f}{row['csms_needed']:>14,.1f}"
         for tier, row in zip(summary.tiers, rows, strict=True)
     ]
-    return lines
+    year = _year(args, dataset, summary)
+    return lines if year is None else [*lines, "", *year.table()]
 
 
 def _migration_table(flows: Migration, currency: str) -> str:

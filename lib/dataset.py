@@ -38,6 +38,7 @@ import pyarrow as pa
 
 from lib import ingest, reading
 from lib.cache import BoundedCache
+from lib.canonical import BY_NAME
 from lib.capacity import Plan, unprofitable_threshold
 from lib.criteria import REVENUE_ONLY, Criteria, Score, score
 from lib.errors import InputError
@@ -422,6 +423,17 @@ class Dataset:
         return (
             frame.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
         )
+
+    def dates(self, column: str) -> np.ndarray | None:
+        """A date column (renewal_date, customer_since) as datetime64[D] in table order, NaT
+        where empty; None when the data has no such column. A query per call: callers keep it
+        (lib/monthly_load.py does, per dataset)."""
+        if not self.has(column) or BY_NAME[column].kind != "date":
+            return None
+        found = self._con.cursor().sql(f"SELECT {quote_ident(column)} FROM {ingest.CUSTOMERS}")
+        values = next(iter(found.fetchnumpy().values()))  # masked where empty
+        filled = np.ma.filled(values.astype("datetime64[D]"), np.datetime64("NaT"))
+        return np.asarray(filled, dtype="datetime64[D]")
 
     def rows(self, rows: np.ndarray) -> pd.DataFrame:
         """customer_id and customer_name of the customers at these rows (in that order)."""

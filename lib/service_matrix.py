@@ -1,12 +1,16 @@
 """The service matrix: the services a CS team delivers, and the hours each takes per account per
-year in each tier (services × tiers), with the practice defaults for 2 to 5 tiers."""
+year in each tier (services × tiers), with the practice defaults for 2 to 5 tiers.
+
+Each service also has a cadence: when in the year its hours land (lib/monthly_load.py).
+The annual figures never depend on it.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 import pandas as pd
 
@@ -33,12 +37,68 @@ MAX_SERVICE_NAME = 80  # characters of a service's name
 MAX_SERVICE_DESCRIPTION = 300  # characters of its description
 
 
+# When in the year a service's hours land (lib/monthly_load.py says how each is split):
+# "renewal": in the account's renewal month; "quarterly": a quarter of them every three months,
+# from the renewal month; "monthly": a twelfth every month; "onboarding": over the 90 days from
+# the day of the year the account started (customer_since); "spread": evenly over the year (a
+# twelfth a month, like "monthly", for work with no rhythm of its own).
+Cadence = Literal["spread", "monthly", "quarterly", "renewal", "onboarding"]
+CADENCES: tuple[Cadence, ...] = get_args(Cadence)
+CADENCE_LABELS: dict[str, str] = {
+    "spread": "Spread over the year",
+    "monthly": "Every month",
+    "quarterly": "Every quarter",
+    "renewal": "Renewal month",
+    "onboarding": "First 90 days",
+}
+# The practice defaults, by service: QBRs every quarter (from the renewal month, so the renewal
+# quarter's QBR prepares the renewal), renewal work in the renewal month, onboarding in the first
+# 90 days, automated reports every month; everything else spread over the year. A service
+# outside this catalogue (or a plan file without cadences) is spread.
+DEFAULT_CADENCES: dict[str, Cadence] = {
+    "Onboarding": "onboarding",
+    "QBR": "quarterly",
+    "Renewal": "renewal",
+    "Automated reports": "monthly",
+}
+
+
+def default_cadence(name: str) -> Cadence:
+    """The cadence a service takes when none is given: the catalogue's, else spread."""
+    return DEFAULT_CADENCES.get(name, "spread")
+
+
+def checked_cadence(value: object, where: str) -> Cadence:
+    """`value` as a cadence, or InputError naming `where` and the cadences there are."""
+    for cadence in CADENCES:
+        if value == cadence:
+            return cadence
+    shown = f'"{value}"' if isinstance(value, str) else repr(value)
+    raise InputError(
+        f"The cadence of {where} must be one of {', '.join(CADENCES)}; got {shown[:40]}."
+    )
+
+
 @dataclass(frozen=True)
 class Service:
-    """Something the CS team delivers to an account (a row of the service matrix)."""
+    """Something the CS team delivers to an account (a row of the service matrix), and when
+    in the year its hours land (its cadence; "" takes the default for its name)."""
 
     name: str
     description: str = ""
+    cadence: str = ""
+
+    def __post_init__(self) -> None:
+        # Filled in, so Service("QBR") and Service("QBR", cadence="quarterly") compare equal.
+        cadence = (
+            default_cadence(self.name)
+            if self.cadence == ""
+            else checked_cadence(self.cadence, f'"{self.name}"')
+        )
+        object.__setattr__(self, "cadence", cadence)
+
+    def with_cadence(self, cadence: str) -> Service:
+        return Service(self.name, self.description, cadence)
 
 
 DEFAULT_SERVICES: tuple[Service, ...] = (

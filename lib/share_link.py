@@ -5,6 +5,7 @@
     w=annual_revenue:50,nps:10       score weights (only with by=score; none given: defaults)
     slice=region:EMEA|APAC;segment:SMB   "%", ":", "|" and ";" inside a label are %-escaped
     plan=eNpVkM1u...                 the plan: compact JSON, zlib, URL-safe base64, no padding
+                                     (its "c": cadences, only when one differs from the default)
     data=3f2a9c0d1e4b                the dataset fingerprint
 
 A link is checked as a stored scenario is (lib/scenario.py): a bad one raises InputError with
@@ -31,7 +32,13 @@ from lib.scenario import (
     quoted,
     scenario_from_parts,
 )
-from lib.service_matrix import DEFAULT_SERVICES, MAX_SERVICES, Service, ServiceMatrix
+from lib.service_matrix import (
+    DEFAULT_SERVICES,
+    MAX_SERVICES,
+    Service,
+    ServiceMatrix,
+    default_cadence,
+)
 from lib.slices import Slice
 from lib.team import Team
 
@@ -39,6 +46,7 @@ MAX_LINK_CHARS = 20_000  # a share link's query string: a plan of MAX_SERVICES p
 QUERY_KEYS = ("cuts", "by", "w", "slice", "plan", "data")  # the query-string keys a link owns
 
 _ESCAPED = frozenset("%:|;")  # the slice's separators, and the escape character itself
+_PLAN_PARTS = frozenset({"v", "s", "h", "t"})  # a packed plan's parts; "c" (cadences) optional
 _MAX_PLAN_BYTES = 200_000  # a link's plan unpacks to at most this (no zip bombs)
 
 
@@ -163,6 +171,9 @@ def _pack_plan(plan: Plan) -> str:
             for team in plan.teams
         ],
     }
+    cadences = [service.cadence for service in plan.matrix.services]
+    if cadences != [default_cadence(service.name) for service in plan.matrix.services]:
+        document["c"] = cadences  # left out otherwise: links made before cadences look the same
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     packed = base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9))
     return packed.rstrip(b"=").decode("ascii")
@@ -186,7 +197,7 @@ def _unpack_plan(text: str, source: str) -> Plan:
 
 def _plan_from_compact(document: object, source: str) -> Plan:
     unreadable = InputError(f"{source}'s plan is not in a form this tierboard reads.")
-    if not isinstance(document, dict) or set(document) != {"v", "s", "h", "t"}:
+    if not isinstance(document, dict) or not _PLAN_PARTS <= set(document) <= {*_PLAN_PARTS, "c"}:
         raise unreadable
     version = document["v"]
     if isinstance(version, int) and not isinstance(version, bool) and version > 1:
@@ -206,6 +217,7 @@ def _plan_from_compact(document: object, source: str) -> Plan:
         raise unreadable
     if not all(isinstance(team, list) and len(team) == 3 for team in teams):
         raise unreadable
+    cadences = _cadences_from_compact(document.get("c"), len(names), unreadable)
     catalogue = {service.name: service.description for service in DEFAULT_SERVICES}
     services = []
     for name in names:
@@ -216,10 +228,25 @@ def _plan_from_compact(document: object, source: str) -> Plan:
         else:
             raise unreadable
     try:
+        services = [
+            service.with_cadence(cadence) if cadence else service
+            for service, cadence in zip(services, cadences, strict=True)
+        ]
         matrix = ServiceMatrix(services=tuple(services), hours=tuple(tuple(row) for row in hours))
         return Plan(matrix=matrix, teams=tuple(Team(*team) for team in teams))
     except InputError as error:
         raise InputError(f"{source}'s plan is not usable: {lower_first(str(error))}") from None
+
+
+def _cadences_from_compact(raw: object, services: int, unreadable: InputError) -> list[str]:
+    """A packed plan's cadences ("": the default; absent: every one's default)."""
+    if raw is None:
+        return [""] * services
+    if not isinstance(raw, list) or len(raw) != services:
+        raise unreadable
+    if not all(isinstance(cadence, str) for cadence in raw):
+        raise unreadable
+    return raw
 
 
 def _is_number_list(value: object) -> bool:

@@ -1,9 +1,9 @@
-"""The Confidence page: how sure the plan is, and (below) when in the year its load lands."""
+"""The Confidence page: how sure the plan is, and when in the year its load lands."""
 
 import streamlit as st
 
 from lib import tiering
-from ui import entry, sensitivity, session, state, widgets
+from ui import entry, sensitivity, session, state, widgets, year
 
 entry.require_app()
 dataset = session.dataset()
@@ -20,5 +20,4 @@ widgets.stop_if_nobody(dataset, index)
 current = state.plan(len(summary.tiers))
 
 sensitivity.section(dataset, index, current)
-
-# "The year month by month" (issue 19, item 3) follows here, at the end of the page.
+year.section(dataset, index, summary, current)

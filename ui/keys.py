@@ -34,6 +34,12 @@ POOL_CSMS = "tb_pool_csms"  # {pooled team: headcount}, typed (no widget owns it
 BOOK_HOURS = "tb_book_hours"  # hours one CSM has for a book of business (widget)
 LIST_UNPROFITABLE = "tb_list_unprofitable"  # the toggle that lists the unprofitable accounts
 
+# --- the year month by month (ui/year.py, the Confidence page) ---------------------------------
+YEAR_CAPACITY = "tb_year_capacity"  # the reduced months as typed, "August 50%" (no widget owns it)
+YEAR_CAPACITY_INPUT = "tb_year_capacity_input"  # the text box drawn from YEAR_CAPACITY (widget)
+YEAR_CAPACITY_ERROR = "tb_year_capacity_error"  # (text typed, why it does not read)
+YEAR_CHART = "tb_year_chart"  # the year's chart
+
 # --- Who moves (ui/changes.py) -----------------------------------------------------------------
 MIGRATION_BASELINE = "tb_migration_baseline"  # the scenario Who moves compares with (widget)
 MOVER_DIRECTIONS = "tb_mover_directions"  # the movers' directions shown (widget)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from lib import planning, suggest
@@ -10,7 +11,7 @@ from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes
 from lib.formatting import hours, markdown_text, plural
-from lib.service_matrix import MAX_HOURS_PER_YEAR, ServiceMatrix
+from lib.service_matrix import CADENCE_LABELS, MAX_HOURS_PER_YEAR, ServiceMatrix
 from lib.team import DEFAULT_HOURS_PER_CSM
 from lib.tiering import TierIndex, TierSummary, tier_name
 from ui import keys, state, tables
@@ -146,17 +147,33 @@ def suggestions(index: TierIndex, plan: Plan, whole: TierIndex | None = None) ->
         st.info("\n\n".join(sentences), icon=":material/lightbulb:")
 
 
+CADENCE_COLUMN = "When"  # the editor's cadence column (lib.service_matrix.CADENCE_LABELS)
+
+
+def editor_frame(matrix: ServiceMatrix) -> pd.DataFrame:
+    """The matrix as the editor shows it: when each service lands, then its hours per tier."""
+    frame = matrix.to_frame()
+    frame.insert(0, CADENCE_COLUMN, [CADENCE_LABELS[s.cadence] for s in matrix.services])
+    return frame
+
+
 def _on_matrix_edit(editor_key: str, base: ServiceMatrix) -> None:
     """Fold the table editor's changes into the matrix (a fresh editor starts from it)."""
     edits = st.session_state[editor_key]
     frame = base.to_frame()
+    services = list(base.services)
+    by_label = {label: cadence for cadence, label in CADENCE_LABELS.items()}
     for row, changes in edits.get("edited_rows", {}).items():
         for column, value in changes.items():
+            if column == CADENCE_COLUMN:  # a cleared choice keeps the cadence it had
+                cadence = by_label.get(value, services[int(row)].cadence)
+                services[int(row)] = services[int(row)].with_cadence(cadence)
+                continue
             position = frame.columns.get_loc(column)
             assert isinstance(position, int), f"the matrix has one column named {column!r}"
             frame.iloc[int(row), position] = value
     try:
-        state.set_matrix(ServiceMatrix.from_frame(frame, services=base.services))
+        state.set_matrix(ServiceMatrix.from_frame(frame, services=services))
     except InputError as error:
         st.session_state[PLAN_FILE_ERROR] = str(error)
         state.set_matrix(base)
@@ -166,7 +183,7 @@ def matrix_editor(plan: Plan) -> None:
     """The service matrix: services x tiers, hours per account per year (0 = not offered)."""
     version = st.session_state.get(keys.MATRIX_VERSION, 0)
     editor_key = matrix_editor_key(version)
-    frame = plan.matrix.to_frame()
+    frame = editor_frame(plan.matrix)
     st.data_editor(
         frame,
         key=editor_key,
@@ -184,6 +201,17 @@ def matrix_editor(plan: Plan) -> None:
                 help=f"Hours per account a year (0 to {MAX_HOURS_PER_YEAR:,.0f})",
             )
             for column in frame.columns
+            if column != CADENCE_COLUMN
+        }
+        | {
+            CADENCE_COLUMN: st.column_config.SelectboxColumn(
+                CADENCE_COLUMN,
+                options=list(CADENCE_LABELS.values()),
+                required=True,
+                help="When in the year the service's hours land (the Confidence page's months): "
+                "in the renewal month, every quarter from it, every month, in the first 90 days "
+                "after customer_since, or spread over the year. Annual hours stay the same.",
+            )
         },
     )
     totals = " · ".join(

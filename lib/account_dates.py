@@ -1,0 +1,135 @@
+"""Each account's renewal month and start day, as one small code per account: made once per
+dataset (two date columns) and per index (its key order), counted per tier on each slider move
+(one bincount over the tier's stretch of the index). lib/monthly_load.py turns the counts into
+the year month by month.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lib.criteria import REVENUE_ONLY
+from lib.tiering import TierIndex
+
+if TYPE_CHECKING:  # a dataset is only read here: lib/months.py stays free of DuckDB
+    from lib.dataset import Dataset
+
+MONTHS = 12
+ONBOARDING_DAYS = 90
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # a 365-day year
+YEAR_DAYS = sum(MONTH_DAYS)
+RENEWAL_BINS = MONTHS + 1  # calendar month 0-11; 12: no renewal date
+START_BINS = YEAR_DAYS + 1  # day of the year 0-364 (29 February counts as the 28th); 365: none
+
+
+def _onboarding_days() -> np.ndarray:
+    """days[d, m]: of the 90 days from day d of the year, how many fall in calendar month m."""
+    month_of_day = np.repeat(np.arange(MONTHS), MONTH_DAYS)
+    days = np.zeros((YEAR_DAYS, MONTHS), dtype=np.int64)
+    for start in range(YEAR_DAYS):
+        window = month_of_day[(start + np.arange(ONBOARDING_DAYS)) % YEAR_DAYS]
+        days[start] = np.bincount(window, minlength=MONTHS)
+    days.flags.writeable = False
+    return days
+
+
+ONBOARDING_DAYS_IN = _onboarding_days()
+
+
+def month_codes(renewal: np.ndarray | None, since: np.ndarray | None, size: int) -> np.ndarray:
+    """Each account's code, renewal bin x START_BINS + start bin (RENEWAL_BINS, START_BINS):
+    datetime64 arrays (NaT: no date), or None when the data has no such column."""
+    if renewal is None:
+        months = np.full(size, MONTHS, dtype=np.int64)
+    else:
+        stamps = np.asarray(renewal, dtype="datetime64[D]")
+        months = stamps.astype("datetime64[M]").astype(np.int64) % MONTHS
+        months[np.isnat(stamps)] = MONTHS
+    if since is None:
+        days = np.full(size, YEAR_DAYS, dtype=np.int64)
+    else:
+        stamps = np.asarray(since, dtype="datetime64[D]")
+        month = stamps.astype("datetime64[M]").astype(np.int64) % MONTHS
+        day = (stamps - stamps.astype("datetime64[M]")).astype(np.int64)
+        starts = np.concatenate([[0], np.cumsum(MONTH_DAYS)[:-1]])
+        # 29 February counts as the 28th: a 365-day year.
+        days = starts[month] + np.minimum(day, np.asarray(MONTH_DAYS)[month] - 1)
+        days[np.isnat(stamps)] = YEAR_DAYS
+    return (months * START_BINS + days).astype(np.int16)
+
+
+@dataclass(frozen=True, eq=False)
+class IndexDates:
+    """An index's accounts by renewal month and start day, in key order (`month_codes`)."""
+
+    codes: np.ndarray
+    has_renewal: bool  # the data has a renewal_date column
+    has_since: bool  # the data has a customer_since column
+
+
+_DATASET_CODES: weakref.WeakKeyDictionary[Dataset, IndexDates] = weakref.WeakKeyDictionary()
+_INDEX_CODES: weakref.WeakKeyDictionary[TierIndex, IndexDates] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()  # a shared dataset's indexes are read by every session's thread
+
+
+def dataset_dates(dataset: Dataset) -> IndexDates:
+    """Every customer's code in table order: read once per dataset (two date columns)."""
+    with _LOCK:
+        found = _DATASET_CODES.get(dataset)
+    if found is not None:
+        return found
+    renewal, since = dataset.dates("renewal_date"), dataset.dates("customer_since")
+    size = len(dataset.keys(REVENUE_ONLY))
+    made = IndexDates(month_codes(renewal, since, size), renewal is not None, since is not None)
+    with _LOCK:
+        return _DATASET_CODES.setdefault(dataset, made)
+
+
+def index_dates(dataset: Dataset, index: TierIndex) -> IndexDates:
+    """The codes of `index`'s customers in its key order: made once per index."""
+    with _LOCK:
+        found = _INDEX_CODES.get(index)
+    if found is not None:
+        return found
+    table = dataset_dates(dataset)
+    made = IndexDates(table.codes[index.columns["row"]], table.has_renewal, table.has_since)
+    with _LOCK:
+        return _INDEX_CODES.setdefault(index, made)
+
+
+@dataclass(frozen=True)
+class TierDates:
+    """One tier's accounts by renewal month and by start day."""
+
+    accounts: int
+    renewals: tuple[int, ...]  # per calendar month, January first
+    without_renewal: int
+    starts: tuple[int, ...]  # onboarding days per calendar month (90 per dated account)
+    without_start: int
+
+
+def tier_dates(dates: IndexDates, bounds: Sequence[tuple[int, int]]) -> tuple[TierDates, ...]:
+    """Each tier's counts, from its (low, high) stretch of the index (lib.books.tier_bounds)."""
+    out = []
+    for low, high in bounds:
+        counts = np.bincount(dates.codes[low:high], minlength=RENEWAL_BINS * START_BINS)
+        grid = counts.reshape(RENEWAL_BINS, START_BINS)
+        renewals = grid.sum(axis=1)
+        starts = grid.sum(axis=0)
+        days = starts[:YEAR_DAYS] @ ONBOARDING_DAYS_IN
+        out.append(
+            TierDates(
+                accounts=high - low,
+                renewals=tuple(int(n) for n in renewals[:MONTHS]),
+                without_renewal=int(renewals[MONTHS]),
+                starts=tuple(int(n) for n in days),
+                without_start=int(starts[YEAR_DAYS]),
+            )
+        )
+    return tuple(out)

@@ -357,17 +357,33 @@ class _Run:
         )
 
     def balance(self, first: Stage) -> tuple[Stage, Stage, float]:
-        """Within capacity: the lowest worst utilisation among the fewest moves (or least
-        revenue moved) found by `first`."""
-        stays = stays_of(first, self.placed)
-        if self.rules.weigh_revenue:
-            cost = float(class_cost(self.placed, self.accounts, stays)) + 0.5
-            balanced = self.stage("z", "z", first.segments, cost_at_most=cost)
-        else:
-            movers = int(self.placed.size.sum() - stays.sum())
-            balanced = self.stage("z", "z", None, moves_at_most=movers)
-        final = balanced if balanced.solution.values is not None else first
-        return final, first, max(balanced.solution.bound, 0.0)
+        """Within capacity: the lowest worst utilisation among the fewest moves (or the least
+        revenue moved, then the fewest moves) found by `first`."""
+        primary, cost = self._fewest_at_cost(first, "fit", None)
+        movers = int(self.placed.size.sum() - stays_of(primary, self.placed).sum())
+        balanced = self.stage("z", "z", primary.segments, moves_at_most=movers, cost_at_most=cost)
+        final = balanced if balanced.solution.values is not None else primary
+        return final, primary, max(balanced.solution.bound, 0.0)
+
+    def _fewest_at_cost(
+        self, cheapest: Stage, mode: str, z_at_most: float | None
+    ) -> tuple[Stage, float | None]:
+        """With weigh_revenue, the fewest moves among the assignments moving the least revenue
+        (zero-revenue accounts cost nothing, yet are no reason to move): that stage and the
+        revenue bound it keeps; otherwise `cheapest` itself."""
+        if not self.rules.weigh_revenue:
+            return cheapest, None
+        stays = stays_of(cheapest, self.placed)
+        cost = float(class_cost(self.placed, self.accounts, stays)) + 0.5
+        fewest = self.stage(
+            mode,
+            "moves",
+            cheapest.segments,
+            moves_at_most=self.class_moves_cap,
+            cost_at_most=cost,
+            z_at_most=z_at_most,
+        )
+        return (fewest if fewest.solution.values is not None else cheapest), cost
 
     def least_overload(self) -> tuple[Stage, Stage, float]:
         """Over capacity: the lowest worst utilisation, then the fewest moves keeping it."""
@@ -380,16 +396,15 @@ class _Run:
                     + ": raise a cap, or add CSMs to the roster."
                 )
             self.out_of_time()
-        z_star = float(worst.solution.values[worst.layout.z])
-        primary = self.stage(
-            "z",
-            self.objective,
-            self.segments,
-            moves_at_most=self.class_moves_cap,
-            z_at_most=z_star * (1 + 1e-9) + 1e-9,
-        )
-        final = primary if primary.solution.values is not None else worst
-        return final, primary, max(worst.solution.bound, 0.0)
+        z_star = float(worst.solution.values[worst.layout.z]) * (1 + 1e-9) + 1e-9
+        cheapest = self.stage(
+            "z", self.objective, self.segments, moves_at_most=self.class_moves_cap,
+            z_at_most=z_star,
+        )  # fmt: skip
+        if cheapest.solution.values is None:
+            return worst, worst, max(worst.solution.bound, 0.0)
+        primary, _ = self._fewest_at_cost(cheapest, "z", z_star)
+        return primary, cheapest, max(worst.solution.bound, 0.0)
 
     def hires(self) -> dict[str, int]:
         """CSMs to hire per tier (each serving that tier alone, every region, with the median

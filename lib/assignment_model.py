@@ -267,6 +267,8 @@ class Model:
     def solve(
         self, cost: np.ndarray, time_limit: float, abs_gap: float = 0.99, rel_gap: float = 0.0
     ) -> Solution:
+        if not self.columns:  # nothing to decide (HiGHS would call the model empty)
+            return Solution(np.zeros(0), infeasible=False, proven=True, objective=0.0, bound=0.0)
         # highspy.Highs() prints a banner on stdout when made (the CLI's --json owns stdout);
         # its base class does not, and is the same solver.
         solver = _Highs()
@@ -308,7 +310,8 @@ class Model:
             highspy.HighsModelStatus.kInfeasible,
             highspy.HighsModelStatus.kUnboundedOrInfeasible,
         )
-        proven = status == highspy.HighsModelStatus.kOptimal
+        # A proof of infeasibility is a proof too: the stage's answer is certain.
+        proven = status == highspy.HighsModelStatus.kOptimal or infeasible
         bound = info.mip_dual_bound if any(self.integer) else info.objective_function_value
         if not math.isfinite(bound):
             bound = -math.inf
@@ -559,8 +562,11 @@ def solve_stage(
         grown = segments.copy()
         for first, k, count in layout.segments:
             tail = int(classes.size[k]) - int(segments[k])
-            if tail > 0 and solution.values[first + count - 1] > 1e-6:
-                grown[k] = min(int(classes.size[k]), max(2 * int(segments[k]), 1))
+            used = float(solution.values[first + count - 1]) if tail > 0 else 0.0
+            if used > 1e-6:
+                # Cover what the relaxed tail took, twice over: one more solve, usually.
+                wanted = 2 * (int(segments[k]) + math.ceil(used))
+                grown[k] = min(int(classes.size[k]), wanted)
         if np.array_equal(grown, segments):
             return stage
         segments = grown

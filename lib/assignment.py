@@ -20,6 +20,10 @@ region); unassigned accounts are assigned (each a move); account caps bound a bo
 `max_moves` bounds the moves. Objectives, lexicographically: fewest moves (or least revenue
 moved), then the lowest worst utilisation. When no assignment keeps every CSM within their
 hours: the lowest worst utilisation first, then the fewest moves, and the CSMs to hire per tier.
+
+Why one module (past 400 lines, about 760): the rules, the lexicographic stages and what the
+proposal says (figures per CSM, each mover's reason, the headline) read the same run; the MIP
+itself, classes to columns and back, is lib/assignment_model.py.
 """
 
 from __future__ import annotations

@@ -405,3 +405,22 @@ def test_moved_revenue_is_exact_to_the_cent() -> None:
     proposal = propose(accounts, CUTS, HOURS, roster, Rules(), as_of=AS_OF)
     assert proposal.moved_revenue == 1235.56
     assert not math.isnan(float(np.sum(movers_table(proposal)["annual_revenue"])))
+
+
+def test_revenue_moved_stays_exact_when_a_class_moves_past_its_first_segments(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A must shed three Tier 3 accounts: East ($1, $40, $99) and West ($50, $51, $52) are two
+    # classes. The cheapest is $1 + $40 + $50 = $91; with one segment per class, the relaxed
+    # tail prices the three East ones at $81 (truly $140): only growing the segments finds $91.
+    monkeypatch.setattr("lib.assignment.FIRST_SEGMENTS", 1)
+    revenue = [1.0, 40.0, 99.0, 50.0, 51.0, 52.0]
+    accounts = Accounts.from_columns(
+        [f"c{i}" for i in range(6)], revenue, csm_owner=["A"] * 6,
+        region=["East"] * 3 + ["West"] * 3,
+    )  # fmt: skip
+    roster = _roster(RosterEntry("A", (3,), 3), RosterEntry("B", (3,), 10))
+    rules = Rules(renewal_days=None, weigh_revenue=True, keep_region=True)
+    proposal = propose(accounts, CUTS, HOURS, roster, rules, as_of=AS_OF)
+    assert proposal.moved_revenue == 91.0
+    assert sorted(movers_table(proposal)["customer_id"]) == ["c0", "c1", "c3"]

@@ -276,7 +276,14 @@ class Model:
         start: np.ndarray | None = None,
     ) -> Solution:
         if not self.columns:  # nothing to decide (HiGHS would call the model empty)
-            return Solution(np.zeros(0), infeasible=False, proven=True, objective=0.0, bound=0.0)
+            impossible = any(low > 0 or high < 0 for _, _, low, high in self.rows)
+            return Solution(
+                None if impossible else np.zeros(0),
+                infeasible=impossible,
+                proven=True,
+                objective=math.inf if impossible else 0.0,
+                bound=0.0,
+            )
         # highspy.Highs() prints a banner on stdout when made (the CLI's --json owns stdout);
         # its base class does not, and is the same solver.
         solver = _Highs()
@@ -490,22 +497,27 @@ def _entry_rows(
         load_cols[e].append(column)
         load_vals[e].append(float(problem.hours[problem.groups[g][0] - 1]))
     for e, capacity in enumerate(problem.capacity.tolist()):
-        if not load_cols[e]:
-            continue
         fixed = float(classes.fixed_load[e])
+        cols, vals = load_cols[e], load_vals[e]
+        # A book of fixed accounts alone (pinned, renewing soon) counts too: it can make the
+        # hours or the cap impossible, or set the worst utilisation.
         if mode == "z" and capacity > 0:
-            model.row([*load_cols[e], layout.z], [*load_vals[e], -capacity], -_INF, -fixed)
+            if cols or fixed > 0:
+                model.row([*cols, layout.z], [*vals, -capacity], -_INF, -fixed)
         elif mode == "z":
-            model.row(load_cols[e], load_vals[e], -_INF, 0.0)
+            if cols:
+                model.row(cols, vals, -_INF, 0.0)
         else:
             # With hires, a book its fixed accounts already overload takes nothing more, but
             # is no reason to call the hiring question unanswerable.
             room = max(capacity - fixed, 0.0) if mode == "hire" else capacity - fixed
-            model.row(load_cols[e], load_vals[e], -_INF, room)
+            if cols or room < 0:
+                model.row(cols, vals, -_INF, room)
         cap = int(problem.caps[e])
         if cap >= 0:
             room = float(cap - classes.fixed_count[e])
-            model.row(load_cols[e], [1.0] * len(load_cols[e]), -_INF, room)
+            if cols or room < 0:
+                model.row(cols, [1.0] * len(cols), -_INF, room)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -436,3 +436,16 @@ def test_revenue_moved_stays_exact_beyond_each_class_s_first_cost_line(
     proposal = propose(accounts, CUTS, HOURS, roster, rules, as_of=AS_OF)
     assert proposal.moved_revenue == 91.0
     assert sorted(movers_table(proposal)["customer_id"]) == ["c0", "c1", "c3"]
+
+
+def test_a_book_of_only_fixed_accounts_over_its_hours_is_over_capacity() -> None:
+    # C0 renews in 10 days and stays with A, whose hours it overloads; A gets nothing else to
+    # decide (found by the exhaustive-search property).
+    accounts = Accounts.from_columns(
+        ["C0", "C1"], [150.0, 0.0], csm_owner=["A", None],
+        renewal_date=[AS_OF + timedelta(days=10), None],
+    )  # fmt: skip
+    roster = _roster(RosterEntry("A", (1,), 1), RosterEntry("C", (3,), 1))
+    proposal = propose(accounts, CUTS, HOURS, roster, Rules(pinned={"C1": "C"}), as_of=AS_OF)
+    assert proposal.status == "over_capacity"
+    assert proposal.max_utilisation == 3.0

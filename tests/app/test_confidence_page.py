@@ -30,7 +30,7 @@ def shown_sentence(app: AppTest) -> str:
     return next(box.value for box in app.info if "riskiest assumption" in box.value)
 
 
-def _tornado_chart(app: AppTest):  # noqa: ANN202 (an AppTest element)
+def _tornado_chart(app: AppTest):
     """The page's tornado: its bars are horizontal (the year below it draws lines)."""
     (chart,) = [
         chart
@@ -69,7 +69,7 @@ def test_the_page_says_the_riskiest_assumption_and_draws_every_input(app: AppTes
     confidence(app)
     assert app.title[0].value == "Confidence"
     assert "when in the year does the load land?" in app.caption[0].value
-    assert [h.value for h in app.subheader][0] == HEADING  # the year month by month follows
+    assert app.subheader[0].value == HEADING  # the year month by month follows
     assert shown_sentence(app) == (
         "The plan's riskiest assumption is Tier 1's 60 hours per account: at 72 h Tier 1 needs "
         "3 more CSMs (20 in all)."

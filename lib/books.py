@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.capacity import Plan, unprofitable_threshold
+from lib.errors import InputError
 from lib.slices import UNASSIGNED
 from lib.team import DEFAULT_UTILISATION
 from lib.tiering import TierIndex, normalize_cuts
@@ -126,6 +127,33 @@ def default_pool_csms(hours_needed: float, hours_per_csm: float) -> float:
     return float(max(math.ceil(hours_needed / hours_per_csm / DEFAULT_UTILISATION), 1))
 
 
+def owner_figures(
+    index: TierIndex, cuts: Sequence[float], plan: Plan, owners: Sequence[str]
+) -> list[BookFigures]:
+    """Each owner's accounts per tier, revenue and hours needed under `cuts`, in `owners` order
+    (the codes of the index's owner column): one binary search per owner and tier."""
+    runs = owner_runs(index)
+    bounds = tier_bounds(index, cuts)
+    hours = np.asarray(plan.matrix.hours_per_account())
+    counts = np.zeros((len(owners), len(bounds)), dtype=np.int64)
+    money = np.zeros(len(owners))
+    starts = np.arange(len(owners), dtype=np.int64) * runs.stride
+    for tier, (low, high) in enumerate(bounds):
+        first = np.searchsorted(runs.keys, starts + low, "left")
+        last = np.searchsorted(runs.keys, starts + high, "left")
+        counts[:, tier] = last - first
+        # In whole cents: exact whatever the order (revenue is whole cents, lib/tiering).
+        money += runs.cents[last] - runs.cents[first]
+    return [
+        BookFigures(
+            accounts=tuple(int(n) for n in counts[code]),
+            revenue=float(money[code] / 100),
+            hours=float(counts[code] @ hours),
+        )
+        for code in range(len(owners))
+    ]
+
+
 def books(
     index: TierIndex,
     cuts: Sequence[float],
@@ -140,24 +168,12 @@ def books(
     default_pool_csms); one CSM has `hours_per_csm`. Unassigned accounts form their own book
     ("(none)"), with no hours and no load, listed last.
     """
-    runs = owner_runs(index)
-    bounds = tier_bounds(index, cuts)
-    hours = plan.matrix.hours_per_account()
-    counts = np.zeros((len(owners), len(bounds)), dtype=np.int64)
-    money = np.zeros(len(owners))
-    starts = np.arange(len(owners), dtype=np.int64) * runs.stride
-    for tier, (low, high) in enumerate(bounds):
-        first = np.searchsorted(runs.keys, starts + low, "left")
-        last = np.searchsorted(runs.keys, starts + high, "left")
-        counts[:, tier] = last - first
-        # In whole cents: exact whatever the order (revenue is whole cents, lib/tiering).
-        money += runs.cents[last] - runs.cents[first]
     sizes = pool_csms or {}
     out = []
-    for code, name in enumerate(owners):
-        if not counts[code].sum():
+    for name, figures in zip(owners, owner_figures(index, cuts, plan, owners), strict=True):
+        if not sum(figures.accounts):
             continue
-        needed = float(counts[code] @ np.asarray(hours))
+        needed = figures.hours
         if name == UNASSIGNED:
             csms = 0.0
         elif is_pool(name):
@@ -167,8 +183,8 @@ def books(
         out.append(
             Book(
                 owner=name,
-                accounts=tuple(int(n) for n in counts[code]),
-                revenue=float(money[code] / 100),
+                accounts=figures.accounts,
+                revenue=figures.revenue,
                 hours_needed=needed,
                 hours_available=csms * hours_per_csm,
                 csms=csms,
@@ -177,4 +193,237 @@ def books(
     return sorted(
         out,
         key=lambda book: (book.is_unassigned, -book.utilisation, -book.hours_needed, book.owner),
+    )
+
+
+# --- before and after a proposal: one row per CSM of the roster ----------------------------
+
+
+@dataclass(frozen=True)
+class BookFigures:
+    """One book's size: accounts per tier (top first), revenue, hours its accounts need."""
+
+    accounts: tuple[int, ...]
+    revenue: float
+    hours: float
+
+    @staticmethod
+    def empty(tier_count: int) -> BookFigures:
+        return BookFigures(accounts=(0,) * tier_count, revenue=0.0, hours=0.0)
+
+
+def utilisation(hours: float, capacity: float) -> float:
+    """Hours needed over hours available (inf when hours are needed and none are there)."""
+    if capacity > 0:
+        return hours / capacity
+    return float("inf") if hours > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class CsmBook:
+    """One CSM (or pooled team) of the roster: what they serve, their hours, their book today
+    (`before`, from the data's csm_owner) and under a proposal (`after`, None until one)."""
+
+    csm: str
+    tiers: tuple[str, ...]  # the tiers they serve ("Tier 1")
+    headcount: float  # 1 for a named CSM, N for a pool
+    capacity_hours: float  # customer-facing hours a year of the whole headcount
+    before: BookFigures
+    after: BookFigures | None = None
+    in_roster: bool = True  # False: owns accounts today, but the roster has no such CSM
+
+    @property
+    def is_unassigned(self) -> bool:
+        return self.csm == UNASSIGNED
+
+    @property
+    def is_pool(self) -> bool:
+        return self.headcount != 1 or is_pool(self.csm)
+
+    def utilisation(self, after: bool = False) -> float:
+        figures = self.after if after and self.after is not None else self.before
+        return utilisation(figures.hours, self.capacity_hours)
+
+    def is_over(self, after: bool = False) -> bool:
+        if self.is_unassigned:
+            return False
+        figures = self.after if after and self.after is not None else self.before
+        return figures.hours > self.capacity_hours
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """One CSM or pooled team as the Books page keeps it (the roster CSV's columns)."""
+
+    csm: str
+    tiers: tuple[str, ...]  # "Tier 1", ...: the tiers they serve
+    headcount: float  # 1 for a named CSM, N for a pool
+    hours: float  # customer-facing hours a year per person
+    region: str = ""  # the region they cover ("" any)
+
+
+ROSTER_COLUMNS = ("csm", "tiers", "hours", "headcount", "region")
+MAX_ROSTER_HOURS = 8_784.0  # the hours of a leap year
+MAX_ROSTER_HEADCOUNT = 100_000.0
+
+
+def _tiers_of(text: str, tier_count: int, who: str) -> tuple[str, ...]:
+    names = [part.strip() for part in re.split(r"[;,]", text) if part.strip()]
+    known = {f"tier {t}": f"Tier {t}" for t in range(1, tier_count + 1)}
+    out = []
+    for name in names:
+        found = known.get(re.sub(r"\s+", " ", name.lower())) or known.get(f"tier {name}")
+        if found is None:
+            raise InputError(
+                f"{who} serves {name!r}, which is not one of the {tier_count} tiers (Tier 1 to "
+                f"Tier {tier_count})."
+            )
+        out.append(found)
+    if not out:
+        raise InputError(f'{who} serves no tier: write one, such as "Tier 1" or "Tier 2;Tier 3".')
+    return tuple(sorted(set(out), key=out.index))
+
+
+def _number(value: object, what: str, who: str, upper: float) -> float:
+    try:
+        number = float(str(value).strip().replace(",", "")) if value not in (None, "") else math.nan
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number < 0 or number > upper:
+        raise InputError(f"{who}'s {what} must be a number from 0 to {upper:,.0f}; got {value!r}.")
+    return number
+
+
+def roster_lines_from_rows(
+    rows: Sequence[Mapping[str, object]], tier_count: int
+) -> tuple[RosterLine, ...]:
+    """A roster from table rows (csm, tiers, hours, headcount default 1, region optional):
+    one InputError sentence for the first row a person must fix."""
+    out: list[RosterLine] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=1):
+        name = str(row.get("csm") or "").strip()
+        if not name:
+            if not any(str(v or "").strip() for v in row.values()):
+                continue  # an empty row (the editor's new line): nothing to add
+            raise InputError(f"Row {number} of the roster has no CSM name.")
+        if name in seen:
+            raise InputError(f"{name} is in the roster twice; keep one row per CSM or pool.")
+        seen.add(name)
+        headcount = row.get("headcount")
+        out.append(
+            RosterLine(
+                csm=name,
+                tiers=_tiers_of(str(row.get("tiers") or ""), tier_count, name),
+                hours=_number(row.get("hours"), "hours", name, MAX_ROSTER_HOURS),
+                headcount=_number(
+                    1 if headcount in (None, "") else headcount,
+                    "headcount",
+                    name,
+                    MAX_ROSTER_HEADCOUNT,
+                ),
+                region=str(row.get("region") or "").strip(),
+            )
+        )
+    if not out:
+        raise InputError("The roster has no CSM: add at least one row (csm, tiers, hours).")
+    return tuple(out)
+
+
+def roster_rows(roster: Sequence[RosterLine]) -> list[dict[str, object]]:
+    """The roster as rows of its CSV columns (tiers joined by ";")."""
+    return [
+        {
+            "csm": line.csm,
+            "tiers": ";".join(line.tiers),
+            "hours": line.hours,
+            "headcount": line.headcount,
+            "region": line.region,
+        }
+        for line in roster
+    ]
+
+
+def inferred_roster(
+    index: TierIndex,
+    cuts: Sequence[float],
+    plan: Plan,
+    owners: Sequence[str],
+    regions: Mapping[str, str] | None = None,
+) -> tuple[RosterLine, ...]:
+    """A roster from today's owners: each csm_owner serves the tiers of the accounts it owns
+    under `cuts`, with the hours of the top one's team; a pool gets the headcount its book
+    needs (default_pool_csms). `regions`: the region each owner covers, when known."""
+    teams = plan.teams
+    out = []
+    for name, figures in zip(owners, owner_figures(index, cuts, plan, owners), strict=True):
+        if name == UNASSIGNED or not sum(figures.accounts):
+            continue
+        served = [t for t, n in enumerate(figures.accounts, start=1) if n]
+        hours = teams[served[0] - 1].hours_per_csm if teams else 1_100.0
+        headcount = default_pool_csms(figures.hours, hours) if is_pool(name) else 1.0
+        out.append(
+            RosterLine(
+                csm=name,
+                tiers=tuple(f"Tier {t}" for t in served),
+                headcount=headcount,
+                hours=hours,
+                region=(regions or {}).get(name, ""),
+            )
+        )
+    return tuple(out)
+
+
+def csm_books(
+    index: TierIndex,
+    cuts: Sequence[float],
+    plan: Plan,
+    owners: Sequence[str],
+    roster: Sequence[RosterLine],
+    *,
+    after: Mapping[str, BookFigures] | None = None,
+) -> list[CsmBook]:
+    """Every roster CSM's book today (the fast owner runs: no solver) and, given a proposal's
+    books (`after`), under it; owners of today who are not in the roster, and the unassigned
+    accounts ("(none)", no hours, listed last), too. Most loaded first (after a proposal: by
+    the proposal's load)."""
+    tier_count = len(tier_bounds(index, cuts))
+    today = dict(zip(owners, owner_figures(index, cuts, plan, owners), strict=True))
+    empty = BookFigures.empty(tier_count)
+    out = []
+    for line in roster:
+        out.append(
+            CsmBook(
+                csm=line.csm,
+                tiers=line.tiers,
+                headcount=line.headcount,
+                capacity_hours=line.headcount * line.hours,
+                before=today.get(line.csm, empty),
+                after=None if after is None else after.get(line.csm, empty),
+            )
+        )
+    named = {line.csm for line in roster}
+    for owner, figures in today.items():
+        if owner in named or not sum(figures.accounts):
+            continue
+        out.append(
+            CsmBook(
+                csm=owner,
+                tiers=(),
+                headcount=0.0,
+                capacity_hours=0.0,
+                before=figures,
+                after=None if after is None else after.get(owner, empty),
+                in_roster=owner == UNASSIGNED,
+            )
+        )
+    shown_after = after is not None
+    return sorted(
+        out,
+        key=lambda book: (
+            book.is_unassigned,
+            -book.utilisation(shown_after),
+            -(book.after or book.before).hours,
+            book.csm,
+        ),
     )

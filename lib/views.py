@@ -20,9 +20,9 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from lib.books import Book
+from lib.books import Book, BookFigures, CsmBook
 from lib.capacity import TierCapacity
-from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, tier_color
+from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, book_label, tier_color
 from lib.formatting import count, cut_label, money, percent, quantity
 from lib.migration import Migration
 from lib.tiering import TierFigures, TierIndex, TierSummary, service_model
@@ -558,3 +558,57 @@ def score_parts_html(parts: dict[str, float], total: float) -> str:
     rows = [[escape(name), f"{points:.1f}"] for name, points in parts.items()]
     rows.append(["<b>Score</b>", f"<b>{total:.1f}</b>"])
     return table_html(["Component", "Points"], rows)
+
+
+def _load_cell(book: CsmBook, after: bool) -> str:
+    if book.is_unassigned:
+        return "<span>no CSM assigned</span>"
+    value = book.utilisation(after)
+    if math.isinf(value):
+        shown = "no hours in the roster"
+    else:
+        shown = f"{value:.0%}" + (" over" if book.is_over(after) else "")
+    return f'<span data-figure="book_load">{_flag(shown, book.is_over(after))}</span>'
+
+
+def _book_cells(book: CsmBook, figures: BookFigures, after: bool, currency: str) -> list[str]:
+    return [
+        escape(" / ".join(count(n) for n in figures.accounts)),
+        escape(money(figures.revenue, currency)),
+        escape(count(figures.hours)),
+        _load_cell(book, after),
+    ]
+
+
+def csm_books_html(
+    books: Sequence[CsmBook], tier_count: int, currency: str = "$", after: bool = False
+) -> str:
+    """Every CSM of the roster as a row: the tiers they serve, their hours, and their book today
+    (accounts per tier, revenue, hours needed, load) and, after a proposal, under it. Over
+    capacity in vermillion with the alert sign; a pool is one row with its headcount; unassigned
+    accounts are said to be unassigned, in neutral type (not an alert)."""
+    split = " / ".join(f"T{t}" for t in range(1, tier_count + 1))
+    when = ("Today", "Proposed") if after else ("Today",)
+    headers = ["CSM", "Serves", "Hours available"]
+    for label in when:
+        headers += [
+            f"{label}: accounts ({split})",
+            f"{label}: revenue",
+            f"{label}: hours needed",
+            f"{label}: load",
+        ]
+    rows = []
+    for book in books:
+        if book.is_unassigned:
+            name, serves, available = "Unassigned accounts", "—", "—"
+        else:
+            name = escape(book_label(book))
+            if not book.in_roster:
+                name += " <small>(not in the roster)</small>"
+            serves = escape(", ".join(book.tiers) or "—")
+            available = escape(count(book.capacity_hours))
+        row = [name, serves, available, *_book_cells(book, book.before, False, currency)]
+        if after:
+            row += _book_cells(book, book.after or book.before, True, currency)
+        rows.append(row)
+    return table_html(headers, rows)

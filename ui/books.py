@@ -1,0 +1,444 @@
+"""The Books page's parts: the roster (edited, uploaded, downloaded), the rules, the proposal
+on demand, every CSM's book before and after, and the movers file.
+
+Everything a person sets lives under keys no widget owns (ui/keys.py: ROSTER, BOOK_RULES,
+PROPOSAL): the widgets are drawn from it and write back to it, so a roster edit survives
+Tiers -> Books -> Plan -> Books in the browser (PITFALLS: a keyed widget's value is dropped when a
+page without it runs). The proposal is made only when "Propose assignment" is pressed and kept
+with what it was made for; a rerun (a slider move) compares that, never calls the solver.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, cast
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, views
+from lib.books import (
+    ROSTER_COLUMNS,
+    CsmBook,
+    RosterLine,
+    csm_books,
+    inferred_roster,
+    roster_lines_from_rows,
+    roster_rows,
+)
+from lib.capacity import Plan
+from lib.dataset import Dataset
+from lib.errors import InputError
+from lib.export import to_csv_bytes, xlsx_bytes
+from lib.formatting import cut_label, markdown_text, plural
+from lib.tiering import TierIndex
+from ui import book_adapter, keys, state, tables
+
+PREVIEW = 200  # movers listed on the page; the files have every one
+RENEWAL_DAYS = 60  # the default: never move an account renewing within 60 days
+Roster = tuple[RosterLine, ...]
+
+
+# --- the roster -------------------------------------------------------------------------------
+
+
+def owners(dataset: Dataset) -> list[str]:
+    """Today's owners (the index's owner codes name them)."""
+    found = dataset.dimensions.get("csm_owner")
+    return list(found.labels) if found is not None else []
+
+
+def _data_of(dataset: Dataset) -> object:
+    return state.fingerprint(dataset)[0]  # the data, whatever the criteria
+
+
+def current_roster(dataset: Dataset, index: TierIndex, plan: Plan) -> Roster:
+    """The roster in use: inferred from the data the first time, then as edited or uploaded."""
+    kept = st.session_state.get(keys.ROSTER)
+    made_for = _data_of(dataset)
+    if kept is None or kept[0] != made_for:
+        kept = (made_for, inferred_roster(index, state.cuts(), plan, owners(dataset)))
+        st.session_state[keys.ROSTER] = kept
+    return kept[1]
+
+
+def _set_roster(dataset: Dataset, value: Roster) -> None:
+    st.session_state[keys.ROSTER] = (_data_of(dataset), value)
+    _fresh_editor()
+
+
+def _fresh_editor() -> None:
+    st.session_state[keys.ROSTER_VERSION] = st.session_state.get(keys.ROSTER_VERSION, 0) + 1
+
+
+def roster_frame(value: Roster) -> pd.DataFrame:
+    """The roster as the editor and the CSV show it: one row per CSM or pool."""
+    return pd.DataFrame(roster_rows(value), columns=list(ROSTER_COLUMNS))
+
+
+def read_roster(data: bytes, tier_count: int) -> Roster:
+    """A roster CSV (csm, tiers, hours, headcount, region): InputError with one sentence."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError("The roster is not UTF-8 text; save it as CSV (UTF-8).") from error
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError("The roster is not a CSV table with a header row.") from error
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in ("csm", "tiers", "hours") if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"The roster needs the columns csm, tiers and hours; it has no {', '.join(missing)}."
+        )
+    rows = cast(Sequence[Mapping[str, object]], frame.to_dict("records"))
+    return roster_lines_from_rows(rows, tier_count)
+
+
+def _roster_bytes(value: Roster) -> bytes:
+    # Bytes, not a callable: Streamlit 1.67 can lose a deferred download's answer to a rerun
+    # that starts as it is pressed (PITFALLS). Written once per roster, not once per rerun.
+    kept = st.session_state.get(keys.ROSTER_CSV)
+    if kept is None or kept[0] != value:
+        kept = (value, to_csv_bytes(roster_frame(value)))
+        st.session_state[keys.ROSTER_CSV] = kept
+    return kept[1]
+
+
+def _on_roster_edit(dataset: Dataset, editor_key: str, base: pd.DataFrame, tiers: int) -> None:
+    edits = st.session_state[editor_key]
+    frame = base.copy()
+    for row, changes in edits.get("edited_rows", {}).items():
+        for column, value in changes.items():
+            frame.loc[frame.index[int(row)], column] = value
+    frame = frame.drop(index=[frame.index[int(row)] for row in edits.get("deleted_rows", [])])
+    rows = [
+        *cast(list[Mapping[str, object]], frame.to_dict("records")),
+        *edits.get("added_rows", []),
+    ]
+    try:
+        _set_roster(dataset, roster_lines_from_rows(rows, tiers))
+        st.session_state.pop(keys.ROSTER_ERROR, None)
+    except InputError as error:
+        st.session_state[keys.ROSTER_ERROR] = str(error)
+        _fresh_editor()  # the editor shows the roster in use again, not the refused edit
+
+
+def _on_roster_file(dataset: Dataset, tiers: int) -> None:
+    uploaded = st.session_state.get(keys.ROSTER_FILE)
+    if uploaded is None:
+        return
+    try:
+        loaded = read_roster(uploaded.getvalue(), tiers)
+    except InputError as error:
+        st.session_state[keys.ROSTER_ERROR] = f"{uploaded.name}: {error}"
+        return
+    _set_roster(dataset, loaded)
+    st.session_state.pop(keys.ROSTER_ERROR, None)
+
+
+def _on_roster_reset() -> None:
+    st.session_state.pop(keys.ROSTER, None)
+    st.session_state.pop(keys.ROSTER_ERROR, None)
+    _fresh_editor()
+
+
+def roster_editor(dataset: Dataset, value: Roster, tier_count: int) -> None:
+    """The roster, editable: rows added or deleted, tiers, hours and headcounts typed."""
+    editor_key = keys.roster_editor_key(st.session_state.get(keys.ROSTER_VERSION, 0))
+    frame = roster_frame(value)
+    st.data_editor(
+        frame,
+        key=editor_key,
+        on_change=_on_roster_edit,
+        args=(dataset, editor_key, frame, tier_count),
+        num_rows="dynamic",
+        width="stretch",
+        hide_index=True,
+        column_config={
+            "csm": st.column_config.TextColumn("CSM", help="A person, or a pooled team"),
+            "tiers": st.column_config.TextColumn(
+                "Tiers served", help='"Tier 1", or several: "Tier 2;Tier 3"'
+            ),
+            "hours": st.column_config.NumberColumn(
+                "Hours a year (each)",
+                min_value=0.0,
+                step=50.0,
+                format="%.0f",
+                help="Customer-facing hours a year of one person",
+            ),
+            "headcount": st.column_config.NumberColumn(
+                "Headcount",
+                min_value=0.0,
+                step=1.0,
+                format="%g",
+                help="1 for a person, N for a pool",
+            ),
+            "region": st.column_config.TextColumn("Region", help="Optional: the region they cover"),
+        },
+    )
+    if st.session_state.get(keys.ROSTER_ERROR):
+        st.error(markdown_text(st.session_state[keys.ROSTER_ERROR]), icon=":material/warning:")
+    upload, download, reset = st.columns(3)
+    upload.file_uploader(
+        "Open a roster (CSV)",
+        type=["csv"],
+        key=keys.ROSTER_FILE,
+        on_change=_on_roster_file,
+        args=(dataset, tier_count),
+        help="Columns csm, tiers, hours, headcount (default 1), region (optional).",
+    )
+    download.download_button(
+        "Download the roster (CSV)",
+        data=_roster_bytes(value),
+        file_name="roster.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help="The roster as edited here, to keep or for `tierboard assign --roster`.",
+    )
+    reset.button(
+        "Start again from the data",
+        key=keys.ROSTER_RESET,
+        on_click=_on_roster_reset,
+        help="Every csm_owner, the tiers of the accounts they own today, the teams' hours.",
+    )
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleChoice:
+    """The rules as the person set them (kept in BOOK_RULES)."""
+
+    keep_region: bool = False
+    renewal_days: int = RENEWAL_DAYS
+    max_moves: int = 0  # 0: no cap
+    revenue_weighted: bool = False
+    pins: str = ""  # "customer_id,csm" lines
+
+
+def rules_choice() -> RuleChoice:
+    """The rules in use (the defaults until someone changes one)."""
+    return st.session_state.get(keys.BOOK_RULES, RuleChoice())
+
+
+def _on_rule(field: str, widget_key: str) -> None:
+    value = st.session_state[widget_key]
+    current = rules_choice()
+    st.session_state[keys.BOOK_RULES] = RuleChoice(**{**asdict(current), field: value})
+
+
+def _on_pins_file() -> None:
+    uploaded = st.session_state.get(keys.PINS_FILE)
+    if uploaded is None:
+        return
+    try:
+        text = uploaded.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        st.session_state[keys.PINS_ERROR] = f"{uploaded.name}: save the pins as CSV (UTF-8)."
+        return
+    st.session_state.pop(keys.PINS_ERROR, None)
+    current = rules_choice()
+    st.session_state[keys.BOOK_RULES] = RuleChoice(**{**asdict(current), "pins": text.strip()})
+
+
+def rule_inputs(dataset: Dataset) -> RuleChoice:
+    """The rules the proposal follows; each widget drawn from BOOK_RULES, written back to it."""
+    choice = rules_choice()
+    left, middle, right = st.columns(3)
+    if "region" in dataset.dimensions:
+        state.show(keys.RULE_REGION, choice.keep_region)
+        left.toggle(
+            "Keep accounts in their region",
+            key=keys.RULE_REGION,
+            on_change=_on_rule,
+            args=("keep_region", keys.RULE_REGION),
+            help="An account moves only to a CSM who covers its region (roster column region).",
+        )
+    state.show(keys.RULE_WEIGHTED, choice.revenue_weighted)
+    left.toggle(
+        "Fewest revenue moved (not fewest accounts)",
+        key=keys.RULE_WEIGHTED,
+        on_change=_on_rule,
+        args=("revenue_weighted", keys.RULE_WEIGHTED),
+        help="Minimise the ARR changing hands instead of the number of handovers.",
+    )
+    if "renewal_date" in dataset.columns:
+        state.show(keys.RULE_RENEWAL, choice.renewal_days)
+        middle.number_input(
+            "Never move an account renewing within (days)",
+            key=keys.RULE_RENEWAL,
+            min_value=0,
+            max_value=3650,
+            step=15,
+            on_change=_on_rule,
+            args=("renewal_days", keys.RULE_RENEWAL),
+            help="0 lets any account move, whatever its renewal date.",
+        )
+    state.show(keys.RULE_MAX_MOVES, choice.max_moves)
+    middle.number_input(
+        "Cap on moves (0 = no cap)",
+        key=keys.RULE_MAX_MOVES,
+        min_value=0,
+        max_value=10_000_000,
+        step=10,
+        on_change=_on_rule,
+        args=("max_moves", keys.RULE_MAX_MOVES),
+        help="At most this many accounts change hands.",
+    )
+    state.show(keys.PINS_TEXT, choice.pins)
+    right.text_area(
+        "Pinned accounts (customer_id,csm a line)",
+        key=keys.PINS_TEXT,
+        on_change=_on_rule,
+        args=("pins", keys.PINS_TEXT),
+        height=90,
+        help="These accounts go to (or stay with) the CSM named, whatever else moves.",
+    )
+    right.file_uploader(
+        "…or open a pins file (CSV)",
+        type=["csv"],
+        key=keys.PINS_FILE,
+        on_change=_on_pins_file,
+        help="Two columns: customer_id, csm.",
+    )
+    if st.session_state.get(keys.PINS_ERROR):
+        st.error(markdown_text(st.session_state[keys.PINS_ERROR]), icon=":material/warning:")
+    return rules_choice()
+
+
+# --- the proposal ---------------------------------------------------------------------------
+
+
+def _made_for(dataset: Dataset, plan: Plan, value: Roster, choice: RuleChoice) -> tuple[Any, ...]:
+    """What a proposal depends on: when any of it changes, the proposal is out of date."""
+    return (
+        state.fingerprint(dataset),
+        tuple(state.cuts()),
+        state.criteria(),
+        state.current_slice(dataset),
+        tuple(plan.matrix.hours_per_account()),
+        value,
+        choice,
+    )
+
+
+def _on_propose(
+    dataset: Dataset, index: TierIndex, plan: Plan, value: Roster, choice: RuleChoice
+) -> None:
+    made_for = _made_for(dataset, plan, value, choice)
+    try:
+        made = book_adapter.propose(dataset, index, state.cuts(), plan, value, choice=choice)
+    except InputError as error:
+        st.session_state[keys.PROPOSAL_ERROR] = str(error)
+        return
+    st.session_state.pop(keys.PROPOSAL_ERROR, None)
+    st.session_state[keys.PROPOSAL] = (made_for, tuple(state.cuts()), made)
+    st.session_state.pop(keys.BOOK_MOVER_FILES, None)
+
+
+def proposal_in_use(
+    dataset: Dataset,
+    index: TierIndex,
+    plan: Plan,
+    value: Roster,
+    choice: RuleChoice,
+) -> Any | None:
+    """The proposal made for what is on screen, or None; a button to make one (again), and
+    when the one kept is out of date, a sentence saying so and for which cut-offs it was made."""
+    kept = st.session_state.get(keys.PROPOSAL)
+    current = kept is not None and kept[0] == _made_for(dataset, plan, value, choice)
+    stale = kept is not None and not current
+    if kept is not None and stale:
+        made_at = " / ".join(cut_label(c, dataset.currency) for c in kept[1])
+        st.warning(
+            markdown_text(
+                f"The proposal is out of date: it was made for cut-offs {made_at}, and the "
+                "cut-offs, the roster or the rules have changed since. The figures below are "
+                "today's books; propose again to see who would serve which account now."
+            ),
+            icon=":material/update:",
+        )
+    st.button(
+        "Propose again" if stale else "Propose assignment",
+        type="primary",
+        key=keys.PROPOSE,
+        on_click=_on_propose,
+        args=(dataset, index, plan, value, choice),
+        help="Every account to one CSM who serves its tier and has the hours, with the fewest "
+        "handovers.",
+    )
+    if st.session_state.get(keys.PROPOSAL_ERROR):
+        st.error(markdown_text(st.session_state[keys.PROPOSAL_ERROR]), icon=":material/warning:")
+    return kept[2] if kept is not None and current else None
+
+
+def books_view(
+    dataset: Dataset, index: TierIndex, plan: Plan, value: Roster, made: Any | None
+) -> list[CsmBook]:
+    """Every CSM's book today (lib.books' owner runs: no solver) and under the proposal."""
+    after = None if made is None else book_adapter.after_books(made, len(plan.teams))
+    return csm_books(index, state.cuts(), plan, owners(dataset), value, after=after)
+
+
+def show_books(books: list[CsmBook], tier_count: int, currency: str, after: bool) -> None:
+    """The chart a room reads (the most loaded CSMs) and the table of every CSM."""
+    st.html(views.chart_title_html(charts.books_title(books, after), "books_title"))
+    st.plotly_chart(charts.books_figure(books, after), key=keys.BOOKS_CHART)
+    more = charts.books_more(books)
+    if more:
+        st.caption(more)  # markdown-safe: counts
+    st.html(views.csm_books_html(books, tier_count, currency, after=after))
+
+
+def headline(made: Any, currency: str) -> None:
+    """The proposal in sentences: what changes hands, how good it is, hires when short."""
+    for kind, sentence in book_adapter.sentences(made, currency):
+        getattr(st, kind)(markdown_text(sentence))
+
+
+def movers(made: Any, currency: str) -> None:
+    """A bounded preview of the movers, and the full file as CSV or XLSX, made when pressed."""
+    frame = book_adapter.movers_frame(made)
+    if frame.empty:
+        st.caption("No account changes hands.")
+        return
+    shown = min(len(frame), PREVIEW)
+    st.caption(  # markdown-safe: counts
+        f"{plural(len(frame), 'account')} change hands"
+        + (
+            f"; the first {shown} are listed, the files have every one."
+            if shown < len(frame)
+            else "."
+        )
+    )
+    tables.show(frame.head(PREVIEW), currency, height=320)
+    files = st.session_state.setdefault(keys.BOOK_MOVER_FILES, {})
+    csv_slot, xlsx_slot = st.columns(2)
+    for slot, kind, make, mime in (
+        (csv_slot, "CSV", to_csv_bytes, "text/csv"),
+        (xlsx_slot, "XLSX", lambda f: xlsx_bytes(f, sheet="Movers"), XLSX_MIME),
+    ):
+        name = f"book-movers.{kind.lower()}"
+        if kind not in files:
+            if not slot.button(f"Prepare the movers ({kind})", key=keys.prepare_key(name)):
+                continue
+            files[kind] = make(frame)
+        slot.download_button(
+            f"Download the movers ({kind})",
+            data=files[kind],
+            file_name=name,
+            mime=mime,
+            on_click="ignore",  # a rerun on the click could replace the file the click opens
+            help="Every account whose owner changes: id, name, tier, from, to, ARR, renewal, "
+            "reason. Formula-safe.",
+        )
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

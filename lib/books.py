@@ -262,6 +262,9 @@ class RosterLine:
     region: str = ""  # the region they cover ("" any)
 
 
+# An owner serves a tier when at least this share of its accounts is in it (always its largest
+# tier): a handful of strays, left there by a cut-off, do not make a pool a Tier 1 desk.
+SERVED_SHARE = 0.10
 ROSTER_COLUMNS = ("csm", "tiers", "hours", "headcount", "region")
 MAX_ROSTER_HOURS = 8_784.0  # the hours of a leap year
 MAX_ROSTER_HEADCOUNT = 100_000.0
@@ -352,14 +355,21 @@ def inferred_roster(
     regions: Mapping[str, str] | None = None,
 ) -> tuple[RosterLine, ...]:
     """A roster from today's owners: each csm_owner serves the tiers of the accounts it owns
-    under `cuts`, with the hours of the top one's team; a pool gets the headcount its book
-    needs (default_pool_csms). `regions`: the region each owner covers, when known."""
+    under `cuts` (those with SERVED_SHARE of its accounts), with the hours of the top one's
+    team; a pool gets the headcount its book needs (default_pool_csms). `regions`: the region
+    each owner covers, when known."""
     teams = plan.teams
     out = []
     for name, figures in zip(owners, owner_figures(index, cuts, plan, owners), strict=True):
         if name == UNASSIGNED or not sum(figures.accounts):
             continue
-        served = [t for t, n in enumerate(figures.accounts, start=1) if n]
+        total = sum(figures.accounts)
+        most = max(figures.accounts)
+        served = [
+            t
+            for t, n in enumerate(figures.accounts, start=1)
+            if n == most or n >= SERVED_SHARE * total
+        ]
         hours = teams[served[0] - 1].hours_per_csm if teams else 1_100.0
         headcount = default_pool_csms(figures.hours, hours) if is_pool(name) else 1.0
         out.append(

@@ -14,7 +14,7 @@ TIERS = "tb_tiers"  # the number-of-tiers widget (drawn by app.py on every run: 
 BY = "tb_tier_by"  # the tier-by widget: "revenue" | "score"
 WEIGHTS = "tb_weights"  # dict component -> score weight (0-100)
 SLICE = "tb_slice"  # dict dimension -> list of the labels chosen
-TYPED = "tb_typed"  # dict name -> other figures typed on a page (target shares, cap, book hours)
+TYPED = "tb_typed"  # dict name -> other figures typed on a page (target shares, cap)
 STATE_NOTICE = "tb_state_notice"  # a sentence on what a change reset, shown once by the control
 INPUT_ERRORS = "tb_input_errors"  # dict widget key -> why the value typed there was not used
 PRESENT = "tb_present"  # the presentation-mode toggle
@@ -29,8 +29,6 @@ TOP_CUSTOMER_CAP = "tb_top_customer_cap"  # the cap on Tier 1's share of custome
 PLAN_FILE = "tb_plan_file"  # the plan-file uploader
 PLAN_FILE_ERROR = "tb_plan_file_error"  # why the plan file last opened could not be used
 PLAN_FILE_OPENED = "tb_plan_file_opened"  # the sentence that confirms the plan file last opened
-POOL_CSMS = "tb_pool_csms"  # {pooled team: headcount}, typed (no widget owns it)
-BOOK_HOURS = "tb_book_hours"  # hours one CSM has for a book of business (widget)
 LIST_UNPROFITABLE = "tb_list_unprofitable"  # the toggle that lists the unprofitable accounts
 
 # --- Who moves (ui/changes.py) -----------------------------------------------------------------
@@ -146,11 +144,6 @@ def target_share_key(tier: int) -> str:
 def matrix_editor_key(version: int) -> str:
     """The service-matrix editor: a new version, a fresh editor."""
     return f"tb_matrix_editor_{version}"
-
-
-def pool_csms_key(team: str) -> str:
-    """The headcount input of a pooled team."""
-    return f"tb_pool_csms_input_{team}"
 
 
 def prepare_key(file_name: str) -> str:

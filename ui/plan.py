@@ -1,4 +1,4 @@
-"""The Plan page's parts: suggested cut-offs, the service matrix editor, plan files, books."""
+"""The Plan page's parts: suggested cut-offs, the service matrix editor, plan files."""
 
 from __future__ import annotations
 
@@ -11,18 +11,14 @@ from lib.errors import InputError
 from lib.export import to_csv_bytes
 from lib.formatting import hours, markdown_text, plural
 from lib.service_matrix import MAX_HOURS_PER_YEAR, ServiceMatrix
-from lib.team import DEFAULT_HOURS_PER_CSM
 from lib.tiering import TierIndex, TierSummary, tier_name
 from ui import keys, state, tables
 from ui.keys import (
-    BOOK_HOURS,
     LIST_UNPROFITABLE,
     PLAN_FILE,
     PLAN_FILE_ERROR,
     PLAN_FILE_OPENED,
-    POOL_CSMS,
     matrix_editor_key,
-    pool_csms_key,
     target_share_key,
 )
 from ui.keys import SUGGESTION as EXPLANATION
@@ -273,22 +269,6 @@ def unprofitable_list(dataset: Dataset, index: TierIndex, plan: Plan, counts: tu
         )
 
 
-def books_inputs() -> float:
-    state.show(BOOK_HOURS, state.typed("book_hours", DEFAULT_HOURS_PER_CSM))
-    return st.number_input(
-        "Hours one CSM has for their book (a year)",
-        key=BOOK_HOURS,
-        min_value=1.0,
-        max_value=MAX_HOURS_PER_YEAR,
-        step=50.0,
-        format="%.0f",
-        on_change=_keep_typed,
-        args=("book_hours", BOOK_HOURS),
-        help="Compared with the hours each CSM's accounts need under the current cut-offs "
-        f"(1 to {MAX_HOURS_PER_YEAR:,.0f}, the hours of a year).",
-    )
-
-
 def capacities(
     dataset: Dataset, index: TierIndex, summary: TierSummary, current: Plan
 ) -> tuple[TierCapacity, ...]:
@@ -302,41 +282,3 @@ def whole_index(dataset: Dataset, index: TierIndex) -> TierIndex | None:
     """Under a slice, the whole base keyed like `index`; None without a slice."""
     criteria = planning.in_effect(index, state.criteria())
     return planning.whole_index(dataset, state.current_slice(dataset), criteria)
-
-
-def _on_pool_size(name: str, key: str) -> None:
-    st.session_state[POOL_CSMS][name] = st.session_state[key]
-
-
-def pool_inputs(defaults: dict[str, float]) -> dict[str, float]:
-    """The headcount of each pooled team (an owner such as "Scale Team A"), kept as typed.
-
-    A pool starts with the CSMs its book needs (`defaults`), like the tier teams do.
-    """
-    sizes = st.session_state.setdefault(POOL_CSMS, {})
-    for name, csms in defaults.items():
-        sizes.setdefault(name, csms)
-    if not defaults:
-        return sizes
-    with st.expander(f"Headcount of the {plural(len(defaults), 'pooled team')}"):
-        st.caption(
-            "Owners named like a team share their book between several CSMs: their load is over "
-            "the headcount's hours. They start with the CSMs their book needs; type the real "
-            "headcount."
-        )
-        columns = st.columns(min(len(defaults), 4))
-        for i, name in enumerate(defaults):
-            column = columns[i % len(columns)]
-            key = pool_csms_key(name)
-            st.session_state[key] = float(sizes[name])
-            column.number_input(
-                f"CSMs in {markdown_text(name)}",
-                key=key,
-                min_value=0.0,
-                step=1.0,
-                format="%.1f",
-                on_change=_on_pool_size,
-                args=(name, key),
-                help="How many CSMs share this team's book.",
-            )
-    return sizes

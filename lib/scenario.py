@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from lib.books import RosterLine, roster_lines_from_rows, roster_rows
 from lib.capacity import Plan
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, MAX_WEIGHT, REVENUE_ONLY, Criteria
 from lib.errors import InputError
@@ -53,9 +54,14 @@ class Scenario:
     slice: Slice = EVERYTHING
     dataset: str = ""  # dataset_fingerprint() of the data it was made on ("" if unknown)
     currency: str = ""  # the currency of that data ("$", "€"; "" if unknown)
+    roster: tuple[RosterLine, ...] | None = None  # the Books page's roster; None: the data's own
 
     def __post_init__(self) -> None:
         _check_types(self.criteria, self.plan, self.slice, self.dataset)
+        if self.roster is not None:
+            if not all(isinstance(line, RosterLine) for line in self.roster):
+                raise TypeError("roster must be a tuple of RosterLine or None")
+            object.__setattr__(self, "roster", tuple(self.roster))
         if not isinstance(self.currency, str):
             raise TypeError(f"currency must be a str, not {type(self.currency).__name__}")
         object.__setattr__(self, "cuts", checked_cuts(self.cuts, "The scenario"))
@@ -77,6 +83,7 @@ class Scenario:
             "plan": None if self.plan is None else self.plan.to_toml(),
             "dataset": self.dataset,
             **({"currency": self.currency} if self.currency else {}),
+            **({"roster": roster_rows(self.roster)} if self.roster is not None else {}),
         }
 
     @classmethod
@@ -218,7 +225,7 @@ def scenario_from_parts(
 # ---------------------------------------------------------------------------------------------
 # The dict form.
 
-_DICT_KEYS = ("format", "cuts", "criteria", "slice", "plan", "dataset", "currency")
+_DICT_KEYS = ("format", "cuts", "criteria", "slice", "plan", "dataset", "currency", "roster")
 _CURRENCY_LIMIT = 8  # "$", "€", "CHF ": a symbol or a short code
 
 
@@ -261,7 +268,19 @@ def _scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         dataset=dataset,
         source=source,
     )
-    return replace(built, currency=currency) if currency else built
+    roster = _roster_from_dict(data.get("roster"), built.tier_count, source)
+    return replace(built, currency=currency, roster=roster)
+
+
+def _roster_from_dict(raw: object, tier_count: int, source: str) -> tuple[RosterLine, ...] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not all(isinstance(row, Mapping) for row in raw):
+        raise InputError(f"{source}'s roster must be a list of rows; got {quoted(raw)}.")
+    try:
+        return roster_lines_from_rows(raw, tier_count)
+    except InputError as error:
+        raise InputError(f"{source}'s roster: {error}") from error  # starts with a name
 
 
 def _criteria_from_dict(raw: object, source: str) -> Criteria:

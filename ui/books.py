@@ -55,17 +55,29 @@ def _data_of(dataset: Dataset) -> object:
 
 
 def current_roster(dataset: Dataset, index: TierIndex, plan: Plan) -> Roster:
-    """The roster in use: inferred from the data the first time, then as edited or uploaded."""
+    """The roster in use: inferred from the data the first time (and again for a new number of
+    tiers until someone edits it), then as edited, uploaded or opened with a scenario."""
     kept = st.session_state.get(keys.ROSTER)
-    made_for = _data_of(dataset)
-    if kept is None or kept[0] != made_for:
-        kept = (made_for, inferred_roster(index, state.cuts(), plan, owners(dataset)))
+    tier_count = len(state.cuts()) + 1
+    if kept is None or kept[0] != _data_of(dataset) or (not kept[3] and kept[1] != tier_count):
+        inferred = inferred_roster(index, state.cuts(), plan, owners(dataset))
+        kept = (_data_of(dataset), tier_count, inferred, False)
         st.session_state[keys.ROSTER] = kept
-    return kept[1]
+        _fresh_editor()
+    return kept[2]
 
 
-def _set_roster(dataset: Dataset, value: Roster) -> None:
-    st.session_state[keys.ROSTER] = (_data_of(dataset), value)
+def edited_roster(dataset: Dataset) -> Roster | None:
+    """The roster someone edited, uploaded or opened for this data (None: the data's own)."""
+    kept = st.session_state.get(keys.ROSTER)
+    if kept is None or kept[0] != _data_of(dataset) or not kept[3]:
+        return None
+    return kept[2]
+
+
+def set_roster(dataset: Dataset, value: Roster) -> None:
+    """Put a roster in use, as typed (a new number of tiers keeps it)."""
+    st.session_state[keys.ROSTER] = (_data_of(dataset), len(state.cuts()) + 1, value, True)
     _fresh_editor()
 
 
@@ -122,7 +134,7 @@ def _on_roster_edit(dataset: Dataset, editor_key: str, base: pd.DataFrame, tiers
         *edits.get("added_rows", []),
     ]
     try:
-        _set_roster(dataset, roster_lines_from_rows(rows, tiers))
+        set_roster(dataset, roster_lines_from_rows(rows, tiers))
         st.session_state.pop(keys.ROSTER_ERROR, None)
     except InputError as error:
         st.session_state[keys.ROSTER_ERROR] = str(error)
@@ -138,7 +150,7 @@ def _on_roster_file(dataset: Dataset, tiers: int) -> None:
     except InputError as error:
         st.session_state[keys.ROSTER_ERROR] = f"{uploaded.name}: {error}"
         return
-    _set_roster(dataset, loaded)
+    set_roster(dataset, loaded)
     st.session_state.pop(keys.ROSTER_ERROR, None)
 
 

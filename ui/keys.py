@@ -79,7 +79,7 @@ PARETO_CHART = "tb_pareto_chart"  # the Pareto curve (a keyed chart keeps its zo
 
 
 # --- the Books page (ui/books.py) ---------------------------------------------------------------
-ROSTER = "tb_roster"  # (the data it is for, tuple[RosterLine, ...]): the roster in use, typed
+ROSTER = "tb_roster"  # (the data, tier count, tuple[RosterLine, ...], edited?): the roster in use
 ROSTER_VERSION = "tb_roster_version"  # bumped when ROSTER changes: a fresh roster editor
 ROSTER_CSV = "tb_roster_csv"  # (roster, bytes) of the roster's CSV download
 ROSTER_FILE = "tb_roster_file"  # the roster uploader

@@ -102,7 +102,7 @@ def test_the_roster_downloads_as_the_csv_the_uploader_reads(app: AppTest):
     books_page(app)
     button = next(b for b in app.get("download_button") if "roster" in b.proto.label)
     assert button.proto.label == "Download the roster (CSV)"
-    roster = app.session_state[keys.ROSTER][1]
+    roster = app.session_state[keys.ROSTER][2]
     frame = pd.read_csv(io.StringIO(book_adapter_roster_csv(app)))
     assert list(frame.columns) == ["csm", "tiers", "hours", "headcount", "region"]
     assert len(frame) == len(roster)
@@ -238,3 +238,19 @@ def test_books_put_the_most_loaded_csm_first(app: AppTest):
 def test_the_plan_page_points_to_the_books_page(app: AppTest):
     page(app, "plan")
     assert any("Books of business" in link.proto.label for link in app.get("page_link"))
+
+
+def test_a_scenario_saved_with_an_edited_roster_opens_with_it(app: AppTest):
+    books_page(app)
+    uploader(app, "Open a roster (CSV)").upload("roster.csv", ROSTER_CSV).run()
+    page(app, "scenarios")
+    app.text_input(key=keys.SAVE_NAME).set_value("With roster").run()
+    press(app, "Save scenario")
+    books_page(app)
+    press(app, "Start again from the data")
+    assert book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 2) |")
+    page(app, "scenarios")
+    app.selectbox(key=keys.SAVED_PICK).set_value("With roster").run()
+    press(app, "Open")
+    books_page(app)
+    assert book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) |")

@@ -105,3 +105,33 @@ def to_utf8(path: Path, encoding: str, target: Path) -> Path:
             out.write(decoder.decode(chunk).encode("utf-8", "surrogatepass"))
         out.write(decoder.decode(b"", final=True).encode("utf-8", "surrogatepass"))
     return target
+
+
+def decode(data: bytes, name: str) -> str:
+    """A small text file already in memory (a roster, a list) as text, read by the same rules
+    as an uploaded customer file: BOMs, UTF-16, and cp1252 / Latin-1 when it is not UTF-8."""
+    head = data[: 256 * 1024]
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(head) >= 4 and head.count(0) >= len(head) // 3
+    ):
+        encoding = _bytes_utf16(head)
+    elif 0 in head:
+        raise InputError(f"{name} looks like a binary file, not text: give a CSV file.")
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    errors = {"cp1252": "tierboard-latin-1", "utf-8-sig": "tierboard-1252"}.get(
+        encoding, "tierboard-utf-16"
+    )
+    return data.decode(encoding, errors=errors)
+
+
+def _bytes_utf16(head: bytes) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    zeros_odd = head[1::2].count(0)
+    return "utf-16-le" if zeros_odd >= head[0::2].count(0) else "utf-16-be"

@@ -401,6 +401,25 @@ class Dataset:
                 )
             return self._ids
 
+    def identities(self) -> pa.Table:
+        """customer_id (and customer_name) of every customer, in table order (Arrow, read once)."""
+        return self._identities()
+
+    def day_numbers(self, column: str) -> np.ndarray | None:
+        """A date column as int32 days since 1970-01-01 in table order (missing: the int32
+        minimum); None when the data has no such column."""
+        if not self.has(column):
+            return None
+        found = (
+            self._con.cursor()
+            .sql(
+                f"SELECT coalesce(datediff('day', DATE '1970-01-01', {quote_ident(column)}), "
+                f"{np.iinfo(np.int32).min})::INTEGER FROM {ingest.CUSTOMERS}"
+            )
+            .fetchnumpy()
+        )
+        return np.asarray(next(iter(found.values())), dtype=np.int32)
+
     def tier_table(self, part: Slice, criteria: Criteria, cuts: Sequence[float]) -> pd.DataFrame:
         """The tier list of a slice for CRM re-import: id, name, tier, revenue (and score),
         and the previous tier (the data's current_tier, normalised) when known; top tier first."""

@@ -13,11 +13,11 @@ import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from lib.capacity import Plan, unprofitable_threshold
-from lib.errors import InputError
 from lib.slices import UNASSIGNED
 from lib.team import DEFAULT_UTILISATION
 from lib.tiering import TierIndex, normalize_cuts
@@ -225,7 +225,7 @@ class CsmBook:
     (`before`, from the data's csm_owner) and under a proposal (`after`, None until one)."""
 
     csm: str
-    tiers: tuple[str, ...]  # the tiers they serve ("Tier 1")
+    tiers: tuple[int, ...]  # the tiers they serve (1 is the top)
     headcount: float  # 1 for a named CSM, N for a pool
     capacity_hours: float  # customer-facing hours a year of the whole headcount
     before: BookFigures
@@ -251,137 +251,17 @@ class CsmBook:
         return figures.hours > self.capacity_hours
 
 
-@dataclass(frozen=True)
-class RosterLine:
-    """One CSM or pooled team as the Books page keeps it (the roster CSV's columns)."""
+class RosterMember(Protocol):
+    """What a book needs of a roster entry (lib.roster.RosterEntry)."""
 
-    csm: str
-    tiers: tuple[str, ...]  # "Tier 1", ...: the tiers they serve
-    headcount: float  # 1 for a named CSM, N for a pool
-    hours: float  # customer-facing hours a year per person
-    region: str = ""  # the region they cover ("" any)
-
-
-# An owner serves a tier when at least this share of its accounts is in it (always its largest
-# tier): a handful of strays, left there by a cut-off, do not make a pool a Tier 1 desk.
-SERVED_SHARE = 0.10
-ROSTER_COLUMNS = ("csm", "tiers", "hours", "headcount", "region")
-MAX_ROSTER_HOURS = 8_784.0  # the hours of a leap year
-MAX_ROSTER_HEADCOUNT = 100_000.0
-
-
-def _tiers_of(text: str, tier_count: int, who: str) -> tuple[str, ...]:
-    names = [part.strip() for part in re.split(r"[;,]", text) if part.strip()]
-    known = {f"tier {t}": f"Tier {t}" for t in range(1, tier_count + 1)}
-    out = []
-    for name in names:
-        found = known.get(re.sub(r"\s+", " ", name.lower())) or known.get(f"tier {name}")
-        if found is None:
-            raise InputError(
-                f"{who} serves {name!r}, which is not one of the {tier_count} tiers (Tier 1 to "
-                f"Tier {tier_count})."
-            )
-        out.append(found)
-    if not out:
-        raise InputError(f'{who} serves no tier: write one, such as "Tier 1" or "Tier 2;Tier 3".')
-    return tuple(sorted(set(out), key=out.index))
-
-
-def _number(value: object, what: str, who: str, upper: float) -> float:
-    try:
-        number = float(str(value).strip().replace(",", "")) if value not in (None, "") else math.nan
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or number < 0 or number > upper:
-        raise InputError(f"{who}'s {what} must be a number from 0 to {upper:,.0f}; got {value!r}.")
-    return number
-
-
-def roster_lines_from_rows(
-    rows: Sequence[Mapping[str, object]], tier_count: int
-) -> tuple[RosterLine, ...]:
-    """A roster from table rows (csm, tiers, hours, headcount default 1, region optional):
-    one InputError sentence for the first row a person must fix."""
-    out: list[RosterLine] = []
-    seen: set[str] = set()
-    for number, row in enumerate(rows, start=1):
-        name = str(row.get("csm") or "").strip()
-        if not name:
-            if not any(str(v or "").strip() for v in row.values()):
-                continue  # an empty row (the editor's new line): nothing to add
-            raise InputError(f"Row {number} of the roster has no CSM name.")
-        if name in seen:
-            raise InputError(f"{name} is in the roster twice; keep one row per CSM or pool.")
-        seen.add(name)
-        headcount = row.get("headcount")
-        out.append(
-            RosterLine(
-                csm=name,
-                tiers=_tiers_of(str(row.get("tiers") or ""), tier_count, name),
-                hours=_number(row.get("hours"), "hours", name, MAX_ROSTER_HOURS),
-                headcount=_number(
-                    1 if headcount in (None, "") else headcount,
-                    "headcount",
-                    name,
-                    MAX_ROSTER_HEADCOUNT,
-                ),
-                region=str(row.get("region") or "").strip(),
-            )
-        )
-    if not out:
-        raise InputError("The roster has no CSM: add at least one row (csm, tiers, hours).")
-    return tuple(out)
-
-
-def roster_rows(roster: Sequence[RosterLine]) -> list[dict[str, object]]:
-    """The roster as rows of its CSV columns (tiers joined by ";")."""
-    return [
-        {
-            "csm": line.csm,
-            "tiers": ";".join(line.tiers),
-            "hours": line.hours,
-            "headcount": line.headcount,
-            "region": line.region,
-        }
-        for line in roster
-    ]
-
-
-def inferred_roster(
-    index: TierIndex,
-    cuts: Sequence[float],
-    plan: Plan,
-    owners: Sequence[str],
-    regions: Mapping[str, str] | None = None,
-) -> tuple[RosterLine, ...]:
-    """A roster from today's owners: each csm_owner serves the tiers of the accounts it owns
-    under `cuts` (those with SERVED_SHARE of its accounts), with the hours of the top one's
-    team; a pool gets the headcount its book needs (default_pool_csms). `regions`: the region
-    each owner covers, when known."""
-    teams = plan.teams
-    out = []
-    for name, figures in zip(owners, owner_figures(index, cuts, plan, owners), strict=True):
-        if name == UNASSIGNED or not sum(figures.accounts):
-            continue
-        total = sum(figures.accounts)
-        most = max(figures.accounts)
-        served = [
-            t
-            for t, n in enumerate(figures.accounts, start=1)
-            if n == most or n >= SERVED_SHARE * total
-        ]
-        hours = teams[served[0] - 1].hours_per_csm if teams else 1_100.0
-        headcount = default_pool_csms(figures.hours, hours) if is_pool(name) else 1.0
-        out.append(
-            RosterLine(
-                csm=name,
-                tiers=tuple(f"Tier {t}" for t in served),
-                headcount=headcount,
-                hours=hours,
-                region=(regions or {}).get(name, ""),
-            )
-        )
-    return tuple(out)
+    @property
+    def csm(self) -> str: ...
+    @property
+    def tiers(self) -> tuple[int, ...]: ...
+    @property
+    def headcount(self) -> float: ...
+    @property
+    def capacity_hours(self) -> float: ...
 
 
 def csm_books(
@@ -389,7 +269,7 @@ def csm_books(
     cuts: Sequence[float],
     plan: Plan,
     owners: Sequence[str],
-    roster: Sequence[RosterLine],
+    roster: Sequence[RosterMember],
     *,
     after: Mapping[str, BookFigures] | None = None,
 ) -> list[CsmBook]:
@@ -407,7 +287,7 @@ def csm_books(
                 csm=line.csm,
                 tiers=line.tiers,
                 headcount=line.headcount,
-                capacity_hours=line.headcount * line.hours,
+                capacity_hours=line.capacity_hours,
                 before=today.get(line.csm, empty),
                 after=None if after is None else after.get(line.csm, empty),
             )

@@ -25,7 +25,7 @@ from lib.capacity import TierCapacity
 from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, book_label, tier_color
 from lib.formatting import count, cut_label, money, percent, quantity
 from lib.migration import Migration
-from lib.tiering import TierFigures, TierIndex, TierSummary, service_model
+from lib.tiering import TierFigures, TierIndex, TierSummary, service_model, tier_name
 
 # Above this many tiers a card is too narrow for two figures side by side: stack them.
 SIDE_BY_SIDE_MAX_TIERS = 3
@@ -605,7 +605,7 @@ def csm_books_html(
             name = escape(book_label(book))
             if not book.in_roster:
                 name += " <small>(not in the roster)</small>"
-            serves = escape(", ".join(book.tiers) or "—")
+            serves = escape(", ".join(tier_name(t) for t in book.tiers) or "—")
             available = escape(count(book.capacity_hours))
         row = [name, serves, available, *_book_cells(book, book.before, False, currency)]
         if after:

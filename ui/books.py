@@ -11,37 +11,35 @@ with what it was made for; a rerun (a slider move) compares that, never calls th
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+import math
 from dataclasses import asdict, dataclass
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from lib import charts, views
-from lib.books import (
-    ROSTER_COLUMNS,
-    CsmBook,
-    RosterLine,
-    csm_books,
-    inferred_roster,
-    roster_lines_from_rows,
-    roster_rows,
-)
+from lib.accounts import accounts_of
+from lib.books import CsmBook, csm_books
 from lib.capacity import Plan
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
 from lib.formatting import cut_label, markdown_text, plural
-from lib.tiering import TierIndex
+from lib.roster import COLUMNS as ROSTER_COLUMNS
+from lib.roster import Roster, infer_roster, read_roster_csv, roster_csv
+from lib.tiering import TierIndex, tier_name
 from ui import book_adapter, keys, state, tables
 
 PREVIEW = 200  # movers listed on the page; the files have every one
 RENEWAL_DAYS = 60  # the default: never move an account renewing within 60 days
-Roster = tuple[RosterLine, ...]
 
 
 # --- the roster -------------------------------------------------------------------------------
+
+
+def tier_names(tier_count: int) -> list[str]:
+    return [tier_name(t) for t in range(1, tier_count + 1)]
 
 
 def owners(dataset: Dataset) -> list[str]:
@@ -60,7 +58,12 @@ def current_roster(dataset: Dataset, index: TierIndex, plan: Plan) -> Roster:
     kept = st.session_state.get(keys.ROSTER)
     tier_count = len(state.cuts()) + 1
     if kept is None or kept[0] != _data_of(dataset) or (not kept[3] and kept[1] != tier_count):
-        inferred = inferred_roster(index, state.cuts(), plan, owners(dataset))
+        inferred = infer_roster(
+            accounts_of(dataset, index),
+            state.cuts(),
+            plan.matrix.hours_per_account(),
+            [team.hours_per_csm for team in plan.teams],
+        )
         kept = (_data_of(dataset), tier_count, inferred, False)
         st.session_state[keys.ROSTER] = kept
         _fresh_editor()
@@ -85,56 +88,45 @@ def _fresh_editor() -> None:
     st.session_state[keys.ROSTER_VERSION] = st.session_state.get(keys.ROSTER_VERSION, 0) + 1
 
 
-def roster_frame(value: Roster) -> pd.DataFrame:
-    """The roster as the editor and the CSV show it: one row per CSM or pool."""
-    return pd.DataFrame(roster_rows(value), columns=list(ROSTER_COLUMNS))
+def roster_frame(value: Roster, tier_count: int) -> pd.DataFrame:
+    """The roster as the editor shows it: one row per CSM or pool, the CSV's columns."""
+    text = roster_bytes(value, tier_count).decode("utf-8")
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    for column in ("hours", "headcount"):
+        frame[column] = pd.to_numeric(frame[column])
+    return frame[list(ROSTER_COLUMNS)]
 
 
-def read_roster(data: bytes, tier_count: int) -> Roster:
-    """A roster CSV (csm, tiers, hours, headcount, region): InputError with one sentence."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError("The roster is not UTF-8 text; save it as CSV (UTF-8).") from error
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError("The roster is not a CSV table with a header row.") from error
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in ("csm", "tiers", "hours") if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"The roster needs the columns csm, tiers and hours; it has no {', '.join(missing)}."
-        )
-    rows = cast(Sequence[Mapping[str, object]], frame.to_dict("records"))
-    return roster_lines_from_rows(rows, tier_count)
-
-
-def _roster_bytes(value: Roster) -> bytes:
-    # Bytes, not a callable: Streamlit 1.67 can lose a deferred download's answer to a rerun
-    # that starts as it is pressed (PITFALLS). Written once per roster, not once per rerun.
+def roster_bytes(value: Roster, tier_count: int) -> bytes:
+    """The roster's CSV (what `tierboard assign --roster` reads): written once per roster."""
     kept = st.session_state.get(keys.ROSTER_CSV)
-    if kept is None or kept[0] != value:
-        kept = (value, to_csv_bytes(roster_frame(value)))
+    if kept is None or kept[0] != (value, tier_count):
+        kept = ((value, tier_count), roster_csv(value, tier_names(tier_count)))
         st.session_state[keys.ROSTER_CSV] = kept
     return kept[1]
 
 
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):  # an empty cell
+        return ""
+    return str(value).strip()
+
+
 def _on_roster_edit(dataset: Dataset, editor_key: str, base: pd.DataFrame, tiers: int) -> None:
+    """Fold the editor's changes into the roster, through the roster CSV's own checks."""
     edits = st.session_state[editor_key]
     frame = base.copy()
     for row, changes in edits.get("edited_rows", {}).items():
         for column, value in changes.items():
             frame.loc[frame.index[int(row)], column] = value
     frame = frame.drop(index=[frame.index[int(row)] for row in edits.get("deleted_rows", [])])
-    rows = [
-        *cast(list[Mapping[str, object]], frame.to_dict("records")),
-        *edits.get("added_rows", []),
-    ]
+    added = [r for r in edits.get("added_rows", []) if any(_cell(v) for v in r.values())]
+    if added:
+        frame = pd.concat([frame, pd.DataFrame(added)], ignore_index=True)
+    rows = [[_cell(v) for v in row] for row in frame[list(ROSTER_COLUMNS)].itertuples(index=False)]
+    text = pd.DataFrame(rows, columns=list(ROSTER_COLUMNS)).to_csv(index=False)
     try:
-        set_roster(dataset, roster_lines_from_rows(rows, tiers))
+        set_roster(dataset, read_roster_csv(text.encode("utf-8"), tier_names(tiers)))
         st.session_state.pop(keys.ROSTER_ERROR, None)
     except InputError as error:
         st.session_state[keys.ROSTER_ERROR] = str(error)
@@ -146,7 +138,7 @@ def _on_roster_file(dataset: Dataset, tiers: int) -> None:
     if uploaded is None:
         return
     try:
-        loaded = read_roster(uploaded.getvalue(), tiers)
+        loaded = read_roster_csv(uploaded.getvalue(), tier_names(tiers))
     except InputError as error:
         st.session_state[keys.ROSTER_ERROR] = f"{uploaded.name}: {error}"
         return
@@ -163,7 +155,7 @@ def _on_roster_reset() -> None:
 def roster_editor(dataset: Dataset, value: Roster, tier_count: int) -> None:
     """The roster, editable: rows added or deleted, tiers, hours and headcounts typed."""
     editor_key = keys.roster_editor_key(st.session_state.get(keys.ROSTER_VERSION, 0))
-    frame = roster_frame(value)
+    frame = roster_frame(value, tier_count)
     st.data_editor(
         frame,
         key=editor_key,
@@ -192,6 +184,9 @@ def roster_editor(dataset: Dataset, value: Roster, tier_count: int) -> None:
                 help="1 for a person, N for a pool",
             ),
             "region": st.column_config.TextColumn("Region", help="Optional: the region they cover"),
+            "account_cap": st.column_config.TextColumn(
+                "Account cap", help="Optional: at most this many accounts in the book"
+            ),
         },
     )
     if st.session_state.get(keys.ROSTER_ERROR):
@@ -203,11 +198,13 @@ def roster_editor(dataset: Dataset, value: Roster, tier_count: int) -> None:
         key=keys.ROSTER_FILE,
         on_change=_on_roster_file,
         args=(dataset, tier_count),
-        help="Columns csm, tiers, hours, headcount (default 1), region (optional).",
+        help="Columns csm, tiers, hours; optional headcount (default 1), region, account_cap.",
     )
     download.download_button(
         "Download the roster (CSV)",
-        data=_roster_bytes(value),
+        # Bytes, not a callable: Streamlit 1.67 can lose a deferred download's answer to a
+        # rerun that starts as it is pressed (PITFALLS); written once per roster.
+        data=roster_bytes(value, tier_count),
         file_name="roster.csv",
         mime="text/csv",
         on_click="ignore",
@@ -396,7 +393,7 @@ def books_view(
 ) -> list[CsmBook]:
     """Every CSM's book today (lib.books' owner runs: no solver) and under the proposal."""
     after = None if made is None else book_adapter.after_books(made, len(plan.teams))
-    return csm_books(index, state.cuts(), plan, owners(dataset), value, after=after)
+    return csm_books(index, state.cuts(), plan, owners(dataset), value.entries, after=after)
 
 
 def show_books(books: list[CsmBook], tier_count: int, currency: str, after: bool) -> None:

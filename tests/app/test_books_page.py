@@ -79,10 +79,14 @@ def test_an_uploaded_roster_is_used_and_kept_across_pages(app: AppTest):
 @pytest.mark.parametrize(
     ("data", "sentence"),
     [
-        (b"csm,tiers,hours\nGrace Kim,Tier 9,1100\n", "Grace Kim serves 'Tier 9', which is not"),
-        (b"csm,tiers,hours\nGrace Kim,Tier 1,-5\n", "Grace Kim's hours must be a number from 0"),
-        (b"name,hours\nGrace Kim,1100\n", "The roster needs the columns csm, tiers and hours"),
-        (b"\xff\xfe\x00bad", "The roster is not UTF-8 text"),
+        (
+            b"csm,tiers,hours\nGrace Kim,Tier 9,1100\n",
+            'Line 2 of the roster: unknown tier "Tier 9"',
+        ),
+        (b"csm,tiers,hours\nGrace Kim,Tier 1,-5\n", "Line 2 of the roster: hours must be a number"),
+        (b"name,hours\nGrace Kim,1100\n", 'The roster has no "csm" column'),
+        (b"csm,tiers,hours\nA,Tier 1,1\nA,Tier 2,1\n", "A is already on line 2"),
+        (b"", "The roster file is empty"),
     ],
 )
 def test_a_bad_roster_costs_one_sentence_and_the_roster_in_use_stays(
@@ -102,9 +106,9 @@ def test_the_roster_downloads_as_the_csv_the_uploader_reads(app: AppTest):
     books_page(app)
     button = next(b for b in app.get("download_button") if "roster" in b.proto.label)
     assert button.proto.label == "Download the roster (CSV)"
-    roster = app.session_state[keys.ROSTER][2]
+    roster = app.session_state[keys.ROSTER][2].entries
     frame = pd.read_csv(io.StringIO(book_adapter_roster_csv(app)))
-    assert list(frame.columns) == ["csm", "tiers", "hours", "headcount", "region"]
+    assert list(frame.columns) == ["csm", "tiers", "hours", "headcount", "region", "account_cap"]
     assert len(frame) == len(roster)
     assert frame.set_index("csm").loc["Scale Team A", "headcount"] == 2
 

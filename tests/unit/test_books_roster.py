@@ -12,72 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import charts, views
-from lib.books import (
-    BookFigures,
-    CsmBook,
-    RosterLine,
-    books,
-    csm_books,
-    inferred_roster,
-    roster_lines_from_rows,
-    roster_rows,
-)
+from lib.books import BookFigures, CsmBook, books, csm_books
 from lib.capacity import Plan
-from lib.dataset import Dataset
 from lib.errors import InputError
-from lib.sample import SAMPLE_PATH
+from lib.roster import Roster, RosterEntry
 from lib.scenario import Scenario
 from lib.tiering import TierIndex, summarize
 from tests.visible import visible_text
 
-SAMPLE = Dataset.from_csv(str(SAMPLE_PATH), source=SAMPLE_PATH.name)
 CUTS = (55_000.0, 20_000.0)
-PLAN = Plan.default_for(summarize(SAMPLE.index, CUTS))
-OWNERS = list(SAMPLE.dimensions["csm_owner"].labels)
-
-
-def test_the_inferred_roster_has_every_owner_once_and_a_pool_serves_its_own_tier() -> None:
-    roster = {line.csm: line for line in inferred_roster(SAMPLE.index, CUTS, PLAN, OWNERS)}
-    assert set(roster) == set(OWNERS) - {"(none)"}  # the unassigned accounts are nobody's
-    team = roster["Scale Team A"]
-    assert team.tiers == ("Tier 3",)  # its handful of Tier 1/2 strays do not count
-    assert team.headcount == 2.0 and team.hours == 1_100.0  # sized to its book, like the teams
-    assert all(line.headcount == 1.0 for name, line in roster.items() if "Team" not in name)
-
-
-@pytest.mark.parametrize(
-    ("rows", "sentence"),
-    [
-        ([{"csm": "Ana", "tiers": "Tier 4", "hours": 1100}], "Ana serves 'Tier 4', which is not"),
-        ([{"csm": "Ana", "tiers": "", "hours": 1100}], "Ana serves no tier"),
-        ([{"csm": "Ana", "tiers": "Tier 1", "hours": -1}], "Ana's hours must be a number"),
-        ([{"csm": "Ana", "tiers": "Tier 1", "hours": "lots"}], "Ana's hours must be a number"),
-        ([{"csm": "Ana", "tiers": "Tier 1", "hours": 9_000}], "from 0 to 8,784"),
-        (
-            [{"csm": "Ana", "tiers": "Tier 1", "hours": 1}, {"csm": "Ana", "tiers": "Tier 2"}],
-            "Ana is in the roster twice",
-        ),
-        ([{"csm": "", "tiers": "Tier 1", "hours": 1}], "Row 1 of the roster has no CSM name."),
-        ([], "The roster has no CSM"),
-    ],
-)
-def test_a_roster_row_a_person_must_fix_is_one_sentence(rows, sentence) -> None:
-    with pytest.raises(InputError, match=sentence.replace("(", r"\(")):
-        roster_lines_from_rows(rows, 3)
-
-
-def test_a_roster_reads_back_what_it_writes_and_accepts_light_spelling() -> None:
-    rows = [
-        {"csm": " Ana ", "tiers": "tier 1; Tier 2", "hours": "1,100", "headcount": ""},
-        {"csm": "Pool", "tiers": "3", "hours": 900, "headcount": 4, "region": "EMEA"},
-        {"csm": None, "tiers": None, "hours": None},  # the editor's empty new row
-    ]
-    roster = roster_lines_from_rows(rows, 3)
-    assert roster == (
-        RosterLine("Ana", ("Tier 1", "Tier 2"), 1.0, 1_100.0),
-        RosterLine("Pool", ("Tier 3",), 4.0, 900.0, "EMEA"),
-    )
-    assert roster_lines_from_rows(roster_rows(roster), 3) == roster
 
 
 @settings(max_examples=80, deadline=None)
@@ -92,7 +35,7 @@ def test_todays_books_per_roster_csm_are_the_books_of_the_owner_runs(customers, 
     index = TierIndex.from_values(revenue, revenue, columns={"owner": owner, "revenue": revenue})
     levels = sorted((c / 100 for c in cuts), reverse=True)
     plan = Plan.default_for(summarize(index, levels))
-    roster = [RosterLine("Ana", ("Tier 1",), 1.0, 100.0), RosterLine("Zed", ("Tier 2",), 1.0, 50.0)]
+    roster = [RosterEntry("Ana", (1,), 100.0), RosterEntry("Zed", (2,), 50.0)]
     listed = {b.csm: b for b in csm_books(index, levels, plan, owners, roster)}
     for book in books(index, levels, plan, owners, 100.0):
         mine = listed[book.owner]
@@ -105,7 +48,7 @@ def test_todays_books_per_roster_csm_are_the_books_of_the_owner_runs(customers, 
 def _book(name: str, hours: float, capacity: float, after: float | None = None) -> CsmBook:
     figures = BookFigures((1, 0, 0), 1000.0, hours)
     later = None if after is None else BookFigures((1, 0, 0), 1000.0, after)
-    return CsmBook(name, ("Tier 1",), 1.0, capacity, figures, later)
+    return CsmBook(name, (1,), 1.0, capacity, figures, later)
 
 
 def test_the_chart_draws_the_most_loaded_csms_marks_capacity_and_says_how_many_more() -> None:
@@ -146,10 +89,17 @@ def test_the_books_table_escapes_names_and_flags_over_capacity_in_words() -> Non
 
 
 def test_a_scenario_keeps_its_roster_and_refuses_a_bad_one_in_a_sentence() -> None:
-    roster = (RosterLine("Ana", ("Tier 1",), 1.0, 1_100.0, "EMEA"),)
+    roster = Roster(
+        (RosterEntry("Ana", (1, 2), 1_100.0, region="EMEA"), RosterEntry("=Pool", (3,), 900.0, 4))
+    )
     saved = Scenario(CUTS, roster=roster)
+    assert saved.to_dict()["roster"].startswith("csm,tiers,hours,headcount,region,account_cap\n")
     assert Scenario.from_dict(json.loads(json.dumps(saved.to_dict()))) == saved
     assert "roster" not in Scenario(CUTS).to_dict()  # the data's own roster: nothing to keep
-    bad = {**saved.to_dict(), "roster": [{"csm": "Ana", "tiers": "Tier 7", "hours": 1}]}
-    with pytest.raises(InputError, match="The scenario's roster: Ana serves 'Tier 7'"):
+    bad = {**saved.to_dict(), "roster": "csm,tiers,hours\nAna,Tier 7,1\n"}
+    with pytest.raises(
+        InputError, match=r'The scenario.s roster: Line 2 of the roster: unknown tier "Tier 7"'
+    ):
         Scenario.from_dict(bad)
+    with pytest.raises(InputError, match="roster must be the text of a roster CSV"):
+        Scenario.from_dict({**saved.to_dict(), "roster": [1, 2]})

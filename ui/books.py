@@ -98,10 +98,13 @@ def roster_frame(value: Roster, tier_count: int) -> pd.DataFrame:
 
 
 def roster_bytes(value: Roster, tier_count: int) -> bytes:
-    """The roster's CSV (what `tierboard assign --roster` reads): written once per roster."""
+    """The roster's CSV (what `tierboard assign --roster` reads): written once per roster.
+    A roster typed for more tiers than the cut-offs make now keeps its tiers (the proposal
+    then says which entry to fix)."""
     kept = st.session_state.get(keys.ROSTER_CSV)
     if kept is None or kept[0] != (value, tier_count):
-        kept = ((value, tier_count), roster_csv(value, tier_names(tier_count)))
+        named = max([tier_count, *(max(e.tiers) for e in value.entries)])
+        kept = ((value, tier_count), roster_csv(value, tier_names(named)))
         st.session_state[keys.ROSTER_CSV] = kept
     return kept[1]
 

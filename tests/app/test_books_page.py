@@ -258,3 +258,30 @@ def test_a_scenario_saved_with_an_edited_roster_opens_with_it(app: AppTest):
     press(app, "Open")
     books_page(app)
     assert book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) |")
+
+
+def test_a_proposal_on_the_sample_gives_every_account_a_csm_and_says_so(app: AppTest):
+    books_page(app)
+    press(app, "Propose assignment")  # the real solver
+    said = [box.value for box in [*app.success, *app.warning]]
+    assert len(said) == 1 and "accounts change hands" in said[0]
+    assert "98 of them newly assigned" in said[0]  # the sample's accounts with no owner
+    assert any(c.value.startswith(("Proven optimal", "Not proven optimal")) for c in app.caption)
+    assert book_row(app, "Unassigned accounts").endswith("| 0 / 0 / 0 | $0 | 0 | no CSM assigned")
+    movers = app.dataframe[0].value
+    assert list(movers.columns) == list(book_adapter.MOVER_COLUMNS)
+    assert len(movers) == 200  # a bounded preview; the files have every mover
+
+
+def test_a_roster_typed_for_more_tiers_stays_and_the_proposal_says_what_to_fix(app: AppTest):
+    app.radio(key=keys.TIERS).set_value(4).run()
+    books_page(app)
+    roster = b"csm,tiers,hours\nGrace Kim,Tier 4,1100\nMei Lin,Tier 1;Tier 2;Tier 3,1100\n"
+    uploader(app, "Open a roster (CSV)").upload("roster.csv", roster).run()
+    app.radio(key=keys.TIERS).set_value(2).run()
+    assert not app.exception
+    assert book_row(app, "Grace Kim").startswith("| Grace Kim | Tier 4 |")
+    press(app, "Propose assignment")
+    assert [e.value for e in app.error] == [
+        "Grace Kim serves Tier 4, but the cut-offs make 2 tiers."
+    ]

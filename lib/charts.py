@@ -287,7 +287,7 @@ def books_spec(books: Sequence[CsmBook], after: bool, shown: int = BOOKS_SHOWN) 
     bars = len(people) * len(traces)
     top = max([100.0, *(x for trace in traces for x in trace["x"])])
     layout = _layout(
-        height=max(220, 90 + _BAR_ROW_PX * bars),
+        height=max(240, 120 + _BAR_ROW_PX * bars),
         barmode="group",
         bargap=0.25,
         showlegend=after,
@@ -298,7 +298,7 @@ def books_spec(books: Sequence[CsmBook], after: bool, shown: int = BOOKS_SHOWN) 
             "x": 0,
             "font": {"size": FONT_SIZE},
         },
-        margin={"l": 10, "r": 60, "t": 40 if after else 8, "b": 10},
+        margin={"l": 10, "r": 60, "t": 56 if after else 30, "b": 10},
         xaxis=_axis(
             "Hours needed, % of the CSM's hours",
             ticksuffix="%",

@@ -99,6 +99,12 @@ def quality(made: Proposal) -> str:
             + (" or less revenue" if made.rules.weigh_revenue else "")
             + f", and none of those has a lower worst load than {percent(made.max_utilisation)}."
         )
+    if made.lower_bound_moves >= made.moves and not made.rules.weigh_revenue:
+        return (
+            f"Proven: no assignment under these rules moves fewer than {made.moves:,} accounts; "
+            "the time limit stopped the search for the evenest balance among them (worst load "
+            f"{percent(made.max_utilisation)})."
+        )
     gap = "an unknown gap" if not np.isfinite(made.gap) else f"a gap of {percent(made.gap)}"
     return (
         f"Not proven optimal: the solver's time limit stopped it with {gap} to the best bound "

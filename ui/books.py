@@ -275,11 +275,11 @@ def rule_inputs(dataset: Dataset) -> RuleChoice:
         )
     state.show(keys.RULE_WEIGHTED, choice.revenue_weighted)
     left.toggle(
-        "Fewest revenue moved (not fewest accounts)",
+        "Least ARR moved",
         key=keys.RULE_WEIGHTED,
         on_change=_on_rule,
         args=("revenue_weighted", keys.RULE_WEIGHTED),
-        help="Minimise the ARR changing hands instead of the number of handovers.",
+        help="Minimise the revenue changing hands instead of the number of accounts.",
     )
     if "renewal_date" in dataset.columns:
         state.show(keys.RULE_RENEWAL, choice.renewal_days)

@@ -29,6 +29,7 @@ from lib.formatting import cut_label, markdown_text, plural
 from lib.roster import COLUMNS as ROSTER_COLUMNS
 from lib.roster import Roster, infer_roster, read_roster_csv, roster_csv
 from lib.tiering import TierIndex, tier_name
+from lib.views import ALERT_SIGN
 from ui import book_adapter, keys, state, tables
 
 PREVIEW = 200  # movers listed on the page; the files have every one
@@ -407,6 +408,10 @@ def show_books(books: list[CsmBook], tier_count: int, currency: str, after: bool
     if more:
         st.caption(more)  # markdown-safe: counts
     st.html(views.csm_books_html(books, tier_count, currency, after=after))
+    st.caption(  # markdown-safe: constant wording
+        f"{ALERT_SIGN} and vermillion mark a CSM over capacity: their accounts need more hours "
+        "than they have (a pool: its headcount's hours). Load: hours needed over hours available."
+    )
 
 
 def headline(made: Any, currency: str) -> None:

@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run serve test test-postgres fuzz config lint typecheck format bench bench-full sample clean
+.PHONY: run serve test test-postgres fuzz config lint typecheck format bench bench-full bench-assign \
+	sample clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,9 +56,15 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Benchmarks (quick: 100k customers); results go to BENCHMARKS.md
+## Benchmarks (quick: 100k customers; books of business at 1M accounts x 200 CSMs and on the
+## sample); results go to BENCHMARKS.md
 bench: $(STAMP)
 	$(BIN)/python -m bench --quick
+	$(BIN)/python -m bench.assign
+
+## Books of business alone (bench/assign.py): 1M accounts x 200 CSMs, and the sample
+bench-assign: $(STAMP)
+	$(BIN)/python -m bench.assign
 
 ## Benchmarks at 1M and 10M customers
 bench-full: $(STAMP)

@@ -294,4 +294,7 @@ def write_report(path: Path, new: list[Result], machine: dict[str, str], command
     ]
     for rows in sorted(results):
         lines += _details(results[rows])
-    path.write_text("\n".join(lines))
+    from bench.assign import saved_block  # books of business: bench/assign.py's own block
+
+    block = saved_block()
+    path.write_text("\n".join(lines) + (f"\n\n{block}\n" if block else ""))

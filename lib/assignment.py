@@ -8,9 +8,11 @@ while a moving account costs the same wherever it goes. The problem is one integ
 (how many of its accounts stay) plus one integer per (tier, region, CSM) (how many movers of
 that tier and region the CSM receives): thousands of variables, whatever the number of accounts.
 Within a class the lowest-revenue accounts move first, so the revenue a class moves is convex
-piecewise-linear in how many move; it is modelled exactly by one segment per account for the
-first `B` accounts of a class and a relaxed tail (each further account costs at least the
-`B`-th's revenue), with `B` doubled for a class whose movers reach its tail, until none does.
+piecewise-linear in how many move; it is modelled exactly by one cost column per class kept
+above supporting lines of that function, a line added where the solution's column sits below
+the true cost, until none does (cutting planes: exact at the end, whatever the class size).
+With weigh_revenue, the fewest moves among the cheapest assignments come next (an account of
+no revenue costs nothing, yet is no reason to move).
 
 Rules: pinned accounts go to their pinned CSM; accounts renewing within `renewal_days` of
 `as_of` stay with their owner (when the owner is on the roster); an account may stay only with
@@ -18,8 +20,13 @@ its owner when the owner serves its tier under the cut-offs; a moving account go
 serves its tier (and, with keep_region, covers its region: a CSM with no region covers every
 region); unassigned accounts are assigned (each a move); account caps bound a book's accounts;
 `max_moves` bounds the moves. Objectives, lexicographically: fewest moves (or least revenue
-moved), then the lowest worst utilisation. When no assignment keeps every CSM within their
-hours: the lowest worst utilisation first, then the fewest moves, and the CSMs to hire per tier.
+moved), then the lowest worst utilisation (proven to within half a percentage point,
+lib.assignment_model.UTILISATION_GAP). When no assignment keeps every CSM within their hours:
+the lowest worst utilisation first, then the fewest moves, and the CSMs to hire per tier.
+
+Why one module (past 400 lines, about 760): the rules, the lexicographic stages and what the
+proposal says (figures per CSM, each mover's reason, the headline) read the same run; the MIP
+itself, classes to columns and back, is lib/assignment_model.py.
 """
 
 from __future__ import annotations
@@ -34,9 +41,9 @@ from typing import NoReturn
 import numpy as np
 import pandas as pd
 
+from lib import assignment_model
 from lib.accounts import EPOCH, NO_DATE, Accounts
 from lib.assignment_model import (
-    FIRST_SEGMENTS,
     Classes,
     Clock,
     Problem,
@@ -115,6 +122,7 @@ class CsmBook:
     region: str | None
     before: BookFigures
     after: BookFigures
+    fixed_hours: float = 0.0  # hours of accounts that cannot leave it (pinned, renewing soon)
 
     @property
     def is_pool(self) -> bool:
@@ -322,18 +330,22 @@ class _Run:
         return "revenue" if self.rules.weigh_revenue else "moves"
 
     @property
-    def segments(self) -> np.ndarray | None:
-        return np.minimum(self.placed.size, FIRST_SEGMENTS) if self.rules.weigh_revenue else None
+    def segments(self) -> list[np.ndarray] | None:
+        """weigh_revenue: each class's first cost breakpoints (lib.assignment_model)."""
+        if not self.rules.weigh_revenue:
+            return None
+        return [assignment_model.first_breaks(int(size)) for size in self.placed.size]
 
     def stage(
         self,
         mode: str,
         objective: str,
-        segments: np.ndarray | None,
+        segments: list[np.ndarray] | None,
         *,
         moves_at_most: int | None = None,
         cost_at_most: float | None = None,
         z_at_most: float | None = None,
+        start: Stage | None = None,
     ) -> Stage:
         solved = solve_stage(
             self.problem,
@@ -346,6 +358,7 @@ class _Run:
             moves_at_most=moves_at_most,
             cost_at_most=cost_at_most,
             z_at_most=z_at_most,
+            start=start,
         )
         self.stages.append(solved)
         return solved
@@ -357,17 +370,37 @@ class _Run:
         )
 
     def balance(self, first: Stage) -> tuple[Stage, Stage, float]:
-        """Within capacity: the lowest worst utilisation among the fewest moves (or least
-        revenue moved) found by `first`."""
-        stays = stays_of(first, self.placed)
-        if self.rules.weigh_revenue:
-            cost = float(class_cost(self.placed, self.accounts, stays)) + 0.5
-            balanced = self.stage("z", "z", first.segments, cost_at_most=cost)
-        else:
-            movers = int(self.placed.size.sum() - stays.sum())
-            balanced = self.stage("z", "z", None, moves_at_most=movers)
-        final = balanced if balanced.solution.values is not None else first
-        return final, first, max(balanced.solution.bound, 0.0)
+        """Within capacity: the lowest worst utilisation among the fewest moves (or the least
+        revenue moved, then the fewest moves) found by `first`."""
+        primary, cost = self._fewest_at_cost(first, "fit", None)
+        movers = int(self.placed.size.sum() - stays_of(primary, self.placed).sum())
+        balanced = self.stage(
+            "z", "z", primary.segments, moves_at_most=movers, cost_at_most=cost,
+            z_at_most=primary.achieved * (1 + 1e-9) + 1e-9, start=primary,
+        )  # fmt: skip
+        final = balanced if balanced.solution.values is not None else primary
+        return final, primary, max(balanced.solution.bound, 0.0)
+
+    def _fewest_at_cost(
+        self, cheapest: Stage, mode: str, z_at_most: float | None
+    ) -> tuple[Stage, float | None]:
+        """With weigh_revenue, the fewest moves among the assignments moving the least revenue
+        (zero-revenue accounts cost nothing, yet are no reason to move): that stage and the
+        revenue bound it keeps; otherwise `cheapest` itself."""
+        if not self.rules.weigh_revenue:
+            return cheapest, None
+        stays = stays_of(cheapest, self.placed)
+        cost = float(class_cost(self.placed, self.accounts, stays)) + 0.5
+        fewest = self.stage(
+            mode,
+            "moves",
+            cheapest.segments,
+            moves_at_most=self.class_moves_cap,
+            cost_at_most=cost,
+            z_at_most=z_at_most,
+            start=cheapest,
+        )
+        return (fewest if fewest.solution.values is not None else cheapest), cost
 
     def least_overload(self) -> tuple[Stage, Stage, float]:
         """Over capacity: the lowest worst utilisation, then the fewest moves keeping it."""
@@ -380,16 +413,15 @@ class _Run:
                     + ": raise a cap, or add CSMs to the roster."
                 )
             self.out_of_time()
-        z_star = float(worst.solution.values[worst.layout.z])
-        primary = self.stage(
-            "z",
-            self.objective,
-            self.segments,
-            moves_at_most=self.class_moves_cap,
-            z_at_most=z_star * (1 + 1e-9) + 1e-9,
-        )
-        final = primary if primary.solution.values is not None else worst
-        return final, primary, max(worst.solution.bound, 0.0)
+        z_star = worst.achieved * (1 + 1e-9) + 1e-9
+        cheapest = self.stage(
+            "z", self.objective, self.segments, moves_at_most=self.class_moves_cap,
+            z_at_most=z_star, start=worst,
+        )  # fmt: skip
+        if cheapest.solution.values is None:
+            return worst, worst, max(worst.solution.bound, 0.0)
+        primary, _ = self._fewest_at_cost(cheapest, "z", z_star)
+        return primary, cheapest, max(worst.solution.bound, 0.0)
 
     def hires(self) -> dict[str, int]:
         """CSMs to hire per tier (each serving that tier alone, every region, with the median
@@ -511,6 +543,9 @@ def _assemble(
     tiers = problem.tiers
     before = _figures(owner_entry, tiers, accounts.cents, problem.hours, entries)
     after = _figures(target, tiers, accounts.cents, problem.hours, entries)
+    fixed = problem.fixed >= 0
+    fixed_hours = np.zeros(entries)
+    np.add.at(fixed_hours, problem.fixed[fixed], problem.hours[tiers[fixed] - 1])
     books = tuple(
         CsmBook(
             csm=e.csm,
@@ -521,6 +556,7 @@ def _assemble(
             region=e.region,
             before=before[i],
             after=after[i],
+            fixed_hours=float(fixed_hours[i]),
         )
         for i, e in enumerate(roster.entries)
     )
@@ -688,6 +724,15 @@ def hire_sentence(proposal: Proposal) -> str:
     if not proposal.is_over_capacity:
         return ""
     if not wanted:
+        stuck = [b for b in proposal.csms if b.fixed_hours > b.capacity_hours + 1e-9]
+        if stuck:
+            worst = max(stuck, key=lambda b: _utilisation(b.fixed_hours, b.capacity_hours))
+            share = percent(_utilisation(worst.fixed_hours, worst.capacity_hours))
+            return (
+                "No assignment keeps every CSM within their hours: the accounts that cannot "
+                f"move (pinned, or renewing soon) alone hold {worst.csm} at {share} of "
+                f"{_their(worst.csm)} hours."
+            )
         return (
             "No assignment within the cap on moves keeps every CSM within their hours: "
             "allow more moves."

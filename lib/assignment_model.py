@@ -28,7 +28,10 @@ from lib.slices import UNASSIGNED
 from lib.team import DEFAULT_HOURS_PER_CSM
 from lib.tiering import tier_name
 
-FIRST_SEGMENTS = 16  # per-account revenue segments a class starts with (weigh_revenue)
+# The worst utilisation is proven optimal to within half a percentage point (the precision a
+# page shows it with): closing the last fraction of a point between CSMs of equal hours is a
+# search over symmetric assignments that can take minutes and changes no figure shown.
+UTILISATION_GAP = 0.005
 _INF = highspy.kHighsInf
 
 
@@ -265,8 +268,22 @@ class Model:
         return len(self.cost)
 
     def solve(
-        self, cost: np.ndarray, time_limit: float, abs_gap: float = 0.99, rel_gap: float = 0.0
+        self,
+        cost: np.ndarray,
+        time_limit: float,
+        abs_gap: float = 0.99,
+        rel_gap: float = 0.0,
+        start: np.ndarray | None = None,
     ) -> Solution:
+        if not self.columns:  # nothing to decide (HiGHS would call the model empty)
+            impossible = any(low > 0 or high < 0 for _, _, low, high in self.rows)
+            return Solution(
+                None if impossible else np.zeros(0),
+                infeasible=impossible,
+                proven=True,
+                objective=math.inf if impossible else 0.0,
+                bound=0.0,
+            )
         # highspy.Highs() prints a banner on stdout when made (the CLI's --json owns stdout);
         # its base class does not, and is the same solver.
         solver = _Highs()
@@ -299,6 +316,9 @@ class Model:
             value,
             np.asarray(self.integer, dtype=np.int32),
         )
+        if start is not None and len(start) == self.columns:
+            # A known feasible assignment (the previous stage's): the search starts below it.
+            solver.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
         solver.run()
         status = solver.getModelStatus()
         info = solver.getInfo()
@@ -308,7 +328,8 @@ class Model:
             highspy.HighsModelStatus.kInfeasible,
             highspy.HighsModelStatus.kUnboundedOrInfeasible,
         )
-        proven = status == highspy.HighsModelStatus.kOptimal
+        # A proof of infeasibility is a proof too: the stage's answer is certain.
+        proven = status == highspy.HighsModelStatus.kOptimal or infeasible
         bound = info.mip_dual_bound if any(self.integer) else info.objective_function_value
         if not math.isfinite(bound):
             bound = -math.inf
@@ -347,7 +368,7 @@ def build_model(
     accounts: Accounts,
     *,
     mode: str,  # "fit": within hours; "z": hours x worst utilisation; "hire": with hires
-    segments: np.ndarray | None,  # per class: per-account segments (weigh_revenue)
+    segments: list[np.ndarray] | None,  # per class: cost breakpoints (weigh_revenue)
     moves_at_most: int | None,
     cost_at_most: float | None,
     z_at_most: float | None,
@@ -358,7 +379,7 @@ def build_model(
     layout = _columns(
         model, problem=problem, classes=classes, accounts=accounts, mode=mode, segments=segments
     )
-    _balance_rows(model, layout, problem, classes)
+    _balance_rows(model, layout, problem, classes=classes, accounts=accounts, breaks=segments)
     _entry_rows(model, layout, problem, classes, mode)
     for hire_col, tier in layout.hires:
         columns = [c for c, _, t in layout.hire_flows if t == tier]
@@ -390,7 +411,7 @@ def _columns(
     classes: Classes,
     accounts: Accounts,
     mode: str,
-    segments: np.ndarray | None,
+    segments: list[np.ndarray] | None,
 ) -> Layout:
     classes_count = len(classes.size)
     stay = model.add(classes_count, 0.0, [float(s) for s in classes.size], integer=True)
@@ -399,22 +420,15 @@ def _columns(
         for g, entries in enumerate(problem.allowed)
         for e in entries
     ]
+    # weigh_revenue: one cost column per class (the cents its movers carry), bounded below by
+    # supporting lines of the class's convex cost (lines_of); its objective weight is 1.
     segment_cols: list[tuple[int, int, int]] = []
     seg_cost: list[tuple[int, float]] = []
     for k in range(classes_count if segments is not None else 0):
-        assert segments is not None
-        count = int(segments[k])
-        revenue = accounts.cents[classes.members[k]]
-        first = model.add(count, 0.0, 1.0, integer=False)
-        seg_cost += [(first + j, float(revenue[j])) for j in range(count)]
-        tail = int(classes.size[k]) - count
-        if tail > 0:
-            # Each account past the segments costs at least the first of them: a relaxation,
-            # exact whenever the solution leaves the tail empty.
-            column = model.add(1, 0.0, float(tail), integer=False)
-            seg_cost.append((column, float(revenue[count])))
-            count += 1
-        segment_cols.append((first, k, count))
+        total = float(accounts.cents[classes.members[k]].sum())
+        column = model.add(1, 0.0, max(total, 0.0) + 1.0, integer=False)
+        seg_cost.append((column, 1.0))
+        segment_cols.append((column, k, 1))
     z = model.add(1, 0.0, _INF, integer=False) if mode == "z" else -1
     hires: list[tuple[int, int]] = []
     hire_flows: list[tuple[int, int, int]] = []
@@ -440,9 +454,17 @@ def _columns(
     )
 
 
-def _balance_rows(model: Model, layout: Layout, problem: Problem, classes: Classes) -> None:
+def _balance_rows(
+    model: Model,
+    layout: Layout,
+    problem: Problem,
+    *,
+    classes: Classes,
+    accounts: Accounts,
+    breaks: list[np.ndarray] | None,
+) -> None:
     """Every account of a group ends somewhere: flows + stays = forced movers + class sizes;
-    and a class's segments count its movers: stays + segments = size."""
+    and each class's cost column lies above the supporting lines at its breakpoints."""
     by_group: list[list[int]] = [[] for _ in problem.groups]
     for column, g, _ in [*layout.flows, *layout.hire_flows]:
         by_group[g].append(column)
@@ -454,10 +476,10 @@ def _balance_rows(model: Model, layout: Layout, problem: Problem, classes: Class
         total = float(classes.forced[g] + sizes[g])
         if columns:
             model.row(columns, [1.0] * len(columns), total, total)
-    for first, k, count in layout.segments:
-        columns = [layout.stay + k, *range(first, first + count)]
-        size = float(classes.size[k])
-        model.row(columns, [1.0] * len(columns), size, size)
+    for column, k, _ in layout.segments:
+        assert breaks is not None
+        for slope, floor in lines_of(classes, accounts, k, breaks[k]):
+            model.row([layout.stay + k, column], [slope, 1.0], floor, _INF)
 
 
 def _entry_rows(
@@ -475,19 +497,27 @@ def _entry_rows(
         load_cols[e].append(column)
         load_vals[e].append(float(problem.hours[problem.groups[g][0] - 1]))
     for e, capacity in enumerate(problem.capacity.tolist()):
-        if not load_cols[e]:
-            continue
         fixed = float(classes.fixed_load[e])
+        cols, vals = load_cols[e], load_vals[e]
+        # A book of fixed accounts alone (pinned, renewing soon) counts too: it can make the
+        # hours or the cap impossible, or set the worst utilisation.
         if mode == "z" and capacity > 0:
-            model.row([*load_cols[e], layout.z], [*load_vals[e], -capacity], -_INF, -fixed)
+            if cols or fixed > 0:
+                model.row([*cols, layout.z], [*vals, -capacity], -_INF, -fixed)
         elif mode == "z":
-            model.row(load_cols[e], load_vals[e], -_INF, 0.0)
+            if cols:
+                model.row(cols, vals, -_INF, 0.0)
         else:
-            model.row(load_cols[e], load_vals[e], -_INF, capacity - fixed)
+            # With hires, a book its fixed accounts already overload takes nothing more, but
+            # is no reason to call the hiring question unanswerable.
+            room = max(capacity - fixed, 0.0) if mode == "hire" else capacity - fixed
+            if cols or room < 0:
+                model.row(cols, vals, -_INF, room)
         cap = int(problem.caps[e])
         if cap >= 0:
             room = float(cap - classes.fixed_count[e])
-            model.row(load_cols[e], [1.0] * len(load_cols[e]), -_INF, room)
+            if cols or room < 0:
+                model.row(cols, [1.0] * len(cols), -_INF, room)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,9 +537,10 @@ class Clock:
 class Stage:
     solution: Solution
     layout: Layout
-    segments: np.ndarray | None
+    segments: list[np.ndarray] | None
     columns: int
     rows: int
+    achieved: float = math.inf  # the worst utilisation of the solution (entries with hours)
 
 
 def solve_stage(
@@ -520,14 +551,16 @@ def solve_stage(
     *,
     mode: str,
     objective: str,  # "moves" | "revenue" | "z" | "hires"
-    segments: np.ndarray | None,
+    segments: list[np.ndarray] | None,
     moves_at_most: int | None = None,
     cost_at_most: float | None = None,
     z_at_most: float | None = None,
     hire_hours: Sequence[float] = (),
+    start: Stage | None = None,
 ) -> Stage:
-    """One lexicographic stage; with revenue segments, solved again with more segments for any
-    class whose movers reach its relaxed tail, until none does (then the cost is exact)."""
+    """One lexicographic stage; with revenue cost columns, solved again with a supporting line
+    more for any class whose cost column sits below its true cost, until none does."""
+    last: Stage | None = None
     while True:
         model, layout = build_model(
             problem,
@@ -548,22 +581,92 @@ def solve_stage(
             cost = layout.segment_cost
         elif objective == "z":
             cost[layout.z] = 1.0
-            abs_gap, rel_gap = 1e-7, 1e-6
+            abs_gap, rel_gap = UTILISATION_GAP, 0.0
         else:
             for column, _ in layout.hires:
                 cost[column] = 1.0
-        solution = model.solve(cost, clock.left(), abs_gap=abs_gap, rel_gap=rel_gap)
-        stage = Stage(solution, layout, segments, model.columns, len(model.rows))
+        solution = model.solve(
+            cost, clock.left(), abs_gap=abs_gap, rel_gap=rel_gap, start=_start(start, layout)
+        )
+        stage = Stage(
+            solution, layout, segments, model.columns, len(model.rows),
+            achieved=_achieved(problem, classes, layout, solution.values),
+        )  # fmt: skip
+        if solution.values is None and last is not None:
+            # Out of time while tightening the cost lines: the last assignment found stands,
+            # its revenue exact (decoded from its stays), its optimality not proven.
+            last.solution.proven = False
+            return last
         if segments is None or solution.values is None:
             return stage
-        grown = segments.copy()
-        for first, k, count in layout.segments:
-            tail = int(classes.size[k]) - int(segments[k])
-            if tail > 0 and solution.values[first + count - 1] > 1e-6:
-                grown[k] = min(int(classes.size[k]), max(2 * int(segments[k]), 1))
-        if np.array_equal(grown, segments):
+        last = stage
+        # A class whose cost column sits below its true cost at the solution gets the line
+        # through that point (Kelley's cutting planes on a convex function): finitely many
+        # rounds, and at the end every cost column is exact, so the relaxation's optimum is
+        # the true one.
+        stays = stays_of(stage, classes)
+        grown = list(segments)
+        for column, k, _ in layout.segments:
+            moved = int(classes.size[k] - stays[k])
+            true = float(accounts.cents[classes.members[k][:moved]].sum())
+            if solution.values[column] < true - 0.5 and moved not in set(segments[k].tolist()):
+                grown[k] = np.union1d(segments[k], [moved])
+        if all(g is s for g, s in zip(grown, segments, strict=True)):
             return stage
         segments = grown
+
+
+def _achieved(
+    problem: Problem, classes: Classes, layout: Layout, values: np.ndarray | None
+) -> float:
+    if values is None:
+        return math.inf
+    load = classes.fixed_load.copy()
+    for k in range(len(classes.size)):
+        tier = problem.groups[int(classes.group[k])][0]
+        load[int(classes.entry[k])] += problem.hours[tier - 1] * round(values[layout.stay + k])
+    for column, g, e in layout.flows:
+        load[e] += problem.hours[problem.groups[g][0] - 1] * round(values[column])
+    served = problem.capacity > 0
+    return float((load[served] / problem.capacity[served]).max(initial=0.0))
+
+
+def _start(previous: Stage | None, layout: Layout) -> np.ndarray | None:
+    """The previous stage's solution as a start for this one, when the columns line up (the
+    same classes, flows and segments; a worst-utilisation column set to what it achieves)."""
+    if previous is None or previous.solution.values is None:
+        return None
+    values: np.ndarray = previous.solution.values
+    if layout.z >= 0 and previous.layout.z < 0 and len(values) == layout.z:
+        with_z: np.ndarray = np.r_[values, previous.achieved]
+        return with_z
+    if previous.layout.z == layout.z and len(values) == len(layout.segment_cost):
+        return values
+    return None
+
+
+def first_breaks(size: int) -> np.ndarray:
+    """Where a class's cost starts with supporting lines: 0, 1, 4, 16, ... and all of it."""
+    powers = [0, *(4**j for j in range(int(math.log(max(size, 1), 4)) + 1))]
+    return np.unique(np.minimum(np.array([*powers, size], dtype=np.int64), size))
+
+
+def lines_of(
+    classes: Classes, accounts: Accounts, k: int, breaks: np.ndarray
+) -> list[tuple[float, float]]:
+    """Supporting lines of class k's cost (cents its `m` cheapest accounts carry), as rows
+    slope x stays + cost >= floor. The line at b has the slope of the (b+1)-th cheapest
+    account: the cost is convex (cheapest first), so it lies below the cost everywhere and
+    touches it at b."""
+    revenue = accounts.cents[classes.members[k]].astype(np.float64)
+    size = len(revenue)
+    prefix = np.r_[0.0, np.cumsum(revenue)]
+    out = []
+    for b in breaks.tolist():
+        slope = revenue[min(b, size - 1)] if size else 0.0
+        # cost >= P(b) + slope x (m - b), with m = size - stays
+        out.append((float(slope), float(prefix[b] + slope * (size - b))))
+    return out
 
 
 def stays_of(stage: Stage, classes: Classes) -> np.ndarray:

@@ -1,4 +1,8 @@
-"""The `tierboard` command: parse arguments, call lib, print. No logic of its own."""
+"""The `tierboard` command: parse arguments, call lib, print. No logic of its own.
+
+Why one module (past 400 lines, about 540): one parser holds every subcommand, so each one's
+flags, their defaults and their one-line failures are read, and kept alike, in one place.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from lib import export
+from lib.accounts import accounts_of
+from lib.assignment import Proposal, Rules, headline, movers_table, propose
 from lib.books import tier_measure
 from lib.capacity import Plan, TierCapacity, tier_capacity
 from lib.criteria import REVENUE_ONLY
@@ -23,6 +29,8 @@ from lib.ingest import RevenueBasis
 from lib.layout import printable
 from lib.mapping import DATE
 from lib.migration import Migration
+from lib.roster import infer_roster, read_roster_csv
+from lib.service_matrix import DEFAULT_HOURS_PER_ACCOUNT, MAX_HOURS_PER_YEAR
 from lib.slices import EVERYTHING
 from lib.suggest import (
     DEFAULT_TARGET_SHARES,
@@ -31,7 +39,7 @@ from lib.suggest import (
     for_shares,
 )
 from lib.team import DEFAULT_HOURS_PER_CSM
-from lib.tiering import DEFAULT_TIERS, MAX_TIERS, TierSummary, summarize
+from lib.tiering import DEFAULT_TIERS, MAX_TIERS, TierSummary, summarize, tier_name
 
 EXIT_BAD_INPUT = 2
 
@@ -181,10 +189,145 @@ def _parser() -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="write the tier list as CSV or XLSX")
     _add_input_options(exporter)
     exporter.add_argument("--out", type=Path, required=True, help="output path (.csv or .xlsx)")
+    _add_assign(commands.add_parser("assign", help="propose who owns which account (books)"))
     server = commands.add_parser("serve", help="start the app (what `make run` does)")
     server.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")
     server.add_argument("--data", type=Path, help="customer CSV to open instead of the sample")
     return parser
+
+
+def _pin(text: str) -> tuple[str, str]:
+    customer, separator, csm = text.partition("=")
+    if not separator or not customer.strip() or not csm.strip():
+        raise argparse.ArgumentTypeError(
+            f'--pin takes customer_id=CSM, like CUST-1042="Grace Kim"; got {text!r}'
+        )
+    return customer.strip(), csm.strip()
+
+
+def _count(option: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{option} takes a whole number of 0 or more")
+        return value
+
+    return parse
+
+
+def _add_assign(command: argparse.ArgumentParser) -> None:
+    _add_input_options(command)
+    command.add_argument(
+        "--roster",
+        type=Path,
+        help='roster CSV: csm, tiers ("Tier 1" or "Tier 2;Tier 3"), hours, headcount, region, '
+        "account_cap (default: inferred from csm_owner, as the app does)",
+    )
+    command.add_argument(
+        "--hours",
+        type=_numbers("--hours"),
+        help="CSM hours per account per year, one per tier, e.g. 60,12,2 (default: the "
+        "practice figures of the Plan page)",
+    )
+    command.add_argument(
+        "--csm-hours",
+        type=float,
+        default=DEFAULT_HOURS_PER_CSM,
+        help="customer-facing hours of one CSM a year, for the inferred roster (1100)",
+    )
+    command.add_argument(
+        "--keep-region", action="store_true", help="a moving account stays in its region"
+    )
+    command.add_argument(
+        "--renewal-days",
+        type=_count("--renewal-days"),
+        default=60,
+        help="never move an account renewing within this many days of today (60)",
+    )
+    command.add_argument(
+        "--max-moves", type=_count("--max-moves"), help="at most this many accounts move"
+    )
+    command.add_argument(
+        "--pin",
+        type=_pin,
+        action="append",
+        metavar='CUSTOMER_ID="CSM"',
+        help="keep an account with a CSM whatever else moves (repeatable)",
+    )
+    command.add_argument(
+        "--weigh-revenue",
+        action="store_true",
+        help="move the least revenue rather than the fewest accounts",
+    )
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.add_argument(
+        "--out", type=Path, help="write the accounts that change owner (.csv or .xlsx)"
+    )
+
+
+def _assign(args: argparse.Namespace, dataset: Dataset, summary: TierSummary) -> None:
+    tiers = len(summary.tiers)
+    hours = args.hours or list(DEFAULT_HOURS_PER_ACCOUNT[tiers])
+    if len(hours) != tiers:
+        raise InputError(f"Give --hours one figure per tier: {tiers} figures, top tier first.")
+    if not 0 < args.csm_hours <= MAX_HOURS_PER_YEAR:
+        raise InputError(f"--csm-hours must be above 0 and at most {MAX_HOURS_PER_YEAR:,.0f}.")
+    accounts = accounts_of(dataset, dataset.index)
+    names = [tier_name(t) for t in range(1, tiers + 1)]
+    if args.roster is not None:
+        roster = read_roster_csv(args.roster.read_bytes(), names)
+    else:
+        roster = infer_roster(accounts, summary.cuts, hours, [args.csm_hours] * tiers)
+        if not roster.entries:
+            raise InputError(
+                "The data names no CSM (no csm_owner column, or it is empty): give --roster."
+            )
+    rules = Rules(
+        keep_region=args.keep_region,
+        renewal_days=args.renewal_days,
+        pinned=dict(args.pin or []),
+        max_moves=args.max_moves,
+        weigh_revenue=args.weigh_revenue,
+    )
+    proposal = propose(accounts, summary.cuts, hours, roster, rules)
+    if args.out is not None:
+        frame = movers_table(proposal)
+        export.write_table(frame, args.out)
+        print(f"Wrote {len(frame):,} accounts that change owner to {args.out}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(proposal.as_dict()))
+    else:
+        print(_books_table(proposal, dataset.currency))
+
+
+def _books_table(proposal: Proposal, currency: str) -> str:
+    proof = (
+        "Proven optimal."
+        if proposal.is_proven_optimal
+        else f"Not proven optimal: within {proposal.gap:.1%} of the best bound."
+    )
+    lines = [
+        printable(headline(proposal, currency)),
+        proof,
+        "",
+        f"{'CSM':<24}{'Tiers':<14}{'Hours':>10}{'Before':>10}{'After':>10}"
+        f"{'Accounts':>10}{'Revenue':>16}",
+    ]
+    for book in proposal.csms:
+        tiers = ",".join(str(t) for t in book.tiers)
+        lines.append(  # names come from the file: no escape sequence reaches the terminal
+            f"{printable(book.csm)[:23]:<24}{'Tier ' + tiers:<14}{book.capacity_hours:>10,.0f}"
+            f"{_percent(book.utilisation_before):>10}{_percent(book.utilisation_after):>10}"
+            f"{book.after.accounts:>10,}{money_exact(book.after.revenue, currency):>16}"
+        )
+    return "\n".join(lines)
+
+
+def _percent(share: float) -> str:
+    return f"{share:.0%}" if share != float("inf") else "no hours"
 
 
 def _summary(dataset: Dataset, cuts: list[float] | None) -> TierSummary:
@@ -346,6 +489,9 @@ def _run(args: argparse.Namespace) -> None:
             print(_table(dataset, summary) + "\n\n" + str(explanation))
         return
     summary = _summary(dataset, args.cuts)
+    if args.command == "assign":
+        _assign(args, dataset, summary)
+        return
     if args.command == "migrate":
         flows = dataset.flows(EVERYTHING, REVENUE_ONLY, summary.cuts)
         print(

@@ -116,9 +116,13 @@ class Roster:
 def _cell(text: str) -> str:
     """A cell as written by roster_csv: its formula guard (a leading ') removed."""
     text = text.strip()
-    if text.startswith("'") and text[1:].lstrip('"').startswith(FORMULA_TRIGGERS):
+    if _looks_guarded(text):
         return text[1:]
     return text
+
+
+def _looks_guarded(text: str) -> bool:
+    return text.startswith("'") and text.lstrip("'").lstrip('"').startswith(FORMULA_TRIGGERS)
 
 
 def _number(text: str) -> float | None:
@@ -237,6 +241,14 @@ def _entry(row: Mapping[str, str], tier_names: Sequence[str], line: int) -> Rost
         raise InputError(f"{where}: {error}") from None
 
 
+def _safe(text: str) -> str:
+    """A text cell as written: formula-safe, and a value that already looks guarded keeps its
+    own leading ' (read_roster_csv takes one off)."""
+    if _looks_guarded(text):
+        return "'" + text
+    return str(formula_safe(text))
+
+
 def _figure(value: float) -> str:
     if value.is_integer() and abs(value) < 2**53:
         return str(int(value))
@@ -251,11 +263,11 @@ def roster_csv(roster: Roster, tier_names: Sequence[str]) -> bytes:
     for entry in roster.entries:
         writer.writerow(
             [
-                formula_safe(entry.csm),
+                _safe(entry.csm),
                 ";".join(tier_names[t - 1] for t in entry.tiers),
                 _figure(entry.hours),
                 _figure(entry.headcount),
-                "" if entry.region is None else formula_safe(entry.region),
+                "" if entry.region is None else _safe(entry.region),
                 "" if entry.account_cap is None else str(entry.account_cap),
             ]
         )

@@ -21,7 +21,7 @@ import streamlit as st
 from lib import charts, views
 from lib.accounts import accounts_of
 from lib.books import CsmBook, csm_books
-from lib.capacity import Plan
+from lib.capacity import Plan, plan_file_roster, with_roster
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
@@ -77,6 +77,25 @@ def edited_roster(dataset: Dataset) -> Roster | None:
     if kept is None or kept[0] != _data_of(dataset) or not kept[3]:
         return None
     return kept[2]
+
+
+def plan_file_text(plan: Plan) -> str:
+    """The plan file (TOML) the Plan page offers, with the roster when someone edited it."""
+    kept = st.session_state.get(keys.ROSTER)
+    if kept is None or not kept[3]:
+        return plan.to_toml()
+    return with_roster(plan.to_toml(), roster_bytes(kept[2], plan.tier_count).decode("utf-8"))
+
+
+def roster_of_plan_file(text: str, tier_count: int) -> Roster | None:
+    """The roster a plan file carries (None: none); InputError with the reason."""
+    found = plan_file_roster(text)
+    if found is None:
+        return None
+    try:
+        return read_roster_csv(found.encode("utf-8"), tier_names(tier_count))
+    except InputError as error:
+        raise InputError(f"its roster: {error}") from None
 
 
 def set_roster(dataset: Dataset, value: Roster) -> None:

@@ -12,7 +12,7 @@ from lib.export import to_csv_bytes
 from lib.formatting import hours, markdown_text, plural
 from lib.service_matrix import MAX_HOURS_PER_YEAR, ServiceMatrix
 from lib.tiering import TierIndex, TierSummary, tier_name
-from ui import keys, state, tables
+from ui import books, keys, state, tables
 from ui.keys import (
     LIST_UNPROFITABLE,
     PLAN_FILE,
@@ -195,7 +195,7 @@ def matrix_editor(plan: Plan) -> None:
     )
     right.download_button(
         "Download this plan (TOML)",
-        data=plan.to_toml(),
+        data=books.plan_file_text(plan),
         file_name="tierboard-plan.toml",
         mime="application/toml",
         on_click="ignore",  # a rerun on the click could replace the file the click opens
@@ -217,8 +217,16 @@ def _on_plan_file(dataset: Dataset) -> None:
     if loaded.tier_count != st.session_state[keys.TIERS]:
         st.session_state[keys.TIERS] = loaded.tier_count
         state.reset_cuts(dataset, loaded.tier_count)  # cut-offs for that many tiers
+    try:
+        roster = books.roster_of_plan_file(uploaded.getvalue().decode("utf-8"), loaded.tier_count)
+    except InputError as error:
+        st.session_state[PLAN_FILE_ERROR] = f"{uploaded.name}: {error}"
+        st.session_state.pop(PLAN_FILE_OPENED, None)
+        return
     st.session_state.pop(PLAN_FILE_ERROR, None)
     state.set_plan(loaded)
+    if roster is not None:
+        books.set_roster(dataset, roster)
     st.session_state[PLAN_FILE_OPENED] = plan_file_opened(uploaded.name, loaded)
 
 

@@ -17,9 +17,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.books import BookFigures
+from lib.capacity import Plan, plan_file_roster, with_roster
+from lib.dataset import Dataset
+from lib.sample import SAMPLE_PATH
+from lib.tiering import summarize
 from tests.app.conftest import page, press
 from tests.visible import visible_text
 from ui import book_adapter, keys
+from ui import books as books_ui
+
+SAMPLE = Dataset.from_csv(str(SAMPLE_PATH), source=SAMPLE_PATH.name)
 
 ROSTER_CSV = (
     b"csm,tiers,hours,headcount,region\n"
@@ -287,3 +294,51 @@ def test_a_roster_typed_for_more_tiers_stays_and_the_proposal_says_what_to_fix(a
     assert [e.value for e in app.error] == [
         "Grace Kim serves Tier 4, but the cut-offs make 2 tiers."
     ]
+
+
+def _plan_file_with(roster: bytes) -> bytes:
+    plan = Plan.default_for(summarize(SAMPLE.index, (55_000.0, 20_000.0)))
+    return with_roster(plan.to_toml(), roster.decode("utf-8")).encode("utf-8")
+
+
+def test_a_plan_file_with_a_roster_opens_with_it(app: AppTest):
+    page(app, "plan")
+    uploader(app, "Open a plan file").upload("team.toml", _plan_file_with(ROSTER_CSV)).run()
+    assert not app.error
+    books_page(app)
+    assert book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) | T3 | 3,300 |")
+
+
+def test_the_plan_file_carries_the_roster_only_once_someone_edits_it(app: AppTest):
+    written = []
+    original = books_ui.plan_file_text
+
+    def spy(plan):
+        written.append(original(plan))
+        return written[-1]
+
+    books_ui.plan_file_text = spy
+    try:
+        page(app, "plan")
+        assert plan_file_roster(written[-1]) is None  # the data's own roster: nothing to keep
+        books_page(app)
+        uploader(app, "Open a roster (CSV)").upload("roster.csv", ROSTER_CSV).run()
+        page(app, "plan")
+    finally:
+        books_ui.plan_file_text = original
+    assert Plan.from_toml(written[-1]).tier_count == 3  # still a plan file for `summarize`
+    assert "Scale Team A,Tier 3,1100,3," in plan_file_roster(written[-1])
+
+
+def test_a_plan_file_whose_roster_is_bad_costs_one_sentence_and_nothing_changes(app: AppTest):
+    books_page(app)
+    before = book_row(app, "Scale Team A")
+    page(app, "plan")
+    bad = _plan_file_with(b"csm,tiers,hours\nGrace Kim,Tier 9,1100\n")
+    uploader(app, "Open a plan file").upload("team.toml", bad).run()
+    assert [e.value for e in app.error] == [
+        'team.toml: its roster: Line 2 of the roster: unknown tier "Tier 9" (the cut-offs make '
+        "Tier 1, Tier 2, Tier 3)."
+    ]
+    books_page(app)
+    assert book_row(app, "Scale Team A") == before

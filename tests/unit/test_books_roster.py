@@ -103,3 +103,14 @@ def test_a_scenario_keeps_its_roster_and_refuses_a_bad_one_in_a_sentence() -> No
         Scenario.from_dict(bad)
     with pytest.raises(InputError, match="roster must be the text of a roster CSV"):
         Scenario.from_dict({**saved.to_dict(), "roster": [1, 2]})
+
+
+def test_pinned_accounts_are_read_from_lines_and_a_bad_line_is_one_sentence() -> None:
+    from ui.book_adapter import parse_pins
+
+    assert parse_pins('customer_id,csm\nC-1, Mei Lin\n\n"C-2",Grace Kim\n') == {
+        "C-1": "Mei Lin",
+        "C-2": "Grace Kim",
+    }
+    with pytest.raises(InputError, match="Pinned accounts: line 2 should be customer_id,csm"):
+        parse_pins("C-1,Mei Lin\nC-2\n")

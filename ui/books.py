@@ -463,11 +463,16 @@ def movers(made: Any, currency: str) -> None:
     ):
         name = f"book-movers.{kind.lower()}"
         if kind not in files:
-            if not slot.button(f"Prepare the movers ({kind})", key=keys.prepare_key(name)):
+            if not slot.button(
+                f"Prepare the movers ({kind})",  # markdown-safe: constant wording
+                key=keys.prepare_key(name),
+                help="Writes every account that changes hands (not just the first "
+                f"{PREVIEW}); its download button follows.",
+            ):
                 continue
             files[kind] = make(frame)
         slot.download_button(
-            f"Download the movers ({kind})",
+            f"Download the movers ({kind})",  # markdown-safe: constant wording
             data=files[kind],
             file_name=name,
             mime=mime,

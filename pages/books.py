@@ -29,7 +29,7 @@ st.subheader("Proposal")
 rules = books.rule_inputs(dataset)
 made = books.proposal_in_use(dataset, index, plan, roster, rules)
 if made is not None:
-    books.headline(made, dataset.currency)
+    books.say_proposal(made, dataset.currency)
 
 st.subheader("Books today" if made is None else "Books today and proposed")
 book_list = books.books_view(dataset, index, plan, roster, made)

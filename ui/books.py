@@ -433,7 +433,7 @@ def show_books(books: list[CsmBook], tier_count: int, currency: str, after: bool
     )
 
 
-def headline(made: Any, currency: str) -> None:
+def say_proposal(made: Any, currency: str) -> None:
     """The proposal in sentences: what changes hands, how good it is, hires when short."""
     for kind, sentence in book_adapter.sentences(made, currency):
         getattr(st, kind)(markdown_text(sentence))

@@ -13,6 +13,7 @@ import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -126,6 +127,33 @@ def default_pool_csms(hours_needed: float, hours_per_csm: float) -> float:
     return float(max(math.ceil(hours_needed / hours_per_csm / DEFAULT_UTILISATION), 1))
 
 
+def owner_figures(
+    index: TierIndex, cuts: Sequence[float], plan: Plan, owners: Sequence[str]
+) -> list[BookFigures]:
+    """Each owner's accounts per tier, revenue and hours needed under `cuts`, in `owners` order
+    (the codes of the index's owner column): one binary search per owner and tier."""
+    runs = owner_runs(index)
+    bounds = tier_bounds(index, cuts)
+    hours = np.asarray(plan.matrix.hours_per_account())
+    counts = np.zeros((len(owners), len(bounds)), dtype=np.int64)
+    money = np.zeros(len(owners))
+    starts = np.arange(len(owners), dtype=np.int64) * runs.stride
+    for tier, (low, high) in enumerate(bounds):
+        first = np.searchsorted(runs.keys, starts + low, "left")
+        last = np.searchsorted(runs.keys, starts + high, "left")
+        counts[:, tier] = last - first
+        # In whole cents: exact whatever the order (revenue is whole cents, lib/tiering).
+        money += runs.cents[last] - runs.cents[first]
+    return [
+        BookFigures(
+            accounts=tuple(int(n) for n in counts[code]),
+            revenue=float(money[code] / 100),
+            hours=float(counts[code] @ hours),
+        )
+        for code in range(len(owners))
+    ]
+
+
 def books(
     index: TierIndex,
     cuts: Sequence[float],
@@ -140,24 +168,12 @@ def books(
     default_pool_csms); one CSM has `hours_per_csm`. Unassigned accounts form their own book
     ("(none)"), with no hours and no load, listed last.
     """
-    runs = owner_runs(index)
-    bounds = tier_bounds(index, cuts)
-    hours = plan.matrix.hours_per_account()
-    counts = np.zeros((len(owners), len(bounds)), dtype=np.int64)
-    money = np.zeros(len(owners))
-    starts = np.arange(len(owners), dtype=np.int64) * runs.stride
-    for tier, (low, high) in enumerate(bounds):
-        first = np.searchsorted(runs.keys, starts + low, "left")
-        last = np.searchsorted(runs.keys, starts + high, "left")
-        counts[:, tier] = last - first
-        # In whole cents: exact whatever the order (revenue is whole cents, lib/tiering).
-        money += runs.cents[last] - runs.cents[first]
     sizes = pool_csms or {}
     out = []
-    for code, name in enumerate(owners):
-        if not counts[code].sum():
+    for name, figures in zip(owners, owner_figures(index, cuts, plan, owners), strict=True):
+        if not sum(figures.accounts):
             continue
-        needed = float(counts[code] @ np.asarray(hours))
+        needed = figures.hours
         if name == UNASSIGNED:
             csms = 0.0
         elif is_pool(name):
@@ -167,8 +183,8 @@ def books(
         out.append(
             Book(
                 owner=name,
-                accounts=tuple(int(n) for n in counts[code]),
-                revenue=float(money[code] / 100),
+                accounts=figures.accounts,
+                revenue=figures.revenue,
                 hours_needed=needed,
                 hours_available=csms * hours_per_csm,
                 csms=csms,
@@ -177,4 +193,127 @@ def books(
     return sorted(
         out,
         key=lambda book: (book.is_unassigned, -book.utilisation, -book.hours_needed, book.owner),
+    )
+
+
+# --- before and after a proposal: one row per CSM of the roster ----------------------------
+
+
+@dataclass(frozen=True)
+class BookFigures:
+    """One book's size: accounts per tier (top first), revenue, hours its accounts need."""
+
+    accounts: tuple[int, ...]
+    revenue: float
+    hours: float
+
+    @staticmethod
+    def empty(tier_count: int) -> BookFigures:
+        return BookFigures(accounts=(0,) * tier_count, revenue=0.0, hours=0.0)
+
+
+def utilisation(hours: float, capacity: float) -> float:
+    """Hours needed over hours available (inf when hours are needed and none are there)."""
+    if capacity > 0:
+        return hours / capacity
+    return float("inf") if hours > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class CsmBook:
+    """One CSM (or pooled team) of the roster: what they serve, their hours, their book today
+    (`before`, from the data's csm_owner) and under a proposal (`after`, None until one)."""
+
+    csm: str
+    tiers: tuple[int, ...]  # the tiers they serve (1 is the top)
+    headcount: float  # 1 for a named CSM, N for a pool
+    capacity_hours: float  # customer-facing hours a year of the whole headcount
+    before: BookFigures
+    after: BookFigures | None = None
+    in_roster: bool = True  # False: owns accounts today, but the roster has no such CSM
+
+    @property
+    def is_unassigned(self) -> bool:
+        return self.csm == UNASSIGNED
+
+    @property
+    def is_pool(self) -> bool:
+        return self.headcount != 1 or is_pool(self.csm)
+
+    def utilisation(self, after: bool = False) -> float:
+        figures = self.after if after and self.after is not None else self.before
+        return utilisation(figures.hours, self.capacity_hours)
+
+    def is_over(self, after: bool = False) -> bool:
+        if self.is_unassigned:
+            return False
+        figures = self.after if after and self.after is not None else self.before
+        return figures.hours > self.capacity_hours
+
+
+class RosterMember(Protocol):
+    """What a book needs of a roster entry (lib.roster.RosterEntry)."""
+
+    @property
+    def csm(self) -> str: ...
+    @property
+    def tiers(self) -> tuple[int, ...]: ...
+    @property
+    def headcount(self) -> float: ...
+    @property
+    def capacity_hours(self) -> float: ...
+
+
+def csm_books(
+    index: TierIndex,
+    cuts: Sequence[float],
+    plan: Plan,
+    owners: Sequence[str],
+    roster: Sequence[RosterMember],
+    *,
+    after: Mapping[str, BookFigures] | None = None,
+) -> list[CsmBook]:
+    """Every roster CSM's book today (the fast owner runs: no solver) and, given a proposal's
+    books (`after`), under it; owners of today who are not in the roster, and the unassigned
+    accounts ("(none)", no hours, listed last), too. Most loaded first (after a proposal: by
+    the proposal's load)."""
+    tier_count = len(tier_bounds(index, cuts))
+    today = dict(zip(owners, owner_figures(index, cuts, plan, owners), strict=True))
+    empty = BookFigures.empty(tier_count)
+    out = []
+    for line in roster:
+        out.append(
+            CsmBook(
+                csm=line.csm,
+                tiers=line.tiers,
+                headcount=line.headcount,
+                capacity_hours=line.capacity_hours,
+                before=today.get(line.csm, empty),
+                after=None if after is None else after.get(line.csm, empty),
+            )
+        )
+    named = {line.csm for line in roster}
+    for owner, figures in today.items():
+        if owner in named or not sum(figures.accounts):
+            continue
+        out.append(
+            CsmBook(
+                csm=owner,
+                tiers=(),
+                headcount=0.0,
+                capacity_hours=0.0,
+                before=figures,
+                after=None if after is None else after.get(owner, empty),
+                in_roster=owner == UNASSIGNED,
+            )
+        )
+    shown_after = after is not None
+    return sorted(
+        out,
+        key=lambda book: (
+            book.is_unassigned,
+            -book.utilisation(shown_after),
+            -(book.after or book.before).hours,
+            book.csm,
+        ),
     )

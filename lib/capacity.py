@@ -111,7 +111,24 @@ _HEADER = """\
 # customer-facing hours one CSM has in a year; cost_per_hour: fully loaded cost of one CSM hour.
 """
 _SERVICE_KEYS = {"name", "description", "cadence", "hours"}
+# A plan file may carry the Books page's roster, as the text of its CSV (lib/roster.py reads it;
+# a plan without one, or a command that only needs the plan, ignores it).
+ROSTER_KEY = "roster"
 _TEAM_KEYS = {"csms", "hours_per_csm", "cost_per_hour"}
+
+
+def plan_file_roster(text: str) -> str | None:
+    """The roster CSV a plan file carries (None: none); InputError when it is not text."""
+    roster = tomllib.loads(text).get(ROSTER_KEY)
+    if roster is not None and not isinstance(roster, str):
+        raise InputError(f'In the plan file, "{ROSTER_KEY}" must be the text of a roster CSV.')
+    return roster
+
+
+def with_roster(plan_text: str, roster_csv: str) -> str:
+    """A plan file's text with a roster: the key goes first (a TOML key after a table header
+    would belong to that table)."""
+    return tomli_w.dumps({ROSTER_KEY: roster_csv}) + plan_text
 
 
 def _toml_number(value: float) -> str:
@@ -145,10 +162,10 @@ def _plan_from_toml(text: str) -> Plan:
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"The plan file is not valid TOML: {error}.") from None
     for key in document:
-        if key not in {"service", "team"}:
+        if key not in {"service", "team", ROSTER_KEY}:
             raise InputError(
                 f'The plan file has an unknown key "{key}"; it takes [[service]] and [[team]] '
-                "tables."
+                f"tables (and a {ROSTER_KEY})."
             )
     teams = _tables(document, "team")
     if not MIN_TIERS <= len(teams) <= MAX_TIERS:

@@ -1,5 +1,6 @@
 """Tier colours and the Plotly charts: the Pareto curve with the cut-offs marked, the tornado of
-the plan's sensitivity, and the year month by month (each team's load against its capacity).
+the plan's sensitivity, the year month by month (each team's load against its capacity), and
+the books of business (each CSM's load against their hours).
 
 Inputs are per-tier figures and a downsampled curve — a few hundred numbers at most — so the
 chart costs the same at 5,000 customers as at ten million, and the browser gets kilobytes.
@@ -14,12 +15,15 @@ chart, on every slider move). The unit tests validate every spec instead
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from lib.formatting import cut_label, percent
+from lib.books import CsmBook
+from lib.formatting import cut_label, percent, plural
 from lib.months import month_label
 from lib.tiering import ParetoCurve, TierSummary
 
@@ -387,3 +391,139 @@ def year_spec(year: YearLoad) -> Spec:
 
 def year_figure(year: YearLoad) -> SpecFigure:
     return figure(year_spec(year))
+
+
+# --- books of business: one bar per CSM -----------------------------------------------------
+
+BOOKS_SHOWN = 20  # CSMs drawn: a room reads 20 names; the table below lists every CSM
+UTILISATION_AXIS_MAX = 300.0  # % drawn at most: a bar past it is cut there, its label says more
+_BAR_ROW_PX = 34  # per CSM and bar: names and labels in the chart's large type never overlap
+
+
+def book_label(book: CsmBook) -> str:
+    """How a CSM is named on the chart and in the table: a pool says its headcount."""
+    if book.is_pool and book.in_roster:
+        return f"{book.csm} (pool of {book.headcount:g})"
+    return book.csm
+
+
+def books_title(books: Sequence[CsmBook], after: bool) -> str:
+    """The chart's finding: "3 of 27 CSMs over capacity today" (and after the proposal)."""
+    people = [b for b in books if not b.is_unassigned]
+    today = sum(b.is_over() for b in people)
+    title = f"{today} of {plural(len(people), 'CSM')} over capacity today"
+    if after:
+        proposed = sum(b.is_over(after=True) for b in people)
+        title += f"; {proposed or 'none'} after the proposal"
+    return title
+
+
+def _utilisation_text(value: float) -> str:
+    return "no hours" if math.isinf(value) else f"{value:.0%}"
+
+
+def _book_bars(books: Sequence[CsmBook], after: bool, name: str, faded: bool) -> Spec:
+    values = [b.utilisation(after) for b in books]
+    over = [b.is_over(after) for b in books]
+    colours = [
+        OVER_CAPACITY_COLOR if is_over else (MUTED_COLOR if faded else tier_color(1))
+        for is_over in over
+    ]
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": name,
+        "y": [book_label(b) for b in books],
+        "x": [round(min(v * 100, UTILISATION_AXIS_MAX), 1) for v in values],
+        "text": [
+            _utilisation_text(v) + (" ⚠" if o else "") for v, o in zip(values, over, strict=True)
+        ],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "marker": {
+            "color": colours,
+            "opacity": 0.55 if faded else 1.0,
+            # Over capacity is striped as well as vermillion: never colour alone.
+            "pattern": {"shape": ["/" if o else "" for o in over], "solidity": 0.6},
+        },
+        "customdata": [
+            [b.capacity_hours, (b.after if after and b.after else b.before).hours] for b in books
+        ],
+        "hovertemplate": (
+            f"<b>%{{y}}</b><br>{name}: %{{text}} of their hours<br>"
+            "%{customdata[1]:,.0f} h needed of %{customdata[0]:,.0f} h<extra></extra>"
+        ),
+    }
+
+
+def books_spec(books: Sequence[CsmBook], after: bool, shown: int = BOOKS_SHOWN) -> Spec:
+    """Each CSM's load as a % of their hours, the most loaded on top, the capacity (100%) marked;
+    over capacity in vermillion, striped. After a proposal, today's bar (faded) sits beside the
+    proposed one. Only the `shown` most loaded are drawn (books_more says how many are not)."""
+    people = [b for b in books if not b.is_unassigned][:shown]
+    traces = [_book_bars(people, False, "Today", faded=after)]
+    if after:
+        traces.append(_book_bars(people, True, "Proposed", faded=False))
+    bars = len(people) * len(traces)
+    top = max([100.0, *(x for trace in traces for x in trace["x"])])
+    layout = _layout(
+        height=max(240, 120 + _BAR_ROW_PX * bars),
+        barmode="group",
+        bargap=0.25,
+        showlegend=after,
+        legend={
+            "orientation": "h",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "x": 0,
+            "font": {"size": FONT_SIZE},
+        },
+        margin={"l": 10, "r": 60, "t": 56 if after else 30, "b": 10},
+        xaxis=_axis(
+            "Hours needed, % of the CSM's hours",
+            ticksuffix="%",
+            range=[0, top * 1.15],
+            gridcolor="rgba(128,128,128,0.2)",
+        ),
+        yaxis=_axis(None, autorange="reversed", automargin=True, tickfont={"size": FONT_SIZE}),
+        shapes=[
+            {
+                "type": "line",
+                "x0": 100,
+                "x1": 100,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": OVER_CAPACITY_COLOR, "width": 2, "dash": "dash"},
+            }
+        ],
+        annotations=[
+            {
+                "x": 100,
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "left",
+                "text": "capacity",
+                "showarrow": False,
+                "font": {"color": OVER_CAPACITY_COLOR, "size": FONT_SIZE},
+            }
+        ],
+    )
+    return {"data": traces, "layout": layout}
+
+
+def books_more(books: Sequence[CsmBook], shown: int = BOOKS_SHOWN) -> str | None:
+    """What the chart leaves out: "7 more CSMs, less loaded, are in the table below."."""
+    people = [b for b in books if not b.is_unassigned]
+    hidden = len(people) - shown
+    if hidden <= 0:
+        return None
+    over = sum(b.is_over(after=b.after is not None) for b in people[shown:])
+    verb = "is" if hidden == 1 else "are"
+    more = f"{plural(hidden, 'more CSM')}, less loaded, {verb} in the table below"
+    return more + (f" ({over} of them over capacity)." if over else ".")
+
+
+def books_figure(books: Sequence[CsmBook], after: bool, shown: int = BOOKS_SHOWN) -> SpecFigure:
+    return figure(books_spec(books, after, shown))

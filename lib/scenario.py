@@ -1,12 +1,17 @@
 """A scenario: what was decided, checked on the way in, as a dict, and against the data in use.
 
 A scenario is the cut-offs, what they apply to (revenue or a weighted score), the plan (service
-matrix and teams), the slice it was looked at through, and a fingerprint of the data it was made
-on. Its plain JSON-able dict (`Scenario.to_dict` / `Scenario.from_dict`) is what a scenario
-store keeps; its link form is lib/share_link.py; saved scenarios are lib/scenario_store.py.
+matrix and teams), the slice it was looked at through, a fingerprint of the data it was made on,
+and the Books page's roster when someone edited it. Its plain JSON-able dict
+(`Scenario.to_dict` / `Scenario.from_dict`) is what a scenario store keeps; its link form is
+lib/share_link.py; saved scenarios are lib/scenario_store.py.
 
 Every form is validated on the way in: a bad dict, link or database raises InputError with one
 sentence saying what is wrong.
+
+Why one module (past 400 lines): each part's check is a few lines, and every check words its
+sentence for where the scenario came from (`source`: a saved scenario, a link, a file); split by
+part, each file would import that wording back.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from typing import Any
 from lib.capacity import Plan
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, MAX_WEIGHT, REVENUE_ONLY, Criteria
 from lib.errors import InputError
+from lib.roster import Roster, read_roster_csv, roster_csv
 from lib.slices import DIMENSIONS, EVERYTHING, Slice
-from lib.tiering import MAX_TIERS, MIN_TIERS, normalize_cuts
+from lib.tiering import MAX_TIERS, MIN_TIERS, normalize_cuts, tier_name
 
 FORMAT = 1  # the shape of `Scenario.to_dict`; from_dict reads this one and refuses newer ones
 
@@ -53,9 +59,12 @@ class Scenario:
     slice: Slice = EVERYTHING
     dataset: str = ""  # dataset_fingerprint() of the data it was made on ("" if unknown)
     currency: str = ""  # the currency of that data ("$", "€"; "" if unknown)
+    roster: Roster | None = None  # the Books page's roster, as edited; None: the data's own
 
     def __post_init__(self) -> None:
         _check_types(self.criteria, self.plan, self.slice, self.dataset)
+        if self.roster is not None and not isinstance(self.roster, Roster):
+            raise TypeError(f"roster must be a Roster or None, not {type(self.roster).__name__}")
         if not isinstance(self.currency, str):
             raise TypeError(f"currency must be a str, not {type(self.currency).__name__}")
         object.__setattr__(self, "cuts", checked_cuts(self.cuts, "The scenario"))
@@ -77,6 +86,8 @@ class Scenario:
             "plan": None if self.plan is None else self.plan.to_toml(),
             "dataset": self.dataset,
             **({"currency": self.currency} if self.currency else {}),
+            # The roster as its CSV file (readable, editable, what `tierboard assign` reads).
+            **({"roster": _roster_text(self.roster, self.tier_count)} if self.roster else {}),
         }
 
     @classmethod
@@ -218,7 +229,7 @@ def scenario_from_parts(
 # ---------------------------------------------------------------------------------------------
 # The dict form.
 
-_DICT_KEYS = ("format", "cuts", "criteria", "slice", "plan", "dataset", "currency")
+_DICT_KEYS = ("format", "cuts", "criteria", "slice", "plan", "dataset", "currency", "roster")
 _CURRENCY_LIMIT = 8  # "$", "€", "CHF ": a symbol or a short code
 
 
@@ -261,7 +272,24 @@ def _scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         dataset=dataset,
         source=source,
     )
-    return replace(built, currency=currency) if currency else built
+    roster = _roster_from_dict(data.get("roster"), built.tier_count, source)
+    return replace(built, currency=currency, roster=roster)
+
+
+def _roster_text(roster: Roster, tier_count: int) -> str:
+    return roster_csv(roster, [tier_name(t) for t in range(1, tier_count + 1)]).decode("utf-8")
+
+
+def _roster_from_dict(raw: object, tier_count: int, source: str) -> Roster | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise InputError(f"{source}'s roster must be the text of a roster CSV; got {quoted(raw)}.")
+    names = [tier_name(t) for t in range(1, tier_count + 1)]
+    try:
+        return read_roster_csv(raw.encode("utf-8"), names)
+    except InputError as error:
+        raise InputError(f"{source}'s roster: {error}") from error
 
 
 def _criteria_from_dict(raw: object, source: str) -> Criteria:

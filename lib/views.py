@@ -20,9 +20,9 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from lib.books import Book
+from lib.books import Book, BookFigures, CsmBook
 from lib.capacity import TierCapacity
-from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, tier_color
+from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, book_label, tier_color
 from lib.formatting import count, cut_label, money, percent, quantity
 from lib.migration import Migration
 from lib.tiering import TierFigures, TierIndex, TierSummary, service_model
@@ -558,3 +558,82 @@ def score_parts_html(parts: dict[str, float], total: float) -> str:
     rows = [[escape(name), f"{points:.1f}"] for name, points in parts.items()]
     rows.append(["<b>Score</b>", f"<b>{total:.1f}</b>"])
     return table_html(["Component", "Points"], rows)
+
+
+def _load_text(book: CsmBook, after: bool, words: bool = True) -> str:
+    value = book.utilisation(after)
+    if math.isinf(value):
+        return "no hours in the roster" if words else "no hours"
+    return f"{value:.0%}" + (" over" if words and book.is_over(after) else "")
+
+
+def _load_cell(book: CsmBook, after: bool) -> str:
+    if book.is_unassigned:
+        return "<span>no CSM assigned</span>"
+    shown = _flag(_load_text(book, after), book.is_over(after))
+    return f'<span data-figure="book_load">{shown}</span>'
+
+
+def _load_change(book: CsmBook) -> str:
+    """ "⚠ 113% → 91%": today's load, then the proposal's, each flagged when over (the sign and
+    the heading's "over capacity" key say it without the word: the column stays narrow)."""
+    if book.is_unassigned:
+        return "<span>no CSM assigned</span>"
+    today = _flag(_load_text(book, False, words=False), book.is_over())
+    proposed = _flag(_load_text(book, True, words=False), book.is_over(after=True))
+    # Two lines in one cell (today, then the proposal): the table stays within a laptop screen.
+    then = f'<span style="{_NEXT_LINE}">→ {proposed}</span>'
+    return f'<span data-figure="book_load">{today} {then}</span>'
+
+
+_NEXT_LINE = "display:block;white-space:nowrap"
+
+
+def _book_cells(book: CsmBook, figures: BookFigures, after: bool, currency: str) -> list[str]:
+    return [
+        escape(" / ".join(count(n) for n in figures.accounts)),
+        escape(money(figures.revenue, currency)),
+        escape(count(figures.hours)),
+    ]
+
+
+def csm_books_html(
+    books: Sequence[CsmBook], tier_count: int, currency: str = "$", after: bool = False
+) -> str:
+    """Every CSM of the roster as a row: the tiers they serve, their hours, and their book
+    (accounts per tier, revenue, hours needed, load): today's, or after a proposal the
+    proposal's, with the accounts and load going from today's to the proposal's. Over capacity
+    in vermillion with the alert sign; a pool is one row with its headcount; unassigned
+    accounts are said to be unassigned, in neutral type (not an alert)."""
+    split = " / ".join(f"T{t}" for t in range(1, tier_count + 1))
+    headers = ["CSM", "Serves", "Hours available"]
+    if after:  # eight columns: the table fits a 1280-pixel screen
+        headers += ["Accounts: today → proposed", f"Proposed: accounts ({split})"]
+        headers += ["Proposed: revenue", "Proposed: hours needed", "Load: today → proposed"]
+    else:
+        headers += [f"Accounts ({split})", "Revenue", "Hours needed", "Load"]
+    rows = []
+    for book in books:
+        if book.is_unassigned:
+            name, serves, available = "Unassigned accounts", "—", "—"
+        else:
+            name = escape(book_label(book))
+            if not book.in_roster:
+                name += " <small>(not in the roster)</small>"
+            name = f'<span style="white-space:normal">{name}</span>'  # a long name wraps
+            # "T1, T2" like the accounts' headings: the table fits a 1280-pixel screen.
+            serves = escape(", ".join(f"T{t}" for t in book.tiers) or "—")
+            available = escape(count(book.capacity_hours))
+        row = [name, serves, available]
+        if after:
+            proposed = book.after or book.before
+            moved = (
+                f"{escape(count(sum(book.before.accounts)))} "
+                f'<span style="{_NEXT_LINE}">→ {escape(count(sum(proposed.accounts)))}</span>'
+            )
+            row += [moved, *_book_cells(book, proposed, True, currency)]
+            row.append(_load_change(book))
+        else:
+            row += [*_book_cells(book, book.before, False, currency), _load_cell(book, False)]
+        rows.append(row)
+    return table_html(headers, rows)

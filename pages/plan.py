@@ -46,16 +46,8 @@ st.caption("Hours per account per year each service takes in each tier; 0 = not 
 plan.matrix_editor(current)
 plan.plan_file(dataset)
 
-if "csm_owner" in dataset.dimensions:
-    st.subheader("Books of business")
-    hours = plan.books_inputs()
-    owners = list(dataset.dimensions["csm_owner"].labels)
-    first = books.books(index, summary.cuts, current, owners, hours)
-    sizes = plan.pool_inputs({book.owner: book.csms for book in first if book.is_pool})
-    book_list = books.books(index, summary.cuts, current, owners, hours, pool_csms=sizes)
-    overloaded = sum(book.is_overloaded for book in book_list)
-    st.caption(  # markdown-safe: counts
-        f"{len(book_list)} books under the current cut-offs; {overloaded} need more hours than "
-        "their CSMs have (most loaded first). A pooled team's load is over its headcount's hours."
-    )
-    st.html(views.books_table_html(book_list, tier_count, dataset.currency))
+st.page_link(
+    "pages/books.py",
+    label="Books of business: who serves which account, and a proposed assignment",
+    icon=":material/groups:",
+)

@@ -14,7 +14,7 @@ TIERS = "tb_tiers"  # the number-of-tiers widget (drawn by app.py on every run: 
 BY = "tb_tier_by"  # the tier-by widget: "revenue" | "score"
 WEIGHTS = "tb_weights"  # dict component -> score weight (0-100)
 SLICE = "tb_slice"  # dict dimension -> list of the labels chosen
-TYPED = "tb_typed"  # dict name -> other figures typed on a page (target shares, cap, book hours)
+TYPED = "tb_typed"  # dict name -> other figures typed on a page (target shares, cap)
 STATE_NOTICE = "tb_state_notice"  # a sentence on what a change reset, shown once by the control
 INPUT_ERRORS = "tb_input_errors"  # dict widget key -> why the value typed there was not used
 PRESENT = "tb_present"  # the presentation-mode toggle
@@ -30,8 +30,6 @@ NATURAL_SCALE = "tb_natural_scale"  # natural breaks: "log" | "linear" (widget; 
 PLAN_FILE = "tb_plan_file"  # the plan-file uploader
 PLAN_FILE_ERROR = "tb_plan_file_error"  # why the plan file last opened could not be used
 PLAN_FILE_OPENED = "tb_plan_file_opened"  # the sentence that confirms the plan file last opened
-POOL_CSMS = "tb_pool_csms"  # {pooled team: headcount}, typed (no widget owns it)
-BOOK_HOURS = "tb_book_hours"  # hours one CSM has for a book of business (widget)
 LIST_UNPROFITABLE = "tb_list_unprofitable"  # the toggle that lists the unprofitable accounts
 
 # --- the year month by month (ui/year.py, the Confidence page) ---------------------------------
@@ -92,6 +90,28 @@ ENTRY_RAN = "tb_entry_ran"  # app.py ran in this run, and its page has not start
 PARETO_CHART = "tb_pareto_chart"  # the Pareto curve (a keyed chart keeps its zoom)
 
 
+# --- the Books page (ui/books.py) ---------------------------------------------------------------
+ROSTER = "tb_roster"  # (the data, tier count, tuple[RosterLine, ...], edited?): the roster in use
+ROSTER_VERSION = "tb_roster_version"  # bumped when ROSTER changes: a fresh roster editor
+ROSTER_CSV = "tb_roster_csv"  # (roster, bytes) of the roster's CSV download
+ROSTER_FILE = "tb_roster_file"  # the roster uploader
+ROSTER_ERROR = "tb_roster_error"  # why the roster last typed or opened was not used
+ROSTER_RESET = "tb_roster_reset"  # the "Start again from the data" button
+BOOK_RULES = "tb_book_rules"  # RuleChoice: the rules the proposal follows, as set
+RULE_REGION = "tb_rule_region"  # "Keep accounts in their region" (widget)
+RULE_RENEWAL = "tb_rule_renewal"  # days before a renewal an account stays put (widget)
+RULE_MAX_MOVES = "tb_rule_max_moves"  # the cap on moves (widget)
+RULE_WEIGHTED = "tb_rule_weighted"  # fewest revenue moved instead of fewest accounts (widget)
+PINS_TEXT = "tb_pins_text"  # pinned accounts typed, "customer_id,csm" a line (widget)
+PINS_FILE = "tb_pins_file"  # the pins uploader
+PINS_ERROR = "tb_pins_error"  # why the pins file could not be read
+PROPOSE = "tb_propose"  # the "Propose assignment" button
+PROPOSAL = "tb_proposal"  # (what it was made for, cut-offs, the proposal) of the last proposal
+PROPOSAL_ERROR = "tb_proposal_error"  # why the last proposal could not be made
+BOOK_MOVER_FILES = "tb_book_mover_files"  # {"CSV" | "XLSX": bytes} of the proposal's movers
+BOOKS_CHART = "tb_books_chart"  # the books chart (a keyed chart keeps its zoom)
+
+
 # --- keys made per item --------------------------------------------------------------------------
 def weight_key(component: str) -> str:
     """The weight slider of a score component."""
@@ -138,11 +158,6 @@ def matrix_editor_key(version: int) -> str:
     return f"tb_matrix_editor_{version}"
 
 
-def pool_csms_key(team: str) -> str:
-    """The headcount input of a pooled team."""
-    return f"tb_pool_csms_input_{team}"
-
-
 def prepare_key(file_name: str) -> str:
     """The Prepare button of an export."""
     return f"tb_prepare_{file_name}"
@@ -156,3 +171,8 @@ def map_key(canonical: str) -> str:
 def upload_file_key(generation: int) -> str:
     """The Upload page's uploader: a new generation, a fresh, empty uploader."""
     return f"tb_upload_file_{generation}"
+
+
+def roster_editor_key(version: int) -> str:
+    """The roster editor: a new version, a fresh editor."""
+    return f"tb_roster_editor_{version}"

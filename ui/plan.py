@@ -1,4 +1,4 @@
-"""The Plan page's parts: suggested cut-offs, the service matrix editor, plan files, books."""
+"""The Plan page's parts: suggested cut-offs, the service matrix editor, plan files."""
 
 from __future__ import annotations
 
@@ -12,18 +12,14 @@ from lib.errors import InputError
 from lib.export import to_csv_bytes
 from lib.formatting import hours, markdown_text, plural
 from lib.service_matrix import CADENCE_LABELS, MAX_HOURS_PER_YEAR, ServiceMatrix
-from lib.team import DEFAULT_HOURS_PER_CSM
 from lib.tiering import TierIndex, TierSummary, tier_name
-from ui import keys, state, tables
+from ui import books, keys, state, tables
 from ui.keys import (
-    BOOK_HOURS,
     LIST_UNPROFITABLE,
     PLAN_FILE,
     PLAN_FILE_ERROR,
     PLAN_FILE_OPENED,
-    POOL_CSMS,
     matrix_editor_key,
-    pool_csms_key,
     target_share_key,
 )
 from ui.keys import SUGGESTION as EXPLANATION
@@ -227,7 +223,7 @@ def matrix_editor(plan: Plan) -> None:
     )
     right.download_button(
         "Download this plan (TOML)",
-        data=plan.to_toml(),
+        data=books.plan_file_text(plan),
         file_name="tierboard-plan.toml",
         mime="application/toml",
         on_click="ignore",  # a rerun on the click could replace the file the click opens
@@ -249,8 +245,16 @@ def _on_plan_file(dataset: Dataset) -> None:
     if loaded.tier_count != st.session_state[keys.TIERS]:
         st.session_state[keys.TIERS] = loaded.tier_count
         state.reset_cuts(dataset, loaded.tier_count)  # cut-offs for that many tiers
+    try:
+        roster = books.roster_of_plan_file(uploaded.getvalue().decode("utf-8"), loaded.tier_count)
+    except InputError as error:
+        st.session_state[PLAN_FILE_ERROR] = f"{uploaded.name}: {error}"
+        st.session_state.pop(PLAN_FILE_OPENED, None)
+        return
     st.session_state.pop(PLAN_FILE_ERROR, None)
     state.set_plan(loaded)
+    if roster is not None:
+        books.set_roster(dataset, roster)
     st.session_state[PLAN_FILE_OPENED] = plan_file_opened(uploaded.name, loaded)
 
 
@@ -301,22 +305,6 @@ def unprofitable_list(dataset: Dataset, index: TierIndex, plan: Plan, counts: tu
         )
 
 
-def books_inputs() -> float:
-    state.show(BOOK_HOURS, state.typed("book_hours", DEFAULT_HOURS_PER_CSM))
-    return st.number_input(
-        "Hours one CSM has for their book (a year)",
-        key=BOOK_HOURS,
-        min_value=1.0,
-        max_value=MAX_HOURS_PER_YEAR,
-        step=50.0,
-        format="%.0f",
-        on_change=_keep_typed,
-        args=("book_hours", BOOK_HOURS),
-        help="Compared with the hours each CSM's accounts need under the current cut-offs "
-        f"(1 to {MAX_HOURS_PER_YEAR:,.0f}, the hours of a year).",
-    )
-
-
 def capacities(
     dataset: Dataset, index: TierIndex, summary: TierSummary, current: Plan
 ) -> tuple[TierCapacity, ...]:
@@ -330,41 +318,3 @@ def whole_index(dataset: Dataset, index: TierIndex) -> TierIndex | None:
     """Under a slice, the whole base keyed like `index`; None without a slice."""
     criteria = planning.in_effect(index, state.criteria())
     return planning.whole_index(dataset, state.current_slice(dataset), criteria)
-
-
-def _on_pool_size(name: str, key: str) -> None:
-    st.session_state[POOL_CSMS][name] = st.session_state[key]
-
-
-def pool_inputs(defaults: dict[str, float]) -> dict[str, float]:
-    """The headcount of each pooled team (an owner such as "Scale Team A"), kept as typed.
-
-    A pool starts with the CSMs its book needs (`defaults`), like the tier teams do.
-    """
-    sizes = st.session_state.setdefault(POOL_CSMS, {})
-    for name, csms in defaults.items():
-        sizes.setdefault(name, csms)
-    if not defaults:
-        return sizes
-    with st.expander(f"Headcount of the {plural(len(defaults), 'pooled team')}"):
-        st.caption(
-            "Owners named like a team share their book between several CSMs: their load is over "
-            "the headcount's hours. They start with the CSMs their book needs; type the real "
-            "headcount."
-        )
-        columns = st.columns(min(len(defaults), 4))
-        for i, name in enumerate(defaults):
-            column = columns[i % len(columns)]
-            key = pool_csms_key(name)
-            st.session_state[key] = float(sizes[name])
-            column.number_input(
-                f"CSMs in {markdown_text(name)}",
-                key=key,
-                min_value=0.0,
-                step=1.0,
-                format="%.1f",
-                on_change=_on_pool_size,
-                args=(name, key),
-                help="How many CSMs share this team's book.",
-            )
-    return sizes

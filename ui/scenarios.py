@@ -22,7 +22,7 @@ from lib.scenario import Scenario
 from lib.scenario_store import SavedScenario, ScenarioStore, checked_name
 from lib.scenario_store_sqlite import open_store
 from lib.share_link import QUERY_KEYS, from_query, to_query
-from ui import keys, presentation, session, state
+from ui import books, keys, presentation, session, state
 from ui.keys import (
     COMPARE,
     DELETE_POPOVER,
@@ -76,6 +76,7 @@ def current(data: Dataset) -> Scenario:
         slice=state.current_slice(data),
         dataset=briefing.fingerprint(data),
         currency=data.currency,
+        roster=books.edited_roster(data),
     )
 
 
@@ -93,6 +94,8 @@ def apply(scenario: Scenario, data: Dataset) -> list[str]:
     state.set_slice(opened.slice)
     state.set_cuts(tuple(scenario.cuts))
     state.set_plan(opened.plan)
+    if scenario.roster is not None:
+        books.set_roster(data, scenario.roster)
     st.session_state[keys.DATASET] = state.fingerprint(data)  # no reset for the new criteria
     return list(opened.warnings)
 

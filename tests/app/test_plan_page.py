@@ -84,10 +84,3 @@ def test_capacity_table_counts_unprofitable_accounts(app: AppTest) -> None:
         for mask, hours in zip(tiers, (60, 12, 2), strict=True)
     ]
     assert counts == expected
-
-
-def test_books_of_business_put_the_most_loaded_csm_first(app: AppTest) -> None:
-    plan_page(app)
-    body = next(b.proto.body for b in app.get("html") if ">CSM<" in b.proto.body)
-    loads = [int(x) for x in re.findall(r">(\d+)%</span></td></tr>", body)]
-    assert loads == sorted(loads, reverse=True)

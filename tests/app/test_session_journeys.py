@@ -47,7 +47,7 @@ from tests.app.conftest import APP, TIMEOUT, page, press
 from ui import keys
 from ui.internals import patch_apptest_navigation_only
 
-PAGES = ("tiers", "plan", "confidence", "changes", "scenarios")
+PAGES = ("tiers", "plan", "confidence", "books", "changes", "scenarios")
 REGIONS = ("EMEA", "North America", "APAC", "LATAM")
 ODD_CUTS = (-5.0, 0.0, 3.0, 20_000.0, 55_000.0, 123_456.7, 1e12, 1e13, 1e300)
 EXAMPLES = int(os.environ.get("TIERBOARD_JOURNEYS", "15"))
@@ -135,6 +135,7 @@ class Journey(RuleBasedStateMachine):
             "teams": list(self.teams),
             "regions": self.regions,
             "by": self.by,
+            "roster": self.roster,
         }
 
     def restore(self, snapshot: dict[str, object]) -> None:
@@ -143,6 +144,8 @@ class Journey(RuleBasedStateMachine):
         self.teams = list(snapshot["teams"])
         self.regions = snapshot["regions"]
         self.by = snapshot["by"]
+        if snapshot["roster"] is not None:  # a scenario saved with a roster opens with it
+            self.roster = snapshot["roster"]
 
     # --- what people do -------------------------------------------------------------------------
 
@@ -155,6 +158,7 @@ class Journey(RuleBasedStateMachine):
         self.by = "revenue"
         self.cuts, self.teams = fresh_defaults(3, ())
         self.default_teams = list(self.teams)  # the defaults last put in place
+        self.roster: int | None = None  # the pool's headcount in the roster uploaded, if any
 
     @rule(page=st.sampled_from(PAGES))
     def switch_page(self, page: str) -> None:
@@ -230,6 +234,18 @@ class Journey(RuleBasedStateMachine):
         self.run()
         self.regions = tuple(sorted(regions))
 
+    @precondition(lambda self: self.page == "books" and not self.present)
+    @rule(headcount=st.integers(1, 9))
+    def upload_a_roster(self, headcount: int) -> None:
+        data = (
+            "csm,tiers,hours,headcount\n"
+            f"Scale Team A,Tier {self.tiers},1100,{headcount}\nGrace Kim,Tier 1,1100,1\n"
+        ).encode()
+        uploader = next(u for u in self.at.file_uploader if u.label == "Open a roster (CSV)")
+        uploader.upload("roster.csv", data)
+        self.run()
+        self.roster = headcount
+
     @rule(name=st.sampled_from(["Q1", "Q2"]))
     def save_a_scenario(self, name: str) -> None:
         self.switch_page("scenarios")
@@ -289,6 +305,16 @@ class Journey(RuleBasedStateMachine):
         for cut in range(self.tiers - 1):
             if keys.exact_key(cut) in shown:
                 assert shown[keys.exact_key(cut)] == self.cuts[cut], (cut, shown)
+
+    @invariant()
+    def the_roster_uploaded_is_the_roster_in_use(self) -> None:
+        if self.roster is None or keys.ROSTER not in self.at.session_state:
+            return
+        pool = self.at.session_state[keys.ROSTER][2].entry("Scale Team A")
+        assert pool is not None and pool.headcount == self.roster
+        if self.page == "books":
+            shown = "".join(block.proto.body for block in self.at.get("html"))
+            assert f"Scale Team A (pool of {self.roster})" in shown
 
     @invariant()
     def the_address_bar_holds_the_view(self) -> None:

@@ -177,31 +177,6 @@ def test_a_placement_says_what_would_happen(app: AppTest) -> None:
     assert "overtaking" not in text
 
 
-def _book_row(app: AppTest, owner: str) -> str:
-    for block in app.get("html"):
-        for line in visible_text(block.proto.body).splitlines():
-            if line.startswith(f"| {owner}"):
-                return line
-    raise LookupError(owner)
-
-
-def test_a_pooled_team_is_loaded_over_its_headcount_and_keeps_what_was_typed(
-    app: AppTest,
-) -> None:
-    page(app, "plan")
-    row = _book_row(app, "Scale Team A")
-    assert row.startswith("| Scale Team A (pool of 2) |")  # sized to its book, like the teams
-    assert "189%" not in row  # 2,084 h over one person's 1,100 h
-    app.number_input(key=keys.pool_csms_key("Scale Team A")).set_value(3.0).run()
-    assert _book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) |")
-    assert _book_row(app, "Scale Team A").endswith("| 2,084 | 3,300 | 63%")
-    page(app, "tiers")
-    page(app, "plan")
-    assert _book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) |")
-    unassigned = _book_row(app, "Unassigned accounts")
-    assert unassigned.endswith("| — | no CSM assigned")
-
-
 def test_a_saved_scenario_is_described_in_its_own_currency(
     app: AppTest, private_data_dir: Path
 ) -> None:

@@ -11,6 +11,10 @@ Each figure is built as a plain spec (dicts and lists) and handed over as a `Spe
 skips Plotly's object model: building a `go.Figure` validates and deep-copies the spec (~3 ms per
 chart, on every slider move). The unit tests validate every spec instead
 (`plotly.graph_objects.Figure(spec)`), so a typo still fails loudly.
+
+Why one module (past 400 lines): every chart of the app shares one palette, one font size and
+one layout (`_layout`, `_axis`, `figure`), so that a room reads the Pareto curve, the tornado, the
+year and the books alike; each chart is a short spec function next to the others.
 """
 
 from __future__ import annotations
@@ -22,12 +26,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import plotly.graph_objects as go
 
-from lib.books import CsmBook
 from lib.formatting import cut_label, percent, plural
 from lib.months import month_label
 from lib.tiering import ParetoCurve, TierSummary
 
 if TYPE_CHECKING:  # the charts need the figures, not the modules that compute them
+    from lib.books import CsmBook
     from lib.monthly_load import YearLoad
     from lib.sensitivity import Bar, Sensitivity
 

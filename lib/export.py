@@ -12,6 +12,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from lib.cells import formula_safe
 from lib.charts import tier_color
 from lib.errors import InputError
 from lib.tiering import MAX_TIERS
@@ -44,13 +45,6 @@ def _is_float(column: pd.Series) -> bool:
     return pd.api.types.is_float_dtype(column)
 
 
-# A spreadsheet runs a text cell starting with these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# ...and a line inside a cell starting with these (after a break, an empty line is harmless).
-LINE_TRIGGERS = ("=", "+", "-", "@", "\t")
-# Every line break a reader may split a cell on: a bare CR ends a row in Excel and in many
-# line-based tools, so each line of a cell is a cell start of its own.
-_LINES = re.compile(r"(\r\n|\r|\n)")
 # The columns that hold account ids: they go back into a CRM, matched character for character.
 ID_COLUMNS = frozenset({"customer_id"})
 # An id like "-1042" or "+44-ACME/7": nothing a formula needs to call a function "(", to reach
@@ -58,29 +52,6 @@ ID_COLUMNS = frozenset({"customer_id"})
 # written exactly as it is (see README, "Exports"): the worst a spreadsheet can do with it is
 # arithmetic on cells of the same sheet, shown in that cell only.
 _PLAIN_SIGNED_ID = re.compile(r"[+-][\w .,+\-/#]*")
-
-
-def formula_safe(value: object) -> object:
-    """Prefix each line of a text value a spreadsheet would run as a formula with `'`.
-
-    Each line, not only the first: `Acme\\r=cmd|...` is two rows to a reader that splits on the
-    carriage return. Numbers stay numbers: -1200 is a credit, not an attack, and must stay
-    summable.
-    """
-    if not isinstance(value, str):
-        return value
-    first, *rest = _LINES.split(value)
-    # Behind double quotes too: a reader that splits on line breaks but not on quotes sees the
-    # line '"=1+1' as the quoted cell =1+1.
-    if value.lstrip('"').startswith(FORMULA_TRIGGERS):
-        first = "'" + first
-    # rest alternates: line break, the line after it (whose leading quotes a reader that splits
-    # lines first may take for CSV quoting: `"=` is a formula to it too)
-    lines = [
-        "'" + part if i % 2 and part.lstrip('"').startswith(LINE_TRIGGERS) else part
-        for i, part in enumerate(rest)
-    ]
-    return "".join([first, *lines])
 
 
 def id_safe(value: object) -> object:

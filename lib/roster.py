@@ -17,8 +17,8 @@ import numpy as np
 from lib import charsets, delimiters
 from lib.accounts import Accounts
 from lib.books import default_pool_csms, is_pool
+from lib.cells import FORMULA_TRIGGERS, formula_safe
 from lib.errors import InputError
-from lib.export import FORMULA_TRIGGERS, formula_safe
 from lib.migration import normalize_tier
 from lib.service_matrix import MAX_HOURS_PER_YEAR
 from lib.slices import UNASSIGNED

@@ -24,6 +24,8 @@ from lib.service_matrix import MAX_HOURS_PER_YEAR
 from lib.slices import UNASSIGNED
 from lib.team import MAX_CSMS
 
+# An owner is taken to cover one region when at least this share of its accounts are there.
+REGION_SHARE = 0.6
 COLUMNS = ("csm", "tiers", "hours", "headcount", "region", "account_cap")
 REQUIRED = ("csm", "tiers", "hours")
 TIER_SEPARATORS = re.compile(r"\s*[;|/]\s*|\s*,\s*(?=\S)")
@@ -297,7 +299,10 @@ def infer_roster(
     - headcount: 1 for a person; a pooled team (lib.books.is_pool) gets `pool_csms[name]`, by
       default lib.books.default_pool_csms of its book's hours;
     - region: the region most of its accounts are in (ties: the first by name), when the data
-      has regions; accounts with no region do not vote.
+      has regions and that region holds at least REGION_SHARE (60%) of the accounts with a
+      region; otherwise every region (None). Accounts with no region do not vote. Why the
+      share: an owner whose book spans regions covers them all, and pinning it to its largest
+      one would make "keep accounts in their region" send away accounts it serves today.
     """
     tiers = accounts.tiers(cuts)
     tier_count = len(hours_per_account)
@@ -335,7 +340,7 @@ def infer_roster(
         region = None
         if region_votes is not None and known_regions:
             votes = region_votes[code][known_regions]
-            if votes.max() > 0:
+            if votes.max() > 0 and votes.max() >= REGION_SHARE * votes.sum():
                 best = max(range(len(known_regions)), key=lambda i: (votes[i], -i))
                 region = accounts.regions[known_regions[best]]
         entries.append(

@@ -141,3 +141,18 @@ def test_the_inferred_roster_serves_the_tiers_holding_its_book_with_the_plan_hou
 def test_a_roster_naming_a_csm_twice_is_input_error() -> None:
     with pytest.raises(InputError, match="on the roster twice"):
         Roster((RosterEntry("A", (1,), 1), RosterEntry("A", (2,), 1)))
+
+
+def test_an_owner_whose_book_spans_regions_covers_every_region() -> None:
+    # 5 of 9 accounts in EMEA (56%) is its largest region but not its region: keeping accounts
+    # in their region must not send away the APAC accounts it serves today.
+    regions = ["EMEA"] * 5 + ["APAC"] * 4 + ["EMEA"] * 3 + ["APAC"] * 2
+    accounts = Accounts.from_columns(
+        [f"c{i}" for i in range(len(regions))],
+        [100.0] * len(regions),
+        csm_owner=["Omar Haddad"] * 9 + ["Mei Lin"] * 5,
+        region=regions,
+    )
+    roster = infer_roster(accounts, (1000.0,), (12.0, 2.0), (1100.0, 1100.0))
+    by_name = {entry.csm: entry.region for entry in roster.entries}
+    assert by_name == {"Omar Haddad": None, "Mei Lin": "EMEA"}  # 3 of 5: 60%

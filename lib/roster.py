@@ -19,10 +19,12 @@ from lib.accounts import Accounts
 from lib.books import default_pool_csms, is_pool
 from lib.cells import FORMULA_TRIGGERS, formula_safe
 from lib.errors import InputError
+from lib.formatting import hours as hours_text
+from lib.formatting import quantity
 from lib.migration import normalize_tier
 from lib.service_matrix import MAX_HOURS_PER_YEAR
 from lib.slices import UNASSIGNED
-from lib.team import MAX_CSMS
+from lib.team import MAX_CSMS, Team
 
 # An owner is taken to cover one region when at least this share of its accounts are there.
 REGION_SHARE = 0.6
@@ -350,3 +352,22 @@ def infer_roster(
             )
         )  # fmt: skip
     return Roster(tuple(entries))
+
+
+def against_teams(roster: Roster, teams: Sequence[Team]) -> str | None:
+    """A sentence when the roster's hours differ from the Plan page's teams' (by more than 1%),
+    None when they agree. Why: the Plan page counts the CSMs a plan assumes, the roster the
+    people the data names; a proposal is made over the roster, so a leader reading "hire 3"
+    next to a Plan page that fits needs to see both headcounts."""
+    roster_hours = sum(entry.capacity_hours for entry in roster.entries)
+    team_hours = sum(team.csms * team.hours_per_csm for team in teams)
+    if abs(roster_hours - team_hours) <= 0.01 * max(team_hours, roster_hours):
+        return None
+    people = sum(entry.headcount for entry in roster.entries)
+    csms = sum(team.csms for team in teams)
+    return (
+        f"The roster has {quantity(people)} CSM{'' if people == 1 else 's'} with "
+        f"{hours_text(roster_hours)} a year; the Plan page's teams count {quantity(csms)} with "
+        f"{hours_text(team_hours)}. Proposals are made over the roster: edit it below to plan with "
+        "another headcount."
+    )

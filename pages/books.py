@@ -26,6 +26,7 @@ plan = state.plan(tier_count)
 roster = books.current_roster(dataset, index, plan)
 
 st.subheader("Proposal")
+books.roster_note(roster, plan)
 rules = books.rule_inputs(dataset)
 made = books.proposal_in_use(dataset, index, plan, roster, rules)
 if made is not None:

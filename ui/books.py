@@ -27,7 +27,7 @@ from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
 from lib.formatting import cut_label, markdown_text, plural
 from lib.roster import COLUMNS as ROSTER_COLUMNS
-from lib.roster import Roster, infer_roster, read_roster_csv, roster_csv
+from lib.roster import Roster, against_teams, infer_roster, read_roster_csv, roster_csv
 from lib.tiering import TierIndex, tier_name
 from lib.views import ALERT_SIGN
 from ui import book_adapter, keys, state, tables
@@ -431,6 +431,13 @@ def show_books(books: list[CsmBook], tier_count: int, currency: str, after: bool
         f"{ALERT_SIGN} and vermillion mark a CSM over capacity: their accounts need more hours "
         "than they have (a pool: its headcount's hours). Load: hours needed over hours available."
     )
+
+
+def roster_note(value: Roster, plan: Plan) -> None:
+    """Say when the roster's hours are not the Plan page's teams' (lib.roster.against_teams)."""
+    sentence = against_teams(value, plan.teams)
+    if sentence is not None:
+        st.caption(sentence)  # markdown-safe: headcounts and hours
 
 
 def say_proposal(made: Any, currency: str) -> None:

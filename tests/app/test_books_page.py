@@ -342,3 +342,14 @@ def test_a_plan_file_whose_roster_is_bad_costs_one_sentence_and_nothing_changes(
     ]
     books_page(app)
     assert book_row(app, "Scale Team A") == before
+
+
+def test_the_page_says_when_the_roster_has_other_hours_than_the_plan_pages_teams(app: AppTest):
+    books_page(app)
+    said = [c.value for c in app.caption if c.value.startswith("The roster has")]
+    # The sample names 30 CSMs (pools counted by headcount); the Plan page's teams count 35.
+    assert said == [
+        "The roster has 30 CSMs with 33,000 h a year; the Plan page's teams count 35 with "
+        "38,500 h. Proposals are made over the roster: edit it below to plan with another "
+        "headcount."
+    ]

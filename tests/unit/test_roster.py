@@ -8,7 +8,15 @@ from hypothesis import strategies as st
 
 from lib.accounts import Accounts
 from lib.errors import InputError
-from lib.roster import Roster, RosterEntry, infer_roster, read_roster_csv, roster_csv
+from lib.roster import (
+    Roster,
+    RosterEntry,
+    against_teams,
+    infer_roster,
+    read_roster_csv,
+    roster_csv,
+)
+from lib.team import Team
 
 TIERS = ("Tier 1", "Tier 2", "Tier 3")
 
@@ -156,3 +164,15 @@ def test_an_owner_whose_book_spans_regions_covers_every_region() -> None:
     roster = infer_roster(accounts, (1000.0,), (12.0, 2.0), (1100.0, 1100.0))
     by_name = {entry.csm: entry.region for entry in roster.entries}
     assert by_name == {"Omar Haddad": None, "Mei Lin": "EMEA"}  # 3 of 5: 60%
+
+
+def test_the_roster_is_compared_with_the_plan_pages_teams_only_when_their_hours_differ() -> None:
+    roster = Roster((RosterEntry("Grace Kim", (1,), 1100.0), RosterEntry("Pool", (2,), 1000, 2)))
+    same = (Team(csms=1, hours_per_csm=1100.0), Team(csms=2, hours_per_csm=1000.0))
+    assert against_teams(roster, same) is None
+    more = (Team(csms=3, hours_per_csm=1100.0), Team(csms=2, hours_per_csm=1000.0))
+    assert against_teams(roster, more) == (
+        "The roster has 3 CSMs with 3,100 h a year; the Plan page's teams count 5 with "
+        "5,300 h. Proposals are made over the roster: edit it below to plan with another "
+        "headcount."
+    )

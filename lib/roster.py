@@ -365,9 +365,13 @@ def against_teams(roster: Roster, teams: Sequence[Team]) -> str | None:
         return None
     people = sum(entry.headcount for entry in roster.entries)
     csms = sum(team.csms for team in teams)
+    rows = len(roster.entries)
+    pooled = any(entry.headcount != 1 for entry in roster.entries)
+    who = f"{rows:,} CSM{'' if rows == 1 else 's'}" + (" and pools" if pooled else "")
     return (
-        f"The roster has {quantity(people)} CSM{'' if people == 1 else 's'} with "
-        f"{hours_text(roster_hours)} a year; the Plan page's teams count {quantity(csms)} with "
-        f"{hours_text(team_hours)}. Proposals are made over the roster: edit it below to plan with "
-        "another headcount."
+        f"The roster has {who}, {quantity(people)} "
+        f"{'person' if people == 1 else 'people'} with {hours_text(roster_hours)} a year; the "
+        f"Plan page's teams count {quantity(csms)} CSM{'' if csms == 1 else 's'} with "
+        f"{hours_text(team_hours)}. Proposals are made over the roster: edit it below to plan "
+        "with another headcount."
     )

@@ -172,7 +172,7 @@ def test_the_roster_is_compared_with_the_plan_pages_teams_only_when_their_hours_
     assert against_teams(roster, same) is None
     more = (Team(csms=3, hours_per_csm=1100.0), Team(csms=2, hours_per_csm=1000.0))
     assert against_teams(roster, more) == (
-        "The roster has 3 CSMs with 3,100 h a year; the Plan page's teams count 5 with "
-        "5,300 h. Proposals are made over the roster: edit it below to plan with another "
-        "headcount."
+        "The roster has 2 CSMs and pools, 3 people with 3,100 h a year; the Plan page's teams "
+        "count 5 CSMs with 5,300 h. Proposals are made over the roster: edit it below to plan "
+        "with another headcount."
     )

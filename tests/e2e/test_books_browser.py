@@ -38,6 +38,8 @@ def test_a_proposal_on_the_sample_reads_as_a_headline_and_a_chart(
     title = tab.locator('[data-figure="books_title"]')
     assert title.inner_text() == "12 of 26 CSMs over capacity today"
     chart = tab.locator('[data-testid="stPlotlyChart"]').first
+    # Plotly draws its SVG after the element mounts: wait for a bar's label before reading them.
+    chart.locator("svg text", has_text="Mei Lin").first.wait_for(timeout=WAIT_MS)
     drawn = chart.locator("svg text").evaluate_all("(texts) => texts.map((t) => t.textContent)")
     assert "capacity" in drawn and "Mei Lin" in drawn and "144% ⚠" in drawn
     assert "6 more CSMs, less loaded, are in the table below." in _main(tab).inner_text()
@@ -49,6 +51,7 @@ def test_a_proposal_on_the_sample_reads_as_a_headline_and_a_chart(
     wait_until_idle(tab)
     assert "98 of them newly assigned" in headline.inner_text()
     assert "after the proposal" in title.inner_text()
+    chart.locator("svg .legendtext", has_text="Proposed").first.wait_for(timeout=WAIT_MS)
     legend = chart.locator("svg .legendtext").evaluate_all("(ts) => ts.map((t) => t.textContent)")
     assert legend == ["Today", "Proposed"]
     text = _main(tab).inner_text()

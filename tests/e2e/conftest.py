@@ -139,7 +139,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         for number, tab in enumerate(tabs):
             try:
                 FAILURES.mkdir(parents=True, exist_ok=True)
-                path = FAILURES / f"{item.name}-{number}.png"
+                # One file per attempt: a retry must not overwrite the first failure's picture.
+                attempt = getattr(item, "execution_count", 1)
+                path = FAILURES / f"{item.name}-{number}-attempt{attempt}.png"
                 tab.screenshot(path=str(path), full_page=True)
                 text = tab.inner_text("body", timeout=2_000)
             except Exception as error:  # a closed tab or a dead server: say so, keep the failure

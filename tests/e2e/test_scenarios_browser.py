@@ -9,15 +9,21 @@ from tests.e2e.conftest import WAIT_MS, start_app, stop_app, wait_until_idle
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def own_app() -> object:
-    url, server = start_app()  # a scenario store of its own
+    # A server and scenario store of its own for each attempt: a retry of this test must not
+    # find the scenarios the failed attempt saved ("Alpha" already exists).
+    url, server = start_app()
     yield url
     stop_app(server)
 
 
 def _scenarios_page(page: object, url: str) -> None:
     page.goto(url)
+    # Let the session's first run end (on a fresh server it leaves the pages-directory mode with
+    # a rerun, ui/entry.py) before clicking: a click during it can be redrawn away.
+    page.get_by_role("heading", name="Tiers", exact=True).wait_for(timeout=3 * WAIT_MS)
+    wait_until_idle(page)
     page.get_by_role("link", name="Scenarios", exact=True).click(timeout=WAIT_MS)
     page.get_by_role("heading", name="Scenarios", exact=True).wait_for(timeout=WAIT_MS)
     wait_until_idle(page)

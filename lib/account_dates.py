@@ -6,14 +6,13 @@ the year month by month.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lib.cache import KeptWhileAlive
 from lib.criteria import REVENUE_ONLY
 from lib.tiering import TierIndex
 
@@ -73,34 +72,30 @@ class IndexDates:
     has_since: bool  # the data has a customer_since column
 
 
-_DATASET_CODES: weakref.WeakKeyDictionary[Dataset, IndexDates] = weakref.WeakKeyDictionary()
-_INDEX_CODES: weakref.WeakKeyDictionary[TierIndex, IndexDates] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()  # a shared dataset's indexes are read by every session's thread
+# A shared dataset and its indexes are read by every session's thread.
+_DATASET_CODES: KeptWhileAlive[Dataset, IndexDates] = KeptWhileAlive()
+_INDEX_CODES: KeptWhileAlive[TierIndex, IndexDates] = KeptWhileAlive()
 
 
 def dataset_dates(dataset: Dataset) -> IndexDates:
     """Every customer's code in table order: read once per dataset (two date columns)."""
-    with _LOCK:
-        found = _DATASET_CODES.get(dataset)
-    if found is not None:
-        return found
+    return _DATASET_CODES.get(dataset, lambda: _dataset_dates(dataset))
+
+
+def _dataset_dates(dataset: Dataset) -> IndexDates:
     renewal, since = dataset.dates("renewal_date"), dataset.dates("customer_since")
     size = len(dataset.keys(REVENUE_ONLY))
-    made = IndexDates(month_codes(renewal, since, size), renewal is not None, since is not None)
-    with _LOCK:
-        return _DATASET_CODES.setdefault(dataset, made)
+    return IndexDates(month_codes(renewal, since, size), renewal is not None, since is not None)
 
 
 def index_dates(dataset: Dataset, index: TierIndex) -> IndexDates:
     """The codes of `index`'s customers in its key order: made once per index."""
-    with _LOCK:
-        found = _INDEX_CODES.get(index)
-    if found is not None:
-        return found
-    table = dataset_dates(dataset)
-    made = IndexDates(table.codes[index.columns["row"]], table.has_renewal, table.has_since)
-    with _LOCK:
-        return _INDEX_CODES.setdefault(index, made)
+
+    def build() -> IndexDates:
+        table = dataset_dates(dataset)
+        return IndexDates(table.codes[index.columns["row"]], table.has_renewal, table.has_since)
+
+    return _INDEX_CODES.get(index, build)
 
 
 @dataclass(frozen=True)

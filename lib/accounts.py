@@ -7,8 +7,6 @@ accounts by (tier, owner, region) is one numpy pass, never a query.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib.books import tier_bounds
+from lib.cache import KeptWhileAlive
 from lib.migration import normalize_tier, tier_number
 from lib.slices import UNASSIGNED, Dimension
 from lib.tiering import TierIndex
@@ -171,20 +170,13 @@ def _tier_numbers(labels: Sequence[str | None] | None, n: int) -> np.ndarray:
     )
 
 
-_ACCOUNTS: weakref.WeakKeyDictionary[TierIndex, Accounts] = weakref.WeakKeyDictionary()
-_ACCOUNTS_LOCK = threading.Lock()  # a shared dataset's indexes are read by every session
+_ACCOUNTS: KeptWhileAlive[TierIndex, Accounts] = KeptWhileAlive()
 
 
 def accounts_of(dataset: Dataset, index: TierIndex) -> Accounts:
     """The accounts of `index` (one of `dataset`'s indexes): made once per index, kept while
     the index lives (a few numpy gathers and one read of the renewal dates)."""
-    with _ACCOUNTS_LOCK:
-        found = _ACCOUNTS.get(index)
-    if found is not None:
-        return found
-    made = _build(dataset, index)
-    with _ACCOUNTS_LOCK:
-        return _ACCOUNTS.setdefault(index, made)
+    return _ACCOUNTS.get(index, lambda: _build(dataset, index))
 
 
 def _build(dataset: Dataset, index: TierIndex) -> Accounts:

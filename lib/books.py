@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
+from lib.cache import KeptWhileAlive
 from lib.capacity import Plan, unprofitable_threshold
 from lib.slices import UNASSIGNED
 from lib.team import DEFAULT_UTILISATION
@@ -33,24 +32,21 @@ class OwnerRuns:
     stride: int
 
 
-_RUNS: weakref.WeakKeyDictionary[TierIndex, OwnerRuns] = weakref.WeakKeyDictionary()
-_RUNS_LOCK = threading.Lock()  # a shared dataset's indexes are read by every session's thread
+_RUNS: KeptWhileAlive[TierIndex, OwnerRuns] = KeptWhileAlive()  # read by every session's thread
 
 
 def owner_runs(index: TierIndex) -> OwnerRuns:
     """The owner runs of `index`: made once per index (a sort), kept while the index lives."""
-    with _RUNS_LOCK:
-        found = _RUNS.get(index)
-    if found is not None:
-        return found
+    return _RUNS.get(index, lambda: _owner_runs(index))
+
+
+def _owner_runs(index: TierIndex) -> OwnerRuns:
     codes = index.columns["owner"].astype(np.int64)
     stride = index.customers + 1
     order = np.argsort(codes, kind="stable")  # by owner; positions ascending within each
     cents = np.zeros(len(order) + 1)
     cents[1:] = np.cumsum(np.rint(index.columns["revenue"][order] * 100))
-    made = OwnerRuns(keys=codes[order] * stride + order, cents=cents, stride=stride)
-    with _RUNS_LOCK:
-        return _RUNS.setdefault(index, made)
+    return OwnerRuns(keys=codes[order] * stride + order, cents=cents, stride=stride)
 
 
 def tier_bounds(index: TierIndex, cuts: Sequence[float]) -> list[tuple[int, int]]:

@@ -11,6 +11,7 @@ million customers) never holds up the sessions whose entries are already there.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -62,3 +63,30 @@ class BoundedCache(Generic[K, V]):
         """The keys, least recently used first (a copy)."""
         with self._lock:
             return list(self._items)
+
+
+W = TypeVar("W")  # a weakly referenced key: a tier index, a dataset
+
+
+class KeptWhileAlive(Generic[W, V]):
+    """One value per object, made on first use and dropped with the object (a weak key):
+    for what is built once per tier index or dataset and read by every session's thread.
+
+    Two threads may build the same value at once; the first one kept wins, so every caller
+    gets the same object. (Unlike BoundedCache, no gate: these builds are a sort or a gather,
+    and the objects they hang on bound how many there are.)
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: weakref.WeakKeyDictionary[W, V] = weakref.WeakKeyDictionary()
+
+    def get(self, key: W, build: Callable[[], V]) -> V:
+        """The value for `key`, built by `build()` when there is none yet."""
+        with self._lock:
+            found = self._items.get(key)
+        if found is not None:
+            return found
+        made = build()
+        with self._lock:
+            return self._items.setdefault(key, made)

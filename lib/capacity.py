@@ -114,11 +114,16 @@ _SERVICE_KEYS = {"name", "description", "cadence", "hours"}
 # A plan file may carry the Books page's roster, as the text of its CSV (lib/roster.py reads it;
 # a plan without one, or a command that only needs the plan, ignores it).
 ROSTER_KEY = "roster"
+# A plan with a roster of 10,000 CSMs is under 1 MB; the cap keeps a hostile upload from making
+# the TOML parser (pure Python) spend minutes and gigabytes before anything can be said.
+MAX_PLAN_FILE_MB = 5
 _TEAM_KEYS = {"csms", "hours_per_csm", "cost_per_hour"}
 
 
 def plan_file_roster(text: str) -> str | None:
     """The roster CSV a plan file carries (None: none); InputError when it is not text."""
+    if _too_big(text):
+        return None  # _plan_from_toml says why the file is refused
     roster = tomllib.loads(text).get(ROSTER_KEY)
     if roster is not None and not isinstance(roster, str):
         raise InputError(f'In the plan file, "{ROSTER_KEY}" must be the text of a roster CSV.')
@@ -156,7 +161,16 @@ def _plan_to_toml(plan: Plan) -> str:
     return "".join(chunks)
 
 
+def _too_big(text: str) -> bool:
+    return len(text) > MAX_PLAN_FILE_MB * 1024 * 1024
+
+
 def _plan_from_toml(text: str) -> Plan:
+    if _too_big(text):
+        raise InputError(
+            f"The plan file is larger than {MAX_PLAN_FILE_MB} MB; a plan file saved from the Plan "
+            "page is a few kilobytes."
+        )
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -28,6 +28,8 @@ from lib.team import MAX_CSMS, Team
 
 # An owner is taken to cover one region when at least this share of its accounts are there.
 REGION_SHARE = 0.6
+# 10,000 CSMs take well under 1 MB; the cap keeps a hostile upload from tying up the server.
+MAX_ROSTER_FILE_MB = 10
 COLUMNS = ("csm", "tiers", "hours", "headcount", "region", "account_cap")
 REQUIRED = ("csm", "tiers", "hours")
 TIER_SEPARATORS = re.compile(r"\s*[;|/]\s*|\s*,\s*(?=\S)")
@@ -167,6 +169,11 @@ def read_roster_csv(data: bytes, tier_names: Sequence[str]) -> Roster:
     (customer-facing hours per person per year), and optionally headcount (default 1), region
     and account_cap. Any encoding and delimiter the customer upload reads. InputError names the
     line and what is wrong with it."""
+    if len(data) > MAX_ROSTER_FILE_MB * 1024 * 1024:
+        raise InputError(
+            f"The roster file is larger than {MAX_ROSTER_FILE_MB} MB; a roster has one line per "
+            "CSM or pool."
+        )
     text = charsets.decode(data, "The roster")
     lines = text.splitlines()
     if not any(line.strip() for line in lines):

@@ -27,13 +27,22 @@ from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
 from lib.formatting import cut_label, markdown_text, plural
 from lib.roster import COLUMNS as ROSTER_COLUMNS
-from lib.roster import Roster, against_teams, infer_roster, read_roster_csv, roster_csv
+from lib.roster import (
+    MAX_ROSTER_FILE_MB,
+    Roster,
+    against_teams,
+    infer_roster,
+    read_roster_csv,
+    roster_csv,
+)
 from lib.tiering import TierIndex, tier_name
 from lib.views import ALERT_SIGN
 from ui import book_adapter, keys, state, tables
 
 PREVIEW = 200  # movers listed on the page; the files have every one
 RENEWAL_DAYS = 60  # the default: never move an account renewing within 60 days
+# A pins file lands in a text box: 1M pins are ~30 MB, more than a browser box should hold.
+MAX_PINS_FILE_MB = 20
 
 
 # --- the roster -------------------------------------------------------------------------------
@@ -219,6 +228,7 @@ def roster_editor(dataset: Dataset, value: Roster, tier_count: int) -> None:
         "Open a roster (CSV)",
         type=["csv"],
         key=keys.ROSTER_FILE,
+        max_upload_size=MAX_ROSTER_FILE_MB,
         on_change=_on_roster_file,
         args=(dataset, tier_count),
         help="Columns csm, tiers, hours; optional headcount (default 1), region, account_cap.",
@@ -269,6 +279,11 @@ def _on_rule(field: str, widget_key: str) -> None:
 def _on_pins_file() -> None:
     uploaded = st.session_state.get(keys.PINS_FILE)
     if uploaded is None:
+        return
+    if uploaded.size > MAX_PINS_FILE_MB * 1024 * 1024:
+        st.session_state[keys.PINS_ERROR] = (
+            f"{uploaded.name} is larger than {MAX_PINS_FILE_MB} MB; give the pinned accounts only."
+        )
         return
     try:
         text = uploaded.getvalue().decode("utf-8-sig")
@@ -337,6 +352,7 @@ def rule_inputs(dataset: Dataset) -> RuleChoice:
         "…or open a pins file (CSV)",
         type=["csv"],
         key=keys.PINS_FILE,
+        max_upload_size=MAX_PINS_FILE_MB,
         on_change=_on_pins_file,
         help="Two columns: customer_id, csm.",
     )

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import planning, suggest
-from lib.capacity import Plan, TierCapacity
+from lib.capacity import MAX_PLAN_FILE_MB, Plan, TierCapacity
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes
@@ -265,6 +265,7 @@ def plan_file(dataset: Dataset) -> None:
         key=PLAN_FILE,
         on_change=_on_plan_file,
         args=(dataset,),
+        max_upload_size=MAX_PLAN_FILE_MB,
         help="A plan saved from this page (service matrix and teams).",
     )
     if st.session_state.get(PLAN_FILE_ERROR):

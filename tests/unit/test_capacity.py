@@ -7,7 +7,13 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lib.capacity import Plan, tier_capacity, unprofitable_threshold
+from lib.capacity import (
+    MAX_PLAN_FILE_MB,
+    Plan,
+    plan_file_roster,
+    tier_capacity,
+    unprofitable_threshold,
+)
 from lib.errors import InputError
 from lib.service_matrix import (
     DEFAULT_HOURS_PER_ACCOUNT,
@@ -633,3 +639,11 @@ def test_an_account_is_unprofitable_below_its_tiers_csm_cost():
 def test_the_default_plan_prices_a_top_tier_account_at_its_hours():
     plan = Plan.default_for(summary_with_counts(1, 1, 1))
     assert unprofitable_threshold(plan, 1) == 60.0 * DEFAULT_COST_PER_HOUR
+
+
+def test_a_plan_file_past_the_cap_is_refused_before_it_is_parsed() -> None:
+    # A valid TOML comment line repeated: without the cap the parser would read all of it.
+    text = "# padding\n" * (MAX_PLAN_FILE_MB * 1024 * 1024 // 10 + 1)
+    with pytest.raises(InputError, match=f"larger than {MAX_PLAN_FILE_MB} MB"):
+        Plan.from_toml(text)
+    assert plan_file_roster(text) is None

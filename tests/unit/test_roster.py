@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from lib.accounts import Accounts
 from lib.errors import InputError
 from lib.roster import (
+    MAX_ROSTER_FILE_MB,
     Roster,
     RosterEntry,
     against_teams,
@@ -176,3 +177,11 @@ def test_the_roster_is_compared_with_the_plan_pages_teams_only_when_their_hours_
         "count 5 CSMs with 5,300 h. Proposals are made over the roster: edit it below to plan "
         "with another headcount."
     )
+
+
+def test_a_roster_file_past_the_cap_is_refused_before_it_is_read() -> None:
+    header = b"csm,tiers,hours\n"
+    line = b"Ana,Tier 1,1200\n"
+    huge = header + line * (MAX_ROSTER_FILE_MB * 1024 * 1024 // len(line) + 1)
+    with pytest.raises(InputError, match=f"larger than {MAX_ROSTER_FILE_MB} MB"):
+        read_roster_csv(huge, TIERS)

@@ -435,45 +435,65 @@ def _flag(text: str, over: bool) -> str:
     )
 
 
+def _tier_cell(tier: TierCapacity) -> str:
+    return (
+        f'<span style="border-left:0.35rem solid {tier_color(tier.tier)};'
+        f'padding-left:0.4rem;font-weight:700">{escape(tier.name)}</span>'
+    )
+
+
+def _staffing_row(tier: TierCapacity) -> list[str]:
+    per_csm = tier.accounts_per_csm
+    return [
+        _tier_cell(tier),
+        escape(count(tier.accounts)),
+        escape(quantity(tier.hours_per_account)),
+        escape(count(tier.hours_needed)),
+        f'<span data-tier="{tier.tier}" data-figure="hours_available">'
+        f"{escape(count(tier.hours_available))}</span>",
+        _flag(load_label(tier) + (" over" if tier.is_over_capacity else ""), tier.is_over_capacity),
+        escape(f"{tier.csms_needed:,.1f} ({tier.csms_to_hire:,})"),
+        escape("—" if per_csm is None else count(per_csm)),
+    ]
+
+
+def _money_row(tier: TierCapacity, losing: int, currency: str) -> list[str]:
+    margin = "—" if tier.margin_share is None else percent(tier.margin_share)
+    return [
+        _tier_cell(tier),
+        escape(money(tier.csm_cost, currency)),
+        escape(money(tier.other_cost, currency)),
+        escape(money(tier.revenue, currency)),
+        _flag(f"{money(tier.margin, currency)} ({margin})", tier.margin < 0),
+        f'<span data-tier="{tier.tier}" data-figure="unprofitable">{escape(count(losing))}</span>',
+    ]
+
+
 def capacity_table_html(
     capacities: Sequence[TierCapacity], unprofitable: Sequence[int], currency: str = "$"
 ) -> str:
-    """Per tier: load against the team, staffing, cost to serve and margin; over capacity in
-    vermillion with the alert sign. Under a slice, hours available are the slice's share."""
+    """Per tier: load against the team and staffing, then cost to serve and margin; over capacity
+    in vermillion with the alert sign. Under a slice, hours available are the slice's share.
+
+    Two tables, not one: thirteen columns do not fit a 1280 px screen at a size a room can read
+    (the last ones, margin among them, scrolled out of sight)."""
     available = "Hours available (slice's share)" if _sliced(capacities) else "Hours available"
-    headers = (
+    load_headers = (
         "Tier", "Accounts", "h / account", "Hours needed", available, "Load",
-        "CSMs needed", "Accounts / CSM", "CSM cost", "Other cost", "Revenue", "Margin",
-        "Unprofitable",
+        "CSMs needed", "Accounts / CSM",
     )  # fmt: skip
-    rows = []
-    for tier, losing in zip(capacities, unprofitable, strict=True):
-        per_csm = tier.accounts_per_csm
-        margin = "—" if tier.margin_share is None else percent(tier.margin_share)
-        rows.append(
-            [
-                f'<span style="border-left:0.35rem solid {tier_color(tier.tier)};'
-                f'padding-left:0.4rem;font-weight:700">{escape(tier.name)}</span>',
-                escape(count(tier.accounts)),
-                escape(quantity(tier.hours_per_account)),
-                escape(count(tier.hours_needed)),
-                f'<span data-tier="{tier.tier}" data-figure="hours_available">'
-                f"{escape(count(tier.hours_available))}</span>",
-                _flag(
-                    load_label(tier) + (" over" if tier.is_over_capacity else ""),
-                    tier.is_over_capacity,
-                ),
-                escape(f"{tier.csms_needed:,.1f} ({tier.csms_to_hire:,})"),
-                escape("—" if per_csm is None else count(per_csm)),
-                escape(money(tier.csm_cost, currency)),
-                escape(money(tier.other_cost, currency)),
-                escape(money(tier.revenue, currency)),
-                _flag(f"{money(tier.margin, currency)} ({margin})", tier.margin < 0),
-                f'<span data-tier="{tier.tier}" data-figure="unprofitable">'
-                f"{escape(count(losing))}</span>",
-            ]
-        )
-    return table_html(headers, rows)
+    money_headers = ("Tier", "CSM cost", "Other cost", "Revenue", "Margin", "Unprofitable")
+    pairs = list(zip(capacities, unprofitable, strict=True))
+    return (
+        _table_title("Load and staffing")
+        + table_html(load_headers, [_staffing_row(tier) for tier, _ in pairs])
+        + _table_title("Cost and margin")
+        + table_html(money_headers, [_money_row(t, losing, currency) for t, losing in pairs])
+    )
+
+
+def _table_title(text: str) -> str:
+    return f'<p style="font-weight:600;margin:1rem 0 0.25rem 0">{escape(text)}</p>'
 
 
 def books_table_html(books: Sequence[Book], tier_count: int, currency: str = "$") -> str:

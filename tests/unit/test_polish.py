@@ -202,3 +202,16 @@ def test_tables_show_money_in_the_datas_currency(currency: str, shown: str) -> N
     from lib.formatting import money_format
 
     assert money_format(currency) == shown
+
+
+def test_the_capacity_figures_come_as_two_tables_narrow_enough_for_a_1280px_screen() -> None:
+    # Thirteen columns in one table pushed Margin and Unprofitable out of sight at 1280 px.
+    summary = _summary([10, 20, 30], [25, 15])
+    plan = Plan(ServiceMatrix.default(3), (Team(1),) * 3)
+    html = views.capacity_table_html(tier_capacity(summary, plan), (0, 1, 2))
+    tables = re.findall(r"<thead><tr>(.*?)</tr></thead>", html)
+    assert len(tables) == 2
+    assert all(header.count("<th") <= 8 for header in tables)
+    text = visible_text(html)
+    assert "Load and staffing" in text and "Cost and margin" in text
+    assert "Margin" in tables[1] and "Unprofitable" in tables[1]

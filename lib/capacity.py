@@ -26,11 +26,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import tomli_w
 
 from lib.errors import InputError
+from lib.months import capacity_text, parse_capacity
 from lib.service_matrix import Service, ServiceMatrix, checked_cadence, kept_columns
 from lib.team import LoadMeasures, Team, TeamPlan, default_csms
 from lib.tiering import MAX_TIERS, MIN_TIERS, TierSummary, tier_name
@@ -42,6 +44,10 @@ class Plan:
 
     matrix: ServiceMatrix
     teams: tuple[Team, ...]
+    # The months whose capacity differs from a normal month, as lib/months reads them ("August
+    # 50%, December 70%"): holidays belong to the team, so they travel with the plan (plan
+    # files, scenarios, links). Kept in canonical form, so equal months compare equal.
+    months: str = ""
 
     def __post_init__(self) -> None:
         if len(self.teams) != self.matrix.tier_count:
@@ -49,6 +55,11 @@ class Plan:
                 f"The plan has {len(self.teams)} teams for {self.matrix.tier_count} tiers; "
                 "give one team per tier."
             )
+        object.__setattr__(self, "months", capacity_text(parse_capacity(self.months)))
+
+    def month_shares(self) -> tuple[Fraction, ...]:
+        """Each calendar month's capacity as a share of a normal month, January first."""
+        return parse_capacity(self.months)
 
     @property
     def tier_count(self) -> int:
@@ -71,7 +82,7 @@ class Plan:
         teams kept by the same rule; a new tier gets an empty default team, to be filled in."""
         sources = kept_columns(self.tier_count, tier_count)
         teams = tuple(Team() if old is None else self.teams[old] for old in sources)
-        return Plan(matrix=self.matrix.with_tier_count(tier_count), teams=teams)
+        return Plan(self.matrix.with_tier_count(tier_count), teams, self.months)
 
     def to_team_plan(self) -> TeamPlan:
         """The plan in the simpler TeamPlan shape (one hours-per-CSM figure for every tier).
@@ -114,6 +125,7 @@ _SERVICE_KEYS = {"name", "description", "cadence", "hours"}
 # A plan file may carry the Books page's roster, as the text of its CSV (lib/roster.py reads it;
 # a plan without one, or a command that only needs the plan, ignores it).
 ROSTER_KEY = "roster"
+MONTHS_KEY = "capacity_by_month"  # Plan.months: "August 50%, December 70%"
 # A plan with a roster of 10,000 CSMs is under 1 MB; the cap keeps a hostile upload from making
 # the TOML parser (pure Python) spend minutes and gigabytes before anything can be said.
 MAX_PLAN_FILE_MB = 5
@@ -146,6 +158,11 @@ def _toml_number(value: float) -> str:
 def _plan_to_toml(plan: Plan) -> str:
     tiers = ", ".join(tier_name(t) for t in range(1, plan.tier_count + 1))
     chunks = [_HEADER]
+    if plan.months:  # a top-level key: before the first table header, or it would belong to it
+        chunks.append(
+            "# capacity_by_month: months with less (or more) than a twelfth of a team's year.\n"
+            + tomli_w.dumps({MONTHS_KEY: plan.months})
+        )
     for service, hours in zip(plan.matrix.services, plan.matrix.hours, strict=True):
         fields = tomli_w.dumps(
             {"name": service.name, "description": service.description, "cadence": service.cadence}
@@ -176,10 +193,10 @@ def _plan_from_toml(text: str) -> Plan:
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"The plan file is not valid TOML: {error}.") from None
     for key in document:
-        if key not in {"service", "team", ROSTER_KEY}:
+        if key not in {"service", "team", ROSTER_KEY, MONTHS_KEY}:
             raise InputError(
                 f'The plan file has an unknown key "{key}"; it takes [[service]] and [[team]] '
-                f"tables (and a {ROSTER_KEY})."
+                f"tables (and {MONTHS_KEY}, {ROSTER_KEY})."
             )
     teams = _tables(document, "team")
     if not MIN_TIERS <= len(teams) <= MAX_TIERS:
@@ -193,7 +210,18 @@ def _plan_from_toml(text: str) -> Plan:
         services=tuple(service for service, _ in matrix_rows),
         hours=tuple(hours for _, hours in matrix_rows),
     )
-    return Plan(matrix=matrix, teams=tuple(_team_from_toml(t, n) for n, t in enumerate(teams, 1)))
+    teams_read = tuple(_team_from_toml(t, n) for n, t in enumerate(teams, 1))
+    return Plan(matrix=matrix, teams=teams_read, months=_months_from_toml(document))
+
+
+def _months_from_toml(document: Mapping[str, Any]) -> str:
+    months = document.get(MONTHS_KEY, "")
+    if not isinstance(months, str):
+        raise InputError(f'In the plan file, {MONTHS_KEY} is text like "August 50%, December 70%".')
+    try:
+        return capacity_text(parse_capacity(months))
+    except InputError as error:
+        raise InputError(f"In the plan file's {MONTHS_KEY}: {error}") from None
 
 
 def _tables(document: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:

@@ -464,6 +464,7 @@ def _year(args: argparse.Namespace, dataset: Dataset, summary: TierSummary) -> Y
         plan.matrix,
         plan.hours_available(),
         today=date.today(),
+        capacity=plan.month_shares(),
     )
 
 

@@ -46,7 +46,8 @@ MAX_LINK_CHARS = 20_000  # a share link's query string: a plan of MAX_SERVICES p
 QUERY_KEYS = ("cuts", "by", "w", "slice", "plan", "data")  # the query-string keys a link owns
 
 _ESCAPED = frozenset("%:|;")  # the slice's separators, and the escape character itself
-_PLAN_PARTS = frozenset({"v", "s", "h", "t"})  # a packed plan's parts; "c" (cadences) optional
+# A packed plan's parts; "c" (cadences) and "m" (the months with less capacity) are optional.
+_PLAN_PARTS = frozenset({"v", "s", "h", "t"})
 _MAX_PLAN_BYTES = 200_000  # a link's plan unpacks to at most this (no zip bombs)
 
 
@@ -174,6 +175,8 @@ def _pack_plan(plan: Plan) -> str:
     cadences = [service.cadence for service in plan.matrix.services]
     if cadences != [default_cadence(service.name) for service in plan.matrix.services]:
         document["c"] = cadences  # left out otherwise: links made before cadences look the same
+    if plan.months:
+        document["m"] = plan.months
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     packed = base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9))
     return packed.rstrip(b"=").decode("ascii")
@@ -195,9 +198,19 @@ def _unpack_plan(text: str, source: str) -> Plan:
     return _plan_from_compact(document, source)
 
 
+def _months_from_compact(months: object, unreadable: InputError) -> str:
+    if not isinstance(months, str):
+        raise unreadable
+    return months
+
+
 def _plan_from_compact(document: object, source: str) -> Plan:
     unreadable = InputError(f"{source}'s plan is not in a form this tierboard reads.")
-    if not isinstance(document, dict) or not _PLAN_PARTS <= set(document) <= {*_PLAN_PARTS, "c"}:
+    if not isinstance(document, dict) or not _PLAN_PARTS <= set(document) <= {
+        *_PLAN_PARTS,
+        "c",
+        "m",
+    }:
         raise unreadable
     version = document["v"]
     if isinstance(version, int) and not isinstance(version, bool) and version > 1:
@@ -218,6 +231,7 @@ def _plan_from_compact(document: object, source: str) -> Plan:
     if not all(isinstance(team, list) and len(team) == 3 for team in teams):
         raise unreadable
     cadences = _cadences_from_compact(document.get("c"), len(names), unreadable)
+    months = _months_from_compact(document.get("m", ""), unreadable)
     catalogue = {service.name: service.description for service in DEFAULT_SERVICES}
     services = []
     for name in names:
@@ -233,7 +247,7 @@ def _plan_from_compact(document: object, source: str) -> Plan:
             for service, cadence in zip(services, cadences, strict=True)
         ]
         matrix = ServiceMatrix(services=tuple(services), hours=tuple(tuple(row) for row in hours))
-        return Plan(matrix=matrix, teams=tuple(Team(*team) for team in teams))
+        return Plan(matrix, tuple(Team(*team) for team in teams), months)
     except InputError as error:
         raise InputError(f"{source}'s plan is not usable: {lower_first(str(error))}") from None
 

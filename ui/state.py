@@ -49,6 +49,8 @@ from ui.keys import (
     TIERS,
     TYPED,
     WEIGHTS,
+    YEAR_CAPACITY,
+    YEAR_CAPACITY_ERROR,
     cost_key,
     csms_key,
     exact_key,
@@ -186,8 +188,13 @@ def set_team(tier: int, field: str, value: float) -> None:
 
 
 def plan(tier_count: int) -> Plan:
-    """The service model in use: the service matrix and each tier's team."""
-    return Plan(matrix=st.session_state[MATRIX], teams=tuple(teams()[:tier_count]))
+    """The service model in use: the service matrix, each tier's team, the months with less
+    capacity (typed on the Confidence page)."""
+    return Plan(st.session_state[MATRIX], tuple(teams()[:tier_count]), _months())
+
+
+def _months() -> str:
+    return st.session_state.get(YEAR_CAPACITY, "")
 
 
 def set_matrix(matrix: ServiceMatrix) -> None:
@@ -196,21 +203,25 @@ def set_matrix(matrix: ServiceMatrix) -> None:
 
 
 def set_plan(new: Plan) -> None:
-    """Put a plan in place: its matrix and its teams."""
+    """Put a plan in place: its matrix, its teams and its months."""
     set_matrix(new.matrix)
     st.session_state[TEAMS] = tuple(new.teams)
+    st.session_state[YEAR_CAPACITY] = new.months
+    st.session_state.pop(YEAR_CAPACITY_ERROR, None)
 
 
 def is_plan_edited() -> bool:
     """Whether the plan in use differs from the defaults last put in place."""
-    in_use = Plan(matrix=st.session_state[MATRIX], teams=tuple(teams()))
-    return in_use != st.session_state.get(DEFAULT_PLAN)
+    default = st.session_state.get(DEFAULT_PLAN)
+    in_use = (st.session_state[MATRIX], tuple(teams()))
+    return default is None or in_use != (default.matrix, default.teams)
 
 
 def default_plan_for(dataset: Dataset, start: tuple[float, ...]) -> Plan:
     """The defaults for the tiers `start` makes, by the chosen criteria: lib.planning's rule
-    (teams sized on the whole base, whatever the slice)."""
-    return planning.default_plan(dataset, criteria(), start)
+    (teams sized on the whole base, whatever the slice). The months typed stay: holidays
+    describe the team, not the data or the number of tiers."""
+    return replace(planning.default_plan(dataset, criteria(), start), months=_months())
 
 
 def _starting_cuts(dataset: Dataset, tier_count: int) -> tuple[float, ...]:

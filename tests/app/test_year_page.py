@@ -139,3 +139,23 @@ def test_a_cadence_chosen_in_the_matrix_editor_moves_the_hours_not_the_totals(
     assert edited.services[2].cadence == "renewal"
     assert edited.hours == base.hours
     assert edited.hours_per_account() == base.hours_per_account()
+
+
+def test_the_months_typed_travel_with_a_saved_scenario_and_survive_a_tier_count_change(
+    app: AppTest,
+) -> None:
+    # Holidays belong to the team: saved with the plan, back when the scenario is opened.
+    page(app, "confidence")
+    app.text_input(key=keys.YEAR_CAPACITY_INPUT).input("dec 70%, August 50%").run()
+    page(app, "scenarios")
+    app.text_input(key=keys.SAVE_NAME).input("Holidays").run()
+    next(b for b in app.button if b.label == "Save scenario").click().run()
+    app.session_state[keys.YEAR_CAPACITY] = ""  # someone clears the months
+    app.run()
+    next(b for b in app.button if b.label == "Open").click().run()
+    page(app, "confidence")
+    assert app.text_input(key=keys.YEAR_CAPACITY_INPUT).value == "August 50%, December 70%"
+    assert expected(app, "August 50%, December 70%").peak_sentence() in peak(app)
+    app.sidebar.radio(key=keys.TIERS).set_value(4).run()  # a fresh default plan for 4 tiers
+    page(app, "confidence")
+    assert app.text_input(key=keys.YEAR_CAPACITY_INPUT).value == "August 50%, December 70%"

@@ -1,6 +1,7 @@
 """lib.capacity: the service matrix, teams, plan files, load, cost and margin per tier."""
 
 import math
+from fractions import Fraction
 
 import pandas as pd
 import pytest
@@ -647,3 +648,20 @@ def test_a_plan_file_past_the_cap_is_refused_before_it_is_parsed() -> None:
     with pytest.raises(InputError, match=f"larger than {MAX_PLAN_FILE_MB} MB"):
         Plan.from_toml(text)
     assert plan_file_roster(text) is None
+
+
+def test_a_plan_keeps_its_months_in_canonical_form_through_its_file() -> None:
+    plan = Plan(ServiceMatrix.default(3), (Team(1),) * 3, months="dec 70%; Aug 50%")
+    assert plan.months == "August 50%, December 70%"
+    assert Plan.from_toml(plan.to_toml()) == plan
+    assert Plan.from_toml(plan.to_toml()).month_shares()[7] == Fraction(1, 2)
+    assert plan.with_tier_count(4).months == plan.months
+    assert "capacity_by_month" not in Plan(ServiceMatrix.default(3), (Team(1),) * 3).to_toml()
+
+
+def test_a_plan_file_whose_months_do_not_read_names_the_key() -> None:
+    text = Plan(ServiceMatrix.default(3), (Team(1),) * 3).to_toml()
+    with pytest.raises(InputError, match=r"capacity_by_month.*Augustus"):
+        Plan.from_toml('capacity_by_month = "Augustus 50%"\n' + text)
+    with pytest.raises(InputError, match="capacity_by_month is text"):
+        Plan.from_toml("capacity_by_month = 50\n" + text)

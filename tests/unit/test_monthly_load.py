@@ -498,6 +498,23 @@ def test_summarize_monthly_load_json_adds_months_and_keeps_every_key(tmp_path, c
         assert sum(row["capacity_hours"] for row in rows) == tier["hours_available"]
 
 
+def test_monthly_load_takes_the_plan_files_months_with_less_capacity(tmp_path, capsys) -> None:
+    from lib.sample import SAMPLE_PATH
+
+    path = tmp_path / "holidays.toml"
+    teams = (Team(18), Team(9), Team(8))
+    path.write_text(Plan(ServiceMatrix.default(3), teams, months="August 50%").to_toml())
+    assert (
+        main(["summarize", str(SAMPLE_PATH), "--plan", str(path), "--monthly-load", "--json"]) == 0
+    )
+    rows = json.loads(capsys.readouterr().out)["months"]
+    august = next(m for m in rows if m["month"].endswith("-08"))
+    other = next(m for m in rows if m["month"].endswith("-09"))
+    top = teams[0].hours_available / 12
+    assert august["tiers"][0]["capacity_hours"] == top / 2
+    assert other["tiers"][0]["capacity_hours"] == top
+
+
 def test_monthly_load_without_a_plan_says_it_needs_one(capsys) -> None:
     from lib.sample import SAMPLE_PATH
 

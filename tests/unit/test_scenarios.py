@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
@@ -22,6 +23,7 @@ from lib.capacity import Plan
 from lib.config import default_store_path
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, REVENUE_ONLY, Criteria
 from lib.errors import InputError
+from lib.months import capacity_text
 from lib.scenario import Scenario, dataset_fingerprint
 from lib.scenario_store import NAME_LIMIT, SavedScenario, ScenarioConflict, ScenarioStore
 from lib.scenario_store_sqlite import SCHEMA_VERSION, SqliteScenarioStore, open_store
@@ -89,7 +91,10 @@ def plans(draw: st.DrawFn, tier_count: int) -> Plan:
         tuple(draw(st.lists(hours, min_size=tier_count, max_size=tier_count))) for _ in services
     )
     crew = tuple(draw(st.lists(teams, min_size=tier_count, max_size=tier_count)))
-    return Plan(matrix=ServiceMatrix(services=tuple(services), hours=rows), teams=crew)
+    # The months with less capacity travel with the plan (saved scenarios and links).
+    shares = draw(st.lists(st.sampled_from((0, 50, 70, 100, 120, 200)), min_size=12, max_size=12))
+    months = capacity_text([Fraction(share, 100) for share in shares])
+    return Plan(ServiceMatrix(services=tuple(services), hours=rows), crew, months)
 
 
 @st.composite

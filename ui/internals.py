@@ -29,6 +29,11 @@ changes what it relies on — then fix or drop the patch, never let it silently 
   layout), puts each run back in the old pages-directory mode, so from the second run on a
   switched-to page runs without app.py (no sidebar).
   Tests: tests/app/test_entry.py.
+- `forget_session` / `current_session_id`: a session that expired while disconnected is only
+  forgotten by Streamlit (MemorySessionStorage reaps it without shutdown()), and its uploaded
+  files' bytes stay in the uploaded-file manager: ui/session.py asks the Runtime to drop both
+  once the reconnect window has passed. `Runtime`, its uploaded-file manager and the script run
+  context are not in Streamlit's documented API. Tests: tests/app/test_session_lifetime.py.
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ import socket
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from streamlit.runtime import Runtime
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.web.server.starlette import starlette_app, starlette_server
 
 _LOGGER = logging.getLogger(__name__)
@@ -189,3 +196,22 @@ def patch_apptest_navigation_only() -> Callable[[], None]:
         setattr(app_test, name, original)
 
     return undo
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions gone for good.
+
+
+def forget_session(session_id: str) -> None:
+    """Ask Streamlit to close a session and drop its uploaded files (both thread-safe): past the
+    reconnect window its id cannot be active again."""
+    if Runtime.exists():
+        runtime = Runtime.instance()
+        runtime.clear_user_info_for_session(session_id)
+        runtime.uploaded_file_mgr.remove_session_files(session_id)
+
+
+def current_session_id() -> str | None:
+    """The id of the browser session this script run serves (None outside a run)."""
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.session_id

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Protocol
 
 import streamlit as st
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import config
 from lib.config import Settings
@@ -26,6 +24,7 @@ from lib.file_defaults import load_as_suggested
 from lib.formatting import markdown_text
 from lib.sample import SAMPLE_PATH
 from lib.sources import LiveSource, Source
+from ui import internals
 from ui.keys import (
     RELOAD_NOTICE,
     SETTINGS,
@@ -118,15 +117,8 @@ class SessionData:
 
 def _shut_down(session_id: str) -> None:
     # Streamlit shuts a session down (dropping its state and its uploaded files, held whole in
-    # memory) when it is closed, but a session that expired while disconnected is only
-    # forgotten (MemorySessionStorage reaps it without shutdown()), and its files' bytes stay
-    # in the uploaded-file manager. Past the reconnect window the id cannot be active again:
-    # ask for the close (public and thread-safe: a stored session is closed on the server's
-    # event loop) and drop the files (thread-safe) for the case it expired already.
-    if Runtime.exists():
-        runtime = Runtime.instance()
-        runtime.clear_user_info_for_session(session_id)
-        runtime.uploaded_file_mgr.remove_session_files(session_id)
+    # memory) when it is closed, but not one that expired while disconnected: ask for both.
+    internals.forget_session(session_id)
 
 
 SESSIONS = SessionData(gone=_shut_down)  # one per server process
@@ -148,8 +140,7 @@ def _lease(session_id: str) -> Lease:
 
 
 def _session_id() -> str | None:
-    ctx = get_script_run_ctx()
-    return None if ctx is None else ctx.session_id
+    return internals.current_session_id()
 
 
 def keep_alive() -> None:

@@ -18,7 +18,7 @@ from lib import dataset as store_module
 from lib.dataset import Dataset, Upload, sweep_stale_folders
 from tests.app.conftest import APP, TIMEOUT, press
 from tests.app.test_upload_page import GERMAN, upload, upload_page
-from ui import keys, session
+from ui import internals, keys, session
 from ui.session import Lease, SessionData
 from ui.upload import PENDING
 
@@ -172,6 +172,6 @@ def test_a_session_gone_for_good_is_shut_down_in_streamlit_and_its_files_dropped
         def clear_user_info_for_session(self, session_id: str) -> None:
             calls.append(("close", session_id))
 
-    monkeypatch.setattr(session, "Runtime", FakeRuntime)
+    monkeypatch.setattr(internals, "Runtime", FakeRuntime)
     session._shut_down("s1")
     assert calls == [("close", "s1"), ("files", "s1")]

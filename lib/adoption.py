@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -22,14 +22,11 @@ from pyarrow import ipc
 from lib.criteria import REVENUE_ONLY, Criteria
 from lib.errors import InputError
 from lib.formatting import plural
+from lib.movers import AccountBaseline
 from lib.scenario import Scenario
-from lib.slices import Slice
+from lib.slices import Dimension, Slice
 from lib.tiering import MAX_TIERS
 
-if TYPE_CHECKING:  # the dataset only for `tier_list_of`'s signature: no DuckDB for the stores
-    from lib.dataset import Dataset
-
-NONE = "none"  # the tier of an account absent on one side (new since adoption, or gone)
 MAX_ACCOUNTS = 20_000_000  # accounts one adoption may record (the loader's bound is below it)
 MAX_ID_CHARS = 1_000  # a customer id's length in an adoption (ids are the loader's, bounded)
 ROWS_FORMAT = 1  # the shape of the stored rows: Arrow IPC stream, zstd, the three columns below
@@ -149,6 +146,18 @@ class Adoption:
     def tier_count(self) -> int:
         return self.info.tier_count
 
+    @property
+    def baseline(self) -> AccountBaseline:
+        """This tier of record as Who moves' baseline (lib/movers.py), per account id."""
+        return AccountBaseline(
+            key=("adoption", *self.info.key),
+            ids=self.ids,
+            tiers=self.tiers,
+            cents=self.cents,
+            tier_count=self.tier_count,
+            made_for=self.info.slice,
+        )
+
 
 def day_text(day: date) -> str:
     """ "2 Dec 2026"."""
@@ -241,7 +250,20 @@ def rows_from_blob(
 # A dataset's tier list under a scenario.
 
 
-def tier_list_of(dataset: Dataset, scenario: Scenario) -> TierList:
+class Accounts(Protocol):
+    """What `tier_list_of` reads of a dataset (lib/dataset.Dataset), without importing it."""
+
+    @property
+    def dimensions(self) -> dict[str, Dimension]: ...
+
+    def keys(self, criteria: Criteria) -> np.ndarray: ...
+
+    def tiers(self, criteria: Criteria, cuts: tuple[float, ...]) -> np.ndarray: ...
+
+    def identities(self) -> pa.Table: ...
+
+
+def tier_list_of(dataset: Accounts, scenario: Scenario) -> TierList:
     """Every account of the scenario's slice (the data this dataset has of it), tiered by the
     scenario's criteria and cut-offs, with its revenue in cents: what "Adopt" records."""
     revenue = dataset.keys(REVENUE_ONLY)  # revenue, whatever the scenario tiers by

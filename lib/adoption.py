@@ -164,10 +164,11 @@ def day_text(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def record_words(info: AdoptionInfo) -> str:
-    """ "“Q3 plan”, adopted 2 Dec 2026 by ana" (no "by" when nobody is known)."""
-    by = f" by {info.adopted_by}" if info.adopted_by else ""
-    return f"“{info.name}”, adopted {day_text(info.adopted_on)}{by}"
+def record_words(info: AdoptionInfo, *, by: bool = True) -> str:
+    """ "“Q3 plan”, adopted 2 Dec 2026 by ana" (without "by" when nobody is known, or `by` is
+    False)."""
+    by_whom = f" by {info.adopted_by}" if by and info.adopted_by else ""
+    return f"“{info.name}”, adopted {day_text(info.adopted_on)}{by_whom}"
 
 
 def confirmation(accounts: int, who: str | None, today: date) -> str:

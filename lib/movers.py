@@ -161,6 +161,14 @@ class AccountBaseline:
     tier_count: int
     made_for: Slice  # the slice it was recorded for: where its gone accounts are counted
 
+    # Equal by key (one tier of record, however often its rows are read): a view made from it
+    # (a movers file) stays the same view.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AccountBaseline) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
 
 @dataclass(frozen=True, eq=False)
 class AlignedBaseline:

@@ -109,11 +109,20 @@ class ScenarioStore(Protocol):
 
     # -- the tier of record (lib/adoption.py) ---------------------------------------------------
 
-    def adopt(self, name: str, tier_list: TierList, adopted_by: str | None = None) -> Adoption:
+    def adopt(
+        self,
+        name: str,
+        tier_list: TierList,
+        adopted_by: str | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> Adoption:
         """Record `tier_list` as the tier of record, dated now (UTC), adopted by `adopted_by`,
         with the scenario saved under `name` as it is now. A new adoption every time: none is
         ever overwritten (renaming or deleting the scenario later changes no adoption).
-        InputError if there is no such scenario or the list cannot be recorded."""
+        InputError if there is no such scenario or the list cannot be recorded; with
+        `expected_version` (the version the tier list was made from), ScenarioConflict if the
+        scenario was saved again since."""
         ...
 
     def adoptions(self) -> builtins.list[AdoptionInfo]:

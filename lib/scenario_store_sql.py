@@ -236,9 +236,17 @@ class SqlScenarioStore(ABC):
 
     # -- the tier of record -------------------------------------------------------------------
 
-    def adopt(self, name: str, tier_list: TierList, adopted_by: str | None = None) -> Adoption:
+    def adopt(
+        self,
+        name: str,
+        tier_list: TierList,
+        adopted_by: str | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> Adoption:
         name = checked_name(name)
         adopted_by = checked_author(adopted_by)
+        check_expected_version(expected_version)
         if not isinstance(tier_list, TierList):
             raise TypeError(f"tier_list must be a TierList, not {type(tier_list).__name__}")
         columns = f"name, {self._json_column}, author, saved_at, version"
@@ -249,6 +257,10 @@ class SqlScenarioStore(ABC):
             if row is None:
                 raise missing(name)
             saved = _saved(row)
+            if expected_version is not None and saved.version != expected_version:
+                # Saved again since the tier list was made: it would record the other cut-offs.
+                last = (saved.author, saved.saved_at, saved.version)
+                raise changed_since(name, expected_version, last)
             blob = rows_blob(tier_list, saved.scenario.tier_count)
             text = json.dumps(saved.scenario.to_dict(), ensure_ascii=False)
             adopted_at = now()

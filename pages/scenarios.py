@@ -75,7 +75,7 @@ else:
         key=keys.SAVED_PICK,
         help="Saved scenarios, newest first; “other data” marks those made on another file.",
     )
-    open_col, rename_col, delete_col = st.columns(3)
+    open_col, rename_col, delete_col, adopt_col = st.columns(4)
 
     def _open(item=by_name[chosen]) -> None:
         warnings = scenarios.apply(item.scenario, dataset)
@@ -91,6 +91,7 @@ else:
     )
     scenarios.rename_popover(rename_col, chosen)
     scenarios.delete_popover(delete_col, chosen)
+    scenarios.adopt_popover(adopt_col, by_name[chosen], dataset, author or None)
 
     st.subheader("Compare")
     picked = st.multiselect(
@@ -118,6 +119,9 @@ else:
             st.html(views.migration_html(flows, dataset.currency))
         except InputError as error:
             st.caption(markdown_text(error))
+
+st.subheader("Tier of record")
+scenarios.tier_of_record(dataset)
 
 st.subheader("Share and export")
 st.caption(

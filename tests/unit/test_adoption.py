@@ -15,7 +15,7 @@ from lib import scenario_store_sql
 from lib.adoption import Adoption, AdoptionInfo, TierList, rows_blob, rows_from_blob
 from lib.errors import InputError
 from lib.scenario import Scenario
-from lib.scenario_store import ScenarioStore
+from lib.scenario_store import ScenarioConflict, ScenarioStore
 from lib.scenario_store_sqlite import _SCHEMA, SCHEMA_VERSION, SqliteScenarioStore
 from lib.slices import Slice
 from tests.unit.test_scenarios import BACKENDS, assert_readable, rich_scenario
@@ -135,6 +135,17 @@ def test_adopting_checks_the_name_the_author_and_the_list(store):
     assert made.adopted_by is not None and len(made.adopted_by) <= 120
     assert "\n" not in made.adopted_by
     assert [info.id for info in store.adoptions()] == [made.id]  # the refused ones left nothing
+
+
+def test_adopting_a_version_saved_over_since_is_a_conflict(store):
+    store.save("Q3 plan", Scenario((60_000.0,)), author="ana")
+    store.save("Q3 plan", Scenario((70_000.0,)), author="bo", expected_version=1)
+    with pytest.raises(ScenarioConflict) as raised:
+        store.adopt("Q3 plan", tier_list(3, tiers=2), expected_version=1)
+    assert "bo" in str(raised.value)
+    assert store.adoptions() == []
+    made = store.adopt("Q3 plan", tier_list(3, tiers=2), expected_version=2)
+    assert made.scenario == Scenario((70_000.0,))
 
 
 def test_ids_from_data_are_kept_as_data(store):

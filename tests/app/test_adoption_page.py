@@ -1,0 +1,80 @@
+"""The tier of record, headless: "Adopt this plan" on the Scenarios page, then Who moves
+compares with it by default, account by account."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from lib.adoption import day_text
+from lib.sample import SAMPLE_PATH
+from lib.scenario_store_sqlite import open_store
+from tests.app.conftest import page, press
+from ui import changes, keys
+
+SAMPLE = pd.read_csv(SAMPLE_PATH)
+REVENUE = SAMPLE["annual_revenue"]
+
+
+def _adopt(app: AppTest, name: str, author: str) -> None:
+    page(app, "scenarios")
+    app.text_input(key=keys.SAVE_NAME).input(name).run()
+    app.text_input(key=keys.SAVE_AUTHOR).input(author).run()
+    press(app, "Save scenario")
+    app.session_state[keys.ADOPT_POPOVER] = True  # the person opens "Adopt this plan"
+    app.run()
+
+
+def test_adopting_says_what_it_records_then_shows_the_tier_of_record(app: AppTest) -> None:
+    _adopt(app, "Q3 plan", "ana")
+    today = day_text(datetime.now(UTC).date())
+    text = [m.value for m in app.markdown]
+    assert f"Records 5,000 accounts’ tiers as the tier of record, dated {today}, by ana." in text
+    assert not any("Tier of record:" in t for t in text)
+    press(app, "Yes, adopt it")
+    assert app.session_state[keys.ADOPT_POPOVER] is False
+    text = [m.value for m in app.markdown]
+    assert f"**Tier of record:** “Q3 plan”, adopted {today} by ana" in text
+    past = app.dataframe[-1].value
+    assert past.to_dict("records") == [
+        {
+            "Adopted": today,
+            "Scenario": "Q3 plan",
+            "By": "ana",
+            "Accounts": 5000,
+            "Revenue": f"${REVENUE.sum() / 1e6:.1f}M",
+        }
+    ]
+    # What was recorded: each sample account under the cut-offs on screen (55K / 20K).
+    adoption = open_store().adopted()
+    assert adoption is not None and adoption.adopted_by == "ana"
+    expected = np.where(REVENUE >= 55_000, 1, np.where(REVENUE >= 20_000, 2, 3))
+    recorded = dict(zip(adoption.ids, adoption.tiers.tolist(), strict=True))
+    assert [recorded[i] for i in SAMPLE["customer_id"]] == expected.tolist()
+
+
+def test_who_moves_compares_with_the_tier_of_record_by_default(app: AppTest) -> None:
+    _adopt(app, "Q3 plan", "ana")
+    press(app, "Yes, adopt it")
+    page(app, "changes")
+    choice = app.selectbox(key=keys.MIGRATION_BASELINE)
+    today = day_text(datetime.now(UTC).date())
+    assert choice.value == changes.RECORD
+    assert choice.format_func(choice.value) == f"Tier of record (“Q3 plan”, adopted {today})"
+    assert app.markdown[0].value == "### Nobody changes tier."
+    # Raise Tier 1's cut-off: the accounts between 55K and 60K move down from their record.
+    app.select_slider(key=keys.slider_key(0)).set_value(60_000.0).run()
+    down = (REVENUE >= 55_000) & (REVENUE < 60_000)
+    revenue = REVENUE[down].sum()
+    assert app.markdown[0].value == (
+        f"### {down.sum():,} accounts, \\${revenue / 1e6:.1f}M of revenue, move down a tier."
+    )
+    assert any("From the tier of record (“Q3 plan”" in c.value for c in app.caption)
+    movers = app.dataframe[0].value
+    assert set(movers["customer_id"]) == set(SAMPLE.loc[down, "customer_id"])
+    assert set(movers["from"]) == {"Tier 1"} and set(movers["to"]) == {"Tier 2"}
+    # Today's tiers and the saved scenarios stay choices.
+    assert choice.options[1:] == ["Today's tiers (current_tier in the data)", "Saved: Q3 plan"]

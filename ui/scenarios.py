@@ -439,4 +439,9 @@ def tier_of_record(data: Dataset) -> None:
             ],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"Accounts": st.column_config.NumberColumn("Accounts", format="%,d")},
+    )

@@ -174,7 +174,8 @@ def record_words(info: AdoptionInfo, *, by: bool = True) -> str:
 def confirmation(accounts: int, who: str | None, today: date) -> str:
     """What "Adopt this plan" records, said before it does."""
     return (
-        f"Records {plural(accounts, 'account')}’ tiers as the tier of record, dated "
+        f"Records {plural(accounts, 'account')}{'’s' if accounts == 1 else '’'} tiers as the "
+        f"tier of record, dated "
         f"{day_text(today)}, by {who or 'anonymous'}."
     )
 

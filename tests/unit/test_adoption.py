@@ -263,3 +263,19 @@ def test_a_postgres_store_from_before_adoptions_is_migrated_on_open(request):
     made = store.adopt("Old plan", tier_list(3, tiers=2), adopted_by="ana")
     assert store.adopted().id == made.id
     assert [info.id for info in store.adoptions()] == [made.id]
+
+
+def test_what_adopting_records_is_said_in_one_sentence():
+    from lib.adoption import confirmation, record_words
+
+    today = date(2026, 12, 2)
+    assert confirmation(5000, "ana", today) == (
+        "Records 5,000 accounts’ tiers as the tier of record, dated 2 Dec 2026, by ana."
+    )
+    assert confirmation(1, None, today) == (
+        "Records 1 account’s tiers as the tier of record, dated 2 Dec 2026, by anonymous."
+    )
+    info = AdoptionInfo(1, "Q3 plan", Scenario((1.0,)), 1, "ana",
+                        datetime(2026, 12, 2, 9, tzinfo=UTC), 5000, 0)  # fmt: skip
+    assert record_words(info) == "“Q3 plan”, adopted 2 Dec 2026 by ana"
+    assert record_words(info, by=False) == "“Q3 plan”, adopted 2 Dec 2026"

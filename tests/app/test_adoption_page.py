@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.adoption import day_text
 from lib.sample import SAMPLE_PATH
 from lib.scenario_store_sqlite import open_store
 from tests.app.conftest import page, press
+from tests.app.test_service import ALICE, as_user
 from ui import changes, keys
 
 SAMPLE = pd.read_csv(SAMPLE_PATH)
@@ -78,3 +80,38 @@ def test_who_moves_compares_with_the_tier_of_record_by_default(app: AppTest) -> 
     assert set(movers["from"]) == {"Tier 1"} and set(movers["to"]) == {"Tier 2"}
     # Today's tiers and the saved scenarios stay choices.
     assert choice.options[1:] == ["Today's tiers (current_tier in the data)", "Saved: Q3 plan"]
+
+
+def test_a_signed_in_user_adopts_under_their_own_name(
+    monkeypatch: pytest.MonkeyPatch, navigation_only: None
+) -> None:
+    monkeypatch.setenv("TIERBOARD_AUTH", "oidc")
+    monkeypatch.setenv("TIERBOARD_ALLOWED_DOMAINS", "example.com")
+    at = as_user(ALICE, "scenarios")
+    at.text_input(key=keys.SAVE_NAME).input("Alice's plan").run()
+    press(at, "Save scenario")
+    at.session_state[keys.ADOPT_POPOVER] = True
+    at.run()
+    today = day_text(datetime.now(UTC).date())
+    assert any(
+        m.value == f"Records 5,000 accounts’ tiers as the tier of record, dated {today}, by Alice "
+        "Martin."
+        for m in at.markdown
+    )
+    press(at, "Yes, adopt it")
+    assert any(
+        m.value == f"**Tier of record:** “Alice's plan”, adopted {today} by Alice Martin"
+        for m in at.markdown
+    )
+    assert open_store().adopted().adopted_by == "Alice Martin"
+
+
+def test_a_hostile_plan_name_and_author_are_text_when_adopted(app: AppTest) -> None:
+    from tests.app.test_markdown_safety import IMAGE, LINK, _assert_inert
+
+    _adopt(app, LINK, IMAGE)
+    _assert_inert(app, LINK, IMAGE)  # the confirmation names the author
+    press(app, "Yes, adopt it")
+    _assert_inert(app, LINK, IMAGE)  # the tier of record names both
+    page(app, "changes")
+    _assert_inert(app, LINK)  # the caption names the plan

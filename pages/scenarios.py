@@ -93,6 +93,10 @@ else:
     scenarios.delete_popover(delete_col, chosen)
     scenarios.adopt_popover(adopt_col, by_name[chosen], dataset, author or None)
 
+st.subheader("Tier of record")
+scenarios.tier_of_record(dataset)
+
+if saved_list:
     st.subheader("Compare")
     picked = st.multiselect(
         "Scenarios to compare (2 to 4)",
@@ -119,9 +123,6 @@ else:
             st.html(views.migration_html(flows, dataset.currency))
         except InputError as error:
             st.caption(markdown_text(error))
-
-st.subheader("Tier of record")
-scenarios.tier_of_record(dataset)
 
 st.subheader("Share and export")
 st.caption(

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.adoption import day_text
+from lib.formatting import markdown_text, money
 from lib.sample import SAMPLE_PATH
 from lib.scenario_store_sqlite import open_store
 from tests.app.conftest import page, press
@@ -115,3 +116,32 @@ def test_a_hostile_plan_name_and_author_are_text_when_adopted(app: AppTest) -> N
     _assert_inert(app, LINK, IMAGE)  # the tier of record names both
     page(app, "changes")
     _assert_inert(app, LINK)  # the caption names the plan
+
+
+def test_next_quarters_data_counts_new_and_gone_accounts_against_the_tier_of_record(
+    app: AppTest,
+) -> None:
+    _adopt(app, "Q3 plan", "ana")
+    press(app, "Yes, adopt it")
+    # Next quarter: ten accounts have left, three are new (revenue in Tier 1, 2 and 3).
+    later = SAMPLE.iloc[10:].copy()
+    new = pd.DataFrame({"customer_id": ["NEW-1", "NEW-2", "NEW-3"],
+                        "annual_revenue": [90_000.0, 30_000.0, 1_000.0]})  # fmt: skip
+    later = pd.concat([later, new], ignore_index=True)
+    page(app, "upload")
+    app.file_uploader[0].upload("q4.csv", later.to_csv(index=False).encode()).run()
+    press(app, "Load")
+    page(app, "changes")
+    for position, cut in enumerate((55_000.0, 20_000.0)):  # the adopted plan's cut-offs
+        app.select_slider(key=keys.slider_key(position)).set_value(cut).run()
+    gone = SAMPLE.iloc[:10]["annual_revenue"].sum()
+    changed = gone + new["annual_revenue"].sum()
+    assert app.markdown[0].value == (
+        f"### 13 accounts, {markdown_text(money(changed))} of revenue, change tier. "
+        "Of them, 3 accounts new and 10 gone since the tier of record."
+    )
+    movers = app.dataframe[0].value
+    assert set(movers["customer_id"]) == {*new["customer_id"], *SAMPLE["customer_id"][:10]}
+    cells = {(m["from"], m["to"]) for m in movers.to_dict("records")}
+    assert ("none", "Tier 1") in cells and ("none", "Tier 3") in cells
+    assert {to for source, to in cells if source != "none"} == {"none"}

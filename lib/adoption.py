@@ -148,10 +148,11 @@ class Adoption:
 
     @property
     def baseline(self) -> AccountBaseline:
-        """This tier of record as Who moves' baseline (lib/movers.py), per account id."""
+        """This tier of record as Who moves' baseline (lib/movers.py), per account id; its ids
+        as Arrow text (compact: it is kept while the page is used)."""
         return AccountBaseline(
             key=("adoption", *self.info.key),
-            ids=self.ids,
+            ids=pa.array(self.ids, type=pa.string()),
             tiers=self.tiers,
             cents=self.cents,
             tier_count=self.tier_count,

@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from lib import briefing
-from lib.adoption import Adoption, AdoptionInfo, confirmation, day_text, record_words, tier_list_of
+from lib.adoption import AdoptionInfo, confirmation, day_text, record_words, tier_list_of
 from lib.cache import BoundedCache
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
@@ -49,9 +49,10 @@ from ui.keys import SAVED_PICK as PICK
 from ui.keys import SCENARIO_NOTICE as NOTICE
 
 PRESENT_PARAM = "present"  # the link opens in presentation mode
-# Tiers of record read back with their rows (1M accounts: ~8 MB stored, a few tenths of a second
-# to read): adoptions never change, so one read per process serves every session and rerun.
-_ADOPTIONS: BoundedCache[tuple[str, tuple[object, ...]], Adoption] = BoundedCache(2)
+# Tiers of record read back as Who moves' baselines (1M accounts: ~8 MB stored, a few tenths of a
+# second to read, ~25 MB kept): adoptions never change, so one read per process serves every
+# session and rerun.
+_ADOPTIONS: BoundedCache[tuple[str, tuple[object, ...]], AccountBaseline] = BoundedCache(2)
 
 
 def scenario_store() -> ScenarioStore:
@@ -373,11 +374,12 @@ def record_baseline(info: AdoptionInfo) -> AccountBaseline | None:
     the reason on screen when they cannot be read."""
     store = scenario_store()
     try:
-        adoption = _ADOPTIONS.get((_store_where(store), info.key), lambda: store.adoption(info.id))
+        return _ADOPTIONS.get(
+            (_store_where(store), info.key), lambda: store.adoption(info.id).baseline
+        )
     except InputError as error:
         st.warning(markdown_text(error), icon=":material/warning:")
         return None
-    return adoption.baseline
 
 
 def _adopt(item: SavedScenario, data: Dataset, who: str | None) -> None:

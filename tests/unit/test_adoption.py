@@ -279,3 +279,20 @@ def test_what_adopting_records_is_said_in_one_sentence():
                         datetime(2026, 12, 2, 9, tzinfo=UTC), 5000, 0)  # fmt: skip
     assert record_words(info) == "“Q3 plan”, adopted 2 Dec 2026 by ana"
     assert record_words(info, by=False) == "“Q3 plan”, adopted 2 Dec 2026"
+
+
+def test_adoptions_made_at_once_are_all_kept(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store.save("Q3 plan", Scenario((60_000.0,)))
+
+    def adopt(seed: int) -> int:
+        return store.adopt("Q3 plan", tier_list(5, seed=seed, tiers=2), adopted_by=f"u{seed}").id
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        made = list(pool.map(adopt, range(8)))
+    assert len(set(made)) == 8
+    assert sorted(info.id for info in store.adoptions()) == sorted(made)
+    for seed, adoption_id in enumerate(made):
+        assert_same_rows(store.adoption(adoption_id), tier_list(5, seed=seed, tiers=2))
+        assert store.adoption(adoption_id).adopted_by == f"u{seed}"

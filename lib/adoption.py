@@ -185,20 +185,25 @@ def confirmation(accounts: int, who: str | None, today: date) -> str:
 # The stored form of the rows.
 
 
-def rows_blob(tiers: TierList, tier_count: int) -> bytes:
-    """The rows as one Arrow IPC stream (zstd): compact (1M accounts: a few MB) and read back
-    in one call. InputError when the list cannot be recorded (too many accounts, ids repeated,
-    a tier the scenario has not)."""
-    if len(tiers) > MAX_ACCOUNTS:
-        raise InputError(
-            f"An adoption records at most {MAX_ACCOUNTS:,} accounts; this tier list has "
-            f"{len(tiers):,}."
-        )
+def check_fits(tiers: TierList, tier_count: int) -> None:
+    """InputError when the list has a tier the scenario has not."""
     if len(tiers) and int(tiers.tiers.max()) > tier_count:
         raise InputError(
             f"The tier list has accounts in Tier {int(tiers.tiers.max())}, but the scenario has "
             f"{tier_count} tiers."
         )
+
+
+def rows_blob(tiers: TierList, tier_count: int = MAX_TIERS) -> bytes:
+    """The rows as one Arrow IPC stream (zstd): compact (1M accounts: a few MB) and read back
+    in one call. InputError when the list cannot be recorded (too many accounts, ids repeated,
+    a tier past `tier_count`)."""
+    if len(tiers) > MAX_ACCOUNTS:
+        raise InputError(
+            f"An adoption records at most {MAX_ACCOUNTS:,} accounts; this tier list has "
+            f"{len(tiers):,}."
+        )
+    check_fits(tiers, tier_count)
     try:
         ids = pa.array(tiers.ids, type=pa.string())
     except (pa.ArrowInvalid, pa.ArrowTypeError):

@@ -21,7 +21,15 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar, Protocol
 
-from lib.adoption import ROWS_FORMAT, Adoption, AdoptionInfo, TierList, rows_blob, rows_from_blob
+from lib.adoption import (
+    ROWS_FORMAT,
+    Adoption,
+    AdoptionInfo,
+    TierList,
+    check_fits,
+    rows_blob,
+    rows_from_blob,
+)
 from lib.errors import InputError
 from lib.scenario import Scenario, lower_first
 from lib.scenario_store import (
@@ -249,6 +257,9 @@ class SqlScenarioStore(ABC):
         check_expected_version(expected_version)
         if not isinstance(tier_list, TierList):
             raise TypeError(f"tier_list must be a TierList, not {type(tier_list).__name__}")
+        # The heavy part (a second at 1M accounts) before the transaction, not holding its lock.
+        blob = rows_blob(tier_list)
+        revenue_cents = int(tier_list.cents.sum(dtype=object)) if len(tier_list) else 0
         columns = f"name, {self._json_column}, author, saved_at, version"
         with self._transaction() as connection:
             row = connection.execute(
@@ -261,10 +272,9 @@ class SqlScenarioStore(ABC):
                 # Saved again since the tier list was made: it would record the other cut-offs.
                 last = (saved.author, saved.saved_at, saved.version)
                 raise changed_since(name, expected_version, last)
-            blob = rows_blob(tier_list, saved.scenario.tier_count)
+            check_fits(tier_list, saved.scenario.tier_count)
             text = json.dumps(saved.scenario.to_dict(), ensure_ascii=False)
             adopted_at = now()
-            revenue_cents = int(tier_list.cents.sum(dtype=object)) if len(tier_list) else 0
             inserted = connection.execute(
                 self._sql(
                     "INSERT INTO {adoptions} (name, scenario, version, adopted_by, adopted_at, "

@@ -58,8 +58,9 @@ class TierList:
             raise ValueError("ids, tiers and cents must be 1-D arrays of one length")
         if len(tiers) and (tiers.min() < 1 or tiers.max() > MAX_TIERS):
             raise ValueError(f"tiers must be 1 to {MAX_TIERS}")
-        if not np.issubdtype(cents.dtype, np.integer):
-            raise ValueError("cents must be whole numbers (integers)")
+        for name, values in (("tiers", tiers), ("cents", cents)):
+            if len(values) and not np.issubdtype(values.dtype, np.integer):
+                raise ValueError(f"{name} must be whole numbers (integers)")
         object.__setattr__(self, "ids", ids)
         object.__setattr__(self, "tiers", tiers.astype(np.int8, copy=False))
         object.__setattr__(self, "cents", cents.astype(np.int64, copy=False))

@@ -296,3 +296,18 @@ def test_adoptions_made_at_once_are_all_kept(store):
     for seed, adoption_id in enumerate(made):
         assert_same_rows(store.adoption(adoption_id), tier_list(5, seed=seed, tiers=2))
         assert store.adoption(adoption_id).adopted_by == f"u{seed}"
+
+
+@pytest.mark.parametrize(
+    ("ids", "tiers", "cents"),
+    [
+        (["A", "B"], [1], [1, 2]),  # lengths differ
+        (["A"], [0], [1]),  # no Tier 0
+        (["A"], [6], [1]),  # at most 5 tiers
+        (["A"], [1.5], [1]),  # tiers are whole numbers
+        (["A"], [1], [1.25]),  # cents are whole cents
+    ],
+)
+def test_a_malformed_tier_list_is_a_bug_in_the_caller(ids, tiers, cents):
+    with pytest.raises(ValueError):
+        TierList(np.array(ids, dtype=object), np.array(tiers), np.array(cents))

@@ -6,6 +6,11 @@ scenario's): the customers grouped by the tier they come from, each group sorted
 ranked by revenue, biggest first, so the biggest movers are a scan that stops at the first
 `limit` found. The rules are lib/migration's (labels normalised, `Flow.direction`), applied to
 arrays: the same figures as `migrate` on every customer, in microseconds instead of a second.
+
+A baseline can also be a tier of record (`AccountBaseline`, from lib/adoption.py): each
+account's tier as recorded, by customer id. `align` matches it with the data in use once (a
+hash join): an account new since comes from "none", an account gone goes to "none" with its
+revenue of record (`MoversIndex.gone`), so no account is ever dropped from the figures.
 """
 
 from __future__ import annotations

@@ -44,13 +44,15 @@ from lib.criteria import REVENUE_ONLY, Criteria, Score, score
 from lib.errors import InputError
 from lib.ingest import ANNUAL, RevenueBasis
 from lib.mapping import Suggestion, suggest
-from lib.migration import Migration, normalize_tier
-from lib.movers import DIRECTIONS, Movers, MoversIndex
+from lib.migration import NONE, Migration, normalize_tier
+from lib.movers import DIRECTIONS, AccountBaseline, AlignedBaseline, Movers, MoversIndex, align
 from lib.slices import DIMENSIONS, EVERYTHING, Dimension, Slice
 from lib.sql import one_row, quote_ident
 from lib.tiering import TierIndex, cut_cents, normalize_cuts, tier_name, tier_of
 
-Baseline = tuple[Criteria, Sequence[float]]  # a saved scenario's criteria and cut-offs
+# What Who moves compares with: a saved scenario's criteria and cut-offs, or a tier of record
+# (an adoption: each account's tier as recorded, matched by customer id).
+Baseline = tuple[Criteria, Sequence[float]] | AccountBaseline
 
 # DuckDB's working-memory cap per dataset while loading; beyond it, work spills to the dataset's
 # folder. Measured on 1M customers (139 MB CSV): 150MB spills enough to take 5.1 s, 256MB 4.6 s
@@ -66,6 +68,7 @@ ARRAY_COLUMNS = ("cost_to_serve", "expansion_potential", "nps", "health_score", 
 MAX_CACHED_INDEXES = 12  # slices x criteria a session flips between; each is one sort
 MAX_CACHED_SCORES = 4  # weight combinations: a person trying weights needs the last few only
 MAX_CACHED_MOVERS = 4  # slice x criteria x baseline of the Who-moves page, Compare and packs
+MAX_CACHED_ALIGNMENTS = 2  # tiers of record matched with this data (~3 MB at 1M customers)
 
 
 PROCESS_FOLDER_PREFIX = "tierboard-pid-"  # <temp>/tierboard-pid-<pid>: one server's databases
@@ -243,6 +246,9 @@ class Dataset:
         self._movers: BoundedCache[tuple[object, ...], MoversIndex] = BoundedCache(
             MAX_CACHED_MOVERS
         )
+        self._aligned: BoundedCache[tuple[object, ...], AlignedBaseline] = BoundedCache(
+            MAX_CACHED_ALIGNMENTS
+        )
         self._ids_lock = threading.Lock()
         self._ids: pa.Table | None = None
         self.index = self.index_for(EVERYTHING, REVENUE_ONLY)
@@ -351,22 +357,54 @@ class Dataset:
         limit: int | None = None,
     ) -> pd.DataFrame:
         """The movers in the directions `shown` (biggest revenue first; the first `limit`):
-        customer_id (and name), from, to, annual_revenue, direction."""
-        found: Movers = self.movers_index(part, criteria, baseline).movers(cuts, shown, limit)
+        customer_id (and name), from, to, annual_revenue, direction. Under a tier of record,
+        the accounts gone from the data come last (to "none", their revenue of record)."""
+        movers_index = self.movers_index(part, criteria, baseline)
+        found: Movers = movers_index.movers(cuts, shown, limit)
         frame = self.rows(found.rows)
         frame["from"] = found.before
         frame["to"] = found.after
         frame["annual_revenue"] = self._arrays["annual_revenue"][found.rows]
         frame["direction"] = found.direction
+        room = len(self._arrays["annual_revenue"]) if limit is None else limit - len(frame)
+        if (
+            isinstance(baseline, AccountBaseline)
+            and movers_index.gone
+            and "changed" in shown
+            and room > 0
+        ):
+            aligned = self.aligned(baseline)
+            taken = slice(None) if limit is None else slice(0, room)
+            gone = pd.DataFrame({"customer_id": aligned.gone_ids[taken]})
+            if "customer_name" in frame.columns:
+                gone["customer_name"] = None
+            gone["from"] = [tier_name(int(t)) for t in aligned.gone_tiers[taken]]
+            gone["to"] = NONE
+            gone["annual_revenue"] = aligned.gone_cents[taken] / 100
+            gone["direction"] = "changed"
+            frame = pd.concat([frame, gone], ignore_index=True)
         return frame
 
     def movers_index(
         self, part: Slice, criteria: Criteria, baseline: Baseline | None = None
     ) -> MoversIndex:
         """The customers of a slice by their tier of origin, sorted once (cached, bounded)."""
+        if isinstance(baseline, AccountBaseline):
+            recorded = baseline
+            return self._movers.get(
+                (part, criteria, recorded.key),
+                lambda: self._build_movers(part, criteria, recorded),
+            )
         fixed = None if baseline is None else (baseline[0], tuple(baseline[1]))
         return self._movers.get(
             (part, criteria, fixed), lambda: self._build_movers(part, criteria, fixed)
+        )
+
+    def aligned(self, baseline: AccountBaseline) -> AlignedBaseline:
+        """A tier of record matched with this data by customer id (cached: built once)."""
+        return self._aligned.get(
+            baseline.key,
+            lambda: align(baseline, self._identities().column("customer_id")),
         )
 
     def _build_movers(
@@ -374,6 +412,17 @@ class Dataset:
     ) -> MoversIndex:
         revenue = self._arrays["annual_revenue"]
         keep = part.mask(self.dimensions, len(revenue))
+        keys = self.keys(criteria)
+        in_cents = not criteria.is_score
+        if isinstance(baseline, AccountBaseline):
+            aligned = self.aligned(baseline)
+            # Gone accounts have no slice values left: counted where the view is the whole base
+            # or the slice the tier of record was made for, never guessed into another slice.
+            counts_gone = part in (EVERYTHING, baseline.made_for)
+            return MoversIndex.build(
+                keys, revenue, keep, aligned.labels, aligned.codes, in_cents=in_cents,
+                gone=aligned.gone if counts_gone else (), of_record=True,
+            )  # fmt: skip
         if baseline is not None:
             before = self.tiers(*baseline)
             labels = [tier_name(t) for t in range(1, int(before.max(initial=1)) + 1)]
@@ -385,8 +434,7 @@ class Dataset:
                 "There is nothing to compare with: the data has no current_tier column. Save a "
                 "scenario and compare against it instead."
             )
-        keys = self.keys(criteria)
-        return MoversIndex.build(keys, revenue, keep, labels, codes, in_cents=not criteria.is_score)
+        return MoversIndex.build(keys, revenue, keep, labels, codes, in_cents=in_cents)
 
     def _identities(self) -> pa.Table:
         """customer_id (and customer_name) of every customer, in table order (as the arrays):

@@ -18,6 +18,7 @@ from lib.formatting import money, plural
 from lib.slices import UNASSIGNED
 from lib.tiering import tier_name
 
+NONE = "none"  # no tier: an account new since a tier of record (from), or gone since (to)
 # "Tier 1", "tier-1", "T1", "t 1", "1", "Tier1": all Tier 1.
 TIER_LABEL = re.compile(r"^\s*(?:tier|t)?\s*[-_ ]?\s*(\d+)\s*$", re.IGNORECASE)
 
@@ -70,6 +71,7 @@ class Flow:
 @dataclass(frozen=True)
 class Migration:
     flows: tuple[Flow, ...]  # every non-empty source -> target pair, sources then targets in order
+    of_record: bool = False  # from a tier of record: "none" is an account new or gone since
 
     def _total(self, direction: str | None = None) -> tuple[int, float]:
         chosen = [
@@ -124,7 +126,16 @@ class Migration:
         if not parts:
             return "Nobody changes tier."
         sentence = "; ".join(parts)
-        return sentence[0].upper() + sentence[1:] + "."
+        sentence = sentence[0].upper() + sentence[1:] + "."
+        new = sum(f.customers for f in self.flows if f.source == NONE and f.target != NONE)
+        gone = sum(f.customers for f in self.flows if f.target == NONE and f.source != NONE)
+        if self.of_record and (new or gone):
+            told = [
+                f"{plural(new, 'account')} new" if new else "",
+                f"{gone:,} gone" if gone else "",
+            ]
+            sentence += f" Of them, {' and '.join(t for t in told if t)} since the tier of record."
+        return sentence
 
 
 def migrate(

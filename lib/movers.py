@@ -6,6 +6,11 @@ scenario's): the customers grouped by the tier they come from, each group sorted
 ranked by revenue, biggest first, so the biggest movers are a scan that stops at the first
 `limit` found. The rules are lib/migration's (labels normalised, `Flow.direction`), applied to
 arrays: the same figures as `migrate` on every customer, in microseconds instead of a second.
+
+A baseline can also be a tier of record (`AccountBaseline`, from lib/adoption.py): each
+account's tier as recorded, by customer id. `align` matches it with the data in use once (a
+hash join): an account new since comes from "none", an account gone goes to "none" with its
+revenue of record (`MoversIndex.gone`), so no account is ever dropped from the figures.
 """
 
 from __future__ import annotations
@@ -14,8 +19,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from lib.migration import Flow, Migration, _label_order, normalize_tier
+from lib.migration import NONE, Flow, Migration, _label_order, normalize_tier
+from lib.slices import Slice
 from lib.tiering import TierIndex, summarize, tier_name, tier_of
 
 DIRECTIONS = ("same", "up", "down", "changed")  # codes 0..3 of `MoversIndex.directions`
@@ -41,6 +49,10 @@ class MoversIndex:
     source_codes: np.ndarray = field(repr=False)  # each ranked customer's source (into sources)
     keys: np.ndarray = field(repr=False)  # each ranked customer's key
     revenue: np.ndarray = field(repr=False)  # each ranked customer's revenue
+    # From a tier of record (lib/adoption.py): accounts of record the data no longer has, as
+    # flows to "none"; `of_record` says "none" means new (as a source) or gone (as a target).
+    gone: tuple[Flow, ...] = ()
+    of_record: bool = False
 
     @classmethod
     def build(
@@ -52,6 +64,8 @@ class MoversIndex:
         source_codes: np.ndarray,
         *,
         in_cents: bool,
+        gone: Sequence[Flow] = (),
+        of_record: bool = False,
     ) -> MoversIndex:
         """From every customer's key, revenue and source (codes into labels), in table order;
         `keep` says which customers are compared (a slice)."""
@@ -74,6 +88,8 @@ class MoversIndex:
             source_codes=sources[ranked],
             keys=keys[rows][ranked],
             revenue=revenue[rows][ranked],
+            gone=tuple(gone),
+            of_record=of_record,
         )
 
     def flows(self, cuts: Sequence[float]) -> Migration:
@@ -84,8 +100,9 @@ class MoversIndex:
             for figures in summarize(group, cuts).tiers
             if figures.customers
         ]
+        flows.extend(self.gone)
         flows.sort(key=lambda f: (_label_order(f.source), _label_order(f.target)))
-        return Migration(tuple(flows))
+        return Migration(tuple(flows), of_record=self.of_record)
 
     def _direction_table(self, tier_count: int) -> np.ndarray:
         """DIRECTIONS code of each (source, tier after), by Flow.direction's rule."""
@@ -131,3 +148,78 @@ class MoversIndex:
             after=names[after],
             direction=np.array(DIRECTIONS, dtype=object)[table[source, after]],
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# A baseline per account id: a tier of record (lib/adoption.py), matched with the data in use.
+
+
+@dataclass(frozen=True, eq=False)
+class AccountBaseline:
+    """Each account's tier as recorded (a tier of record), by customer id: what Who moves
+    compares with instead of cut-offs. `key` tells it from any other (cache keys)."""
+
+    key: tuple[object, ...]
+    # Customer ids, unique: an object array of str, or Arrow text (a tenth of the memory at a
+    # million accounts: what a baseline kept for a while holds).
+    ids: np.ndarray | pa.Array = field(repr=False)
+    tiers: np.ndarray = field(repr=False)  # int8, 1..tier_count
+    cents: np.ndarray = field(repr=False)  # int64 revenue of record, whole cents
+    tier_count: int
+    made_for: Slice  # the slice it was recorded for: where its gone accounts are counted
+
+    # Equal by key (one tier of record, however often its rows are read): a view made from it
+    # (a movers file) stays the same view.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AccountBaseline) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+@dataclass(frozen=True, eq=False)
+class AlignedBaseline:
+    """A per-account baseline matched by customer id with one dataset's accounts (built once
+    per baseline and dataset): each account's tier of record ("none": new since), and the
+    accounts of record the data no longer has (gone: their tier of record -> "none")."""
+
+    labels: tuple[str, ...]  # "Tier 1" .. "Tier K", then "none"
+    codes: np.ndarray = field(repr=False)  # per dataset row (table order): index into labels
+    gone: tuple[Flow, ...]  # per tier of record: accounts gone from the data, their revenue then
+    gone_ids: np.ndarray = field(repr=False)  # the gone accounts' ids, biggest revenue first
+    gone_tiers: np.ndarray = field(repr=False)  # their tier of record (1-based), same order
+    gone_cents: np.ndarray = field(repr=False)  # their revenue of record, same order
+
+
+def align(baseline: AccountBaseline, dataset_ids: pa.Array | pa.ChunkedArray) -> AlignedBaseline:
+    """Match the baseline's accounts with the dataset's (`customer_id`, table order), by id:
+    a hash join, vectorised (1M accounts: well under a second)."""
+    recorded = (
+        baseline.ids.cast(pa.string())
+        if isinstance(baseline.ids, pa.Array)
+        else pa.array(baseline.ids, type=pa.string())
+    )
+    ids = dataset_ids.cast(pa.string())
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    tier_count = baseline.tier_count
+    labels = (*(f"Tier {t}" for t in range(1, tier_count + 1)), NONE)
+    found = pc.index_in(ids, value_set=recorded)  # position in the baseline, or null
+    where = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    # Each account's code: its tier of record - 1, or the last label ("none") when it is new.
+    of_record = np.append(baseline.tiers.astype(np.int16) - 1, np.int16(tier_count))
+    codes = of_record[where]  # -1 (not in the baseline) takes the appended "none"
+    present = np.zeros(len(recorded), dtype=bool)
+    present[where[where >= 0]] = True  # the recorded accounts the data still has (one hash join)
+    gone_at = np.flatnonzero(~present)
+    order = gone_at[np.argsort(-baseline.cents[gone_at], kind="stable")]
+    tiers, cents = baseline.tiers[order].astype(np.int64), baseline.cents[order]
+    counts = np.bincount(tiers, minlength=tier_count + 1)
+    sums = [int(cents[tiers == t].sum(dtype=object)) for t in range(tier_count + 1)]
+    gone = tuple(
+        Flow(labels[t - 1], NONE, int(counts[t]), sums[t] / 100)
+        for t in range(1, tier_count + 1)
+        if counts[t]
+    )
+    gone_ids = recorded.take(pa.array(order, pa.int64())).to_numpy(zero_copy_only=False)
+    return AlignedBaseline(labels, codes, gone, gone_ids.astype(object), tiers, cents)

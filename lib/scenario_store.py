@@ -18,9 +18,10 @@ import builtins
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol, runtime_checkable
 
+from lib.adoption import Adoption, AdoptionInfo, TierList
 from lib.errors import InputError
 from lib.scenario import Scenario
 
@@ -104,6 +105,37 @@ class ScenarioStore(Protocol):
 
     def delete(self, name: str) -> None:
         """Delete; InputError if there is no such scenario."""
+        ...
+
+    # -- the tier of record (lib/adoption.py) ---------------------------------------------------
+
+    def adopt(
+        self,
+        name: str,
+        tier_list: TierList,
+        adopted_by: str | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> Adoption:
+        """Record `tier_list` as the tier of record, dated now (UTC), adopted by `adopted_by`,
+        with the scenario saved under `name` as it is now. A new adoption every time: none is
+        ever overwritten (renaming or deleting the scenario later changes no adoption).
+        InputError if there is no such scenario or the list cannot be recorded; with
+        `expected_version` (the version the tier list was made from), ScenarioConflict if the
+        scenario was saved again since."""
+        ...
+
+    def adoptions(self) -> builtins.list[AdoptionInfo]:
+        """Every adoption, the latest first, without the rows."""
+        ...
+
+    def adopted(self, on: date | None = None) -> Adoption | None:
+        """The tier of record on the day `on` (UTC; None: today and after, i.e. the latest): the
+        latest adoption made on or before that day; None before the first."""
+        ...
+
+    def adoption(self, adoption_id: int) -> Adoption:
+        """One adoption with its rows; InputError if there is none with that id."""
         ...
 
 

@@ -54,6 +54,29 @@ _SCHEMA: dict[int, tuple[str, ...]] = {
         """,
         "CREATE INDEX scenarios_by_save_order ON tierboard.scenarios (save_order)",
     ),
+    # The tier of record (lib/adoption.py): added on open to a database made before it.
+    2: (
+        """
+        CREATE TABLE tierboard.adoptions (
+            id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name          text        NOT NULL,  -- the scenario's name when adopted
+            scenario      json        NOT NULL,  -- the scenario adopted (a copy)
+            version       integer     NOT NULL,  -- its version adopted
+            adopted_by    text,                  -- who adopted it (NULL: unknown)
+            adopted_at    timestamptz NOT NULL,
+            accounts      integer     NOT NULL CHECK (accounts >= 0),
+            revenue_cents bigint      NOT NULL   -- the accounts' revenue, whole cents
+        )
+        """,
+        "CREATE INDEX adoptions_by_time ON tierboard.adoptions (adopted_at, id)",
+        """
+        CREATE TABLE tierboard.adoption_rows (
+            adoption_id bigint  NOT NULL PRIMARY KEY REFERENCES tierboard.adoptions (id),
+            format      integer NOT NULL,        -- lib/adoption.ROWS_FORMAT
+            tier_list   bytea   NOT NULL         -- ids, tiers, cents: one Arrow IPC stream
+        )
+        """,
+    ),
 }
 SCHEMA_VERSION = max(_SCHEMA)
 # Per process, shared by its sessions: database ("db on host:port") -> (retry after, message).
@@ -70,6 +93,8 @@ class PostgresScenarioStore(SqlScenarioStore):
     _json_column: ClassVar[str] = "scenario::text"
     _next_order: ClassVar[str] = f"nextval('{SCHEMA}.save_order')"
     _unique_violation: ClassVar[type[Exception]] = errors.UniqueViolation
+    _adoptions: ClassVar[str] = f"{SCHEMA}.adoptions"
+    _adoption_rows: ClassVar[str] = f"{SCHEMA}.adoption_rows"
 
     def __init__(
         self, url: str, connect_timeout: int = CONNECT_TIMEOUT, lock_timeout: float = LOCK_TIMEOUT

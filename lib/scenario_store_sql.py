@@ -3,6 +3,12 @@
 `SqlScenarioStore` keeps the contract of lib/scenario_store.py over one table; the SQLite store
 (lib/scenario_store_sqlite.py) and the PostgreSQL one (lib/scenario_store_pg.py) say only how
 they connect, lock and keep their schema, and the few SQL details that differ.
+
+Adoptions (the tier of record, lib/adoption.py) are kept here too, in two tables of their own.
+
+Why one module (past 400 lines): adoptions use the same connections, transactions, SQL
+placeholders and readers of stored rows as the saves; apart, each half would import the other's
+private helpers.
 """
 
 from __future__ import annotations
@@ -12,9 +18,18 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar, Protocol
 
+from lib.adoption import (
+    ROWS_FORMAT,
+    Adoption,
+    AdoptionInfo,
+    TierList,
+    check_fits,
+    rows_blob,
+    rows_from_blob,
+)
 from lib.errors import InputError
 from lib.scenario import Scenario, lower_first
 from lib.scenario_store import (
@@ -107,6 +122,8 @@ class SqlScenarioStore(ABC):
     _json_column: ClassVar[str] = "scenario"  # the scenario read back as JSON text
     _next_order: ClassVar[str]  # SQL for the next save order (rises with every save)
     _unique_violation: ClassVar[type[Exception]]  # what a name already taken raises
+    _adoptions: ClassVar[str]  # the adoptions table (one row each, without the tier list)
+    _adoption_rows: ClassVar[str]  # each adoption's tier list: one compact blob (lib/adoption)
 
     @abstractmethod
     def _connect(self) -> AbstractContextManager[Connection]:
@@ -127,7 +144,11 @@ class SqlScenarioStore(ABC):
 
     def _sql(self, statement: str) -> str:
         return statement.format(
-            table=self._table, json=self._json_param, order=self._next_order
+            table=self._table,
+            json=self._json_param,
+            order=self._next_order,
+            adoptions=self._adoptions,
+            rows=self._adoption_rows,
         ).replace("?", self._param)
 
     # -- the contract -------------------------------------------------------------------------
@@ -221,6 +242,121 @@ class SqlScenarioStore(ABC):
             if deleted != 1:
                 raise missing(name)
 
+    # -- the tier of record -------------------------------------------------------------------
+
+    def adopt(
+        self,
+        name: str,
+        tier_list: TierList,
+        adopted_by: str | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> Adoption:
+        name = checked_name(name)
+        adopted_by = checked_author(adopted_by)
+        check_expected_version(expected_version)
+        if not isinstance(tier_list, TierList):
+            raise TypeError(f"tier_list must be a TierList, not {type(tier_list).__name__}")
+        # The heavy part (a second at 1M accounts) before the transaction, not holding its lock.
+        blob = rows_blob(tier_list)
+        revenue_cents = int(tier_list.cents.sum(dtype=object)) if len(tier_list) else 0
+        columns = f"name, {self._json_column}, author, saved_at, version"
+        with self._transaction() as connection:
+            row = connection.execute(
+                self._sql(f"SELECT {columns} FROM {{table}} WHERE name = ?"), [name]
+            ).fetchone()
+            if row is None:
+                raise missing(name)
+            saved = _saved(row)
+            if expected_version is not None and saved.version != expected_version:
+                # Saved again since the tier list was made: it would record the other cut-offs.
+                last = (saved.author, saved.saved_at, saved.version)
+                raise changed_since(name, expected_version, last)
+            check_fits(tier_list, saved.scenario.tier_count)
+            text = json.dumps(saved.scenario.to_dict(), ensure_ascii=False)
+            adopted_at = now()
+            inserted = connection.execute(
+                self._sql(
+                    "INSERT INTO {adoptions} (name, scenario, version, adopted_by, adopted_at, "
+                    "accounts, revenue_cents) VALUES (?, {json}, ?, ?, ?, ?, ?) RETURNING id"
+                ),
+                [
+                    name,
+                    text,
+                    saved.version,
+                    adopted_by,
+                    self._stamp(adopted_at),
+                    len(tier_list),
+                    revenue_cents,
+                ],
+            ).fetchone()
+            adoption_id = int(inserted[0])
+            connection.execute(
+                self._sql("INSERT INTO {rows} (adoption_id, format, tier_list) VALUES (?, ?, ?)"),
+                [adoption_id, ROWS_FORMAT, blob],
+            )
+        info = AdoptionInfo(
+            adoption_id,
+            name,
+            saved.scenario,
+            saved.version,
+            adopted_by,
+            adopted_at,
+            len(tier_list),
+            revenue_cents,
+        )
+        return Adoption(info, tier_list.ids, tier_list.tiers, tier_list.cents)
+
+    def _info_sql(self, where: str = "", limit: str = "") -> str:
+        columns = (
+            f"id, name, {self._json_column}, version, adopted_by, adopted_at, accounts, "
+            "revenue_cents"
+        )
+        return self._sql(
+            f"SELECT {columns} FROM {{adoptions}} {where} ORDER BY adopted_at DESC, id DESC {limit}"
+        )
+
+    def adoptions(self) -> builtins.list[AdoptionInfo]:
+        with self._connect() as connection:
+            rows = connection.execute(self._info_sql()).fetchall()
+        return [_adoption_info(row) for row in rows]
+
+    def adopted(self, on: date | None = None) -> Adoption | None:
+        if on is not None and not isinstance(on, date):
+            raise TypeError(f"on must be a date or None, not {type(on).__name__}")
+        if isinstance(on, datetime):
+            on = on.astimezone(UTC).date()
+        with self._connect() as connection:
+            if on is None:
+                row = connection.execute(self._info_sql(limit="LIMIT 1")).fetchone()
+            else:
+                # Before the start (UTC) of the next day: the day's own adoptions count.
+                before = datetime.combine(on + timedelta(days=1), time(), UTC)
+                row = connection.execute(
+                    self._info_sql("WHERE adopted_at < ?", "LIMIT 1"), [self._stamp(before)]
+                ).fetchone()
+            return None if row is None else self._with_rows(connection, _adoption_info(row))
+
+    def adoption(self, adoption_id: int) -> Adoption:
+        if not isinstance(adoption_id, int) or isinstance(adoption_id, bool):
+            raise TypeError(f"adoption_id must be an int, not {type(adoption_id).__name__}")
+        with self._connect() as connection:
+            row = connection.execute(self._info_sql("WHERE id = ?"), [adoption_id]).fetchone()
+            if row is None:
+                raise InputError(f"There is no adoption number {adoption_id}.")
+            return self._with_rows(connection, _adoption_info(row))
+
+    def _with_rows(self, connection: Connection, info: AdoptionInfo) -> Adoption:
+        row = connection.execute(
+            self._sql("SELECT format, tier_list FROM {rows} WHERE adoption_id = ?"), [info.id]
+        ).fetchone()
+        if row is None:
+            raise InputError(
+                f"The adoption of “{info.name}” cannot be read: its tier list is missing."
+            )
+        ids, tiers, cents = rows_from_blob(row[1], int(row[0]), info)
+        return Adoption(info, ids, tiers, cents)
+
     def _last_save(self, connection: Connection, name: str) -> LastSave | None:
         """Who saved `name` last, when, and its version (None: no such scenario)."""
         row = connection.execute(
@@ -251,6 +387,27 @@ class SqlScenarioStore(ABC):
         connection.execute(
             f"INSERT INTO {version_table} (version) VALUES ({self._param})", [latest]
         )
+
+
+def now() -> datetime:
+    """The time of a save or an adoption (UTC); the tests set the clock here."""
+    return datetime.now(UTC)
+
+
+def _adoption_info(row: tuple[Any, ...]) -> AdoptionInfo:
+    adoption_id, name, text, version, adopted_by, stamp, accounts, revenue_cents = row
+    if not isinstance(text, str):
+        raise InputError(f'The adoption of "{name}" cannot be read: it is not JSON text.')
+    return AdoptionInfo(
+        int(adoption_id),
+        str(name),
+        _scenario_from_json(name, text),
+        int(version),
+        _stored_author(adopted_by),
+        _saved_at(name, stamp),
+        int(accounts),
+        int(revenue_cents),
+    )
 
 
 def _saved(row: tuple[Any, ...]) -> SavedScenario:

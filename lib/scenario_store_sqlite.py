@@ -36,6 +36,29 @@ _SCHEMA: dict[int, tuple[str, ...]] = {
         """,
         "CREATE INDEX scenarios_by_save_order ON scenarios (save_order)",
     ),
+    # The tier of record (lib/adoption.py): added on open to a store made before it.
+    2: (
+        """
+        CREATE TABLE adoptions (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after a delete
+            name          TEXT    NOT NULL,        -- the scenario's name when adopted
+            scenario      TEXT    NOT NULL,        -- the scenario adopted, as JSON (a copy)
+            version       INTEGER NOT NULL,        -- its version adopted
+            adopted_by    TEXT,                    -- who adopted it (NULL: unknown)
+            adopted_at    TEXT    NOT NULL,        -- ISO 8601 UTC with microseconds
+            accounts      INTEGER NOT NULL CHECK (accounts >= 0),
+            revenue_cents INTEGER NOT NULL         -- the accounts' revenue, whole cents
+        )
+        """,
+        "CREATE INDEX adoptions_by_time ON adoptions (adopted_at, id)",
+        """
+        CREATE TABLE adoption_rows (
+            adoption_id INTEGER NOT NULL PRIMARY KEY REFERENCES adoptions (id),
+            format      INTEGER NOT NULL,          -- lib/adoption.ROWS_FORMAT
+            tier_list   BLOB    NOT NULL           -- ids, tiers, cents: one Arrow IPC stream
+        )
+        """,
+    ),
 }
 SCHEMA_VERSION = max(_SCHEMA)
 
@@ -49,6 +72,8 @@ class SqliteScenarioStore(SqlScenarioStore):
     # Read while the write lock is held (BEGIN IMMEDIATE): no other save can take the same.
     _next_order: ClassVar[str] = "(SELECT COALESCE(MAX(save_order), 0) + 1 FROM scenarios)"
     _unique_violation: ClassVar[type[Exception]] = sqlite3.IntegrityError
+    _adoptions: ClassVar[str] = "adoptions"
+    _adoption_rows: ClassVar[str] = "adoption_rows"
 
     def __init__(self, path: Path, timeout: float = 10.0) -> None:
         self.path = Path(path)

@@ -17,7 +17,9 @@ widgets.scope_notice(dataset, index)
 widgets.stop_if_nobody(dataset, index)
 
 st.subheader("Migration")
-baseline, against = changes.baseline_choice(scenarios.saved(), dataset.current_tiers is not None)
+record = next(iter(scenarios.adoptions()), None)  # the tier of record: the latest adoption
+has_current = dataset.current_tiers is not None
+baseline, against = changes.baseline_choice(scenarios.saved(), has_current, record)
 changes.migration(dataset, baseline, against)
 
 st.subheader("Explain a placement")

@@ -75,7 +75,7 @@ else:
         key=keys.SAVED_PICK,
         help="Saved scenarios, newest first; “other data” marks those made on another file.",
     )
-    open_col, rename_col, delete_col = st.columns(3)
+    open_col, rename_col, delete_col, adopt_col = st.columns(4)
 
     def _open(item=by_name[chosen]) -> None:
         warnings = scenarios.apply(item.scenario, dataset)
@@ -91,7 +91,12 @@ else:
     )
     scenarios.rename_popover(rename_col, chosen)
     scenarios.delete_popover(delete_col, chosen)
+    scenarios.adopt_popover(adopt_col, by_name[chosen], dataset, author or None)
 
+st.subheader("Tier of record")
+scenarios.tier_of_record(dataset)
+
+if saved_list:
     st.subheader("Compare")
     picked = st.multiselect(
         "Scenarios to compare (2 to 4)",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import views
+from lib.adoption import AdoptionInfo, record_words
 from lib.criteria import COMPONENTS
-from lib.dataset import Dataset
+from lib.dataset import Baseline, Dataset
 from lib.errors import InputError
 from lib.explain import near_misses as near_misses_of
 from lib.explain import place, rank_distance
@@ -14,6 +15,7 @@ from lib.export import to_csv_bytes
 from lib.formatting import count, markdown_text, money, percent, plural
 from lib.tiering import TierIndex, tier_name
 from ui import keys, state, tables
+from ui import scenarios as ui_scenarios
 from ui.keys import (
     EXPLAIN_PICK,
     EXPLAIN_QUERY,
@@ -26,10 +28,12 @@ from ui.keys import (
 DIRECTIONS = {"up": "Up a tier", "down": "Down a tier", "changed": "Changed tier"}
 
 
+# The tier of record among the options: no scenario name holds a control character.
+RECORD = "\x1ftier of record"
 PREVIEW = 500  # movers and near misses listed on the page; the download has every mover
 
 
-def migration(dataset: Dataset, baseline: tuple | None, against: str) -> None:
+def migration(dataset: Dataset, baseline: Baseline | None, against: str) -> None:
     """The from -> to matrix, its headline, and the movers, filterable and downloadable.
 
     A move costs a binary search per tier of origin and a look at the biggest accounts until
@@ -210,20 +214,38 @@ def near_misses(dataset: Dataset, index: TierIndex) -> None:
     )
 
 
-def baseline_choice(scenarios: list, has_current: bool) -> tuple[tuple | None, str]:
-    """Compare against the data's current tiers or a saved scenario; returns (baseline, words)."""
-    options = (["current"] if has_current else []) + [s.name for s in scenarios]
+def baseline_choice(
+    scenarios: list, has_current: bool, record: AdoptionInfo | None = None
+) -> tuple[Baseline | None, str]:
+    """Compare against the tier of record (the default, when a plan was adopted), the data's
+    current tiers or a saved scenario; returns (baseline, words)."""
+    options = (
+        ([RECORD] if record is not None else [])
+        + (["current"] if has_current else [])
+        + [s.name for s in scenarios]
+    )
     if not options:
         return None, "today's tiers"
+    recorded = f"Tier of record ({record_words(record, by=False)})" if record is not None else ""
     choice = st.selectbox(
         "Compare with",
         options=options,
         format_func=lambda o: (
-            "Today's tiers (current_tier in the data)" if o == "current" else f"Saved: {o}"
+            recorded
+            if o == RECORD
+            else "Today's tiers (current_tier in the data)"
+            if o == "current"
+            else f"Saved: {o}"
         ),
         key=MIGRATION_BASELINE,
-        help="Today's assignment from the data, or the cut-offs of a saved scenario.",
+        help="The tier of record (the plan last adopted, account by account), today's "
+        "assignment from the data, or the cut-offs of a saved scenario.",
     )
+    if choice == RECORD and record is not None:
+        baseline = ui_scenarios.record_baseline(record)
+        if baseline is not None:
+            return baseline, f"the tier of record ({record_words(record, by=False)})"
+        return None, "today's tiers"
     if choice == "current":
         return None, "today's tiers"
     saved = next(s for s in scenarios if s.name == choice)

@@ -70,6 +70,7 @@ DELETED_SCENARIO = "tb_deleted_scenario"  # the SavedScenario last deleted: Undo
 SAVE_NAME = "tb_save_name"  # the name a scenario is saved under (widget)
 SAVE_AUTHOR = "tb_save_author"  # who saves it (widget)
 SAVE_OVERWRITE = "tb_save_overwrite"  # replace a saved scenario of that name (widget)
+ADOPT_POPOVER = "tb_adopt_popover"  # the "Adopt this plan" popover: open (True) or closed
 
 # --- the Upload page (ui/upload.py) ------------------------------------------------------------
 UPLOAD_PENDING = "tb_upload_pending"  # Upload read from the current file, waiting for "Load"

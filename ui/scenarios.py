@@ -8,22 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from lib import briefing
+from lib.adoption import AdoptionInfo, confirmation, day_text, record_words, tier_list_of
+from lib.cache import BoundedCache
+from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.export import to_csv_bytes, xlsx_bytes
-from lib.formatting import markdown_text
+from lib.formatting import count, markdown_text, money
+from lib.movers import AccountBaseline
 from lib.scenario import Scenario
 from lib.scenario_store import SavedScenario, ScenarioStore, checked_name
 from lib.scenario_store_sqlite import open_store
 from lib.share_link import QUERY_KEYS, from_query, to_query
 from ui import books, keys, presentation, session, state
 from ui.keys import (
+    ADOPT_POPOVER,
     COMPARE,
     DELETE_POPOVER,
     LINK_CHECKED,
@@ -43,6 +49,10 @@ from ui.keys import SAVED_PICK as PICK
 from ui.keys import SCENARIO_NOTICE as NOTICE
 
 PRESENT_PARAM = "present"  # the link opens in presentation mode
+# Tiers of record read back as Who moves' baselines (1M accounts: ~8 MB stored, a few tenths of a
+# second to read, ~25 MB kept): adoptions never change, so one read per process serves every
+# session and rerun.
+_ADOPTIONS: BoundedCache[tuple[str, tuple[object, ...]], AccountBaseline] = BoundedCache(2)
 
 
 def scenario_store() -> ScenarioStore:
@@ -340,3 +350,100 @@ def undo_offer() -> None:
             icon=":material/undo:",
             help="Saves the deleted scenario again, with its author.",
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The tier of record: "Adopt this plan", and what was adopted (lib/adoption.py).
+
+
+def _store_where(store: ScenarioStore) -> str:
+    """Which store (a file or a database), for the cache of adoptions read back."""
+    return str(getattr(store, "path", "") or getattr(store, "where", ""))
+
+
+def adoptions() -> list[AdoptionInfo]:
+    """Every adoption, the latest first (empty if the store cannot be read: `saved` says why)."""
+    try:
+        return scenario_store().adoptions()
+    except InputError:
+        return []
+
+
+def record_baseline(info: AdoptionInfo) -> AccountBaseline | None:
+    """The tier of record's rows as Who moves' baseline (read once per process), or None with
+    the reason on screen when they cannot be read."""
+    store = scenario_store()
+    try:
+        return _ADOPTIONS.get(
+            (_store_where(store), info.key), lambda: store.adoption(info.id).baseline
+        )
+    except InputError as error:
+        st.warning(markdown_text(error), icon=":material/warning:")
+        return None
+
+
+def _adopt(item: SavedScenario, data: Dataset, who: str | None) -> None:
+    st.session_state[ADOPT_POPOVER] = False
+    try:
+        tiers = tier_list_of(data, item.scenario)
+        made = scenario_store().adopt(item.name, tiers, who, expected_version=item.version)
+    except InputError as error:  # saved again since it was listed, or the store failed
+        st.session_state[NOTICE] = ("error", f"“{item.name}” was not adopted: {error}")
+        return
+    st.session_state[NOTICE] = (
+        "success",
+        f"Adopted “{made.name}”: {count(made.info.accounts)} accounts’ tiers are the tier of "
+        f"record from {day_text(made.adopted_on)}.",
+    )
+
+
+def adopt_popover(
+    column: DeltaGenerator, item: SavedScenario, data: Dataset, who: str | None
+) -> None:
+    """ "Adopt this plan": says what it records, then records it after a yes."""
+    everyone = len(data.keys(REVENUE_ONLY))
+    accounts = int(item.scenario.slice.mask(data.dimensions, everyone).sum())
+    with column.popover("Adopt this plan", width="stretch", key=ADOPT_POPOVER, on_change="rerun"):
+        today = datetime.now(UTC).date()
+        st.write(markdown_text(confirmation(accounts, who, today)))
+        st.caption(
+            f"Each account's tier under “{markdown_text(item.name)}” on the data in use, with "
+            "its revenue. Who moves then compares with it by default; earlier adoptions stay."
+        )
+        st.button(
+            "Yes, adopt it",
+            on_click=_adopt,
+            args=(item, data, who),
+            type="primary",
+            help="Records the tier list for everyone who uses this store; it is never overwritten.",
+        )
+
+
+def tier_of_record(data: Dataset) -> None:
+    """ "Tier of record: “Q3 plan”, adopted 2 Dec 2026 by ana", and every past adoption."""
+    listed = adoptions()
+    if not listed:
+        st.caption(
+            "No plan adopted yet: “Adopt this plan” on a saved scenario records its tiers as the "
+            "tier of record."
+        )
+        return
+    st.markdown(f"**Tier of record:** {markdown_text(record_words(listed[0]))}")
+    table = pd.DataFrame(
+        {
+            "Adopted": [day_text(info.adopted_on) for info in listed],
+            "Scenario": [info.name for info in listed],
+            "By": [info.adopted_by or "anonymous" for info in listed],
+            "Accounts": [info.accounts for info in listed],
+            "Revenue": [
+                money(info.revenue_cents / 100, info.scenario.currency or data.currency)
+                for info in listed
+            ],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"Accounts": st.column_config.NumberColumn("Accounts", format="%,d")},
+    )

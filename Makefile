@@ -70,9 +70,10 @@ bench-assign: $(STAMP)
 bench-full: $(STAMP)
 	$(BIN)/python -m bench --full
 
-## Rewrite data/sample/customers.csv from its seeded generator
+## Rewrite data/sample/customers.csv and data/sample/history/ from their seeded generators
 sample: $(STAMP)
 	$(BIN)/python -m lib.sample
+	$(BIN)/python -m lib.sample_history
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

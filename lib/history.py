@@ -50,8 +50,15 @@ NONE = "none"  # the tier of an account absent from a period
 NO_DATE = np.iinfo(np.int32).min  # a missing renewal day (as Dataset.day_numbers gives it)
 MAX_BUFFER = 1.0  # 100%: a band beyond it would promote nobody at twice the cut-off
 DEFAULT_FLAP_WITHIN = 2
+MAX_MIN_STAY = 100  # periods (25 years of quarters)
 _EPOCH = date(1970, 1, 1)
 _EXACT_FLOAT_CENTS = 2**53  # below this, sums of whole cents in doubles are exact
+_INT64_SUMS = 2**62  # a period's cents sum in int64 below this
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,9 +111,12 @@ class History:
     fixed: tuple[np.ndarray | None, ...] = field(repr=False)
     # protected[p, i]: at period p, account i's demotion waits for its renewal (None: no dates)
     protected: np.ndarray | None = field(repr=False)
-    # weights[p, i]: the revenue (cents, as doubles) account i counts in the transition p -> p+1
-    weights: np.ndarray = field(repr=False)
-    exact_in_doubles: bool = True  # every sum of cents fits a double exactly
+    # Per period, the present accounts sorted by revenue: their indices, their cents and the
+    # cents' prefix sums (a leading 0), so plain tiers' figures are binary searches.
+    order: tuple[np.ndarray, ...] = field(repr=False)
+    ascending: tuple[np.ndarray, ...] = field(repr=False)
+    prefix: tuple[np.ndarray, ...] = field(repr=False)
+    exact_in_doubles: bool = True  # every sum of a period's cents fits a double exactly
     currency: str | None = None
 
     @classmethod
@@ -144,10 +154,20 @@ class History:
                 renewals[p, where] = np.asarray(snapshot.renewals, dtype=np.int32)
         ends = tuple(s.ends for s in ordered)
         absolute = np.abs(cents).sum(axis=1, dtype=np.float64)
-        weights = np.where(present[1:], cents[1:], cents[:-1]).astype(np.float64)
+        if not (absolute < _INT64_SUMS).all():
+            raise InputError(
+                "The periods' revenue adds up beyond what tierboard can sum to the cent."
+            )
+        order, ascending, prefix = [], [], []
+        for p in range(periods):
+            here = np.flatnonzero(present[p])
+            by_value = here[np.argsort(cents[p, here], kind="stable")].astype(np.int32)
+            values = cents[p, by_value]
+            order.append(_frozen(by_value))
+            ascending.append(_frozen(values))
+            prefix.append(_frozen(np.concatenate([[0], np.cumsum(values)]).astype(np.int64)))
         cents.flags.writeable = False
         present.flags.writeable = False
-        weights.flags.writeable = False
         return cls(
             labels=tuple(s.label for s in ordered),
             ends=ends,
@@ -156,7 +176,9 @@ class History:
             present=present,
             fixed=tuple(fixed),
             protected=None if renewals is None else _protected(renewals, ends),
-            weights=weights,
+            order=tuple(order),
+            ascending=tuple(ascending),
+            prefix=tuple(prefix),
             exact_in_doubles=bool((absolute < _EXACT_FLOAT_CENTS).all()),
             currency=next((s.currency for s in ordered if s.currency is not None), None),
         )
@@ -265,8 +287,10 @@ class Rules:
             raise InputError(
                 f"The buffer band is a fraction between 0 and 1 (0.1 is 10%); got {self.buffer:g}."
             )
-        if self.min_stay < 0:
-            raise InputError(f"The minimum stay is 0 periods or more; got {self.min_stay}.")
+        if not 0 <= self.min_stay <= MAX_MIN_STAY:
+            raise InputError(
+                f"The minimum stay is 0 to {MAX_MIN_STAY} periods; got {self.min_stay}."
+            )
 
     @property
     def is_plain(self) -> bool:
@@ -292,8 +316,22 @@ def tiers_over_time(history: History, cuts: Sequence[float], rules: Rules = Rule
     The first period (and any period with recorded tiers) is tiered plainly or as recorded;
     the rules (module docstring) apply from the second on.
     """
+    return _tiering(history, cuts, rules).tiers
+
+
+@dataclass(frozen=True, eq=False)
+class _Tiering:
+    """Tiers over time, and per period the accounts whose tier is not the plain one (None for
+    recorded tiers), so per-tier figures are binary searches plus a few corrections."""
+
+    tiers: np.ndarray
+    plain: tuple[int, ...]  # the cut-offs as cents thresholds, from the top
+    exceptions: tuple[np.ndarray | None, ...]
+
+
+def _tiering(history: History, cuts: Sequence[float], rules: Rules) -> _Tiering:
     ordered = normalize_cuts(cuts)
-    plain = [band_cents(c, Decimal(1)) for c in ordered]
+    plain = tuple(band_cents(c, Decimal(1)) for c in ordered)
     up = [band_cents(c, 1 + _factor(rules.buffer)) for c in ordered]
     down = [band_cents(c, 1 - _factor(rules.buffer)) for c in ordered]
     bands = list(zip(plain, up, down, strict=True))
@@ -302,58 +340,84 @@ def tiers_over_time(history: History, cuts: Sequence[float], rules: Rules = Rule
             "Protecting accounts until renewal needs their renewal dates: no period has a "
             "renewal_date column."
         )
-    holds = rules.min_stay > 1 or rules.protect_until_renewal
     out = np.zeros(history.cents.shape, dtype=np.int8)
-    stay = np.zeros(history.accounts, dtype=np.int16) if rules.min_stay > 1 else None
+    stay = np.zeros(history.accounts, dtype=np.uint8) if rules.min_stay > 1 else None
+    exceptions: list[np.ndarray | None] = []
+    empty = np.zeros(0, dtype=np.intp)
     for p in range(history.periods):
-        values, here = history.cents[p], history.present[p]
+        here = history.present[p]
         fixed = history.fixed[p]
         if fixed is not None:
-            tiers = fixed.copy()
-        elif p == 0 or rules.is_plain:
-            tiers = _plain(values, here, plain)
+            out[p] = fixed
+            exceptions.append(None)
         else:
-            previous = out[p - 1]
-            tiers = _banded(values, previous, bands)
-            if holds:
-                demoted = (tiers > previous) & (previous > 0)
-                blocked = np.zeros_like(demoted)
-                if stay is not None:
-                    blocked |= demoted & (stay < rules.min_stay)
-                if rules.protect_until_renewal and history.protected is not None:
-                    blocked |= demoted & history.protected[p]
-                tiers = np.where(blocked, previous, tiers)
-            tiers *= here
-        out[p] = tiers
+            base = _plain(history.cents[p], here, plain)
+            if p == 0 or rules.is_plain:
+                out[p] = base
+                exceptions.append(empty)
+            else:
+                tiers = base.copy()
+                _band(history, p, tiers, out[p - 1], bands)
+                _hold(history, p, tiers, out[p - 1], rules, stay=stay)
+                out[p] = tiers
+                exceptions.append(np.flatnonzero(tiers != base))
         if stay is not None:
-            same = (tiers == out[p - 1]) & (tiers > 0) if p else np.zeros_like(here)
-            stay = np.where(same, stay + 1, here).astype(np.int16)
+            same = (out[p] == out[p - 1]) & here if p else np.zeros_like(here)
+            # Counted up to the minimum stay only (it is all that matters), so it never wraps.
+            stay = np.where(same, np.minimum(stay + 1, rules.min_stay), here).astype(np.uint8)
     out.flags.writeable = False
-    return out
+    return _Tiering(out, plain, tuple(exceptions))
 
 
 def _plain(values: np.ndarray, here: np.ndarray, plain: Sequence[int]) -> np.ndarray:
-    tiers = here.astype(np.int8)
+    tiers = np.ones(len(values), dtype=np.int8)
     for threshold in plain:
-        tiers += (values < threshold) & here
+        tiers += values < threshold
+    tiers *= here
     return tiers
 
 
-def _banded(
-    values: np.ndarray,
+def _band(
+    history: History,
+    p: int,
+    tiers: np.ndarray,
     previous: np.ndarray,
     bands: Sequence[tuple[int, int, int]],
-) -> np.ndarray:
-    """Tiers under the buffer band: each cut-off passed or not on its own (module docstring)."""
-    was = previous > 0
-    new = ~was
-    tiers = np.ones(len(values), dtype=np.int8)
+) -> None:
+    """Correct plain tiers for the buffer band, in place: only accounts inside a band (a
+    stretch of the period's accounts sorted by value) can differ, and each cut-off is passed or
+    not on its own (module docstring)."""
+    ascending, order = history.ascending[p], history.order[p]
     for j, (at, rise, fall) in enumerate(bands):
-        above = values >= rise
-        above |= (previous <= j + 1) & was & (values >= fall)
-        above |= new & (values >= at)
-        tiers += ~above
-    return tiers
+        low, high = np.searchsorted(ascending, [fall, rise], side="left")
+        if low >= high:
+            continue
+        inside = order[low:high]
+        before = previous[inside]
+        plain_above = ascending[low:high] >= at
+        kept_above = np.where(before > 0, before <= j + 1, plain_above)
+        tiers[inside] += plain_above.astype(np.int8) - kept_above.astype(np.int8)
+
+
+def _hold(
+    history: History,
+    p: int,
+    tiers: np.ndarray,
+    previous: np.ndarray,
+    rules: Rules,
+    *,
+    stay: np.ndarray | None,
+) -> None:
+    """Hold back demotions, in place: before the minimum stay, or until renewal."""
+    if stay is None and not rules.protect_until_renewal:
+        return
+    demoted = (tiers > previous) & (previous > 0)
+    blocked = np.zeros_like(demoted)
+    if stay is not None:
+        blocked |= demoted & (stay < rules.min_stay)
+    if rules.protect_until_renewal and history.protected is not None:
+        blocked |= demoted & history.protected[p]
+    tiers -= (tiers - previous) * blocked
 
 
 @dataclass(frozen=True)
@@ -465,85 +529,112 @@ def stability(
     cuts: Sequence[float],
     rules: Rules = Rules(),
     flap_within: int = DEFAULT_FLAP_WITHIN,
-    tiers: np.ndarray | None = None,
 ) -> Stability:
     """Transitions, per-period tier figures and flaps under `cuts` and `rules`.
 
-    `tiers`: the result of tiers_over_time for these cut-offs and rules, when the caller has it.
+    Work per call: the tiers (tiers_over_time), then per pair of periods one pass to find the
+    accounts that change tier; everything else is binary searches and sums over the accounts
+    that changed or are held off their plain tier.
     """
     if flap_within < 2:
         raise InputError(f"A flap takes at least 2 periods (away and back); got {flap_within}.")
-    if tiers is None:
-        tiers = tiers_over_time(history, cuts, rules)
-    count = max(len(normalize_cuts(cuts)) + 1, int(tiers.max(initial=0)))
+    tiering = _tiering(history, cuts, rules)
+    tiers = tiering.tiers
+    count = max(len(tiering.plain) + 1, int(tiers.max(initial=0)))
     side = count + 1
-    transitions = []
-    figures: list[PeriodTiers] = []
-    for p in range(history.periods - 1):
-        before, after = tiers[p], tiers[p + 1]
-        code = (before.astype(np.intp) * side) + after
-        customers = np.bincount(code, minlength=side * side).reshape(side, side)
-        revenue = _cent_sums(history, code, history.weights[p], side * side).reshape(side, side)
-        if p == 0:
-            first = _cent_sums(history, before.astype(np.intp), history.cents[0], side)
-            first_counts = customers.sum(axis=1)
-            figures.append(_period(history.labels[0], first_counts, first, count))
-        figures.append(_period(history.labels[p + 1], customers.sum(axis=0), revenue.sum(0), count))
-        transitions.append(_transition(history, p, customers, revenue, count))
-    if history.periods == 1:
-        only = tiers[0].astype(np.intp)
-        figures.append(
-            _period(
-                history.labels[0],
-                np.bincount(only, minlength=side),
-                _cent_sums(history, only, history.cents[0], side),
-                count,
-            )
-        )
+    figures = [_period_figures(history, tiering, p, side) for p in range(history.periods)]
+    transitions = [
+        _transition(history, tiers, p, figures[p + 1], side) for p in range(history.periods - 1)
+    ]
     return Stability(
         periods=history.labels,
         transitions=tuple(transitions),
         flapped=flapped(tiers, flap_within),
-        tiers=tuple(figures),
+        tiers=tuple(
+            PeriodTiers(
+                label=history.labels[p],
+                customers=tuple(int(c) for c in customers[1:]),
+                revenue_cents=tuple(int(r) for r in revenue[1:]),
+            )
+            for p, (customers, revenue) in enumerate(figures)
+        ),
         flap_within=flap_within,
     )
 
 
-def _cent_sums(history: History, code: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
-    """Sums of whole cents per code, exact: as doubles when they fit, else as integers."""
+def _sums(history: History, code: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
+    """Sums of whole cents per code (int64), exact: in doubles when they fit, else integers."""
     if history.exact_in_doubles:
         sums = np.bincount(code, weights=cents, minlength=size)
         return np.rint(sums).astype(np.int64)
-    exact = np.zeros(size, dtype=object)
-    np.add.at(exact, code, np.asarray(cents, dtype=np.int64).astype(object))
+    exact = np.zeros(size, dtype=np.int64)
+    np.add.at(exact, code, np.asarray(cents, dtype=np.int64))
     return exact
 
 
-def _period(label: str, customers: np.ndarray, revenue: np.ndarray, count: int) -> PeriodTiers:
-    return PeriodTiers(
-        label=label,
-        customers=tuple(int(c) for c in customers[1 : count + 1]),
-        revenue_cents=tuple(int(r) for r in revenue[1 : count + 1]),
-    )
+def _period_figures(
+    history: History, tiering: _Tiering, p: int, side: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Customers and revenue cents per tier (index 0: "none", left 0) in period p."""
+    tiers, values = tiering.tiers[p], history.cents[p]
+    exceptions = tiering.exceptions[p]
+    if exceptions is None:  # recorded tiers: count them all
+        here = history.present[p]
+        code = tiers[here].astype(np.intp)
+        customers = np.bincount(code, minlength=side)
+        revenue = _sums(history, code, values[here], side)
+        return customers, revenue
+    ascending, prefix = history.ascending[p], history.prefix[p]
+    n = len(ascending)
+    # Plain tiers are stretches of the sorted values: tier t holds bounds[t] : bounds[t - 1].
+    bounds = [n, *(int(i) for i in np.searchsorted(ascending, tiering.plain, side="left")), 0]
+    customers = np.zeros(side, dtype=np.int64)
+    revenue = np.zeros(side, dtype=np.int64)
+    for t in range(1, len(bounds)):
+        high, low = bounds[t - 1], bounds[t]
+        customers[t] = high - low
+        revenue[t] = prefix[high] - prefix[low]
+    if len(exceptions):
+        held = values[exceptions]
+        was = _plain(held, np.ones(len(held), dtype=bool), tiering.plain).astype(np.intp)
+        now = tiers[exceptions].astype(np.intp)
+        customers += np.bincount(now, minlength=side) - np.bincount(was, minlength=side)
+        revenue += _sums(history, now, held, side) - _sums(history, was, held, side)
+    return customers, revenue
 
 
 def _transition(
-    history: History, p: int, customers: np.ndarray, revenue: np.ndarray, count: int
+    history: History,
+    tiers: np.ndarray,
+    p: int,
+    after: tuple[np.ndarray, np.ndarray],
+    side: int,
 ) -> Transition:
-    order = [*range(1, count + 1), 0]  # tiers from the top, "none" last
+    changed = np.flatnonzero(tiers[p] != tiers[p + 1])
+    code = tiers[p][changed].astype(np.intp) * side + tiers[p + 1][changed]
+    # The later period's revenue; a churned account's last revenue.
+    weights = np.where(
+        history.present[p + 1][changed], history.cents[p + 1][changed], history.cents[p][changed]
+    )
+    customers = np.bincount(code, minlength=side * side).reshape(side, side)
+    revenue = _sums(history, code, weights, side * side).reshape(side, side)
+    # Those who stay: the later period's tier less those who entered it.
+    for t in range(1, side):
+        customers[t, t] = after[0][t] - customers[:, t].sum()
+        revenue[t, t] = after[1][t] - revenue[:, t].sum()
+    order = [*range(1, side), 0]  # tiers from the top, "none" last
     cells = tuple(
         Cell(a, b, int(customers[a, b]), int(revenue[a, b]))
         for a in order
         for b in order
         if (a, b) != (0, 0)
     )
-    changed = [cell for cell in cells if cell.from_tier != cell.to_tier]
     return Transition(
         from_period=history.labels[p],
         to_period=history.labels[p + 1],
         customers=sum(cell.customers for cell in cells),
-        changed_customers=sum(cell.customers for cell in changed),
-        changed_revenue_cents=sum(cell.revenue_cents for cell in changed),
+        changed_customers=len(changed),
+        changed_revenue_cents=int(weights.sum()),
         cells=cells,
     )
 

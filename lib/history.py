@@ -1,359 +1,60 @@
-"""Tiers over time: snapshots of one customer base, each account's tier per period under the
-cut-offs (with stability rules), and how stable the tiers stay (issue 16).
+"""How stable tiers stay over a history: from -> to matrices per pair of periods, each period's
+tiers, flaps; and, re-exported, the history itself (lib/history_tiers.py: snapshots, rules, tiers
+over time), so callers import everything from here (issue 16).
 
-A `History` is built once per load from its `Snapshot`s: periods ordered by date, every account
-of any period on one axis, revenue as aligned (periods x accounts) arrays of whole cents. A
-slider move is then `tiers_over_time` (a few numpy passes per period and cut-off) and
-`stability` (one bincount per pair of periods): no Python per account.
-
-The tier rules (lib/tiering.py): with cut-offs c1 >= c2 >= ..., an account is at or above
-cut-off c when its value >= c, compared in exact cents; its tier is 1 + the cut-offs it is
-below. Stability rules, from the second period on (the first is tiered plainly, or taken as
-recorded when it is an adopted tier list):
-
-- **Buffer band b**: every cut-off is a switch with a band around it. An account that was at or
-  above cut-off c in the previous period stays above it while its value >= c x (1 - b), and
-  drops below only when its value < c x (1 - b); an account that was below c rises above it
-  only when its value >= c x (1 + b). Its tier is 1 + the cut-offs it is below. With two tiers
-  this is the issue's sentence (a Tier 2 account is promoted at >= c x (1 + b), a Tier 1
-  account demoted at < c x (1 - b), in between it keeps its tier); with more, each cut-off is
-  passed or not on its own, so an account at 1.1 x c2 with a 20% band moves from Tier 3 to
-  Tier 2 and not yet to Tier 1 even when it is above c1. With b = 0 this is the plain rule. The
-  bands c x (1 +- b) are exact decimals, compared in cents like the cut-offs.
-- **Minimum stay k**: an account is not demoted before it has been k periods in its tier (the
-  period it entered counts); promotions are never held back. k = 0 or 1: no effect.
-- **Protected until renewal**: an account is not demoted while its next renewal, as the
-  previous period's snapshot records it, falls after this period's end; without a renewal date
-  it is not protected.
-
-An account absent from a period (churned, or not yet a customer) has tier 0 there ("none"); when
-it appears again it starts plainly, as in a first period.
+`stability` does no Python per account: per pair of periods one pass finds the accounts that
+change tier; per-tier figures are binary searches in each period's sorted cents, corrected for
+the accounts the rules hold off their plain tier.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from lib.errors import InputError
-from lib.tiering import INT64_CENTS, normalize_cuts, tier_name
+from lib.history_tiers import (
+    DEFAULT_FLAP_WITHIN,
+    MAX_BUFFER,
+    MAX_MIN_STAY,
+    NO_DATE,
+    NO_RULES,
+    NONE,
+    History,
+    Rules,
+    Snapshot,
+    _plain,
+    _Tiering,
+    _tiering,
+    band_cents,
+    day_number,
+    tiers_over_time,
+)
+from lib.tiering import tier_name
 
-NONE = "none"  # the tier of an account absent from a period
-NO_DATE = np.iinfo(np.int32).min  # a missing renewal day (as Dataset.day_numbers gives it)
-MAX_BUFFER = 1.0  # 100%: a band beyond it would promote nobody at twice the cut-off
-DEFAULT_FLAP_WITHIN = 2
-_EPOCH = date(1970, 1, 1)
-_EXACT_FLOAT_CENTS = 2**53  # below this, sums of whole cents in doubles are exact
-
-
-@dataclass(frozen=True, eq=False)
-class Snapshot:
-    """One period's customers: ids and revenue in whole cents, in the same order.
-
-    `ends` is the period's date (the ordering key); `renewals` each account's renewal day
-    (days since 1970-01-01, NO_DATE when unknown) for protect-until-renewal; `fixed_tiers` the
-    tiers (1..K) of an adopted tier list, taken as recorded instead of recomputed. `currency`,
-    `columns` and `source` are what the loader knows of the file, for clear sentences when
-    snapshots do not match.
-    """
-
-    label: str
-    ends: date
-    ids: np.ndarray
-    cents: np.ndarray
-    renewals: np.ndarray | None = None
-    fixed_tiers: np.ndarray | None = None
-    currency: str | None = None
-    columns: tuple[str, ...] | None = None
-    source: str | None = None
-
-    def __post_init__(self) -> None:
-        size = len(self.ids)
-        for name in ("cents", "renewals", "fixed_tiers"):
-            array = getattr(self, name)
-            if array is not None and len(array) != size:
-                raise ValueError(f"Snapshot.{name} has {len(array)} entries for {size} ids")
-
-    @property
-    def name(self) -> str:
-        """How sentences name this period: its label (and its file, when it came from one)."""
-        return self.label if self.source is None else f"{self.label} ({self.source})"
-
-
-@dataclass(frozen=True, eq=False)
-class History:
-    """Every period's accounts on one axis: built once per load (`History.of`), read per move.
-
-    `cents[p, i]` is account i's revenue in period p in whole cents (0 where absent),
-    `present[p, i]` whether it is a customer then; periods in date order.
-    """
-
-    labels: tuple[str, ...]
-    ends: tuple[date, ...]
-    ids: np.ndarray = field(repr=False)
-    cents: np.ndarray = field(repr=False)
-    present: np.ndarray = field(repr=False)
-    fixed: tuple[np.ndarray | None, ...] = field(repr=False)
-    # protected[p, i]: at period p, account i's demotion waits for its renewal (None: no dates)
-    protected: np.ndarray | None = field(repr=False)
-    # weights[p, i]: the revenue (cents, as doubles) account i counts in the transition p -> p+1
-    weights: np.ndarray = field(repr=False)
-    exact_in_doubles: bool = True  # every sum of cents fits a double exactly
-    currency: str | None = None
-
-    @classmethod
-    def of(cls, snapshots: Sequence[Snapshot]) -> History:
-        """Order snapshots by date, put their accounts on one axis, align their revenue.
-
-        Raises InputError for no snapshot, two snapshots of one period, a customer listed twice
-        in one period, or snapshots in different currencies or with different columns.
-        """
-        if not snapshots:
-            raise InputError("Give at least one period's customers to build a history from.")
-        ordered = sorted(snapshots, key=lambda snapshot: snapshot.ends)
-        _check_periods(ordered)
-        _check_alike(ordered)
-        sizes = [len(s.ids) for s in ordered]
-        everyone = np.concatenate([np.asarray(s.ids, dtype=object) for s in ordered])
-        codes, uniques = pd.factorize(everyone, sort=False)
-        accounts = len(uniques)
-        periods = len(ordered)
-        cents = np.zeros((periods, accounts), dtype=np.int64)
-        present = np.zeros((periods, accounts), dtype=bool)
-        fixed: list[np.ndarray | None] = []
-        renewals: np.ndarray | None = None
-        start = 0
-        for p, (snapshot, size) in enumerate(zip(ordered, sizes, strict=True)):
-            where = codes[start : start + size]
-            start += size
-            _check_unique(snapshot, where, accounts)
-            cents[p, where] = np.asarray(snapshot.cents, dtype=np.int64)
-            present[p, where] = True
-            fixed.append(_fixed_tiers(snapshot, where, accounts))
-            if snapshot.renewals is not None:
-                if renewals is None:
-                    renewals = np.full((periods, accounts), NO_DATE, dtype=np.int32)
-                renewals[p, where] = np.asarray(snapshot.renewals, dtype=np.int32)
-        ends = tuple(s.ends for s in ordered)
-        absolute = np.abs(cents).sum(axis=1, dtype=np.float64)
-        weights = np.where(present[1:], cents[1:], cents[:-1]).astype(np.float64)
-        cents.flags.writeable = False
-        present.flags.writeable = False
-        weights.flags.writeable = False
-        return cls(
-            labels=tuple(s.label for s in ordered),
-            ends=ends,
-            ids=np.asarray(uniques, dtype=object),
-            cents=cents,
-            present=present,
-            fixed=tuple(fixed),
-            protected=None if renewals is None else _protected(renewals, ends),
-            weights=weights,
-            exact_in_doubles=bool((absolute < _EXACT_FLOAT_CENTS).all()),
-            currency=next((s.currency for s in ordered if s.currency is not None), None),
-        )
-
-    @property
-    def periods(self) -> int:
-        return len(self.labels)
-
-    @property
-    def accounts(self) -> int:
-        """Accounts present in at least one period."""
-        return len(self.ids)
-
-
-def _check_periods(ordered: Sequence[Snapshot]) -> None:
-    for before, after in itertools.pairwise(ordered):
-        if before.ends == after.ends or before.label == after.label:
-            raise InputError(
-                f"{before.name} and {after.name} are the same period ({after.label}): give one "
-                "file per period, or say which period each file is with --periods."
-            )
-    labels = [s.label for s in ordered]
-    for label in labels:
-        if labels.count(label) > 1:
-            twice = [s.name for s in ordered if s.label == label]
-            raise InputError(
-                f"{' and '.join(twice)} are the same period ({label}): give one file per period."
-            )
-
-
-def _check_alike(ordered: Sequence[Snapshot]) -> None:
-    currencies = {s.currency for s in ordered if s.currency is not None}
-    if len(currencies) > 1:
-        listed = ", ".join(f"{s.name} in {s.currency.strip()}" for s in ordered if s.currency)
-        raise InputError(
-            f"The periods are in different currencies ({listed}): give every period in one "
-            "currency."
-        )
-    known = [s for s in ordered if s.columns is not None]
-    for snapshot in known[1:]:
-        first = known[0]
-        assert first.columns is not None and snapshot.columns is not None
-        missing = [c for c in first.columns if c not in snapshot.columns]
-        extra = [c for c in snapshot.columns if c not in first.columns]
-        if missing or extra:
-            what = []
-            if missing:
-                what.append(f"lacks {', '.join(missing)}")
-            if extra:
-                what.append(f"has {', '.join(extra)} too")
-            raise InputError(
-                f"{snapshot.name} {' and '.join(what)}, unlike {first.name}: give every period "
-                "with the same columns."
-            )
-
-
-def _check_unique(snapshot: Snapshot, where: np.ndarray, accounts: int) -> None:
-    counts = np.bincount(where, minlength=accounts)
-    if len(where) and counts.max() > 1:
-        twice = int(np.flatnonzero(counts > 1)[0])
-        first = next(i for i, code in enumerate(where) if code == twice)
-        raise InputError(
-            f"Customer {snapshot.ids[first]} is listed twice in {snapshot.name}: give one row "
-            "per customer and period."
-        )
-
-
-def _fixed_tiers(snapshot: Snapshot, where: np.ndarray, accounts: int) -> np.ndarray | None:
-    if snapshot.fixed_tiers is None:
-        return None
-    tiers = np.asarray(snapshot.fixed_tiers)
-    if len(tiers) and (tiers.min() < 1 or tiers.max() > 127):
-        raise InputError(f"The recorded tiers of {snapshot.name} must be tier numbers 1 and up.")
-    fixed = np.zeros(accounts, dtype=np.int8)
-    fixed[where] = tiers.astype(np.int8)
-    fixed.flags.writeable = False
-    return fixed
-
-
-def day_number(day: date) -> int:
-    """Days since 1970-01-01 (how renewal dates are held)."""
-    return (day - _EPOCH).days
-
-
-def _protected(renewals: np.ndarray, ends: tuple[date, ...]) -> np.ndarray:
-    """protected[p]: the renewal recorded at p - 1 is known and after period p's end."""
-    protected = np.zeros(renewals.shape, dtype=bool)
-    for p in range(1, len(ends)):
-        before = renewals[p - 1]
-        protected[p] = (before != NO_DATE) & (before > day_number(ends[p]))
-    protected.flags.writeable = False
-    return protected
-
-
-@dataclass(frozen=True)
-class Rules:
-    """Stability rules: a buffer band (a fraction: 0.1 is 10%), a minimum stay in periods, and
-    protection from demotion until renewal."""
-
-    buffer: float = 0.0
-    min_stay: int = 0
-    protect_until_renewal: bool = False
-
-    def __post_init__(self) -> None:
-        if not (math.isfinite(self.buffer) and 0 <= self.buffer <= MAX_BUFFER):
-            raise InputError(
-                f"The buffer band is a fraction between 0 and 1 (0.1 is 10%); got {self.buffer:g}."
-            )
-        if self.min_stay < 0:
-            raise InputError(f"The minimum stay is 0 periods or more; got {self.min_stay}.")
-
-    @property
-    def is_plain(self) -> bool:
-        return self.buffer == 0 and self.min_stay <= 1 and not self.protect_until_renewal
-
-
-def band_cents(cut: float, factor: Decimal) -> int:
-    """The fewest whole cents at or above cut x factor (the decimals as written): value >=
-    cut x factor <=> cents >= this, and value < cut x factor <=> cents < this."""
-    if not math.isfinite(cut):
-        return INT64_CENTS if cut > 0 else -INT64_CENTS
-    cents = math.ceil(Decimal(repr(float(cut))) * factor * 100)
-    return max(-INT64_CENTS, min(INT64_CENTS, cents))
-
-
-def _factor(value: float) -> Decimal:
-    return Decimal(repr(float(value)))
-
-
-def tiers_over_time(history: History, cuts: Sequence[float], rules: Rules = Rules()) -> np.ndarray:
-    """Each account's tier in each period, (periods, accounts) int8: 1 is the top, 0 absent.
-
-    The first period (and any period with recorded tiers) is tiered plainly or as recorded;
-    the rules (module docstring) apply from the second on.
-    """
-    ordered = normalize_cuts(cuts)
-    plain = [band_cents(c, Decimal(1)) for c in ordered]
-    up = [band_cents(c, 1 + _factor(rules.buffer)) for c in ordered]
-    down = [band_cents(c, 1 - _factor(rules.buffer)) for c in ordered]
-    bands = list(zip(plain, up, down, strict=True))
-    if rules.protect_until_renewal and history.protected is None:
-        raise InputError(
-            "Protecting accounts until renewal needs their renewal dates: no period has a "
-            "renewal_date column."
-        )
-    holds = rules.min_stay > 1 or rules.protect_until_renewal
-    out = np.zeros(history.cents.shape, dtype=np.int8)
-    stay = np.zeros(history.accounts, dtype=np.int16) if rules.min_stay > 1 else None
-    for p in range(history.periods):
-        values, here = history.cents[p], history.present[p]
-        fixed = history.fixed[p]
-        if fixed is not None:
-            tiers = fixed.copy()
-        elif p == 0 or rules.is_plain:
-            tiers = _plain(values, here, plain)
-        else:
-            previous = out[p - 1]
-            tiers = _banded(values, previous, bands)
-            if holds:
-                demoted = (tiers > previous) & (previous > 0)
-                blocked = np.zeros_like(demoted)
-                if stay is not None:
-                    blocked |= demoted & (stay < rules.min_stay)
-                if rules.protect_until_renewal and history.protected is not None:
-                    blocked |= demoted & history.protected[p]
-                tiers = np.where(blocked, previous, tiers)
-            tiers *= here
-        out[p] = tiers
-        if stay is not None:
-            same = (tiers == out[p - 1]) & (tiers > 0) if p else np.zeros_like(here)
-            stay = np.where(same, stay + 1, here).astype(np.int16)
-    out.flags.writeable = False
-    return out
-
-
-def _plain(values: np.ndarray, here: np.ndarray, plain: Sequence[int]) -> np.ndarray:
-    tiers = here.astype(np.int8)
-    for threshold in plain:
-        tiers += (values < threshold) & here
-    return tiers
-
-
-def _banded(
-    values: np.ndarray,
-    previous: np.ndarray,
-    bands: Sequence[tuple[int, int, int]],
-) -> np.ndarray:
-    """Tiers under the buffer band: each cut-off passed or not on its own (module docstring)."""
-    was = previous > 0
-    new = ~was
-    tiers = np.ones(len(values), dtype=np.int8)
-    for j, (at, rise, fall) in enumerate(bands):
-        above = values >= rise
-        above |= (previous <= j + 1) & was & (values >= fall)
-        above |= new & (values >= at)
-        tiers += ~above
-    return tiers
+__all__ = [
+    "DEFAULT_FLAP_WITHIN",
+    "MAX_BUFFER",
+    "MAX_MIN_STAY",
+    "NONE",
+    "NO_DATE",
+    "NO_RULES",
+    "Cell",
+    "History",
+    "PeriodTiers",
+    "Rules",
+    "Snapshot",
+    "Stability",
+    "Transition",
+    "band_cents",
+    "day_number",
+    "flapped",
+    "stability",
+    "tiers_over_time",
+]
 
 
 @dataclass(frozen=True)
@@ -463,87 +164,114 @@ class Stability:
 def stability(
     history: History,
     cuts: Sequence[float],
-    rules: Rules = Rules(),
+    rules: Rules = NO_RULES,
     flap_within: int = DEFAULT_FLAP_WITHIN,
-    tiers: np.ndarray | None = None,
 ) -> Stability:
     """Transitions, per-period tier figures and flaps under `cuts` and `rules`.
 
-    `tiers`: the result of tiers_over_time for these cut-offs and rules, when the caller has it.
+    Work per call: the tiers (tiers_over_time), then per pair of periods one pass to find the
+    accounts that change tier; everything else is binary searches and sums over the accounts
+    that changed or are held off their plain tier.
     """
     if flap_within < 2:
         raise InputError(f"A flap takes at least 2 periods (away and back); got {flap_within}.")
-    if tiers is None:
-        tiers = tiers_over_time(history, cuts, rules)
-    count = max(len(normalize_cuts(cuts)) + 1, int(tiers.max(initial=0)))
+    tiering = _tiering(history, cuts, rules)
+    tiers = tiering.tiers
+    count = max(len(tiering.plain) + 1, int(tiers.max(initial=0)))
     side = count + 1
-    transitions = []
-    figures: list[PeriodTiers] = []
-    for p in range(history.periods - 1):
-        before, after = tiers[p], tiers[p + 1]
-        code = (before.astype(np.intp) * side) + after
-        customers = np.bincount(code, minlength=side * side).reshape(side, side)
-        revenue = _cent_sums(history, code, history.weights[p], side * side).reshape(side, side)
-        if p == 0:
-            first = _cent_sums(history, before.astype(np.intp), history.cents[0], side)
-            first_counts = customers.sum(axis=1)
-            figures.append(_period(history.labels[0], first_counts, first, count))
-        figures.append(_period(history.labels[p + 1], customers.sum(axis=0), revenue.sum(0), count))
-        transitions.append(_transition(history, p, customers, revenue, count))
-    if history.periods == 1:
-        only = tiers[0].astype(np.intp)
-        figures.append(
-            _period(
-                history.labels[0],
-                np.bincount(only, minlength=side),
-                _cent_sums(history, only, history.cents[0], side),
-                count,
-            )
-        )
+    figures = [_period_figures(history, tiering, p, side) for p in range(history.periods)]
+    transitions = [
+        _transition(history, tiers, p, figures[p + 1], side) for p in range(history.periods - 1)
+    ]
     return Stability(
         periods=history.labels,
         transitions=tuple(transitions),
         flapped=flapped(tiers, flap_within),
-        tiers=tuple(figures),
+        tiers=tuple(
+            PeriodTiers(
+                label=history.labels[p],
+                customers=tuple(int(c) for c in customers[1:]),
+                revenue_cents=tuple(int(r) for r in revenue[1:]),
+            )
+            for p, (customers, revenue) in enumerate(figures)
+        ),
         flap_within=flap_within,
     )
 
 
-def _cent_sums(history: History, code: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
-    """Sums of whole cents per code, exact: as doubles when they fit, else as integers."""
+def _sums(history: History, code: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
+    """Sums of whole cents per code (int64), exact: in doubles when they fit, else integers."""
     if history.exact_in_doubles:
         sums = np.bincount(code, weights=cents, minlength=size)
         return np.rint(sums).astype(np.int64)
-    exact = np.zeros(size, dtype=object)
-    np.add.at(exact, code, np.asarray(cents, dtype=np.int64).astype(object))
+    exact = np.zeros(size, dtype=np.int64)
+    np.add.at(exact, code, np.asarray(cents, dtype=np.int64))
     return exact
 
 
-def _period(label: str, customers: np.ndarray, revenue: np.ndarray, count: int) -> PeriodTiers:
-    return PeriodTiers(
-        label=label,
-        customers=tuple(int(c) for c in customers[1 : count + 1]),
-        revenue_cents=tuple(int(r) for r in revenue[1 : count + 1]),
-    )
+def _period_figures(
+    history: History, tiering: _Tiering, p: int, side: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Customers and revenue cents per tier (index 0: "none", left 0) in period p."""
+    tiers, values = tiering.tiers[p], history.cents[p]
+    exceptions = tiering.exceptions[p]
+    if exceptions is None:  # recorded tiers: count them all
+        here = history.present[p]
+        code = tiers[here].astype(np.intp)
+        customers = np.bincount(code, minlength=side)
+        revenue = _sums(history, code, values[here], side)
+        return customers, revenue
+    ascending, prefix = history.ascending[p], history.prefix[p]
+    n = len(ascending)
+    # Plain tiers are stretches of the sorted values: tier t holds bounds[t] : bounds[t - 1].
+    bounds = [n, *(int(i) for i in np.searchsorted(ascending, tiering.plain, side="left")), 0]
+    customers = np.zeros(side, dtype=np.int64)
+    revenue = np.zeros(side, dtype=np.int64)
+    for t in range(1, len(bounds)):
+        high, low = bounds[t - 1], bounds[t]
+        customers[t] = high - low
+        revenue[t] = prefix[high] - prefix[low]
+    if len(exceptions):
+        held = values[exceptions]
+        was = _plain(held, np.ones(len(held), dtype=bool), tiering.plain).astype(np.intp)
+        now = tiers[exceptions].astype(np.intp)
+        customers += np.bincount(now, minlength=side) - np.bincount(was, minlength=side)
+        revenue += _sums(history, now, held, side) - _sums(history, was, held, side)
+    return customers, revenue
 
 
 def _transition(
-    history: History, p: int, customers: np.ndarray, revenue: np.ndarray, count: int
+    history: History,
+    tiers: np.ndarray,
+    p: int,
+    after: tuple[np.ndarray, np.ndarray],
+    side: int,
 ) -> Transition:
-    order = [*range(1, count + 1), 0]  # tiers from the top, "none" last
+    changed = np.flatnonzero(tiers[p] != tiers[p + 1])
+    code = tiers[p][changed].astype(np.intp) * side + tiers[p + 1][changed]
+    # The later period's revenue; a churned account's last revenue.
+    weights = np.where(
+        history.present[p + 1][changed], history.cents[p + 1][changed], history.cents[p][changed]
+    )
+    customers = np.bincount(code, minlength=side * side).reshape(side, side)
+    revenue = _sums(history, code, weights, side * side).reshape(side, side)
+    # Those who stay: the later period's tier less those who entered it.
+    for t in range(1, side):
+        customers[t, t] = after[0][t] - customers[:, t].sum()
+        revenue[t, t] = after[1][t] - revenue[:, t].sum()
+    order = [*range(1, side), 0]  # tiers from the top, "none" last
     cells = tuple(
         Cell(a, b, int(customers[a, b]), int(revenue[a, b]))
         for a in order
         for b in order
         if (a, b) != (0, 0)
     )
-    changed = [cell for cell in cells if cell.from_tier != cell.to_tier]
     return Transition(
         from_period=history.labels[p],
         to_period=history.labels[p + 1],
         customers=sum(cell.customers for cell in cells),
-        changed_customers=sum(cell.customers for cell in changed),
-        changed_revenue_cents=sum(cell.revenue_cents for cell in changed),
+        changed_customers=len(changed),
+        changed_revenue_cents=int(weights.sum()),
         cells=cells,
     )
 

@@ -370,5 +370,5 @@ def test_a_single_period_has_its_tiers_and_no_transition():
 def test_a_buffer_outside_0_to_100_percent_is_refused_in_a_sentence():
     with pytest.raises(InputError, match="fraction between 0 and 1"):
         Rules(buffer=10)
-    with pytest.raises(InputError, match="minimum stay"):
+    with pytest.raises(InputError, match="minimum stay is 0 to 100"):
         Rules(min_stay=-1)

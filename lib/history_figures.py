@@ -96,10 +96,12 @@ def outcome(
     hours_per_account: Sequence[float],
     flap_within: int,
 ) -> Outcome:
-    """Tier the history under `cuts` and `rules` and measure it: one tiers_over_time and one
-    stability pass, plus the hours each period's tiers need under the service matrix."""
+    """Tier the history under `cuts` and `rules` and measure it: tiers_over_time and stability,
+    plus the hours each period's tiers need under the service matrix."""
+    # stability() tiers the history itself and keeps only its figures: the tiers (for the
+    # matrix of any two periods and the flapped list) are asked for once more.
     tiers = tiers_over_time(history, cuts, rules)
-    measured = stability(history, cuts, rules, flap_within, tiers=tiers)
+    measured = stability(history, cuts, rules, flap_within)
     hours = tuple(
         math.fsum(
             customers * hours

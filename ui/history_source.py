@@ -10,20 +10,32 @@ file that cannot be used gets one sentence and the others are used.
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from lib.criteria import REVENUE_ONLY
-from lib.dataset import Dataset
+from lib.dataset import Upload
 from lib.errors import InputError
+from lib.file_defaults import defaults_for
 from lib.formatting import count, markdown_text, plural
 from lib.history import History, Snapshot
 from lib.history_figures import LoadedHistory
+from lib.history_inputs import (
+    MAX_QUARTERS,
+    ImportOptions,
+    load_periods,
+    load_quarters,
+    parse_period,
+    period_in_name,
+)
 from lib.ingest import LoadReport
-from lib.sample_history import history_files, quarters
+from lib.layout import printable
+from lib.sample_history import history_files
 from ui import keys, state
+from ui.upload import FILE_TYPES
 
 SOURCES = {
     "bundled": "The bundled history (eight quarters of the sample)",
@@ -42,53 +54,27 @@ def load_note(name: str, label: str, report: LoadReport) -> str:
     )
 
 
-def _snapshot(dataset: Dataset, label: str, ends: date) -> tuple[Snapshot, np.ndarray | None]:
-    ids = np.asarray(dataset.identities().column("customer_id").to_numpy(zero_copy_only=False))
-    names = None
-    if dataset.has("customer_name"):
-        names = np.asarray(
-            dataset.identities().column("customer_name").to_numpy(zero_copy_only=False),
-            dtype=object,
-        )
-    cents = np.rint(dataset.keys(REVENUE_ONLY) * 100).astype(np.int64)
-    snapshot = Snapshot(
-        label=label,
-        ends=ends,
-        ids=ids.astype(object),
-        cents=cents,
-        renewals=dataset.day_numbers("renewal_date"),
-        currency=dataset.currency,
-        columns=dataset.columns,
-        source=dataset.source,
-    )
-    return snapshot, names
-
-
-def names_of(history: History, snapshots: list[tuple[Snapshot, np.ndarray | None]]) -> np.ndarray:
-    """Each account's latest name (as the periods' files give it), aligned with history.ids."""
-    position = {customer_id: i for i, customer_id in enumerate(history.ids.tolist())}
-    names = np.full(history.accounts, None, dtype=object)
-    for snapshot, named in sorted(snapshots, key=lambda pair: pair[0].ends):
-        if named is None:
-            continue
-        where = np.fromiter((position[i] for i in snapshot.ids.tolist()), dtype=np.intp)
-        names[where] = named
-    return names
+def _bundled_names(history: History) -> np.ndarray:
+    """Each account's latest name in the bundled files (ours, id and name first on each line)."""
+    names: dict[str, str] = {}
+    for path in history_files():  # oldest first: a later name wins
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                names[row["customer_id"]] = row["customer_name"]
+    return np.array([names.get(str(i)) for i in history.ids.tolist()], dtype=object)
 
 
 @st.cache_resource(show_spinner="Reading the bundled history…", max_entries=1)
 def bundled() -> LoadedHistory:
-    """The bundled history (data/sample/history), loaded once per server: read-only."""
-    made, notes = [], []
-    for quarter, path in zip(quarters(), history_files(), strict=True):
-        dataset = Dataset.from_file(path)
-        try:
-            made.append(_snapshot(dataset, quarter.label, quarter.ends))
-            notes.append(load_note(path.name, quarter.label, dataset.report))
-        finally:
-            dataset.close()
-    history = History.of([snapshot for snapshot, _ in made])
-    return LoadedHistory(history, names_of(history, made), tuple(notes), "the bundled history")
+    """The bundled history (data/sample/history), loaded once per server: read-only. Its files
+    go through the loader `tierboard history` uses, like any snapshot file."""
+    periods = load_periods(history_files(), ImportOptions())
+    history = History.of([period.snapshot for period in periods])
+    notes = tuple(
+        load_note(path.name, period.snapshot.label, period.report)
+        for path, period in zip(history_files(), periods, strict=True)
+    )
+    return LoadedHistory(history, _bundled_names(history), notes, "the bundled history")
 
 
 def source_choice() -> str:
@@ -119,11 +105,157 @@ def loaded(choice: str) -> LoadedHistory | None:
     return st.session_state.get(keys.HISTORY_UPLOADED, {}).get(choice)
 
 
+def _generation() -> int:
+    return int(st.session_state.get(keys.HISTORY_FILES_GENERATION, 0))
+
+
+def _period_of(name: str, typed: str) -> tuple[str, date] | None:
+    return parse_period(typed) if typed.strip() else period_in_name(name)
+
+
+def _load_snapshots(files: list[UploadedFile], periods: list[str]) -> LoadedHistory | None:
+    """Each file as one period (the period typed, else the one its name gives); a file that
+    cannot be used is one sentence in keys.HISTORY_UPLOAD_ERROR and the others are used."""
+    made, notes, problems = [], [], []
+    for file, typed in zip(files, periods, strict=True):
+        name = printable(file.name)
+        if _period_of(file.name, typed) is None:
+            problems.append(
+                f"{name}: type its period (like 2026 Q3)"
+                + (": “" + printable(typed) + "” is not one." if typed.strip() else ".")
+            )
+            continue
+        try:
+            period = load_periods(
+                [(file.name, file.getvalue())], ImportOptions(), [typed] if typed.strip() else None
+            )[0]
+        except InputError as error:
+            problems.append(f"{name}: {error}")
+            continue
+        made.append(period.snapshot)
+        notes.append(load_note(name, period.snapshot.label, period.report))
+    return _built(made, notes, problems, "your snapshot files")
+
+
+def _load_transactions(file: UploadedFile, quarters: int) -> LoadedHistory | None:
+    """`quarters` quarter-end snapshots of one transactions file (lib.history_inputs)."""
+    name = printable(file.name)
+    try:
+        upload = Upload.open(file.getvalue(), file.name)
+        try:
+            is_transactions = defaults_for(upload).basis.kind == "transactions"
+        finally:
+            upload.close()
+        if not is_transactions:
+            raise InputError(
+                "it does not read as transactions: a transactions file has a date on every "
+                "line and several lines per customer. Load one file per quarter instead."
+            )
+        periods = load_quarters((file.name, file.getvalue()), ImportOptions(), quarters)
+    except InputError as error:
+        return _built([], [], [f"{name}: {error}"], "")
+    notes = [load_note(name, p.snapshot.label, p.report) for p in periods]
+    return _built([p.snapshot for p in periods], notes, [], f"{name}, cut at quarter ends")
+
+
+def _built(
+    snapshots: list[Snapshot], notes: list[str], problems: list[str], source: str
+) -> LoadedHistory | None:
+    """The history of the snapshots that loaded; what went wrong, in keys.HISTORY_UPLOAD_ERROR."""
+    made = None
+    if snapshots:
+        try:
+            made = LoadedHistory(History.of(snapshots), None, tuple(notes), source)
+        except InputError as error:
+            problems.append(str(error))
+    elif not problems:
+        problems.append("No file could be used.")
+    if problems:
+        st.session_state[keys.HISTORY_UPLOAD_ERROR] = problems
+    return made
+
+
+def _keep(choice: str, made: LoadedHistory) -> None:
+    st.session_state[keys.HISTORY_UPLOADED] = {
+        **st.session_state.get(keys.HISTORY_UPLOADED, {}),
+        choice: made,
+    }
+
+
 def uploads(choice: str) -> None:
-    """The uploaders of the chosen source (none for the bundled history)."""
+    """The uploaders of the chosen source (none for the bundled history), and Build."""
     if choice == "bundled":
         return
-    st.info("Uploads arrive with lib.history_inputs.", icon=":material/info:")
+    limit = st.get_option("server.maxUploadSize")
+    key = keys.history_file_key(choice, _generation())
+    if choice == "snapshots":
+        files = (
+            st.file_uploader(
+                "Snapshot files",
+                type=FILE_TYPES,
+                accept_multiple_files=True,
+                key=key,
+                help="One customer file per quarter (CSV, Excel or Parquet, read as on the Upload "
+                f"page), up to {limit:d} MB each. Its period comes from its name "
+                "(customers-2026-Q3.csv) or is typed below.",
+            )
+            or []
+        )
+        periods = []
+        for position, file in enumerate(files):
+            found = period_in_name(file.name)
+            periods.append(
+                st.text_input(
+                    f"Period of {printable(file.name)}",
+                    value=found[0] if found else "",
+                    key=keys.history_period_key(choice, _generation(), position),
+                    placeholder="2026 Q3",
+                    help="A quarter (2026 Q3, Q3 2026) or a day (2026-09-30).",
+                )
+            )
+        ready = bool(files)
+    else:
+        lines = st.file_uploader(
+            "Transactions file",
+            type=FILE_TYPES,
+            key=key,
+            help="Invoice or order lines spanning years: a date and an amount on every line, "
+            f"up to {limit:d} MB. Each quarter end gets the trailing 12 months of revenue.",
+        )
+        quarters = st.number_input(
+            "Quarters",
+            min_value=2,
+            max_value=MAX_QUARTERS,
+            value=8,
+            step=1,
+            key=keys.HISTORY_QUARTERS,
+            help="How many quarter ends, up to the latest date in the file.",
+        )
+        ready = lines is not None
+    if ready and st.button("Build the history", type="primary"):
+        st.session_state.pop(keys.HISTORY_UPLOAD_ERROR, None)
+        with st.spinner("Reading the files: checking every value…"):
+            if choice == "snapshots":
+                made = _load_snapshots(files, periods)
+            else:
+                assert lines is not None
+                made = _load_transactions(lines, int(quarters))
+        if made is not None:
+            _keep(choice, made)
+        if made is not None and not st.session_state.get(keys.HISTORY_UPLOAD_ERROR):
+            # Every file used: fresh, empty uploaders under the new history. With a problem,
+            # the files stay, so a period can be typed again.
+            st.session_state[keys.HISTORY_FILES_GENERATION] = _generation() + 1
+            st.rerun()
+    for problem in st.session_state.get(keys.HISTORY_UPLOAD_ERROR, []):
+        st.error(markdown_text(problem), icon=":material/warning:")
+    if loaded(choice) is None:
+        st.info(
+            "Add the files, then Build the history."
+            if not ready
+            else "Press Build the history to read them.",
+            icon=":material/info:",
+        )
 
 
 def notes(loaded: LoadedHistory) -> None:

@@ -35,7 +35,7 @@ class LoadedHistory:
 
     `names[i]` is account i's latest customer_name (None where no file names it; `names` is None
     when no file has the column); `notes`: one sentence per file or period, every row accounted
-    for; `source`: what the history is, in words ("the bundled history").
+    for; `source`: what the history is, as a heading says it ("The bundled history").
     """
 
     history: History

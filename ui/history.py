@@ -331,9 +331,19 @@ def pair(loaded: LoadedHistory, ruled: Outcome, currency: str) -> None:
             st.session_state[widget_key] = labels[default]
     first, second = st.columns(2)
     with first:
-        st.selectbox("From period", options=labels, key=keys.HISTORY_PAIR_FROM)
+        st.selectbox(
+            "From period",
+            options=labels,
+            key=keys.HISTORY_PAIR_FROM,
+            help="The period accounts move from (any period, not only the one before).",
+        )
     with second:
-        st.selectbox("To period", options=labels, key=keys.HISTORY_PAIR_TO)
+        st.selectbox(
+            "To period",
+            options=labels,
+            key=keys.HISTORY_PAIR_TO,
+            help="The period accounts move to; “none”: not a customer in one of the two.",
+        )
     a = labels.index(st.session_state[keys.HISTORY_PAIR_FROM])
     b = labels.index(st.session_state[keys.HISTORY_PAIR_TO])
     migration = pair_migration(loaded.history, ruled.tiers, a, b)

@@ -74,7 +74,7 @@ def bundled() -> LoadedHistory:
         load_note(path.name, period.snapshot.label, period.report)
         for path, period in zip(history_files(), periods, strict=True)
     )
-    return LoadedHistory(history, _bundled_names(history), notes, "the bundled history")
+    return LoadedHistory(history, _bundled_names(history), notes, "The bundled history")
 
 
 def source_choice() -> str:
@@ -134,7 +134,7 @@ def _load_snapshots(files: list[UploadedFile], periods: list[str]) -> LoadedHist
             continue
         made.append(period.snapshot)
         notes.append(load_note(name, period.snapshot.label, period.report))
-    return _built(made, notes, problems, "your snapshot files")
+    return _built(made, notes, problems, "Your snapshot files")
 
 
 def _load_transactions(file: UploadedFile, quarters: int) -> LoadedHistory | None:
@@ -232,7 +232,11 @@ def uploads(choice: str) -> None:
             help="How many quarter ends, up to the latest date in the file.",
         )
         ready = lines is not None
-    if ready and st.button("Build the history", type="primary"):
+    if ready and st.button(
+        "Build the history",
+        type="primary",
+        help="Read every file (as the Upload page reads one) and tier its periods.",
+    ):
         st.session_state.pop(keys.HISTORY_UPLOAD_ERROR, None)
         with st.spinner("Reading the files: checking every value…"):
             if choice == "snapshots":
@@ -262,7 +266,7 @@ def notes(loaded: LoadedHistory) -> None:
     """What the history is made of: periods, accounts, and every file's rows, on request."""
     history = loaded.history
     with st.expander(
-        f"{markdown_text(loaded.source).capitalize()}: {plural(history.periods, 'period')}, "
+        f"{markdown_text(loaded.source)}: {plural(history.periods, 'period')}, "
         f"{count(history.accounts)} accounts in at least one of them"
     ):
         st.markdown("\n".join(f"- {markdown_text(note)}" for note in loaded.notes))

@@ -372,3 +372,101 @@ def test_a_buffer_outside_0_to_100_percent_is_refused_in_a_sentence():
         Rules(buffer=10)
     with pytest.raises(InputError, match="minimum stay is 0 to 100"):
         Rules(min_stay=-1)
+
+
+# --- stable suggestions ----------------------------------------------------------------------
+
+from hypothesis import settings  # noqa: E402
+
+from lib.history_suggest import (  # noqa: E402
+    BUFFER_STEPS,
+    buffer_grid,
+    smallest_stable_buffer,
+    stable_cuts_for_shares,
+    worst_churn,
+)
+from lib.suggest import TIE_TOLERANCE  # noqa: E402
+
+churn_targets = st.sampled_from([0.0, 0.1, 0.2, 0.34, 0.5, 1.0])
+
+
+@settings(max_examples=25)
+@given(periods_strategy, cuts_strategy, churn_targets, st.integers(0, 3))
+def test_the_smallest_stable_buffer_is_the_first_grid_step_that_meets_the_target(
+    periods, cuts, target, min_stay
+):
+    history = history_of(periods)
+    found = smallest_stable_buffer(history, cuts, target, min_stay)
+    every = [
+        worst_churn(history, cuts, Rules(buffer_grid(step), min_stay))
+        for step in range(BUFFER_STEPS + 1)
+    ]
+    meeting = [step for step, churn in enumerate(every) if churn <= target]
+    if meeting:
+        assert found.buffer == buffer_grid(meeting[0])
+        assert found.churn == every[meeting[0]]
+    else:
+        assert found.buffer is None
+        assert found.churn == min(every)
+        assert "No buffer band" in found.sentence
+
+
+def test_a_band_brings_a_hovering_history_within_the_target_and_says_so():
+    history = history_of(
+        [{"a": 101_00, "b": 10_00}, {"a": 96_00, "b": 10_00}, {"a": 101_00, "b": 10_00}]
+    )
+    found = smallest_stable_buffer(history, [100], 0.2)
+    assert found.buffer == 0.04  # 96 is demoted below 100 x (1 - b): b < 4%
+    assert "A buffer band of 4% keeps tier churn at or below 20%" in found.sentence
+
+
+def test_churn_from_new_and_departing_accounts_cannot_be_buffered_away():
+    history = history_of([{"a": 10_00, "b": 10_00}, {"a": 10_00, "c": 10_00}])
+    found = smallest_stable_buffer(history, [100], 0.2)
+    assert found.buffer is None
+    assert "new and departing accounts alone are 67%" in found.sentence
+
+
+def brute_stable_cuts(history, targets, cap, rules):
+    """Every candidate value for each cut-off in turn, as the definition says."""
+    last = history.periods - 1
+    here = history.present[last]
+    cents = [int(c) for c in history.cents[last][here]]
+    total = sum(cents)
+    values = sorted(set(cents), reverse=True)
+    cuts: list[float] = []
+    for t, share in enumerate(targets):
+        ceiling = round(cuts[-1] * 100) if cuts else None
+        above_ceiling = sum(c for c in cents if ceiling is not None and c >= ceiling)
+        feasible = []
+        for value in values:
+            if ceiling is not None and value > ceiling:
+                continue
+            revenue = sum(c for c in cents if c >= value) - above_ceiling
+            gap = abs((revenue / total if total else 0.0) - share)
+            if worst_churn(history, [*cuts, value / 100], rules) <= cap:
+                feasible.append((gap, value))
+        if not feasible:
+            return None
+        least = min(gap for gap, _ in feasible)
+        cuts.append(max(v for gap, v in feasible if gap <= least + TIE_TOLERANCE) / 100)
+        del t
+    return tuple(cuts)
+
+
+@settings(max_examples=40)
+@given(
+    periods_strategy,
+    st.lists(st.sampled_from([0.5, 0.4, 0.3, 0.2]), min_size=1, max_size=3),
+    churn_targets,
+    buffers,
+)
+def test_stable_share_cut_offs_equal_a_search_over_every_candidate(periods, targets, cap, buffer):
+    history = history_of(periods)
+    if not history.present[-1].any():
+        return
+    rules = Rules(buffer=buffer)
+    found = stable_cuts_for_shares(history, targets, cap, rules)
+    assert found.cuts == brute_stable_cuts(history, targets, cap, rules)
+    if found.cuts is not None:
+        assert found.churn is not None and found.churn <= cap

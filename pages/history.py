@@ -4,6 +4,7 @@ the tiers stay, and what buffer bands, minimum stays and renewal protection chan
 import streamlit as st
 
 from ui import entry, history, history_source, session, state
+from ui import plan as plan_ui
 
 entry.require_app()
 dataset = session.dataset()
@@ -34,7 +35,7 @@ plan = state.plan(len(cuts) + 1)
 rules, flap_within, target = history.rules_controls(loaded)
 plain, ruled = history.outcomes(loaded, cuts, rules, plan, flap_within)
 history.headline(ruled, rules, target)
-# history.suggestion(loaded, cuts, rules, target, currency)  # with smallest_stable_buffer
+history.suggestion(loaded, cuts, rules, target, plan_ui.target_shares(len(cuts) + 1))
 
 st.subheader("Flow across periods")
 history.flow(ruled, currency)

@@ -15,7 +15,7 @@ import streamlit as st
 from lib import views
 from lib.capacity import Plan
 from lib.export import to_csv_bytes
-from lib.formatting import count, hours, markdown_text, percent, plural
+from lib.formatting import count, hours, markdown_text, money, percent, plural
 from lib.history import DEFAULT_FLAP_WITHIN, Rules
 from lib.history_charts import churn_figure, churn_title, flow_figure, flow_title
 from lib.history_figures import (
@@ -27,6 +27,7 @@ from lib.history_figures import (
     outcome,
     pair_migration,
 )
+from lib.history_suggest import smallest_stable_buffer, stable_cuts_for_shares
 from ui import keys, state, tables
 
 MAX_BUFFER_PERCENT = 50
@@ -57,15 +58,16 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
     with band:
         st.slider(
             "Buffer band (%)",
-            min_value=0,
-            max_value=MAX_BUFFER_PERCENT,
-            step=1,
+            min_value=0.0,
+            max_value=float(MAX_BUFFER_PERCENT),
+            step=0.1,
+            format="%.1f",
             help="An account changes tier only when its revenue passes a cut-off by more than "
             "this: with a $50K cut-off and 10%, a Tier 2 account moves up at $55K and a Tier 1 "
             "account down below $45K; in between it keeps its tier. 0: the plain rules.",
             key=keys.HISTORY_BUFFER,
             on_change=_keep,
-            args=_drawn("history_buffer", keys.HISTORY_BUFFER, 0),
+            args=_drawn("history_buffer", keys.HISTORY_BUFFER, 0.0),
         )
     with stay:
         st.number_input(
@@ -116,7 +118,8 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
         )
     protect_on = bool(st.session_state[keys.HISTORY_PROTECT]) and has_renewals
     rules = Rules(
-        buffer=int(st.session_state[keys.HISTORY_BUFFER]) / 100,
+        # As typed, to the 0.1%: 2.9 / 100 in doubles is 0.028999..., a band a hair narrower.
+        buffer=round(float(st.session_state[keys.HISTORY_BUFFER]) / 100, 4),
         min_stay=int(st.session_state[keys.HISTORY_MIN_STAY]),
         protect_until_renewal=protect_on,
     )
@@ -128,11 +131,15 @@ def _with(rules: Rules) -> str:
     return "Without stability rules" if rules.is_plain else f"With {rules_words(rules)}"
 
 
+def _band(buffer: float) -> str:
+    return f"{buffer * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
 def rules_words(rules: Rules) -> str:
     """ "a 10% buffer band, a 2-period minimum stay and protection until renewal"."""
     parts = []
     if rules.buffer:
-        parts.append(f"a {percent(rules.buffer)} buffer band")
+        parts.append(f"a {_band(rules.buffer)} buffer band")
     if rules.min_stay > 1:
         parts.append(f"a {rules.min_stay}-period minimum stay")
     if rules.protect_until_renewal:
@@ -283,6 +290,99 @@ def comparison(plain: Outcome, ruled: Outcome, rules: Rules, plan: Plan, target:
         )
         return
     _row(f"With {rules_words(rules)}", ruled, plain, plan, target)
+
+
+# --- stable suggestions, on request (a search over the history: never on a slider move) -------
+
+
+def _use_buffer(buffer: float) -> None:
+    state.set_typed("history_buffer", round(buffer * 100, 1))
+
+
+def suggestion(
+    loaded: LoadedHistory, cuts: Sequence[float], rules: Rules, target: float, shares: list[float]
+) -> None:
+    """The smallest buffer band keeping churn within the cap, and revenue-share cut-offs within
+    it: each searched when its button is pressed, its sentence kept while nothing it used
+    changes, and one click to use it."""
+    made_from = (
+        id(loaded.history),
+        tuple(cuts),
+        target,
+        rules.min_stay,
+        rules.protect_until_renewal,
+    )
+    made_from_cuts = (id(loaded.history), target, tuple(shares), rules)
+    kept = st.session_state.get(keys.HISTORY_SUGGESTION, {})
+    band, shared = st.columns(2, border=True)
+    with band:
+        st.markdown(f"**Smallest buffer band within the {percent(target)} cap**")
+        found = kept.get("buffer")
+        if found is None or found[0] != made_from:
+            found = None
+            if st.button(
+                "Find the smallest stable buffer",
+                key=keys.HISTORY_SUGGEST_BUFFER,
+                help="Searches every band from 0% to 100% (in 0.1% steps) under the cut-offs on "
+                "screen and the other rules.",
+            ):
+                stable = smallest_stable_buffer(
+                    loaded.history, cuts, target, rules.min_stay, rules.protect_until_renewal
+                )
+                found = (made_from, stable)
+                st.session_state[keys.HISTORY_SUGGESTION] = {**kept, "buffer": found}
+        if found is not None:
+            stable = found[1]
+            (st.success if stable.buffer is not None else st.warning)(
+                markdown_text(stable.sentence), icon=":material/balance:"
+            )
+            if stable.buffer is not None and stable.buffer != rules.buffer:
+                st.button(
+                    f"Use a {_band(stable.buffer)} buffer band",
+                    on_click=_use_buffer,
+                    args=(stable.buffer,),
+                    key=keys.HISTORY_USE_BUFFER,
+                    help="Sets the buffer band above to this.",
+                )
+    with shared:
+        st.markdown(f"**Revenue-share cut-offs within the {percent(target)} cap**")
+        found = kept.get("cuts")
+        if found is None or found[0] != made_from_cuts:
+            found = None
+            if st.button(
+                "Suggest cut-offs for the Plan page's shares",
+                key=keys.HISTORY_SUGGEST_CUTS,
+                help="Cut-offs closest to the target revenue shares set on the Plan page (in the "
+                "latest period) whose tiers keep every quarter's churn within the cap.",
+            ):
+                stable_cuts = stable_cuts_for_shares(loaded.history, shares, target, rules)
+                found = (made_from_cuts, stable_cuts)
+                st.session_state[keys.HISTORY_SUGGESTION] = {
+                    **st.session_state.get(keys.HISTORY_SUGGESTION, {}),
+                    "cuts": found,
+                }
+        if found is not None:
+            stable_cuts = found[1]
+            if stable_cuts.cuts is None:
+                st.warning(markdown_text(stable_cuts.sentence), icon=":material/balance:")
+            else:
+                listed = ", ".join(money(cut, currency_of(loaded)) for cut in stable_cuts.cuts)
+                st.success(
+                    f"{markdown_text(listed)}: {markdown_text(stable_cuts.sentence)}",
+                    icon=":material/balance:",
+                )
+                if tuple(stable_cuts.cuts) != tuple(cuts):
+                    st.button(
+                        "Use these cut-offs",
+                        on_click=state.set_cuts,
+                        args=(tuple(stable_cuts.cuts),),
+                        key=keys.HISTORY_USE_CUTS,
+                        help="Moves the sidebar cut-offs to these, on every page.",
+                    )
+
+
+def currency_of(loaded: LoadedHistory) -> str:
+    return loaded.history.currency or "$"
 
 
 # --- lists --------------------------------------------------------------------------------------

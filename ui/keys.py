@@ -128,6 +128,11 @@ HISTORY_PAIR_FROM = "tb_history_pair_from"  # the matrix's first period (widget)
 HISTORY_PAIR_TO = "tb_history_pair_to"  # the matrix's second period (widget)
 HISTORY_FLAPPED = "tb_history_flapped"  # (what it was made from, table) of the flapped accounts
 HISTORY_LIST_FLAPPED = "tb_history_list_flapped"  # the "List the flapped accounts" button
+HISTORY_SUGGESTION = "tb_history_suggestion"  # {"buffer" | "cuts": (what it was made from, result)}
+HISTORY_SUGGEST_BUFFER = "tb_history_suggest_buffer"  # "Find the smallest stable buffer" button
+HISTORY_SUGGEST_CUTS = "tb_history_suggest_cuts"  # "Suggest cut-offs ..." button
+HISTORY_USE_BUFFER = "tb_history_use_buffer"  # "Use a 2.9% buffer band" button
+HISTORY_USE_CUTS = "tb_history_use_cuts"  # "Use these cut-offs" button
 HISTORY_FLOW_CHART = "tb_history_flow_chart"  # the flow chart
 HISTORY_CHURN_CHART = "tb_history_churn_chart"  # the churn chart
 

@@ -14,6 +14,7 @@ from lib.formatting import count, hours, percent
 from lib.history import History, Rules, stability, tiers_over_time
 from lib.history_figures import pair_migration
 from lib.history_inputs import ImportOptions, load_periods
+from lib.history_suggest import smallest_stable_buffer, stable_cuts_for_shares
 from lib.sample_history import history_files
 from tests.app.conftest import page, press
 from ui import keys
@@ -384,3 +385,48 @@ def test_a_score_in_the_sidebar_says_the_history_is_tiered_on_revenue(app: AppTe
     at = history_page(app)
     assert any("tiered on revenue" in i.value for i in at.info)
     assert not at.metric
+
+
+def test_the_smallest_stable_buffer_is_found_on_request_and_used_in_one_click(
+    app: AppTest, bundled: History
+) -> None:
+    at = history_page(app)
+    cuts = app.session_state[keys.CUTS]
+    at.number_input(key=keys.HISTORY_TARGET).set_value(10).run()
+    press(at, "Find the smallest stable buffer")
+    expected = smallest_stable_buffer(bundled, cuts, 0.1)
+    assert expected.buffer is not None and expected.buffer > 0
+    assert [s.value for s in at.success] == [expected.sentence]
+    press(at, f"Use a {expected.buffer * 100:g}% buffer band")
+    assert at.slider(key=keys.HISTORY_BUFFER).value == round(expected.buffer * 100, 1)
+    values = [v for _, v in shown_metrics(at)]
+    assert values[5:] == expected_row(
+        bundled, cuts, Rules(buffer=expected.buffer), hours_per_account(app)
+    )
+    assert [s.value for s in at.success] == [expected.sentence]  # still said, nothing changed
+    assert not [b for b in at.button if b.label.startswith("Use a ")]
+
+
+def test_a_cap_no_buffer_can_meet_is_said(app: AppTest, bundled: History) -> None:
+    at = history_page(app)
+    at.number_input(key=keys.HISTORY_TARGET).set_value(1).run()
+    press(at, "Find the smallest stable buffer")
+    assert next(w.value for w in at.warning).startswith(
+        "No buffer band up to 100% keeps tier churn at or below 1.0% in every period"
+    )
+
+
+def test_revenue_share_cut_offs_within_the_cap_move_the_sidebar(
+    app: AppTest, bundled: History
+) -> None:
+    at = history_page(app)
+    at.number_input(key=keys.HISTORY_TARGET).set_value(10).run()
+    press(at, "Suggest cut-offs for the Plan page's shares")
+    expected = stable_cuts_for_shares(bundled, [0.4, 0.3], 0.1)
+    assert expected.cuts is not None
+    assert at.success[0].value.endswith(expected.sentence)
+    press(at, "Use these cut-offs")
+    assert app.session_state[keys.CUTS] == expected.cuts
+    measured = stability(bundled, expected.cuts)
+    assert max(t.changed_share for t in measured.transitions) <= 0.1
+    assert [v for _, v in shown_metrics(at)][1] == "0 of 7"

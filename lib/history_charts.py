@@ -242,7 +242,7 @@ def churn_spec(stability: Stability, target: float, plain: Stability | None = No
             }
         )
     highest = max((max(trace["y"], default=0.0) for trace in traces), default=0.0)
-    top = max(target * 100 * 1.5, highest * 1.15, 5.0)
+    top = max(target * 100 * 1.25, highest * 1.15, 5.0)
     layout = {
         "height": CHURN_HEIGHT,
         "margin": {"l": 10, "r": 10, "t": 8, "b": 10},

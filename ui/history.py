@@ -54,7 +54,8 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
     """Buffer band, minimum stay, protection until renewal, what a flap is, the churn cap:
     (the rules, flap window in periods, churn cap as a share)."""
     has_renewals = loaded.history.protected is not None
-    band, stay, protect, within, target = st.columns([1.4, 1, 1.3, 1, 1])
+    band, stay, protect = st.columns([2, 1, 1])
+    within, target, _ = st.columns([1, 1, 2])
     with band:
         st.slider(
             "Buffer band (%)",
@@ -235,39 +236,45 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
     st.markdown(f"**{markdown_text(title)}**")
     worst, over, flaps, top, load = st.columns(5)
     worst.metric(
-        "Worst quarter: accounts changing tier",
+        "Worst quarter",
         percent(_worst(result)),
         delta=None if base is None else _points(_worst(result) - _worst(base)),
         delta_color="inverse",
+        help="The largest share of accounts changing tier from one period to the next "
+        "(new and churned accounts included).",
     )
     over.metric(
-        f"Quarters above the {percent(target)} cap",
+        f"Over {percent(target)}",
         f"{result.quarters_over(target)} of {len(result.stability.transitions)}",
         delta=None
         if base is None
         else f"{result.quarters_over(target) - base.quarters_over(target):+d}",
         delta_color="inverse",
+        help=f"Quarters in which more than {percent(target)} of accounts change tier (the cap).",
     )
     flapped_now = result.stability.flapped
     flaps.metric(
-        "Flapped accounts",
+        "Flapped",
         count(flapped_now),
         delta=None if base is None else f"{flapped_now - base.stability.flapped:+,d}",
         delta_color="inverse",
+        help="Accounts that left a tier and were back in it within the periods set above.",
     )
     top.metric(
-        f"Tier 1 share of revenue, {latest}",
+        "Tier 1 revenue",
         percent(result.top_tier_share),
         delta=None if base is None else _points(result.top_tier_share - base.top_tier_share),
         delta_color="off",
+        help=f"Tier 1's share of revenue in {latest}, the latest period.",
     )
     needed, available = result.hours_needed[-1], sum(plan.hours_available())
     load.metric(
-        f"CSM hours needed, {latest}",
+        "CSM hours",
         hours(needed),
         delta=None if base is None else f"{needed - base.hours_needed[-1]:+,.0f} h",
         delta_color="off",
-        help=f"Under the Plan page's service matrix; the teams have {hours(available)}"
+        help=f"Hours a year {latest}'s tiers need under the Plan page's service matrix; the "
+        f"teams have {hours(available)}"
         + (f" ({percent(needed / available)} used)." if available > 0 else "."),
     )
 
@@ -338,7 +345,9 @@ def suggestion(
             )
             if stable.buffer is not None and stable.buffer != rules.buffer:
                 st.button(
-                    f"Use a {_band(stable.buffer)} buffer band",
+                    f"Use a {_band(stable.buffer)} buffer band"
+                    if stable.buffer
+                    else "Use no buffer band",
                     on_click=_use_buffer,
                     args=(stable.buffer,),
                     key=keys.HISTORY_USE_BUFFER,

@@ -9,6 +9,7 @@ flapped accounts' list is made when asked for, and its file when prepared.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import streamlit as st
 
@@ -239,7 +240,7 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
         "Worst quarter",
         percent(_worst(result)),
         delta=None if base is None else _points(_worst(result) - _worst(base)),
-        delta_color="inverse",
+        delta_color=_colour(None if base is None else _worst(result) - _worst(base)),
         help="The largest share of accounts changing tier from one period to the next "
         "(new and churned accounts included).",
     )
@@ -249,7 +250,9 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
         delta=None
         if base is None
         else f"{result.quarters_over(target) - base.quarters_over(target):+d}",
-        delta_color="inverse",
+        delta_color=_colour(
+            None if base is None else result.quarters_over(target) - base.quarters_over(target)
+        ),
         help=f"Quarters in which more than {percent(target)} of accounts change tier (the cap).",
     )
     flapped_now = result.stability.flapped
@@ -257,7 +260,7 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
         "Flapped",
         count(flapped_now),
         delta=None if base is None else f"{flapped_now - base.stability.flapped:+,d}",
-        delta_color="inverse",
+        delta_color=_colour(None if base is None else flapped_now - base.stability.flapped),
         help="Accounts that left a tier and were back in it within the periods set above.",
     )
     top.metric(
@@ -277,6 +280,11 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
         f"teams have {hours(available)}"
         + (f" ({percent(needed / available)} used)." if available > 0 else "."),
     )
+
+
+def _colour(difference: float | None) -> Literal["inverse", "off"]:
+    """Fewer is better (green); no change is grey, not a red "+0"."""
+    return "inverse" if difference else "off"
 
 
 def _worst(result: Outcome) -> float:

@@ -47,10 +47,15 @@ SOURCES = {
 
 
 def load_note(name: str, label: str, report: LoadReport) -> str:
-    """What the loader did with every row of one period's file, in a sentence."""
+    """What the loader did with every row of one period's file: counts, then each reason."""
+    reasons = "".join(
+        f" Rejected, {reason}: {plural(rows, 'row')}."
+        for reason, rows in sorted(report.rejected.items(), key=lambda item: -item[1])
+    )
     return (
         f"{name} → {label}: {count(report.customers)} customers from "
         f"{plural(report.rows_read, 'row')}, {plural(report.rejected_rows, 'row')} rejected."
+        + reasons
     )
 
 

@@ -295,7 +295,8 @@ def test_snapshot_files_build_a_history_with_every_row_accounted_for(app: AppTes
     notes = next(e for e in at.expander if e.label.startswith("Your snapshot files"))
     assert notes.label == "Your snapshot files: 3 periods, 4 accounts in at least one of them"
     assert (
-        "latest.csv → 2026 Q3: 2 customers from 3 rows, 1 row rejected." in notes.markdown[0].value
+        "latest.csv → 2026 Q3: 2 customers from 3 rows, 1 row rejected. Rejected, "
+        in notes.markdown[0].value
     )
     # a: T1, T2, T1 (a flap); b: T2, T2, gone (its revenue rejected); c: T2, gone; d: new, T1, T1
     values = [v for _, v in shown_metrics(at)]

@@ -47,7 +47,7 @@ st.subheader("With and without the rules")
 history.comparison(plain, ruled, rules, plan, target)
 
 st.subheader("Flapped accounts")
-made_from = (id(loaded), tuple(cuts), rules, flap_within)
+made_from = (loaded, tuple(cuts), rules, flap_within)  # the object: compared by identity
 history.flapped(loaded, ruled, flap_within, made_from)
 
 st.subheader("From one period to another")

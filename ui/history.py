@@ -321,13 +321,13 @@ def suggestion(
     it: each searched when its button is pressed, its sentence kept while nothing it used
     changes, and one click to use it."""
     made_from = (
-        id(loaded.history),
+        loaded.history,  # the object: compared by identity
         tuple(cuts),
         target,
         rules.min_stay,
         rules.protect_until_renewal,
     )
-    made_from_cuts = (id(loaded.history), target, tuple(shares), rules)
+    made_from_cuts = (loaded.history, target, tuple(shares), rules)
     kept = st.session_state.get(keys.HISTORY_SUGGESTION, {})
     band, shared = st.columns(2, border=True)
     with band:

@@ -211,7 +211,7 @@ def uploads(choice: str) -> None:
             found = period_in_name(file.name)
             periods.append(
                 st.text_input(
-                    f"Period of {printable(file.name)}",
+                    f"Period of {markdown_text(printable(file.name))}",
                     value=found[0] if found else "",
                     key=keys.history_period_key(choice, _generation(), position),
                     placeholder="2026 Q3",

@@ -438,3 +438,12 @@ def test_revenue_share_cut_offs_within_the_cap_move_the_sidebar(
     measured = stability(bundled, expected.cuts)
     assert max(t.changed_share for t in measured.transitions) <= 0.1
     assert [v for _, v in shown_metrics(at)][1] == "0 of 7"
+
+
+def test_a_file_name_is_never_read_as_markdown(app: AppTest) -> None:
+    at = snapshots(app)
+    at.file_uploader[0].set_value([("![x](http://example.com/a.png).csv", Q1, "text/csv")]).run()
+    label = at.text_input[0].label
+    assert "\\[x\\]" in label  # escaped: no image fetched, no link drawn
+    press(at, "Build the history")
+    assert "\\[x\\]" in at.error[0].value

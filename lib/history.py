@@ -180,13 +180,18 @@ def stability(
     count = max(len(tiering.plain) + 1, int(tiers.max(initial=0)))
     side = count + 1
     figures = [_period_figures(history, tiering, p, side) for p in range(history.periods)]
-    transitions = [
-        _transition(history, tiers, p, figures[p + 1], side) for p in range(history.periods - 1)
-    ]
+    transitions = []
+    ever = np.zeros(history.accounts, dtype=bool)  # changed tier at least once
+    for p in range(history.periods - 1):
+        changes = tiers[p] != tiers[p + 1]
+        ever |= changes
+        transitions.append(_transition(history, tiers, p, figures[p + 1], side, changes=changes))
+    # Only an account that changed tier can have flapped.
+    movers = np.flatnonzero(ever)
     return Stability(
         periods=history.labels,
         transitions=tuple(transitions),
-        flapped=flapped(tiers, flap_within),
+        flapped=flapped(tiers[:, movers], flap_within),
         tiers=tuple(
             PeriodTiers(
                 label=history.labels[p],
@@ -246,8 +251,10 @@ def _transition(
     p: int,
     after: tuple[np.ndarray, np.ndarray],
     side: int,
+    *,
+    changes: np.ndarray,
 ) -> Transition:
-    changed = np.flatnonzero(tiers[p] != tiers[p + 1])
+    changed = np.flatnonzero(changes)
     code = tiers[p][changed].astype(np.intp) * side + tiers[p + 1][changed]
     # The later period's revenue; a churned account's last revenue.
     weights = np.where(

@@ -348,7 +348,8 @@ def _tiering(history: History, cuts: Sequence[float], rules: Rules) -> _Tiering:
             "renewal_date column."
         )
     out = np.zeros(history.cents.shape, dtype=np.int8)
-    stay = np.zeros(history.accounts, dtype=np.uint8) if rules.min_stay > 1 else None
+    # The period each account entered its tier in: it has been p - entered periods in it.
+    entered = np.zeros(history.accounts, dtype=np.int16) if rules.min_stay > 1 else None
     exceptions: list[np.ndarray | None] = []
     empty = np.zeros(0, dtype=np.intp)
     for p in range(history.periods):
@@ -358,20 +359,17 @@ def _tiering(history: History, cuts: Sequence[float], rules: Rules) -> _Tiering:
             out[p] = fixed
             exceptions.append(None)
         else:
-            base = _plain(history.cents[p], here, plain)
+            out[p] = _plain(history.cents[p], here, plain)
             if p == 0 or rules.is_plain:
-                out[p] = base
                 exceptions.append(empty)
             else:
-                tiers = base.copy()
+                tiers = out[p]  # a view: corrected in place
+                base = tiers.copy()
                 _band(history, p, tiers, out[p - 1], bands)
-                _hold(history, p, tiers, out[p - 1], rules, stay=stay)
-                out[p] = tiers
+                _hold(history, p, tiers, out[p - 1], rules, entered=entered)
                 exceptions.append(np.flatnonzero(tiers != base))
-        if stay is not None:
-            same = (out[p] == out[p - 1]) & here if p else np.zeros_like(here)
-            # Counted up to the minimum stay only (it is all that matters), so it never wraps.
-            stay = np.where(same, np.minimum(stay + 1, rules.min_stay), here).astype(np.uint8)
+        if entered is not None and p:
+            np.copyto(entered, np.int16(p), where=out[p] != out[p - 1])
     out.flags.writeable = False
     return _Tiering(out, plain, tuple(exceptions))
 
@@ -413,15 +411,16 @@ def _hold(
     previous: np.ndarray,
     rules: Rules,
     *,
-    stay: np.ndarray | None,
+    entered: np.ndarray | None,
 ) -> None:
-    """Hold back demotions, in place: before the minimum stay, or until renewal."""
-    if stay is None and not rules.protect_until_renewal:
+    """Hold back demotions, in place: before the minimum stay (`entered`: the period each
+    account entered its tier in), or until renewal."""
+    if entered is None and not rules.protect_until_renewal:
         return
     demoted = (tiers > previous) & (previous > 0)
     blocked = np.zeros_like(demoted)
-    if stay is not None:
-        blocked |= demoted & (stay < rules.min_stay)
+    if entered is not None:
+        blocked |= demoted & (entered > p - rules.min_stay)
     if rules.protect_until_renewal and history.protected is not None:
         blocked |= demoted & history.protected[p]
     tiers -= (tiers - previous) * blocked

@@ -470,3 +470,32 @@ def test_stable_share_cut_offs_equal_a_search_over_every_candidate(periods, targ
     assert found.cuts == brute_stable_cuts(history, targets, cap, rules)
     if found.cuts is not None:
         assert found.churn is not None and found.churn <= cap
+
+
+def reference_flaps(tiers: np.ndarray, within: int) -> int:
+    """An account flaps when it is in tier A at p, another tier in between (a customer
+    throughout) and A again at q, with q - p <= within."""
+    count = 0
+    for account in tiers.T:
+        found = False
+        for p in range(len(account)):
+            for q in range(p + 2, min(len(account), p + within + 1)):
+                between = account[p + 1 : q]
+                if (
+                    account[p] > 0
+                    and account[q] == account[p]
+                    and (between > 0).all()
+                    and (between != account[p]).any()
+                ):
+                    found = True
+        count += found
+    return count
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 3), min_size=6, max_size=6), min_size=1, max_size=7),
+    st.integers(2, 5),
+)
+def test_flaps_equal_their_definition_account_by_account(rows, within):
+    tiers = np.array(rows, dtype=np.int8).T.copy()  # periods x accounts
+    assert flapped(tiers, within) == reference_flaps(tiers, within)

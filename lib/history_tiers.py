@@ -364,10 +364,13 @@ def _tiering(history: History, cuts: Sequence[float], rules: Rules) -> _Tiering:
                 exceptions.append(empty)
             else:
                 tiers = out[p]  # a view: corrected in place
-                base = tiers.copy()
-                _band(history, p, tiers, out[p - 1], bands)
-                _hold(history, p, tiers, out[p - 1], rules, entered=entered)
-                exceptions.append(np.flatnonzero(tiers != base))
+                seen = np.zeros(history.accounts, dtype=bool)  # listed already
+                moved = _band(history, p, tiers, out[p - 1], bands, seen=seen)
+                held = _hold(history, p, tiers, out[p - 1], rules, entered=entered)
+                # Every account off its plain tier, once (a few may be back on it).
+                seen[:] = False
+                seen[held] = True
+                exceptions.append(np.concatenate([held, *(m[~seen[m]] for m in moved)]))
         if entered is not None and p:
             np.copyto(entered, np.int16(p), where=out[p] != out[p - 1])
     out.flags.writeable = False
@@ -388,11 +391,15 @@ def _band(
     tiers: np.ndarray,
     previous: np.ndarray,
     bands: Sequence[tuple[int, int, int]],
-) -> None:
-    """Correct plain tiers for the buffer band, in place: only accounts inside a band (a
-    stretch of the period's accounts sorted by value) can differ, and each cut-off is passed or
-    not on its own (module docstring)."""
+    *,
+    seen: np.ndarray,
+) -> list[np.ndarray]:
+    """Correct plain tiers for the buffer band, in place, and return the accounts moved, each
+    once (`seen` marks them): only accounts inside a band (a stretch of the period's accounts
+    sorted by value) can differ, and each cut-off is passed or not on its own (module
+    docstring)."""
     ascending, order = history.ascending[p], history.order[p]
+    moved = []
     for j, (at, rise, fall) in enumerate(bands):
         low, high = np.searchsorted(ascending, [fall, rise], side="left")
         if low >= high:
@@ -401,7 +408,12 @@ def _band(
         before = previous[inside]
         plain_above = ascending[low:high] >= at
         kept_above = np.where(before > 0, before <= j + 1, plain_above)
-        tiers[inside] += plain_above.astype(np.int8) - kept_above.astype(np.int8)
+        change = plain_above.astype(np.int8) - kept_above.astype(np.int8)
+        tiers[inside] += change
+        shifted = inside[change != 0]
+        moved.append(shifted[~seen[shifted]])
+        seen[shifted] = True
+    return moved
 
 
 def _hold(
@@ -412,15 +424,17 @@ def _hold(
     rules: Rules,
     *,
     entered: np.ndarray | None,
-) -> None:
+) -> np.ndarray:
     """Hold back demotions, in place: before the minimum stay (`entered`: the period each
-    account entered its tier in), or until renewal."""
+    account entered its tier in), or until renewal. Returns the accounts held."""
     if entered is None and not rules.protect_until_renewal:
-        return
-    demoted = (tiers > previous) & (previous > 0)
-    blocked = np.zeros_like(demoted)
+        return np.zeros(0, dtype=np.int32)
+    demoted = np.flatnonzero((tiers > previous) & (previous > 0))
+    blocked = np.zeros(len(demoted), dtype=bool)
     if entered is not None:
-        blocked |= demoted & (entered > p - rules.min_stay)
+        blocked |= entered[demoted] > p - rules.min_stay
     if rules.protect_until_renewal and history.protected is not None:
-        blocked |= demoted & history.protected[p]
-    tiers -= (tiers - previous) * blocked
+        blocked |= history.protected[p][demoted]
+    held = demoted[blocked].astype(np.int32)
+    tiers[held] = previous[held]
+    return held

@@ -320,10 +320,12 @@ def test_the_json_has_exactly_the_keys_of_the_contract():
     }
 
 
-@given(periods_strategy, cuts_strategy, buffers)
-def test_matrices_add_up_to_each_periods_tiers_and_revenue_to_the_cent(periods, cuts, buffer):
+@given(periods_strategy, cuts_strategy, buffers, st.integers(0, 3))
+def test_matrices_add_up_to_each_periods_tiers_and_revenue_to_the_cent(
+    periods, cuts, buffer, min_stay
+):
     history = history_of(periods)
-    rules = Rules(buffer=buffer)
+    rules = Rules(buffer=buffer, min_stay=min_stay)
     found = stability(history, cuts, rules)
     tiers = tiers_over_time(history, cuts, rules)
     for p, figures in enumerate(found.tiers):
@@ -335,6 +337,11 @@ def test_matrices_add_up_to_each_periods_tiers_and_revenue_to_the_cent(periods, 
     for p, move in enumerate(found.transitions):
         assert move.customers == int((history.present[p] | history.present[p + 1]).sum())
         assert move.changed_customers == int((tiers[p] != tiers[p + 1]).sum())
+        counted = np.where(history.present[p + 1], history.cents[p + 1], history.cents[p])
+        for cell in move.cells:
+            here = (tiers[p] == cell.from_tier) & (tiers[p + 1] == cell.to_tier)
+            assert cell.customers == int(here.sum())
+            assert cell.revenue_cents == int(counted[here].sum())
 
 
 def test_flaps_are_accounts_that_leave_a_tier_and_come_back_within_n_periods():

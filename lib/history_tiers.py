@@ -18,8 +18,9 @@ recorded when it is an adopted tier list):
   only when its value >= c x (1 + b). Its tier is 1 + the cut-offs it is below. With two tiers
   this is the issue's sentence (a Tier 2 account is promoted at >= c x (1 + b), a Tier 1
   account demoted at < c x (1 - b), in between it keeps its tier); with more, each cut-off is
-  passed or not on its own, so an account at 1.1 x c2 with a 20% band moves from Tier 3 to
-  Tier 2 and not yet to Tier 1 even when it is above c1. With b = 0 this is the plain rule. The
+  passed or not on its own: with a 20% band, a Tier 3 account now at 1.1 x c1 moves to Tier 2
+  (it passes c2 x 1.2) and not yet to Tier 1 (below c1 x 1.2). With b = 0 this is the plain
+  rule. The
   bands c x (1 +- b) are exact decimals, compared in cents like the cut-offs.
 - **Minimum stay k**: an account is not demoted before it has been k periods in its tier (the
   period it entered counts); promotions are never held back. k = 0 or 1: no effect.
@@ -103,8 +104,10 @@ class Snapshot:
 class History:
     """Every period's accounts on one axis: built once per load (`History.of`), read per move.
 
-    `cents[p, i]` is account i's revenue in period p in whole cents (0 where absent),
-    `present[p, i]` whether it is a customer then; periods in date order.
+    `ids[i]` is account i's customer id (accounts numbered by their largest revenue),
+    `cents[p, i]` its revenue in period p in whole cents (0 where absent), `present[p, i]`
+    whether it is a customer then; periods in date order. `tiers_over_time` and the page's
+    per-account figures use the same numbering.
     """
 
     labels: tuple[str, ...]

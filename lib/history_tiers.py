@@ -125,19 +125,20 @@ class History:
     prefix: tuple[np.ndarray, ...] = field(repr=False)
     exact_in_doubles: bool = True  # every sum of a period's cents fits a double exactly
     currency: str | None = None
+    notes: tuple[str, ...] = ()  # what differs between the periods' files (columns)
 
     @classmethod
     def of(cls, snapshots: Sequence[Snapshot]) -> History:
         """Order snapshots by date, put their accounts on one axis, align their revenue.
 
         Raises InputError for no snapshot, two snapshots of one period, a customer listed twice
-        in one period, or snapshots in different currencies or with different columns.
+        in one period, or snapshots in different currencies; different columns are `notes`.
         """
         if not snapshots:
             raise InputError("Give at least one period's customers to build a history from.")
         ordered = sorted(snapshots, key=lambda snapshot: snapshot.ends)
         _check_periods(ordered)
-        _check_alike(ordered)
+        notes = _check_alike(ordered)
         sizes = [len(s.ids) for s in ordered]
         everyone = np.concatenate([np.asarray(s.ids, dtype=object) for s in ordered])
         codes, uniques = pd.factorize(everyone, sort=False)
@@ -198,6 +199,7 @@ class History:
             prefix=tuple(prefix),
             exact_in_doubles=bool((absolute < _EXACT_FLOAT_CENTS).all()),
             currency=next((s.currency for s in ordered if s.currency is not None), None),
+            notes=notes,
         )
 
     @property
@@ -226,7 +228,9 @@ def _check_periods(ordered: Sequence[Snapshot]) -> None:
             )
 
 
-def _check_alike(ordered: Sequence[Snapshot]) -> None:
+def _check_alike(ordered: Sequence[Snapshot]) -> tuple[str, ...]:
+    """Refuse periods in different currencies; say which columns differ (tiers need only the
+    revenue, so the history is still built)."""
     currencies = {s.currency for s in ordered if s.currency is not None}
     if len(currencies) > 1:
         listed = ", ".join(f"{s.name} in {s.currency.strip()}" for s in ordered if s.currency)
@@ -235,6 +239,7 @@ def _check_alike(ordered: Sequence[Snapshot]) -> None:
             "currency."
         )
     known = [s for s in ordered if s.columns is not None]
+    notes = []
     for snapshot in known[1:]:
         first = known[0]
         assert first.columns is not None and snapshot.columns is not None
@@ -246,10 +251,11 @@ def _check_alike(ordered: Sequence[Snapshot]) -> None:
                 what.append(f"lacks {', '.join(missing)}")
             if extra:
                 what.append(f"has {', '.join(extra)} too")
-            raise InputError(
-                f"{snapshot.name} {' and '.join(what)}, unlike {first.name}: give every period "
-                "with the same columns."
+            notes.append(
+                f"{snapshot.name} {' and '.join(what)}, unlike {first.name}: tiers use the "
+                "revenue alone, but figures from other columns differ between periods."
             )
+    return tuple(notes)
 
 
 def _check_unique(snapshot: Snapshot, where: np.ndarray, accounts: int) -> None:

@@ -252,3 +252,15 @@ def test_protection_without_renewal_dates_is_one_sentence(capsys, quarters):
         capsys, ["history", *map(str, quarters), "--cuts", "10", "--protect-until-renewal"]
     )
     assert "renewal dates" in err
+
+
+def test_files_with_different_columns_are_said_and_still_compared(capsys, tmp_path):
+    first = write(tmp_path, "q1-2026-Q1.csv", {"A": "100", "B": "5"})
+    second = tmp_path / "q2-2026-Q2.csv"
+    second.write_text("Customer ID,Annual Revenue,Region\nA,100,EMEA\nB,5,APAC\n", encoding="utf-8")
+    assert run(["history", str(first), str(second), "--cuts", "10", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["transitions"][0]["changed_customers"] == 0
+    assert (
+        "2026 Q2 (q2-2026-Q2.csv) has region too, unlike 2026 Q1 (q1-2026-Q1.csv)" in captured.err
+    )

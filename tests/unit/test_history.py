@@ -263,11 +263,14 @@ def test_snapshots_in_different_currencies_are_refused_with_a_sentence():
         History.of([one, two])
 
 
-def test_snapshots_with_different_columns_say_which():
+def test_snapshots_with_different_columns_say_which_and_still_make_a_history():
     one = snap("2026 Q1", date(2026, 3, 31), {"a": 1}, columns=("customer_id", "nps"))
-    two = snap("2026 Q2", date(2026, 6, 30), {"a": 1}, columns=("customer_id",))
-    with pytest.raises(InputError, match="2026 Q2 lacks nps"):
-        History.of([one, two])
+    two = snap("2026 Q2", date(2026, 6, 30), {"a": 1}, columns=("customer_id", "region"))
+    history = History.of([one, two])
+    assert history.notes == (
+        "2026 Q2 lacks nps and has region too, unlike 2026 Q1: tiers use the revenue alone, "
+        "but figures from other columns differ between periods.",
+    )
 
 
 def test_a_customer_listed_twice_in_one_period_is_refused():

@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from lib.history_inputs import parse_period, period_in_name, period_label, quarter_ends
+from lib.history import History
+from lib.history_inputs import (
+    ImportOptions,
+    load_periods,
+    parse_period,
+    period_in_name,
+    period_label,
+    quarter_ends,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +62,17 @@ def test_quarter_ends_run_back_from_the_last_complete_quarter():
         date(2026, 6, 30),
     ]
     assert quarter_ends(date(2026, 2, 10), 2) == [date(2025, 9, 30), date(2025, 12, 31)]
+
+
+def test_uploads_given_as_name_and_bytes_become_snapshots_in_cents():
+    files = [
+        ("accounts-2026-Q2.csv", b"Customer ID,ARR\nA,100.10\nB,5\n"),
+        ("accounts-2026-Q1.csv", b"Customer ID,ARR\nA,90\n"),
+    ]
+    loaded = load_periods(files, ImportOptions())
+    assert [period.snapshot.label for period in loaded] == ["2026 Q2", "2026 Q1"]
+    assert list(loaded[0].snapshot.cents) == [10010, 500]
+    assert loaded[0].report.customers == 2
+    history = History.of([period.snapshot for period in loaded])
+    assert history.labels == ("2026 Q1", "2026 Q2")
+    assert history.currency == "$"

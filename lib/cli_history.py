@@ -166,7 +166,7 @@ def run_history(args: argparse.Namespace) -> str:
     loaded = _loaded(args)
     history = History.of([period.snapshot for period in loaded])
     found = stability(history, cuts, rules, args.flap_within)
-    reports = _report_lines(loaded)
+    reports = [*_report_lines(loaded), *(printable(note) for note in history.notes)]
     if args.json:
         print("\n".join(reports), file=sys.stderr)
         return json.dumps(found.as_dict())

@@ -180,13 +180,15 @@ def stability(
     count = max(len(tiering.plain) + 1, int(tiers.max(initial=0)))
     side = count + 1
     figures = [_period_figures(history, tiering, p, side) for p in range(history.periods)]
+    changes = [tiers[p] != tiers[p + 1] for p in range(history.periods - 1)]
     transitions = [
-        _transition(history, tiers, p, figures[p + 1], side) for p in range(history.periods - 1)
+        _transition(history, tiers, p, figures[p + 1], side, changes=changes[p])
+        for p in range(history.periods - 1)
     ]
     return Stability(
         periods=history.labels,
         transitions=tuple(transitions),
-        flapped=flapped(tiers, flap_within),
+        flapped=_flapped(tiers, changes, flap_within),
         tiers=tuple(
             PeriodTiers(
                 label=history.labels[p],
@@ -246,13 +248,16 @@ def _transition(
     p: int,
     after: tuple[np.ndarray, np.ndarray],
     side: int,
+    *,
+    changes: np.ndarray,
 ) -> Transition:
-    changed = np.flatnonzero(tiers[p] != tiers[p + 1])
-    code = tiers[p][changed].astype(np.intp) * side + tiers[p + 1][changed]
-    # The later period's revenue; a churned account's last revenue.
-    weights = np.where(
-        history.present[p + 1][changed], history.cents[p + 1][changed], history.cents[p][changed]
-    )
+    changed = np.flatnonzero(changes)
+    later = tiers[p + 1][changed]
+    code = tiers[p][changed].astype(np.intp) * side + later
+    # The later period's revenue; a churned account's (tier 0 later) last revenue.
+    weights = history.cents[p + 1][changed]
+    gone = np.flatnonzero(later == 0)
+    weights[gone] = history.cents[p][changed[gone]]
     customers = np.bincount(code, minlength=side * side).reshape(side, side)
     revenue = _sums(history, code, weights, side * side).reshape(side, side)
     # Those who stay: the later period's tier less those who entered it.
@@ -279,15 +284,20 @@ def _transition(
 def flapped(tiers: np.ndarray, within: int = DEFAULT_FLAP_WITHIN) -> int:
     """Accounts that left a tier for another tier and were back in it within `within` periods
     (customers in every period between)."""
+    return _flapped(tiers, [tiers[p] != tiers[p + 1] for p in range(len(tiers) - 1)], within)
+
+
+def _flapped(tiers: np.ndarray, changes: Sequence[np.ndarray], within: int) -> int:
+    """`flapped`, from the changes between consecutive periods: a flap from p back at q needs
+    a change right after p and right before q, so only those accounts are looked at."""
     periods = len(tiers)
     flaps = np.zeros(tiers.shape[1] if tiers.ndim == 2 else 0, dtype=bool)
-    for p in range(periods):
-        start = tiers[p]
-        away = np.zeros_like(flaps)
-        here = start > 0
-        for q in range(p + 1, min(periods, p + within + 1)):
-            here &= tiers[q] > 0
-            if q - p >= 2:
-                flaps |= here & away & (tiers[q] == start)
-            away |= tiers[q] != start
+    for p in range(periods - 2):
+        for q in range(p + 2, min(periods, p + within + 1)):
+            both = np.flatnonzero(changes[p] & changes[q - 1])
+            start = tiers[p][both]
+            back = (start > 0) & (tiers[q][both] == start)
+            for between in range(p + 1, q):
+                back &= tiers[between][both] > 0
+            flaps[both[back]] = True
     return int(np.count_nonzero(flaps))

@@ -108,7 +108,10 @@ def smallest_stable_buffer(
 
     Exact over the grid: only the candidate steps (`buffer_candidates`) can change the tiers,
     so they are checked in order and the first that meets the target is the smallest. When no
-    band does, `buffer` is None and the sentence says the least churn any band reaches.
+    band does, `buffer` is None and the sentence says the least churn any band reaches. Churn
+    is not monotone in the band with three tiers or more (a band can turn one move of two tiers
+    into two moves of one), hence every candidate rather than a bisection. Cost: one tiering
+    pass per candidate checked (at most 1,001): run it on demand, not on a slider move.
     """
     if not (math.isfinite(target) and 0 <= target <= 1):
         raise InputError(f"The churn target is a share from 0 to 1 (0.2 is 20%); got {target:g}.")
@@ -167,6 +170,10 @@ def stable_cuts_for_shares(
     then c2 (at or below c1) the closest for Tier 2 among those with which c1, c2 keep it; and
     so on. Exact: every candidate value is considered. None, with a sentence, when no value
     keeps a cut-off within the cap.
+
+    Cost: one tiering pass over the history per candidate checked, closest first, stopping at
+    the first within the cap: immediate when the closest values keep it, long at a million
+    customers when thousands of them do not (run it on demand, not on a slider move).
     """
     if not MIN_TIERS - 1 <= len(targets) <= MAX_TIERS - 1:
         raise InputError(f"Give 1 to {MAX_TIERS - 1} target shares; got {len(targets)}.")

@@ -18,8 +18,9 @@ recorded when it is an adopted tier list):
   only when its value >= c x (1 + b). Its tier is 1 + the cut-offs it is below. With two tiers
   this is the issue's sentence (a Tier 2 account is promoted at >= c x (1 + b), a Tier 1
   account demoted at < c x (1 - b), in between it keeps its tier); with more, each cut-off is
-  passed or not on its own, so an account at 1.1 x c2 with a 20% band moves from Tier 3 to
-  Tier 2 and not yet to Tier 1 even when it is above c1. With b = 0 this is the plain rule. The
+  passed or not on its own: with a 20% band, a Tier 3 account now at 1.1 x c1 moves to Tier 2
+  (it passes c2 x 1.2) and not yet to Tier 1 (below c1 x 1.2). With b = 0 this is the plain
+  rule. The
   bands c x (1 +- b) are exact decimals, compared in cents like the cut-offs.
 - **Minimum stay k**: an account is not demoted before it has been k periods in its tier (the
   period it entered counts); promotions are never held back. k = 0 or 1: no effect.
@@ -103,8 +104,10 @@ class Snapshot:
 class History:
     """Every period's accounts on one axis: built once per load (`History.of`), read per move.
 
-    `cents[p, i]` is account i's revenue in period p in whole cents (0 where absent),
-    `present[p, i]` whether it is a customer then; periods in date order.
+    `ids[i]` is account i's customer id (accounts numbered by their largest revenue),
+    `cents[p, i]` its revenue in period p in whole cents (0 where absent), `present[p, i]`
+    whether it is a customer then; periods in date order. `tiers_over_time` and the page's
+    per-account figures use the same numbering.
     """
 
     labels: tuple[str, ...]
@@ -122,19 +125,20 @@ class History:
     prefix: tuple[np.ndarray, ...] = field(repr=False)
     exact_in_doubles: bool = True  # every sum of a period's cents fits a double exactly
     currency: str | None = None
+    notes: tuple[str, ...] = ()  # what differs between the periods' files (columns)
 
     @classmethod
     def of(cls, snapshots: Sequence[Snapshot]) -> History:
         """Order snapshots by date, put their accounts on one axis, align their revenue.
 
         Raises InputError for no snapshot, two snapshots of one period, a customer listed twice
-        in one period, or snapshots in different currencies or with different columns.
+        in one period, or snapshots in different currencies; different columns are `notes`.
         """
         if not snapshots:
             raise InputError("Give at least one period's customers to build a history from.")
         ordered = sorted(snapshots, key=lambda snapshot: snapshot.ends)
         _check_periods(ordered)
-        _check_alike(ordered)
+        notes = _check_alike(ordered)
         sizes = [len(s.ids) for s in ordered]
         everyone = np.concatenate([np.asarray(s.ids, dtype=object) for s in ordered])
         codes, uniques = pd.factorize(everyone, sort=False)
@@ -156,6 +160,16 @@ class History:
                 if renewals is None:
                     renewals = np.full((periods, accounts), NO_DATE, dtype=np.int32)
                 renewals[p, where] = np.asarray(snapshot.renewals, dtype=np.int32)
+        # Accounts numbered by their largest revenue: an account's neighbours in value are then
+        # its neighbours in memory in every period, so the work on the accounts near a cut-off
+        # (the band) reads memory nearly in order.
+        by_size = np.argsort(cents.max(axis=0), kind="stable")
+        # (Taken row by row: a fancy index on the second axis would leave rows strided.)
+        cents = np.stack([row[by_size] for row in cents])
+        present = np.stack([row[by_size] for row in present])
+        renewals = None if renewals is None else np.stack([row[by_size] for row in renewals])
+        fixed = [None if f is None else _frozen(f[by_size]) for f in fixed]
+        uniques = np.asarray(uniques, dtype=object)[by_size]
         ends = tuple(s.ends for s in ordered)
         absolute = np.abs(cents).sum(axis=1, dtype=np.float64)
         if not (absolute < _INT64_SUMS).all():
@@ -175,7 +189,7 @@ class History:
         return cls(
             labels=tuple(s.label for s in ordered),
             ends=ends,
-            ids=np.asarray(uniques, dtype=object),
+            ids=uniques,
             cents=cents,
             present=present,
             fixed=tuple(fixed),
@@ -185,6 +199,7 @@ class History:
             prefix=tuple(prefix),
             exact_in_doubles=bool((absolute < _EXACT_FLOAT_CENTS).all()),
             currency=next((s.currency for s in ordered if s.currency is not None), None),
+            notes=notes,
         )
 
     @property
@@ -213,7 +228,9 @@ def _check_periods(ordered: Sequence[Snapshot]) -> None:
             )
 
 
-def _check_alike(ordered: Sequence[Snapshot]) -> None:
+def _check_alike(ordered: Sequence[Snapshot]) -> tuple[str, ...]:
+    """Refuse periods in different currencies; say which columns differ (tiers need only the
+    revenue, so the history is still built)."""
     currencies = {s.currency for s in ordered if s.currency is not None}
     if len(currencies) > 1:
         listed = ", ".join(f"{s.name} in {s.currency.strip()}" for s in ordered if s.currency)
@@ -222,6 +239,7 @@ def _check_alike(ordered: Sequence[Snapshot]) -> None:
             "currency."
         )
     known = [s for s in ordered if s.columns is not None]
+    notes = []
     for snapshot in known[1:]:
         first = known[0]
         assert first.columns is not None and snapshot.columns is not None
@@ -233,10 +251,11 @@ def _check_alike(ordered: Sequence[Snapshot]) -> None:
                 what.append(f"lacks {', '.join(missing)}")
             if extra:
                 what.append(f"has {', '.join(extra)} too")
-            raise InputError(
-                f"{snapshot.name} {' and '.join(what)}, unlike {first.name}: give every period "
-                "with the same columns."
+            notes.append(
+                f"{snapshot.name} {' and '.join(what)}, unlike {first.name}: tiers use the "
+                "revenue alone, but figures from other columns differ between periods."
             )
+    return tuple(notes)
 
 
 def _check_unique(snapshot: Snapshot, where: np.ndarray, accounts: int) -> None:
@@ -348,7 +367,8 @@ def _tiering(history: History, cuts: Sequence[float], rules: Rules) -> _Tiering:
             "renewal_date column."
         )
     out = np.zeros(history.cents.shape, dtype=np.int8)
-    stay = np.zeros(history.accounts, dtype=np.uint8) if rules.min_stay > 1 else None
+    # The period each account entered its tier in: it has been p - entered periods in it.
+    entered = np.zeros(history.accounts, dtype=np.int16) if rules.min_stay > 1 else None
     exceptions: list[np.ndarray | None] = []
     empty = np.zeros(0, dtype=np.intp)
     for p in range(history.periods):
@@ -358,20 +378,20 @@ def _tiering(history: History, cuts: Sequence[float], rules: Rules) -> _Tiering:
             out[p] = fixed
             exceptions.append(None)
         else:
-            base = _plain(history.cents[p], here, plain)
+            out[p] = _plain(history.cents[p], here, plain)
             if p == 0 or rules.is_plain:
-                out[p] = base
                 exceptions.append(empty)
             else:
-                tiers = base.copy()
-                _band(history, p, tiers, out[p - 1], bands)
-                _hold(history, p, tiers, out[p - 1], rules, stay=stay)
-                out[p] = tiers
-                exceptions.append(np.flatnonzero(tiers != base))
-        if stay is not None:
-            same = (out[p] == out[p - 1]) & here if p else np.zeros_like(here)
-            # Counted up to the minimum stay only (it is all that matters), so it never wraps.
-            stay = np.where(same, np.minimum(stay + 1, rules.min_stay), here).astype(np.uint8)
+                tiers = out[p]  # a view: corrected in place
+                seen = np.zeros(history.accounts, dtype=bool)  # listed already
+                moved = _band(history, p, tiers, out[p - 1], bands, seen=seen)
+                held = _hold(history, p, tiers, out[p - 1], rules, entered=entered)
+                # Every account off its plain tier, once (a few may be back on it).
+                seen[:] = False
+                seen[held] = True
+                exceptions.append(np.concatenate([held, *(m[~seen[m]] for m in moved)]))
+        if entered is not None and p:
+            np.copyto(entered, np.int16(p), where=out[p] != out[p - 1])
     out.flags.writeable = False
     return _Tiering(out, plain, tuple(exceptions))
 
@@ -390,11 +410,15 @@ def _band(
     tiers: np.ndarray,
     previous: np.ndarray,
     bands: Sequence[tuple[int, int, int]],
-) -> None:
-    """Correct plain tiers for the buffer band, in place: only accounts inside a band (a
-    stretch of the period's accounts sorted by value) can differ, and each cut-off is passed or
-    not on its own (module docstring)."""
+    *,
+    seen: np.ndarray,
+) -> list[np.ndarray]:
+    """Correct plain tiers for the buffer band, in place, and return the accounts moved, each
+    once (`seen` marks them): only accounts inside a band (a stretch of the period's accounts
+    sorted by value) can differ, and each cut-off is passed or not on its own (module
+    docstring)."""
     ascending, order = history.ascending[p], history.order[p]
+    moved = []
     for j, (at, rise, fall) in enumerate(bands):
         low, high = np.searchsorted(ascending, [fall, rise], side="left")
         if low >= high:
@@ -403,7 +427,12 @@ def _band(
         before = previous[inside]
         plain_above = ascending[low:high] >= at
         kept_above = np.where(before > 0, before <= j + 1, plain_above)
-        tiers[inside] += plain_above.astype(np.int8) - kept_above.astype(np.int8)
+        change = plain_above.astype(np.int8) - kept_above.astype(np.int8)
+        tiers[inside] += change
+        shifted = inside[change != 0]
+        moved.append(shifted[~seen[shifted]])
+        seen[shifted] = True
+    return moved
 
 
 def _hold(
@@ -413,15 +442,18 @@ def _hold(
     previous: np.ndarray,
     rules: Rules,
     *,
-    stay: np.ndarray | None,
-) -> None:
-    """Hold back demotions, in place: before the minimum stay, or until renewal."""
-    if stay is None and not rules.protect_until_renewal:
-        return
-    demoted = (tiers > previous) & (previous > 0)
-    blocked = np.zeros_like(demoted)
-    if stay is not None:
-        blocked |= demoted & (stay < rules.min_stay)
+    entered: np.ndarray | None,
+) -> np.ndarray:
+    """Hold back demotions, in place: before the minimum stay (`entered`: the period each
+    account entered its tier in), or until renewal. Returns the accounts held."""
+    if entered is None and not rules.protect_until_renewal:
+        return np.zeros(0, dtype=np.int32)
+    demoted = np.flatnonzero((tiers > previous) & (previous > 0))
+    blocked = np.zeros(len(demoted), dtype=bool)
+    if entered is not None:
+        blocked |= entered[demoted] > p - rules.min_stay
     if rules.protect_until_renewal and history.protected is not None:
-        blocked |= demoted & history.protected[p]
-    tiers -= (tiers - previous) * blocked
+        blocked |= history.protected[p][demoted]
+    held = demoted[blocked].astype(np.int32)
+    tiers[held] = previous[held]
+    return held

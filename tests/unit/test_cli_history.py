@@ -232,3 +232,35 @@ def test_a_buffer_given_as_a_percentage_is_one_sentence(capsys, quarters):
         capsys, ["history", *map(str, quarters), "--cuts", "10", "--buffer", "10"]
     )
     assert "0.1 is 10%" in err
+
+
+def test_protection_until_renewal_reads_the_files_renewal_dates(capsys, tmp_path):
+    header = "Customer ID,Annual Revenue,Renewal Date"
+    first = tmp_path / "book-2026-Q1.csv"
+    first.write_text(f"{header}\nA,150000,2026-08-01\nB,150000,2026-05-01\n", encoding="utf-8")
+    second = tmp_path / "book-2026-Q2.csv"
+    second.write_text(f"{header}\nA,50000,2027-08-01\nB,50000,2027-05-01\n", encoding="utf-8")
+    found = history_json(
+        capsys, str(first), str(second), "--cuts", "100000", "--protect-until-renewal"
+    )
+    # A renews after Q2 ends (2026-06-30): kept in Tier 1; B renewed in Q2: demoted.
+    assert changed_cells(found["transitions"][0]) == {("Tier 1", "Tier 2"): (1, 50000.0)}
+
+
+def test_protection_without_renewal_dates_is_one_sentence(capsys, quarters):
+    err = one_sentence_exit_2(
+        capsys, ["history", *map(str, quarters), "--cuts", "10", "--protect-until-renewal"]
+    )
+    assert "renewal dates" in err
+
+
+def test_files_with_different_columns_are_said_and_still_compared(capsys, tmp_path):
+    first = write(tmp_path, "q1-2026-Q1.csv", {"A": "100", "B": "5"})
+    second = tmp_path / "q2-2026-Q2.csv"
+    second.write_text("Customer ID,Annual Revenue,Region\nA,100,EMEA\nB,5,APAC\n", encoding="utf-8")
+    assert run(["history", str(first), str(second), "--cuts", "10", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["transitions"][0]["changed_customers"] == 0
+    assert (
+        "2026 Q2 (q2-2026-Q2.csv) has region too, unlike 2026 Q1 (q1-2026-Q1.csv)" in captured.err
+    )

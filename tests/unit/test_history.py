@@ -263,11 +263,14 @@ def test_snapshots_in_different_currencies_are_refused_with_a_sentence():
         History.of([one, two])
 
 
-def test_snapshots_with_different_columns_say_which():
+def test_snapshots_with_different_columns_say_which_and_still_make_a_history():
     one = snap("2026 Q1", date(2026, 3, 31), {"a": 1}, columns=("customer_id", "nps"))
-    two = snap("2026 Q2", date(2026, 6, 30), {"a": 1}, columns=("customer_id",))
-    with pytest.raises(InputError, match="2026 Q2 lacks nps"):
-        History.of([one, two])
+    two = snap("2026 Q2", date(2026, 6, 30), {"a": 1}, columns=("customer_id", "region"))
+    history = History.of([one, two])
+    assert history.notes == (
+        "2026 Q2 lacks nps and has region too, unlike 2026 Q1: tiers use the revenue alone, "
+        "but figures from other columns differ between periods.",
+    )
 
 
 def test_a_customer_listed_twice_in_one_period_is_refused():
@@ -320,10 +323,12 @@ def test_the_json_has_exactly_the_keys_of_the_contract():
     }
 
 
-@given(periods_strategy, cuts_strategy, buffers)
-def test_matrices_add_up_to_each_periods_tiers_and_revenue_to_the_cent(periods, cuts, buffer):
+@given(periods_strategy, cuts_strategy, buffers, st.integers(0, 3))
+def test_matrices_add_up_to_each_periods_tiers_and_revenue_to_the_cent(
+    periods, cuts, buffer, min_stay
+):
     history = history_of(periods)
-    rules = Rules(buffer=buffer)
+    rules = Rules(buffer=buffer, min_stay=min_stay)
     found = stability(history, cuts, rules)
     tiers = tiers_over_time(history, cuts, rules)
     for p, figures in enumerate(found.tiers):
@@ -335,6 +340,11 @@ def test_matrices_add_up_to_each_periods_tiers_and_revenue_to_the_cent(periods, 
     for p, move in enumerate(found.transitions):
         assert move.customers == int((history.present[p] | history.present[p + 1]).sum())
         assert move.changed_customers == int((tiers[p] != tiers[p + 1]).sum())
+        counted = np.where(history.present[p + 1], history.cents[p + 1], history.cents[p])
+        for cell in move.cells:
+            here = (tiers[p] == cell.from_tier) & (tiers[p + 1] == cell.to_tier)
+            assert cell.customers == int(here.sum())
+            assert cell.revenue_cents == int(counted[here].sum())
 
 
 def test_flaps_are_accounts_that_leave_a_tier_and_come_back_within_n_periods():
@@ -470,3 +480,32 @@ def test_stable_share_cut_offs_equal_a_search_over_every_candidate(periods, targ
     assert found.cuts == brute_stable_cuts(history, targets, cap, rules)
     if found.cuts is not None:
         assert found.churn is not None and found.churn <= cap
+
+
+def reference_flaps(tiers: np.ndarray, within: int) -> int:
+    """An account flaps when it is in tier A at p, another tier in between (a customer
+    throughout) and A again at q, with q - p <= within."""
+    count = 0
+    for account in tiers.T:
+        found = False
+        for p in range(len(account)):
+            for q in range(p + 2, min(len(account), p + within + 1)):
+                between = account[p + 1 : q]
+                if (
+                    account[p] > 0
+                    and account[q] == account[p]
+                    and (between > 0).all()
+                    and (between != account[p]).any()
+                ):
+                    found = True
+        count += found
+    return count
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 3), min_size=6, max_size=6), min_size=1, max_size=7),
+    st.integers(2, 5),
+)
+def test_flaps_equal_their_definition_account_by_account(rows, within):
+    tiers = np.array(rows, dtype=np.int8).T.copy()  # periods x accounts
+    assert flapped(tiers, within) == reference_flaps(tiers, within)

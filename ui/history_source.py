@@ -270,6 +270,8 @@ def uploads(choice: str) -> None:
 def notes(loaded: LoadedHistory) -> None:
     """What the history is made of: periods, accounts, and every file's rows, on request."""
     history = loaded.history
+    for note in history.notes:  # files whose columns differ: said, and the history still built
+        st.info(markdown_text(note), icon=":material/info:")
     with st.expander(
         f"{markdown_text(loaded.source)}: {plural(history.periods, 'period')}, "
         f"{count(history.accounts)} accounts in at least one of them"

@@ -447,3 +447,19 @@ def test_a_file_name_is_never_read_as_markdown(app: AppTest) -> None:
     assert "\\[x\\]" in label  # escaped: no image fetched, no link drawn
     press(at, "Build the history")
     assert "\\[x\\]" in at.error[0].value
+
+
+def test_periods_whose_files_have_different_columns_say_so(app: AppTest) -> None:
+    at = snapshots(app)
+    no_names = b"customer_id,annual_revenue\na,100000\nb,30000\n"
+    at.file_uploader[0].set_value(
+        [("customers-2026-Q1.csv", Q1, "text/csv"), ("customers-2026-Q2.csv", no_names, "text/csv")]
+    ).run()
+    press(at, "Build the history")
+    assert not at.error
+    assert [i.value for i in at.info] == [
+        "2026 Q2 (customers-2026-Q2.csv) lacks customer_name, unlike 2026 Q1 "
+        "(customers-2026-Q1.csv): tiers use the revenue alone, but figures from other columns "
+        "differ between periods."
+    ]
+    assert at.metric

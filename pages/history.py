@@ -28,6 +28,11 @@ if state.criteria().is_score:
     )
     st.stop()
 history_source.notes(loaded)
+if not state.current_slice(dataset).is_everything:
+    st.caption(
+        "The history covers every account of its periods: the sidebar's slice does not apply "
+        "here (snapshot files carry no segments)."
+    )
 currency = loaded.history.currency or dataset.currency
 cuts = state.cuts()
 plan = state.plan(len(cuts) + 1)

@@ -463,3 +463,13 @@ def test_periods_whose_files_have_different_columns_say_so(app: AppTest) -> None
         "differ between periods."
     ]
     assert at.metric
+
+
+def test_a_slice_in_the_sidebar_is_said_not_to_apply(app: AppTest, bundled: History) -> None:
+    app.sidebar.multiselect(key=keys.slice_key("region")).set_value(["EMEA"]).run()
+    at = history_page(app)
+    assert any("slice does not apply" in c.value for c in at.caption)
+    cuts = app.session_state[keys.CUTS]
+    assert [v for _, v in shown_metrics(at)] == expected_row(
+        bundled, cuts, Rules(), hours_per_account(app)
+    )

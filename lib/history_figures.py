@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -60,12 +61,28 @@ def new_and_churned(transition: Transition) -> tuple[int, int]:
 
 @dataclass(frozen=True, eq=False)
 class Outcome:
-    """One way of tiering the history (under some rules): its tiers and what they cost."""
+    """One way of tiering the history (under some rules): what it costs, and its tiers when
+    something needs them account by account (`tiers`, made on first use)."""
 
+    history: History
+    cuts: tuple[float, ...]
     rules: Rules
-    tiers: np.ndarray  # (periods, accounts), 0 = absent
     stability: Stability
     hours_needed: tuple[float, ...]  # CSM hours a year each period's tiers need, per period
+
+    @cached_property
+    def tiers(self) -> np.ndarray:
+        """(periods, accounts), 0 = absent. stability() keeps only its figures, so the tiers
+        are made again, only when asked for (a matrix of two periods apart, the flapped list):
+        a slider move on the page's defaults never needs them."""
+        return tiers_over_time(self.history, self.cuts, self.rules)
+
+    def migration(self, first: int, second: int) -> Migration:
+        """From -> to between periods `first` and `second`: a consecutive pair straight from
+        the stability's transition, any other from the tiers (pair_migration)."""
+        if second == first + 1:
+            return _from_transition(self.stability.transitions[first])
+        return pair_migration(self.history, self.tiers, first, second)
 
     @property
     def worst(self) -> Transition | None:
@@ -96,11 +113,8 @@ def outcome(
     hours_per_account: Sequence[float],
     flap_within: int,
 ) -> Outcome:
-    """Tier the history under `cuts` and `rules` and measure it: tiers_over_time and stability,
-    plus the hours each period's tiers need under the service matrix."""
-    # stability() tiers the history itself and keeps only its figures: the tiers (for the
-    # matrix of any two periods and the flapped list) are asked for once more.
-    tiers = tiers_over_time(history, cuts, rules)
+    """Measure the history under `cuts` and `rules` (one stability pass), and the hours each
+    period's tiers need under the service matrix."""
     measured = stability(history, cuts, rules, flap_within)
     hours = tuple(
         math.fsum(
@@ -109,7 +123,21 @@ def outcome(
         )
         for period in measured.tiers
     )
-    return Outcome(rules=rules, tiers=tiers, stability=measured, hours_needed=hours)
+    return Outcome(history, tuple(cuts), rules, measured, hours)
+
+
+def _from_transition(transition: Transition) -> Migration:
+    flows = tuple(
+        Flow(
+            tier_label(cell.from_tier),
+            tier_label(cell.to_tier),
+            cell.customers,
+            cell.revenue_cents / 100,
+        )
+        for cell in transition.cells
+        if cell.customers
+    )
+    return Migration(flows=flows)
 
 
 def pair_migration(history: History, tiers: np.ndarray, first: int, second: int) -> Migration:

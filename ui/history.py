@@ -26,7 +26,6 @@ from lib.history_figures import (
     churn_table,
     flapped_table,
     outcome,
-    pair_migration,
 )
 from lib.history_suggest import smallest_stable_buffer, stable_cuts_for_shares
 from ui import keys, state, tables
@@ -463,6 +462,6 @@ def pair(loaded: LoadedHistory, ruled: Outcome, currency: str) -> None:
         )
     a = labels.index(st.session_state[keys.HISTORY_PAIR_FROM])
     b = labels.index(st.session_state[keys.HISTORY_PAIR_TO])
-    migration = pair_migration(loaded.history, ruled.tiers, a, b)
+    migration = ruled.migration(a, b)
     st.markdown(f"**{markdown_text(migration.headline(currency))}**")
     st.html(views.migration_html(migration, currency))

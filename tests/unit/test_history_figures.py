@@ -7,6 +7,7 @@ from datetime import date
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -164,3 +165,16 @@ def test_the_churn_chart_marks_the_guideline_and_draws_the_plain_rules_for_compa
     assert spec["layout"]["annotations"][0]["text"] == "20% guideline"
     assert churn_title(plain, 0.2) == "3 of 3 quarters above the 20% guideline"
     assert churn_title(plain, 0.6) == "Every quarter at or below the 60% guideline"
+
+
+@pytest.mark.parametrize("rules", [Rules(), Rules(buffer=0.1, min_stay=2)])
+def test_an_outcome_s_matrix_of_neighbours_is_the_one_its_tiers_give(rules):
+    history = _history(SMALL)
+    result = outcome(history, CUTS, rules, (1.0, 1.0, 1.0), 2)
+    assert "tiers" not in result.__dict__  # nothing asked for them yet
+    neighbours = [result.migration(p, p + 1) for p in range(history.periods - 1)]
+    assert "tiers" not in result.__dict__  # a slider move on the defaults never tiers again
+    tiers = tiers_over_time(history, CUTS, rules)
+    assert neighbours == [pair_migration(history, tiers, p, p + 1) for p in range(3)]
+    assert result.migration(0, 3) == pair_migration(history, tiers, 0, 3)
+    assert (result.tiers == tiers).all()

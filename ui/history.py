@@ -1,9 +1,10 @@
 """The Tiers over time page's parts: the rules, the flow across periods, churn per quarter, the
 flapped accounts, the from -> to matrix of two periods, and with / without the rules.
 
-Per rerun (a slider move) the page tiers the history twice — under the rules and without — with
-lib.history (tiers_over_time + stability: numpy passes over the arrays built at load); the
-flapped accounts' list is made when asked for, and its file when prepared.
+Per rerun (a slider move) the page measures the history twice — under the rules and without —
+with lib.history's stability (numpy passes over the arrays built at load); each account's tiers
+are made again only for a matrix of periods apart or the flapped list (asked for), the stable
+suggestions only when their buttons are pressed, and the flapped file when listed.
 """
 
 from __future__ import annotations

@@ -473,3 +473,12 @@ def test_a_slice_in_the_sidebar_is_said_not_to_apply(app: AppTest, bundled: Hist
     assert [v for _, v in shown_metrics(at)] == expected_row(
         bundled, cuts, Rules(), hours_per_account(app)
     )
+
+
+def test_one_period_says_there_is_nothing_to_compare_yet(app: AppTest) -> None:
+    at = snapshots(app)
+    at.file_uploader[0].set_value([("customers-2026-Q1.csv", Q1, "text/csv")]).run()
+    press(at, "Build the history")
+    assert not at.error
+    assert "One period only: add another to see who changes tier." in [i.value for i in at.info]
+    assert "2026 Q1: one period, nothing to compare yet" in "".join(html_blocks(at))

@@ -118,6 +118,12 @@ def _period_of(name: str, typed: str) -> tuple[str, date] | None:
     return parse_period(typed) if typed.strip() else period_in_name(name)
 
 
+def _about(name: str, error: InputError) -> str:
+    """The loader's sentence, with the file's name in front unless it names the file already."""
+    sentence = str(error)
+    return sentence if name in sentence else f"{name}: {sentence}"
+
+
 def _load_snapshots(files: list[UploadedFile], periods: list[str]) -> LoadedHistory | None:
     """Each file as one period (the period typed, else the one its name gives); a file that
     cannot be used is one sentence in keys.HISTORY_UPLOAD_ERROR and the others are used."""
@@ -135,7 +141,7 @@ def _load_snapshots(files: list[UploadedFile], periods: list[str]) -> LoadedHist
                 [(file.name, file.getvalue())], ImportOptions(), [typed] if typed.strip() else None
             )[0]
         except InputError as error:
-            problems.append(f"{name}: {error}")
+            problems.append(_about(name, error))
             continue
         made.append(period.snapshot)
         notes.append(load_note(name, period.snapshot.label, period.report))
@@ -158,7 +164,7 @@ def _load_transactions(file: UploadedFile, quarters: int) -> LoadedHistory | Non
             )
         periods = load_quarters((file.name, file.getvalue()), ImportOptions(), quarters)
     except InputError as error:
-        return _built([], [], [f"{name}: {error}"], "")
+        return _built([], [], [_about(name, error)], "")
     notes = [load_note(name, p.snapshot.label, p.report) for p in periods]
     return _built([p.snapshot for p in periods], notes, [], f"{name}, cut at quarter ends")
 

@@ -325,7 +325,7 @@ def test_a_bad_file_is_one_sentence_and_the_others_are_used(app: AppTest) -> Non
     press(at, "Build the history")
     errors = [e.value for e in at.error]
     assert len(errors) == 2
-    assert errors[0].startswith("customers-2026-Q3.xlsx: ")
+    assert errors[0].startswith("customers-2026-Q3.xlsx is not a valid XLSX file")  # named once
     assert errors[1] == "notes.csv: type its period (like 2026 Q3)."
     notes = next(e for e in at.expander if e.label.startswith("Your snapshot files"))
     assert notes.label.startswith("Your snapshot files: 2 periods")

@@ -341,9 +341,10 @@ def suggestion(
                 help="Searches every band from 0% to 100% (in 0.1% steps) under the cut-offs on "
                 "screen and the other rules.",
             ):
-                stable = smallest_stable_buffer(
-                    loaded.history, cuts, target, rules.min_stay, rules.protect_until_renewal
-                )
+                with st.spinner("Trying every buffer band…"):
+                    stable = smallest_stable_buffer(
+                        loaded.history, cuts, target, rules.min_stay, rules.protect_until_renewal
+                    )
                 found = (made_from, stable)
                 st.session_state[keys.HISTORY_SUGGESTION] = {**kept, "buffer": found}
         if found is not None:
@@ -372,7 +373,8 @@ def suggestion(
                 help="Cut-offs closest to the target revenue shares set on the Plan page (in the "
                 "latest period) whose tiers keep every quarter's churn within the cap.",
             ):
-                stable_cuts = stable_cuts_for_shares(loaded.history, shares, target, rules)
+                with st.spinner("Trying every cut-off…"):
+                    stable_cuts = stable_cuts_for_shares(loaded.history, shares, target, rules)
                 found = (made_from_cuts, stable_cuts)
                 st.session_state[keys.HISTORY_SUGGESTION] = {
                     **st.session_state.get(keys.HISTORY_SUGGESTION, {}),

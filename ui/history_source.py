@@ -66,7 +66,9 @@ def _bundled_names(history: History) -> np.ndarray:
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 names[row["customer_id"]] = row["customer_name"]
-    return np.array([names.get(str(i)) for i in history.ids.tolist()], dtype=object)
+    found = np.array([names.get(str(i)) for i in history.ids.tolist()], dtype=object)
+    found.flags.writeable = False  # shared by every session, like the history
+    return found
 
 
 @st.cache_resource(show_spinner="Reading the bundled history…", max_entries=1)

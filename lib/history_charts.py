@@ -195,6 +195,8 @@ def churn_title(stability: Stability, target: float) -> str:
         return "One period: no quarter to compare"
     if not over:
         return f"Every quarter at or below the {percent(target)} guideline"
+    if len(stability.transitions) == 1:
+        return f"The quarter is above the {percent(target)} guideline"
     return (
         f"{len(over)} of {len(stability.transitions)} quarters above the {percent(target)} "
         "guideline"

@@ -180,6 +180,8 @@ def headline(ruled: Outcome, rules: Rules, target: float) -> None:
             f"Every quarter is within the {percent(target)} cap."
             if not over
             else f"{over} of {quarters} quarters pass the {percent(target)} cap."
+            if quarters > 1
+            else f"The quarter passes the {percent(target)} cap."
         )
     )
 

@@ -482,3 +482,13 @@ def test_one_period_says_there_is_nothing_to_compare_yet(app: AppTest) -> None:
     assert not at.error
     assert "One period only: add another to see who changes tier." in [i.value for i in at.info]
     assert "2026 Q1: one period, nothing to compare yet" in "".join(html_blocks(at))
+
+
+def test_two_periods_are_one_quarter_said_so(app: AppTest) -> None:
+    at = snapshots(app)
+    at.file_uploader[0].set_value(
+        [("customers-2026-Q1.csv", Q1, "text/csv"), ("customers-2026-Q2.csv", Q2, "text/csv")]
+    ).run()
+    press(at, "Build the history")
+    assert headline(at).endswith("The quarter passes the 20% cap.")
+    assert "The quarter is above the 20% guideline" in "".join(html_blocks(at))

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run serve test test-postgres fuzz config lint typecheck format bench bench-full bench-assign \
+.PHONY: run serve test test-postgres fuzz config lint typecheck format bench bench-full bench-assign bench-history \
 	sample clean
 
 $(STAMP): pyproject.toml
@@ -61,6 +61,12 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench --quick
 	$(BIN)/python -m bench.assign
+	$(BIN)/python -m bench.history
+
+## Tiers over time alone (bench/history.py): 1M customers x 8 quarters, a move with and without
+## stability rules
+bench-history: $(STAMP)
+	$(BIN)/python -m bench.history
 
 ## Books of business alone (bench/assign.py): 1M accounts x 200 CSMs, and the sample
 bench-assign: $(STAMP)
@@ -70,9 +76,10 @@ bench-assign: $(STAMP)
 bench-full: $(STAMP)
 	$(BIN)/python -m bench --full
 
-## Rewrite data/sample/customers.csv from its seeded generator
+## Rewrite data/sample/customers.csv and data/sample/history/ from their seeded generators
 sample: $(STAMP)
 	$(BIN)/python -m lib.sample
+	$(BIN)/python -m lib.sample_history
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

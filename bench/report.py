@@ -318,6 +318,7 @@ def write_report(path: Path, new: list[Result], machine: dict[str, str], command
     for rows in sorted(results):
         lines += _details(results[rows])
     from bench.assign import saved_block  # books of business: bench/assign.py's own block
+    from bench.history import saved_block as saved_history  # tiers over time: its own block
 
-    block = saved_block()
-    path.write_text("\n".join(lines) + (f"\n\n{block}\n" if block else ""))
+    blocks = [block for block in (saved_block(), saved_history()) if block]
+    path.write_text("\n".join(lines) + "".join(f"\n\n{block}" for block in blocks) + "\n")

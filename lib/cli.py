@@ -22,6 +22,7 @@ from lib.accounts import accounts_of
 from lib.assignment import Proposal, Rules, headline, movers_table, propose
 from lib.books import tier_measure
 from lib.capacity import Plan, TierCapacity, tier_capacity
+from lib.cli_history import add_history, run_history
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
 from lib.errors import InputError
@@ -234,6 +235,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_input_options(exporter)
     exporter.add_argument("--out", type=Path, required=True, help="output path (.csv or .xlsx)")
     _add_assign(commands.add_parser("assign", help="propose who owns which account (books)"))
+    history = commands.add_parser(
+        "history", help="tiers across periods: who changes tier, flaps, stability rules"
+    )
+    add_history(history, _cuts, _pair, _day)
     server = commands.add_parser("serve", help="start the app (what `make run` does)")
     server.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")
     server.add_argument("--data", type=Path, help="customer CSV to open instead of the sample")
@@ -595,6 +600,9 @@ def _suggestion(args: argparse.Namespace, dataset: Dataset) -> str:
 def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         _serve(args)
+    if args.command == "history":
+        print(run_history(args))
+        return
     dataset = _load(args)
     if args.command == "suggest":
         print(_suggestion(args, dataset))

@@ -30,6 +30,7 @@ def pages() -> list[st.Page]:
         st.Page(PAGES / "confidence.py", title="Confidence", icon=":material/verified:"),
         st.Page(PAGES / "books.py", title="Books", icon=":material/groups:"),
         st.Page(PAGES / "changes.py", title="Who moves", icon=":material/swap_vert:"),
+        st.Page(PAGES / "history.py", title="Tiers over time", icon=":material/timeline:"),
         st.Page(PAGES / "scenarios.py", title="Scenarios", icon=":material/bookmarks:"),
         st.Page(PAGES / "upload.py", title="Upload", icon=":material/upload_file:"),
     ]

@@ -113,6 +113,41 @@ BOOK_MOVER_FILES = "tb_book_mover_files"  # {"CSV" | "XLSX": bytes} of the propo
 BOOKS_CHART = "tb_books_chart"  # the books chart (a keyed chart keeps its zoom)
 
 
+# --- Tiers over time (ui/history.py, ui/history_source.py) ------------------------------------
+HISTORY_SOURCE = "tb_history_source"  # where the periods come from (widget; kept in TYPED)
+HISTORY_UPLOADED = "tb_history_uploaded"  # {source: LoadedHistory} built from this session's files
+HISTORY_FILES_GENERATION = "tb_history_files_generation"  # bumped after a build: fresh uploaders
+HISTORY_UPLOAD_ERROR = "tb_history_upload_error"  # {source: sentences} of the last build's failures
+HISTORY_QUARTERS = "tb_history_quarters"  # quarters cut from a transactions file (widget)
+HISTORY_BUFFER = "tb_history_buffer"  # buffer band, % (widget; kept in TYPED)
+HISTORY_MIN_STAY = "tb_history_min_stay"  # minimum stay, periods (widget; kept in TYPED)
+HISTORY_PROTECT = "tb_history_protect"  # protect until renewal (widget; kept in TYPED)
+HISTORY_FLAP_WITHIN = "tb_history_flap_within"  # a flap: back within N periods (widget; TYPED)
+HISTORY_TARGET = "tb_history_target"  # the churn cap, % of accounts a quarter (widget; TYPED)
+HISTORY_FLOW_BY = "tb_history_flow_by"  # the flow chart counts accounts or revenue (widget)
+HISTORY_PAIR_FROM = "tb_history_pair_from"  # the matrix's first period (widget)
+HISTORY_PAIR_TO = "tb_history_pair_to"  # the matrix's second period (widget)
+HISTORY_FLAPPED = "tb_history_flapped"  # (what it was made from, table) of the flapped accounts
+HISTORY_LIST_FLAPPED = "tb_history_list_flapped"  # the "List the flapped accounts" button
+HISTORY_SUGGESTION = "tb_history_suggestion"  # {"buffer" | "cuts": (what it was made from, result)}
+HISTORY_SUGGEST_BUFFER = "tb_history_suggest_buffer"  # "Find the smallest stable buffer" button
+HISTORY_SUGGEST_CUTS = "tb_history_suggest_cuts"  # "Suggest cut-offs ..." button
+HISTORY_USE_BUFFER = "tb_history_use_buffer"  # "Use a 2.9% buffer band" button
+HISTORY_USE_CUTS = "tb_history_use_cuts"  # "Use these cut-offs" button
+HISTORY_FLOW_CHART = "tb_history_flow_chart"  # the flow chart
+HISTORY_CHURN_CHART = "tb_history_churn_chart"  # the churn chart
+
+
+def history_file_key(source: str, generation: int) -> str:
+    """The Tiers over time page's uploader of a source: a new generation, a fresh uploader."""
+    return f"tb_history_file_{source}_{generation}"
+
+
+def history_period_key(source: str, generation: int, position: int) -> str:
+    """The period typed for the uploaded file at `position`."""
+    return f"tb_history_period_{source}_{generation}_{position}"
+
+
 # --- keys made per item --------------------------------------------------------------------------
 def weight_key(component: str) -> str:
     """The weight slider of a score component."""

@@ -46,6 +46,11 @@ def _targets(tier_count: int) -> list[float]:
     return [_target(tier_count, t) / 100 for t in range(tier_count - 1)]
 
 
+def target_shares(tier_count: int) -> list[float]:
+    """The target revenue shares of Tier 1, 2, ... as typed on this page (or the defaults)."""
+    return _targets(tier_count)
+
+
 def _keep_typed(name: str, widget_key: str) -> None:
     """Store what was typed into `widget_key` as the figure `name` (a cleared box keeps it)."""
     value = st.session_state.get(widget_key)

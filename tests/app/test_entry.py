@@ -18,7 +18,7 @@ from tests.app.conftest import APP, TIMEOUT
 from tests.app.test_tiers_page import cut_sliders
 from ui import keys
 
-PAGES = ("tiers", "plan", "confidence", "books", "changes", "scenarios", "upload")
+PAGES = ("tiers", "plan", "confidence", "books", "changes", "history", "scenarios", "upload")
 
 
 @pytest.mark.parametrize("name", PAGES)

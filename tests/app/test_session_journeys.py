@@ -47,7 +47,7 @@ from tests.app.conftest import APP, TIMEOUT, page, press
 from ui import keys
 from ui.internals import patch_apptest_navigation_only
 
-PAGES = ("tiers", "plan", "confidence", "books", "changes", "scenarios")
+PAGES = ("tiers", "plan", "confidence", "books", "changes", "history", "scenarios")
 REGIONS = ("EMEA", "North America", "APAC", "LATAM")
 ODD_CUTS = (-5.0, 0.0, 3.0, 20_000.0, 55_000.0, 123_456.7, 1e12, 1e13, 1e300)
 EXAMPLES = int(os.environ.get("TIERBOARD_JOURNEYS", "15"))

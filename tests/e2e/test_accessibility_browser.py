@@ -14,7 +14,7 @@ from tests.e2e.conftest import WAIT_MS, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["", "plan", "confidence", "books", "changes", "scenarios", "upload"]
+PAGES = ["", "plan", "confidence", "books", "changes", "history", "scenarios", "upload"]
 BLOCKING = {"serious", "critical"}
 
 

@@ -1,0 +1,472 @@
+"""The Tiers over time page's parts: the rules, the flow across periods, churn per quarter, the
+flapped accounts, the from -> to matrix of two periods, and with / without the rules.
+
+Per rerun (a slider move) the page measures the history twice — under the rules and without —
+with lib.history's stability (numpy passes over the arrays built at load); each account's tiers
+are made again only for a matrix of periods apart or the flapped list (asked for), the stable
+suggestions only when their buttons are pressed, and the flapped file when listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import streamlit as st
+
+from lib import views
+from lib.capacity import Plan
+from lib.export import to_csv_bytes
+from lib.formatting import count, hours, markdown_text, money, percent, plural
+from lib.history import DEFAULT_FLAP_WITHIN, Rules
+from lib.history_charts import churn_figure, churn_title, flow_figure, flow_title
+from lib.history_figures import (
+    DEFAULT_CHURN_TARGET,
+    LoadedHistory,
+    Outcome,
+    churn_table,
+    flapped_table,
+    outcome,
+)
+from lib.history_suggest import smallest_stable_buffer, stable_cuts_for_shares
+from ui import keys, state, tables
+
+MAX_BUFFER_PERCENT = 50
+MAX_MIN_STAY = 8
+PREVIEW = 500  # flapped accounts listed on the page; the download has every one
+
+
+# --- the rules: values in keys.TYPED, widgets drawn from them (ui/state.py says why) ----------
+
+
+def _keep(name: str, widget_key: str) -> None:
+    value = st.session_state.get(widget_key)
+    if value is not None:
+        state.set_typed(name, value)
+
+
+def _drawn(name: str, widget_key: str, default: object) -> tuple[str, str]:
+    """Give the widget its value from keys.TYPED; (name, widget key): `_keep`'s arguments."""
+    state.show(widget_key, state.typed(name, default))
+    return name, widget_key
+
+
+def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
+    """Buffer band, minimum stay, protection until renewal, what a flap is, the churn cap:
+    (the rules, flap window in periods, churn cap as a share)."""
+    has_renewals = loaded.history.protected is not None
+    band, stay, protect = st.columns([2, 1, 1])
+    within, target, _ = st.columns([1, 1, 2])
+    with band:
+        st.slider(
+            "Buffer band (%)",
+            min_value=0.0,
+            max_value=float(MAX_BUFFER_PERCENT),
+            step=0.1,
+            format="%.1f",
+            help="An account changes tier only when its revenue passes a cut-off by more than "
+            "this: with a $50K cut-off and 10%, a Tier 2 account moves up at $55K and a Tier 1 "
+            "account down below $45K; in between it keeps its tier. 0: the plain rules.",
+            key=keys.HISTORY_BUFFER,
+            on_change=_keep,
+            args=_drawn("history_buffer", keys.HISTORY_BUFFER, 0.0),
+        )
+    with stay:
+        st.number_input(
+            "Minimum stay (periods)",
+            min_value=0,
+            max_value=MAX_MIN_STAY,
+            step=1,
+            help="No demotion before an account has been this many periods in its tier (the "
+            "period it arrived counts). Promotions are never held back. 0 or 1: no effect.",
+            key=keys.HISTORY_MIN_STAY,
+            on_change=_keep,
+            args=_drawn("history_min_stay", keys.HISTORY_MIN_STAY, 0),
+        )
+    with protect:
+        st.toggle(
+            "Protect until renewal",
+            disabled=not has_renewals,
+            help="No demotion while the account's next renewal (as the previous period records "
+            "it) is after the period's end."
+            + ("" if has_renewals else " The periods have no renewal_date column."),
+            key=keys.HISTORY_PROTECT,
+            on_change=_keep,
+            args=_drawn("history_protect", keys.HISTORY_PROTECT, False),
+        )
+    with within:
+        st.number_input(
+            "A flap: back within (periods)",
+            min_value=2,
+            max_value=max(2, loaded.history.periods),
+            step=1,
+            help="An account flaps when it leaves a tier and is back in it within this many "
+            "periods.",
+            key=keys.HISTORY_FLAP_WITHIN,
+            on_change=_keep,
+            args=_drawn("history_flap_within", keys.HISTORY_FLAP_WITHIN, DEFAULT_FLAP_WITHIN),
+        )
+    with target:
+        st.number_input(
+            "Churn cap (% of accounts)",
+            min_value=1,
+            max_value=100,
+            step=1,
+            help="The most accounts that should change tier in a quarter; a common guideline "
+            "is 20%.",
+            key=keys.HISTORY_TARGET,
+            on_change=_keep,
+            args=_drawn("history_target", keys.HISTORY_TARGET, round(DEFAULT_CHURN_TARGET * 100)),
+        )
+    protect_on = bool(st.session_state[keys.HISTORY_PROTECT]) and has_renewals
+    rules = Rules(
+        # As typed, to the 0.1%: 2.9 / 100 in doubles is 0.028999..., a band a hair narrower.
+        buffer=round(float(st.session_state[keys.HISTORY_BUFFER]) / 100, 4),
+        min_stay=int(st.session_state[keys.HISTORY_MIN_STAY]),
+        protect_until_renewal=protect_on,
+    )
+    flap_within = min(int(st.session_state[keys.HISTORY_FLAP_WITHIN]), loaded.history.periods)
+    return rules, max(2, flap_within), int(st.session_state[keys.HISTORY_TARGET]) / 100
+
+
+def _with(rules: Rules) -> str:
+    return "Without stability rules" if rules.is_plain else f"With {rules_words(rules)}"
+
+
+def _band(buffer: float) -> str:
+    return f"{buffer * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def rules_words(rules: Rules) -> str:
+    """ "a 10% buffer band, a 2-period minimum stay and protection until renewal"."""
+    parts = []
+    if rules.buffer:
+        parts.append(f"a {_band(rules.buffer)} buffer band")
+    if rules.min_stay > 1:
+        parts.append(f"a {rules.min_stay}-period minimum stay")
+    if rules.protect_until_renewal:
+        parts.append("protection until renewal")
+    if not parts:
+        return "no rules"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# --- the outcomes -------------------------------------------------------------------------------
+
+
+def outcomes(
+    loaded: LoadedHistory, cuts: Sequence[float], rules: Rules, plan: Plan, flap_within: int
+) -> tuple[Outcome, Outcome]:
+    """(without the rules, with them): the same when the rules are plain."""
+    per_account = plan.matrix.hours_per_account()
+    plain = outcome(loaded.history, cuts, Rules(), per_account, flap_within)
+    if rules.is_plain:
+        return plain, plain
+    return plain, outcome(loaded.history, cuts, rules, per_account, flap_within)
+
+
+def headline(ruled: Outcome, rules: Rules, target: float) -> None:
+    worst = ruled.worst
+    if worst is None:
+        st.info("One period only: add another to see who changes tier.", icon=":material/info:")
+        return
+    over = ruled.quarters_over(target)
+    quarters = len(ruled.stability.transitions)
+    st.markdown(  # markdown-safe: period labels are made by lib (2026 Q3 or a date), figures
+        f"### {_with(rules)}, {percent(ruled.mean_changed_share)} of "
+        f"accounts change tier in an average quarter; at most {percent(worst.changed_share)} "
+        f"({markdown_text(worst.to_period)}). "
+        + (
+            f"Every quarter is within the {percent(target)} cap."
+            if not over
+            else f"{over} of {quarters} quarters pass the {percent(target)} cap."
+            if quarters > 1
+            else f"The quarter passes the {percent(target)} cap."
+        )
+    )
+
+
+def flow(ruled: Outcome, currency: str) -> None:
+    """The flow chart across periods, by accounts or by revenue."""
+    by = st.radio(
+        "Flow of",
+        options=["accounts", "revenue"],
+        key=keys.HISTORY_FLOW_BY,
+        horizontal=True,
+        help="Band widths: how many accounts, or how much revenue, go from each tier to each.",
+    )
+    st.html(views.chart_title_html(flow_title(ruled.stability), "history_flow_title"))
+    st.plotly_chart(
+        flow_figure(ruled.stability, by_revenue=by == "revenue", currency=currency),
+        key=keys.HISTORY_FLOW_CHART,
+    )
+    st.caption(
+        "One column per period, Tier 1 on top; “none”: not a customer that period (new or "
+        "churned). Quiet bands keep their tier; bright ones change, in the colour of the tier "
+        "they go to."
+    )
+
+
+def churn(ruled: Outcome, plain: Outcome, target: float, currency: str) -> None:
+    """Share of accounts and revenue changing tier each quarter, the cap marked, and the table."""
+    if not ruled.stability.transitions:
+        return
+    compare = None if plain is ruled else plain.stability
+    st.html(views.chart_title_html(churn_title(ruled.stability, target), "history_churn_title"))
+    st.plotly_chart(churn_figure(ruled.stability, target, compare), key=keys.HISTORY_CHURN_CHART)
+    frame = churn_table(ruled.stability)
+    tables.show(
+        frame,
+        currency,
+        money=("Revenue changing tier",),
+        column_config={
+            "Share of accounts": st.column_config.NumberColumn(format="percent"),
+            "Share of revenue": st.column_config.NumberColumn(format="percent"),
+        },
+    )
+
+
+def _hours_text(needed: float, plan: Plan) -> str:
+    available = sum(plan.hours_available())
+    if available <= 0:
+        return f"{hours(needed)} (no team hours)"
+    return f"{hours(needed)} of {hours(available)} ({percent(needed / available)})"
+
+
+def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: float) -> None:
+    """One row of the comparison; `base`: the row without the rules, for the differences."""
+    latest = result.stability.periods[-1]
+    st.markdown(f"**{markdown_text(title)}**")
+    worst, over, flaps, top, load = st.columns(5)
+    worst.metric(
+        "Worst quarter",
+        percent(_worst(result)),
+        delta=None if base is None else _points(_worst(result) - _worst(base)),
+        delta_color=_colour(None if base is None else _worst(result) - _worst(base)),
+        help="The largest share of accounts changing tier from one period to the next "
+        "(new and churned accounts included).",
+    )
+    over.metric(
+        f"Over {percent(target)}",
+        f"{result.quarters_over(target)} of {len(result.stability.transitions)}",
+        delta=None
+        if base is None
+        else f"{result.quarters_over(target) - base.quarters_over(target):+d}",
+        delta_color=_colour(
+            None if base is None else result.quarters_over(target) - base.quarters_over(target)
+        ),
+        help=f"Quarters in which more than {percent(target)} of accounts change tier (the cap).",
+    )
+    flapped_now = result.stability.flapped
+    flaps.metric(
+        "Flapped",
+        count(flapped_now),
+        delta=None if base is None else f"{flapped_now - base.stability.flapped:+,d}",
+        delta_color=_colour(None if base is None else flapped_now - base.stability.flapped),
+        help="Accounts that left a tier and were back in it within the periods set above.",
+    )
+    top.metric(
+        "Tier 1 revenue",
+        percent(result.top_tier_share),
+        delta=None if base is None else _points(result.top_tier_share - base.top_tier_share),
+        delta_color="off",
+        help=f"Tier 1's share of revenue in {latest}, the latest period.",
+    )
+    needed, available = result.hours_needed[-1], sum(plan.hours_available())
+    load.metric(
+        "CSM hours",
+        hours(needed),
+        delta=None if base is None else f"{needed - base.hours_needed[-1]:+,.0f} h",
+        delta_color="off",
+        help=f"Hours a year {latest}'s tiers need under the Plan page's service matrix; the "
+        f"teams have {hours(available)}"
+        + (f" ({percent(needed / available)} used)." if available > 0 else "."),
+    )
+
+
+def _colour(difference: float | None) -> Literal["inverse", "off"]:
+    """Fewer is better (green); no change is grey, not a red "+0"."""
+    return "inverse" if difference else "off"
+
+
+def _worst(result: Outcome) -> float:
+    return result.worst.changed_share if result.worst else 0.0
+
+
+def _points(difference: float) -> str:
+    return f"{difference * 100:+.1f} pts"
+
+
+def comparison(plain: Outcome, ruled: Outcome, rules: Rules, plan: Plan, target: float) -> None:
+    """Without the rules and with them, one row each: churn, flaps, Tier 1's revenue, load."""
+    _row("Without rules", plain, None, plan, target)
+    if ruled is plain:
+        st.caption(
+            "Set a buffer band, a minimum stay or protection until renewal above to see the same "
+            "figures under them, next to these."
+        )
+        return
+    _row(f"With {rules_words(rules)}", ruled, plain, plan, target)
+
+
+# --- stable suggestions, on request (a search over the history: never on a slider move) -------
+
+
+def _use_buffer(buffer: float) -> None:
+    state.set_typed("history_buffer", round(buffer * 100, 1))
+
+
+def suggestion(
+    loaded: LoadedHistory, cuts: Sequence[float], rules: Rules, target: float, shares: list[float]
+) -> None:
+    """The smallest buffer band keeping churn within the cap, and revenue-share cut-offs within
+    it: each searched when its button is pressed, its sentence kept while nothing it used
+    changes, and one click to use it."""
+    made_from = (
+        loaded.history,  # the object: compared by identity
+        tuple(cuts),
+        target,
+        rules.min_stay,
+        rules.protect_until_renewal,
+    )
+    made_from_cuts = (loaded.history, target, tuple(shares), rules)
+    kept = st.session_state.get(keys.HISTORY_SUGGESTION, {})
+    band, shared = st.columns(2, border=True)
+    with band:
+        st.markdown(f"**Smallest buffer band within the {percent(target)} cap**")
+        found = kept.get("buffer")
+        if found is None or found[0] != made_from:
+            found = None
+            if st.button(
+                "Find the smallest stable buffer",
+                key=keys.HISTORY_SUGGEST_BUFFER,
+                help="Searches every band from 0% to 100% (in 0.1% steps) under the cut-offs on "
+                "screen and the other rules.",
+            ):
+                with st.spinner("Trying every buffer band…"):
+                    stable = smallest_stable_buffer(
+                        loaded.history, cuts, target, rules.min_stay, rules.protect_until_renewal
+                    )
+                found = (made_from, stable)
+                st.session_state[keys.HISTORY_SUGGESTION] = {**kept, "buffer": found}
+        if found is not None:
+            stable = found[1]
+            (st.success if stable.buffer is not None else st.warning)(
+                markdown_text(stable.sentence), icon=":material/balance:"
+            )
+            if stable.buffer is not None and stable.buffer != rules.buffer:
+                st.button(
+                    f"Use a {_band(stable.buffer)} buffer band"
+                    if stable.buffer
+                    else "Use no buffer band",
+                    on_click=_use_buffer,
+                    args=(stable.buffer,),
+                    key=keys.HISTORY_USE_BUFFER,
+                    help="Sets the buffer band above to this.",
+                )
+    with shared:
+        st.markdown(f"**Revenue-share cut-offs within the {percent(target)} cap**")
+        found = kept.get("cuts")
+        if found is None or found[0] != made_from_cuts:
+            found = None
+            if st.button(
+                "Suggest cut-offs for the Plan page's shares",
+                key=keys.HISTORY_SUGGEST_CUTS,
+                help="Cut-offs closest to the target revenue shares set on the Plan page (in the "
+                "latest period) whose tiers keep every quarter's churn within the cap.",
+            ):
+                with st.spinner("Trying every cut-off…"):
+                    stable_cuts = stable_cuts_for_shares(loaded.history, shares, target, rules)
+                found = (made_from_cuts, stable_cuts)
+                st.session_state[keys.HISTORY_SUGGESTION] = {
+                    **st.session_state.get(keys.HISTORY_SUGGESTION, {}),
+                    "cuts": found,
+                }
+        if found is not None:
+            stable_cuts = found[1]
+            if stable_cuts.cuts is None:
+                st.warning(markdown_text(stable_cuts.sentence), icon=":material/balance:")
+            else:
+                listed = ", ".join(money(cut, currency_of(loaded)) for cut in stable_cuts.cuts)
+                st.success(
+                    f"{markdown_text(listed)}: {markdown_text(stable_cuts.sentence)}",
+                    icon=":material/balance:",
+                )
+                if tuple(stable_cuts.cuts) != tuple(cuts):
+                    st.button(
+                        "Use these cut-offs",
+                        on_click=state.set_cuts,
+                        args=(tuple(stable_cuts.cuts),),
+                        key=keys.HISTORY_USE_CUTS,
+                        help="Moves the sidebar cut-offs to these, on every page.",
+                    )
+
+
+def currency_of(loaded: LoadedHistory) -> str:
+    return loaded.history.currency or "$"
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def flapped(loaded: LoadedHistory, ruled: Outcome, flap_within: int, made_from: tuple) -> None:
+    """How many flapped; their list (and its CSV) when asked for."""
+    number = ruled.stability.flapped
+    st.markdown(  # markdown-safe: counts
+        f"**{plural(number, 'account')} flapped**: left a tier and were back in it within "
+        f"{flap_within} periods."
+    )
+    if not number:
+        return
+    kept = st.session_state.get(keys.HISTORY_FLAPPED)
+    if kept is None or kept[0] != made_from:
+        st.session_state.pop(keys.HISTORY_FLAPPED, None)
+        if not st.button(
+            f"List the {plural(number, 'flapped account')}",
+            key=keys.HISTORY_LIST_FLAPPED,
+            help="Every account that flapped, with its tier in each period; then a CSV of them.",
+        ):
+            return
+        frame = flapped_table(loaded, ruled.tiers, flap_within)
+        kept = (made_from, frame, to_csv_bytes(frame))
+        st.session_state[keys.HISTORY_FLAPPED] = kept
+    frame = kept[1]
+    tables.show(frame.head(PREVIEW), loaded.history.currency or "$", height=280)
+    st.download_button(
+        f"Download the {plural(number, 'flapped account')} (CSV)",
+        data=kept[2],
+        file_name="flapped-accounts.csv",
+        mime="text/csv",
+        on_click="ignore",  # a rerun on the click could replace the file the click opens
+        help="Every flapped account with its tier in each period, formula-safe.",
+    )
+
+
+def pair(loaded: LoadedHistory, ruled: Outcome, currency: str) -> None:
+    """The from -> to matrix of two periods the person picks (the last two to begin with)."""
+    labels = list(loaded.history.labels)
+    if len(labels) < 2:
+        return
+    for widget_key, default in ((keys.HISTORY_PAIR_FROM, -2), (keys.HISTORY_PAIR_TO, -1)):
+        if st.session_state.get(widget_key) not in labels:  # another history was built
+            st.session_state[widget_key] = labels[default]
+    first, second = st.columns(2)
+    with first:
+        st.selectbox(
+            "From period",
+            options=labels,
+            key=keys.HISTORY_PAIR_FROM,
+            help="The period accounts move from (any period, not only the one before).",
+        )
+    with second:
+        st.selectbox(
+            "To period",
+            options=labels,
+            key=keys.HISTORY_PAIR_TO,
+            help="The period accounts move to; “none”: not a customer in one of the two.",
+        )
+    a = labels.index(st.session_state[keys.HISTORY_PAIR_FROM])
+    b = labels.index(st.session_state[keys.HISTORY_PAIR_TO])
+    migration = ruled.migration(a, b)
+    st.markdown(f"**{markdown_text(migration.headline(currency))}**")
+    st.html(views.migration_html(migration, currency))

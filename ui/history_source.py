@@ -1,0 +1,287 @@
+"""Where the Tiers over time page's periods come from: the bundled history, snapshot files the
+person uploads (one per quarter), or one transactions file cut at quarter ends.
+
+A history is built once per load and kept: the bundled one once per server (read-only, the
+same for everyone: `st.cache_resource`), an upload's in this session's state until another
+is built. A slider move reads it and never loads anything. Files go through the loader the
+Upload page uses (lib.dataset.Upload via lib.history_inputs, within server.maxUploadSize); a
+file that cannot be used gets one sentence and the others are used.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import numpy as np
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from lib.dataset import Upload
+from lib.errors import InputError
+from lib.file_defaults import defaults_for
+from lib.formatting import count, markdown_text, plural
+from lib.history import History, Snapshot
+from lib.history_figures import LoadedHistory
+from lib.history_inputs import (
+    MAX_QUARTERS,
+    ImportOptions,
+    load_periods,
+    load_quarters,
+    parse_period,
+    period_in_name,
+)
+from lib.ingest import LoadReport
+from lib.layout import printable
+from lib.sample_history import history_files
+from ui import keys, state
+from ui.upload import FILE_TYPES
+
+SOURCES = {
+    "bundled": "The bundled history (eight quarters of the sample)",
+    "snapshots": "Snapshot files, one per quarter",
+    "transactions": "One transactions file, cut at quarter ends",
+}
+# The seam for the adopted tier lists (the scenario store's tier of record): add a source here
+# and a branch in `loaded()` that builds a LoadedHistory from them (Snapshot.fixed_tiers).
+
+
+def load_note(name: str, label: str, report: LoadReport) -> str:
+    """What the loader did with every row of one period's file: counts, then each reason."""
+    reasons = "".join(
+        f" Rejected, {reason}: {plural(rows, 'row')}."
+        for reason, rows in sorted(report.rejected.items(), key=lambda item: -item[1])
+    )
+    return (
+        f"{name} → {label}: {count(report.customers)} customers from "
+        f"{plural(report.rows_read, 'row')}, {plural(report.rejected_rows, 'row')} rejected."
+        + reasons
+    )
+
+
+def _bundled_names(history: History) -> np.ndarray:
+    """Each account's latest name in the bundled files (ours, id and name first on each line)."""
+    names: dict[str, str] = {}
+    for path in history_files():  # oldest first: a later name wins
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                names[row["customer_id"]] = row["customer_name"]
+    found = np.array([names.get(str(i)) for i in history.ids.tolist()], dtype=object)
+    found.flags.writeable = False  # shared by every session, like the history
+    return found
+
+
+@st.cache_resource(show_spinner="Reading the bundled history…", max_entries=1)
+def bundled() -> LoadedHistory:
+    """The bundled history (data/sample/history), loaded once per server: read-only. Its files
+    go through the loader `tierboard history` uses, like any snapshot file."""
+    periods = load_periods(history_files(), ImportOptions())
+    history = History.of([period.snapshot for period in periods])
+    notes = tuple(
+        load_note(path.name, period.snapshot.label, period.report)
+        for path, period in zip(history_files(), periods, strict=True)
+    )
+    return LoadedHistory(history, _bundled_names(history), notes, "The bundled history")
+
+
+def source_choice() -> str:
+    """Which periods the page shows (kept in keys.TYPED: the radio is drawn from it)."""
+    chosen = state.typed("history_source", "bundled")
+    state.show(keys.HISTORY_SOURCE, chosen)
+    st.radio(
+        "Periods from",
+        options=list(SOURCES),
+        format_func=SOURCES.__getitem__,
+        key=keys.HISTORY_SOURCE,
+        horizontal=True,
+        on_change=lambda: state.set_typed("history_source", st.session_state[keys.HISTORY_SOURCE]),
+        help="The bundled sample's eight quarters, your own snapshots (one file per quarter), "
+        "or one file of invoice lines spanning years.",
+    )
+    return str(st.session_state[keys.HISTORY_SOURCE])
+
+
+def loaded(choice: str) -> LoadedHistory | None:
+    """The history of the chosen source, or None until one is built (said on screen)."""
+    if choice == "bundled":
+        try:
+            return bundled()
+        except InputError as error:  # a bundled file edited by hand: say it, keep the page
+            st.error(markdown_text(error), icon=":material/warning:")
+            return None
+    return st.session_state.get(keys.HISTORY_UPLOADED, {}).get(choice)
+
+
+def _generation() -> int:
+    return int(st.session_state.get(keys.HISTORY_FILES_GENERATION, 0))
+
+
+def _period_of(name: str, typed: str) -> tuple[str, date] | None:
+    return parse_period(typed) if typed.strip() else period_in_name(name)
+
+
+def _about(name: str, error: InputError) -> str:
+    """The loader's sentence, with the file's name in front unless it names the file already."""
+    sentence = str(error)
+    return sentence if name in sentence else f"{name}: {sentence}"
+
+
+def _load_snapshots(files: list[UploadedFile], periods: list[str]) -> LoadedHistory | None:
+    """Each file as one period (the period typed, else the one its name gives); a file that
+    cannot be used is one sentence in keys.HISTORY_UPLOAD_ERROR and the others are used."""
+    made, notes, problems = [], [], []
+    for file, typed in zip(files, periods, strict=True):
+        name = printable(file.name)
+        if _period_of(file.name, typed) is None:
+            problems.append(
+                f"{name}: type its period (like 2026 Q3)"
+                + (": “" + printable(typed) + "” is not one." if typed.strip() else ".")
+            )
+            continue
+        try:
+            period = load_periods(
+                [(file.name, file.getvalue())], ImportOptions(), [typed] if typed.strip() else None
+            )[0]
+        except InputError as error:
+            problems.append(_about(name, error))
+            continue
+        made.append(period.snapshot)
+        notes.append(load_note(name, period.snapshot.label, period.report))
+    return _built(made, notes, problems, "Your snapshot files")
+
+
+def _load_transactions(file: UploadedFile, quarters: int) -> LoadedHistory | None:
+    """`quarters` quarter-end snapshots of one transactions file (lib.history_inputs)."""
+    name = printable(file.name)
+    try:
+        upload = Upload.open(file.getvalue(), file.name)
+        try:
+            is_transactions = defaults_for(upload).basis.kind == "transactions"
+        finally:
+            upload.close()
+        if not is_transactions:
+            raise InputError(
+                "it does not read as transactions: a transactions file has a date on every "
+                "line and several lines per customer. Load one file per quarter instead."
+            )
+        periods = load_quarters((file.name, file.getvalue()), ImportOptions(), quarters)
+    except InputError as error:
+        return _built([], [], [_about(name, error)], "")
+    notes = [load_note(name, p.snapshot.label, p.report) for p in periods]
+    return _built([p.snapshot for p in periods], notes, [], f"{name}, cut at quarter ends")
+
+
+def _built(
+    snapshots: list[Snapshot], notes: list[str], problems: list[str], source: str
+) -> LoadedHistory | None:
+    """The history of the snapshots that loaded; what went wrong, in keys.HISTORY_UPLOAD_ERROR."""
+    made = None
+    if snapshots:
+        try:
+            made = LoadedHistory(History.of(snapshots), None, tuple(notes), source)
+        except InputError as error:
+            problems.append(str(error))
+    elif not problems:
+        problems.append("No file could be used.")
+    if problems:
+        st.session_state[keys.HISTORY_UPLOAD_ERROR] = problems
+    return made
+
+
+def _keep(choice: str, made: LoadedHistory) -> None:
+    st.session_state[keys.HISTORY_UPLOADED] = {
+        **st.session_state.get(keys.HISTORY_UPLOADED, {}),
+        choice: made,
+    }
+
+
+def uploads(choice: str) -> None:
+    """The uploaders of the chosen source (none for the bundled history), and Build."""
+    if choice == "bundled":
+        return
+    limit = st.get_option("server.maxUploadSize")
+    key = keys.history_file_key(choice, _generation())
+    if choice == "snapshots":
+        files = (
+            st.file_uploader(
+                "Snapshot files",
+                type=FILE_TYPES,
+                accept_multiple_files=True,
+                key=key,
+                help="One customer file per quarter (CSV, Excel or Parquet, read as on the Upload "
+                f"page), up to {limit:d} MB each. Its period comes from its name "
+                "(customers-2026-Q3.csv) or is typed below.",
+            )
+            or []
+        )
+        periods = []
+        for position, file in enumerate(files):
+            found = period_in_name(file.name)
+            periods.append(
+                st.text_input(
+                    f"Period of {markdown_text(printable(file.name))}",
+                    value=found[0] if found else "",
+                    key=keys.history_period_key(choice, _generation(), position),
+                    placeholder="2026 Q3",
+                    help="A quarter (2026 Q3, Q3 2026) or a day (2026-09-30).",
+                )
+            )
+        ready = bool(files)
+    else:
+        lines = st.file_uploader(
+            "Transactions file",
+            type=FILE_TYPES,
+            key=key,
+            help="Invoice or order lines spanning years: a date and an amount on every line, "
+            f"up to {limit:d} MB. Each quarter end gets the trailing 12 months of revenue.",
+        )
+        quarters = st.number_input(
+            "Quarters",
+            min_value=2,
+            max_value=MAX_QUARTERS,
+            value=8,
+            step=1,
+            key=keys.HISTORY_QUARTERS,
+            help="How many quarter ends, up to the latest date in the file.",
+        )
+        ready = lines is not None
+    if ready and st.button(
+        "Build the history",
+        type="primary",
+        help="Read every file (as the Upload page reads one) and tier its periods.",
+    ):
+        st.session_state.pop(keys.HISTORY_UPLOAD_ERROR, None)
+        with st.spinner("Reading the files: checking every value…"):
+            if choice == "snapshots":
+                made = _load_snapshots(files, periods)
+            else:
+                assert lines is not None
+                made = _load_transactions(lines, int(quarters))
+        if made is not None:
+            _keep(choice, made)
+        if made is not None and not st.session_state.get(keys.HISTORY_UPLOAD_ERROR):
+            # Every file used: fresh, empty uploaders under the new history. With a problem,
+            # the files stay, so a period can be typed again.
+            st.session_state[keys.HISTORY_FILES_GENERATION] = _generation() + 1
+            st.rerun()
+    for problem in st.session_state.get(keys.HISTORY_UPLOAD_ERROR, []):
+        st.error(markdown_text(problem), icon=":material/warning:")
+    if loaded(choice) is None:
+        st.info(
+            "Add the files, then Build the history."
+            if not ready
+            else "Press Build the history to read them.",
+            icon=":material/info:",
+        )
+
+
+def notes(loaded: LoadedHistory) -> None:
+    """What the history is made of: periods, accounts, and every file's rows, on request."""
+    history = loaded.history
+    for note in history.notes:  # files whose columns differ: said, and the history still built
+        st.info(markdown_text(note), icon=":material/info:")
+    with st.expander(
+        f"{markdown_text(loaded.source)}: {plural(history.periods, 'period')}, "
+        f"{count(history.accounts)} accounts in at least one of them"
+    ):
+        st.markdown("\n".join(f"- {markdown_text(note)}" for note in loaded.notes))

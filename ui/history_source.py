@@ -34,16 +34,15 @@ from lib.history_inputs import (
 from lib.ingest import LoadReport
 from lib.layout import printable
 from lib.sample_history import history_files
-from ui import keys, state
+from ui import history_adopted, keys, state
 from ui.upload import FILE_TYPES
 
 SOURCES = {
     "bundled": "The bundled history (eight quarters of the sample)",
     "snapshots": "Snapshot files, one per quarter",
     "transactions": "One transactions file, cut at quarter ends",
+    "adopted": "The tier of record (plans adopted on the Scenarios page)",
 }
-# The seam for the adopted tier lists (the scenario store's tier of record): add a source here
-# and a branch in `loaded()` that builds a LoadedHistory from them (Snapshot.fixed_tiers).
 
 
 def load_note(name: str, label: str, report: LoadReport) -> str:
@@ -103,6 +102,8 @@ def source_choice() -> str:
 
 def loaded(choice: str) -> LoadedHistory | None:
     """The history of the chosen source, or None until one is built (said on screen)."""
+    if choice == "adopted":
+        return history_adopted.for_screen()
     if choice == "bundled":
         try:
             return bundled()
@@ -198,6 +199,9 @@ def _keep(choice: str, made: LoadedHistory) -> None:
 def uploads(choice: str) -> None:
     """The uploaders of the chosen source (none for the bundled history), and Build."""
     if choice == "bundled":
+        return
+    if choice == "adopted":
+        history_adopted.controls()
         return
     limit = st.get_option("server.maxUploadSize")
     key = keys.history_file_key(choice, _generation())

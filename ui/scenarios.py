@@ -32,6 +32,7 @@ from ui.keys import (
     ADOPT_POPOVER,
     COMPARE,
     DELETE_POPOVER,
+    HISTORY_ADOPTED,
     LINK_CHECKED,
     PACK_TITLE,
     RENAME_ERROR,
@@ -390,6 +391,7 @@ def _adopt(item: SavedScenario, data: Dataset, who: str | None) -> None:
     except InputError as error:  # saved again since it was listed, or the store failed
         st.session_state[NOTICE] = ("error", f"“{item.name}” was not adopted: {error}")
         return
+    st.session_state.pop(HISTORY_ADOPTED, None)  # Tiers over time reads the adoptions anew
     st.session_state[NOTICE] = (
         "success",
         f"Adopted “{made.name}”: {count(made.info.accounts)} accounts’ tiers are the tier of "

@@ -492,3 +492,55 @@ def test_two_periods_are_one_quarter_said_so(app: AppTest) -> None:
     press(at, "Build the history")
     assert headline(at).endswith("The quarter passes the 20% cap.")
     assert "The quarter is above the 20% guideline" in "".join(html_blocks(at))
+
+
+# --- the tier of record over time ---------------------------------------------------------------
+
+
+def _adopt_on(app: AppTest, monkeypatch: pytest.MonkeyPatch, day: str, name: str) -> None:
+    from datetime import UTC, datetime
+
+    from lib import scenario_store_sql
+
+    at = datetime.fromisoformat(day).replace(hour=9, tzinfo=UTC)
+    monkeypatch.setattr(scenario_store_sql, "now", lambda: at)
+    page(app, "scenarios")
+    app.text_input(key=keys.SAVE_NAME).input(name).run()
+    press(app, "Save scenario")
+    app.selectbox(key=keys.SAVED_PICK).set_value(name).run()
+    app.session_state[keys.ADOPT_POPOVER] = True  # the person opens "Adopt this plan"
+    app.run()
+    press(app, "Yes, adopt it")
+
+
+def test_the_tier_of_record_over_time_shows_each_adoption_as_recorded(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lib.history_adopted import adopted_history, days_of_record
+    from lib.scenario_store_sqlite import open_store
+
+    history_page(app)
+    app.radio(key=keys.HISTORY_SOURCE).set_value("adopted").run()
+    assert any("No plan has been adopted yet" in i.value for i in app.info)
+    _adopt_on(app, monkeypatch, "2026-06-30", "Q2 plan")
+    app.select_slider(key=keys.slider_key(0)).set_value(80_000.0).run()
+    _adopt_on(app, monkeypatch, "2026-09-30", "Q3 plan")
+    app.select_slider(key=keys.slider_key(0)).set_value(30_000.0).run()  # the screen moves on
+    at = history_page(app)  # adopting here read the adoptions anew: no button needed
+    store = open_store()
+    recorded = adopted_history([store.adoption(i.id) for i in days_of_record(store.adoptions())])
+    # As adopted: the tiers each plan recorded, whatever the cut-offs on screen now.
+    measured = stability(recorded.as_adopted, (30_000.0, 20_000.0))
+    (step,) = measured.transitions
+    assert step.from_period == "2026 Q2" and step.to_period == "2026 Q3"
+    assert step.changed_customers > 0  # Tier 1 from $55K to $80K: some accounts left it
+    assert shown_metrics(at)[0] == ("Worst quarter", percent(step.changed_share))
+    notes = next(e for e in at.expander if e.label.startswith("The tier of record"))
+    assert "“Q2 plan”, adopted 30 Jun 2026" in notes.markdown[0].value
+    # Off: the revenue each account had, under the cut-offs on screen.
+    at.toggle(key=keys.HISTORY_AS_ADOPTED).set_value(False).run()
+    again = stability(recorded.recomputed, tuple(app.session_state[keys.CUTS]))
+    assert shown_metrics(at)[0] == ("Worst quarter", percent(again.transitions[0].changed_share))
+    assert again.transitions[0].changed_customers == 0  # the same revenue, the same cut-offs
+    press(at, "Read the adoptions again")  # a plan adopted in another session since: none here
+    assert shown_metrics(at)[0] == ("Worst quarter", percent(again.transitions[0].changed_share))

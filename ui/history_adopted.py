@@ -1,0 +1,94 @@
+"""The Tiers over time page on the tier of record: the plans adopted on the Scenarios page, one
+period per day with an adoption, read from the scenario store once (and again on request).
+
+Both forms of the history are built at once (tiers as adopted, and revenue alone under the
+cut-offs on screen), so neither a slider move nor a change of tier count reads the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from lib.errors import InputError
+from lib.formatting import markdown_text
+from lib.history_adopted import AdoptedHistory, adopted_history, days_of_record
+from lib.history_figures import LoadedHistory
+from ui import keys, state
+from ui.scenarios import scenario_store
+
+SOURCE = "The tier of record"
+
+
+@dataclass(frozen=True, eq=False)
+class _Read:
+    adopted: AdoptedHistory
+    as_adopted: LoadedHistory
+    recomputed: LoadedHistory
+
+
+def _read() -> _Read | None:
+    """Every day's last adoption from the store; None (said on screen) when there is none."""
+    store = scenario_store()
+    try:
+        infos = days_of_record(store.adoptions())
+        if not infos:
+            st.session_state[keys.HISTORY_ADOPTED] = None
+            return None
+        adopted = adopted_history([store.adoption(info.id) for info in infos])
+    except InputError as error:
+        st.session_state[keys.HISTORY_ADOPTED_ERROR] = [str(error)]
+        return None
+    notes = adopted.notes
+    read = _Read(
+        adopted,
+        LoadedHistory(adopted.as_adopted, None, notes, SOURCE),
+        LoadedHistory(adopted.recomputed, None, notes, SOURCE),
+    )
+    st.session_state[keys.HISTORY_ADOPTED] = read
+    return read
+
+
+def _as_adopted() -> bool:
+    return bool(state.typed("history_as_adopted", True))
+
+
+def controls() -> None:
+    """Tiers as adopted or recomputed; read the store again (a plan adopted since)."""
+    state.show(keys.HISTORY_AS_ADOPTED, _as_adopted())
+    st.toggle(
+        "Tiers as adopted",
+        key=keys.HISTORY_AS_ADOPTED,
+        on_change=lambda: state.set_typed(
+            "history_as_adopted", bool(st.session_state[keys.HISTORY_AS_ADOPTED])
+        ),
+        help="On: each period shows the tiers its plan recorded. Off: the revenue each account "
+        "had when adopted, tiered under the cut-offs on screen.",
+    )
+    if st.button("Read the adoptions again", key=keys.HISTORY_READ_ADOPTED):
+        st.session_state.pop(keys.HISTORY_ADOPTED_ERROR, None)
+        with st.spinner("Reading the adopted tier lists…"):
+            _read()
+    for problem in st.session_state.get(keys.HISTORY_ADOPTED_ERROR, []):
+        st.error(markdown_text(problem), icon=":material/warning:")
+
+
+def for_screen() -> LoadedHistory | None:
+    """The adopted history for the tier count on screen (read on first use), or None."""
+    if keys.HISTORY_ADOPTED not in st.session_state:
+        with st.spinner("Reading the adopted tier lists…"):
+            _read()
+    read: _Read | None = st.session_state.get(keys.HISTORY_ADOPTED)
+    if read is None:
+        if not st.session_state.get(keys.HISTORY_ADOPTED_ERROR):
+            st.info(
+                "No plan has been adopted yet: adopt one on the Scenarios page, and each day "
+                "with an adoption becomes a period here.",
+                icon=":material/info:",
+            )
+        return None
+    history, why = read.adopted.for_tiers(len(state.cuts()) + 1, _as_adopted())
+    if why:
+        st.caption(f":material/info: {markdown_text(why)}")
+    return read.as_adopted if history is read.adopted.as_adopted else read.recomputed

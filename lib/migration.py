@@ -108,6 +108,17 @@ class Migration:
             "moved_revenue": self.moved_revenue,
         }
 
+    def _changed_verb(self, customers: int) -> str:
+        # Between two periods of a history every undirected move is an account arriving or
+        # leaving: "change tier" would read as a move the matrix does not show. Against the tier
+        # of record the sentence after says how many are new and gone.
+        arrivals = all(
+            NONE in (f.source, f.target) for f in self.flows if f.moved and f.direction == "changed"
+        )
+        if arrivals and not self.of_record:
+            return "is new or gone" if customers == 1 else "are new or gone"
+        return "changes tier" if customers == 1 else "change tier"
+
     def headline(self, currency: str) -> str:
         """One sentence: how many accounts and how much revenue move up, down, or change."""
         parts = []
@@ -117,7 +128,7 @@ class Migration:
                 verb = (
                     ("moves" if customers == 1 else "move")
                     if words
-                    else ("changes tier" if customers == 1 else "change tier")
+                    else self._changed_verb(customers)
                 )
                 parts.append(
                     f"{plural(customers, 'account')}, {money(revenue, currency)} of revenue, "

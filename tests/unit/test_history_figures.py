@@ -178,3 +178,15 @@ def test_an_outcome_s_matrix_of_neighbours_is_the_one_its_tiers_give(rules):
     assert neighbours == [pair_migration(history, tiers, p, p + 1) for p in range(3)]
     assert result.migration(0, 3) == pair_migration(history, tiers, 0, 3)
     assert (result.tiers == tiers).all()
+
+
+def test_the_pairs_sentence_calls_arrivals_and_departures_new_or_gone_not_a_change_of_tier() -> (
+    None
+):
+    history = _history({"a": [100.0, 40.0], "b": [10.0, None], "c": [None, 60.0], "d": [None, 5.0]})
+    tiers = tiers_over_time(history, (80.0, 50.0), Rules())
+    sentence = pair_migration(history, tiers, 0, 1).headline("$")
+    # a: Tier 1 -> Tier 3; b leaves ($10); c and d arrive ($60 + $5).
+    assert sentence == (
+        "1 account, $40 of revenue, moves down a tier; 3 accounts, $75 of revenue, are new or gone."
+    )

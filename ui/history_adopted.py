@@ -66,7 +66,11 @@ def controls() -> None:
         help="On: each period shows the tiers its plan recorded. Off: the revenue each account "
         "had when adopted, tiered under the cut-offs on screen.",
     )
-    if st.button("Read the adoptions again", key=keys.HISTORY_READ_ADOPTED):
+    if st.button(
+        "Read the adoptions again",
+        key=keys.HISTORY_READ_ADOPTED,
+        help="Plans adopted since this page read them (in another session) join the history.",
+    ):
         st.session_state.pop(keys.HISTORY_ADOPTED_ERROR, None)
         with st.spinner("Reading the adopted tier lists…"):
             _read()

@@ -162,15 +162,16 @@ def register_backend(scheme: str, engine: str, opener: Opener) -> None:
 
 
 def scheme_of(url: str) -> str:
-    """The registry key for a source URL: its scheme; a .duckdb path is "duckdb", any other
-    path "parquet" (files, folders, globs)."""
+    """The registry key for a source URL: its scheme ("postgresql", "duckdb", "spark"), "local"
+    for a Spark master like local[4]; a .duckdb path is "duckdb", any other path "parquet"
+    (files, folders, globs)."""
     text = url.strip()
     if text.lower().startswith("local["):
         return "local"
     scheme = urlsplit(text).scheme.lower() if "://" in text else ""
     if scheme:
         return scheme
-    return "duckdb" if text.lower().endswith((".duckdb", ".db")) else "parquet"
+    return "duckdb" if text.lower().endswith(".duckdb") else "parquet"
 
 
 def duckdb_path(url: str) -> str:

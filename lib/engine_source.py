@@ -282,6 +282,12 @@ def _text(value: Any) -> Any:
     return ibis.ifelse(trimmed == "", ibis.null("string"), trimmed)
 
 
+def _cell(value: Any) -> Any:
+    """A cell as the file reader lists a rejected row's: its text as written, NULL if empty."""
+    text = value if value.type().is_string() else value.cast("string")
+    return _ibis().ifelse(text == "", _ibis().null("string"), text)
+
+
 @dataclass(frozen=True)
 class _Amount:
     value: Any  # decimal(38, 6), NULL when not read
@@ -523,7 +529,7 @@ def summarize(
     customers = customers_expression(read, basis).to_pyarrow()
     table = source.table
     rejected = (
-        table.select(__reason=read.reason, **{c: table[c].cast("string") for c in source.headers})
+        table.select(__reason=read.reason, **{c: _cell(table[c]) for c in source.headers})
         .filter(lambda t: t["__reason"].notnull())
         .limit(REJECTED_SHOWN)
     )

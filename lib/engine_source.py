@@ -659,7 +659,7 @@ def load_dataset(
     """The source's customers as a Dataset (lib/dataset.py), aggregated in its engine."""
     from lib.dataset import Dataset, open_database  # noqa: PLC0415 -- dataset imports sources
 
-    summary = _run(lambda: summarize(source, mapping, basis), source)
+    summary: Summary = _run(lambda: summarize(source, mapping, basis), source)
     con, folder = open_database("tierboard-source-")
     try:
         report = store_summary(con, summary, source)
@@ -672,7 +672,13 @@ def load_dataset(
     )
 
 
-def _run(work: Callable[[], Summary], source: EngineTable) -> Summary:
+def count_rows(source: EngineTable) -> int:
+    """The table's row count, counted by the engine (`tierboard sources check`)."""
+    counted = _run(lambda: source.table.count().to_pyarrow().as_py(), source)
+    return int(counted)
+
+
+def _run(work: Callable[[], Any], source: EngineTable) -> Any:
     """The engine's own errors (a view dividing by zero, a lost connection) as one sentence."""
     try:
         return work()

@@ -10,8 +10,11 @@ DuckDB CUSTOMERS table the rest of the app uses, with the same LoadReport an upl
 Entry points:
 - `open_table(url, table)` -> `EngineTable`: the backend for the URL's scheme (BACKENDS, a
   registry: `register_backend("spark", opener)` adds one) and the table or view in it.
-- `summarize(source, mapping, basis)` -> `Summary`: the expressions run in the engine, their
-  small results as Arrow tables (`customers_expression` / `counts_expression` build them).
+- `summarize(source, mapping, basis)` -> `Summary`: the aggregate run in the engine, its
+  small result as Arrow tables. `customers_expression` is the one aggregate (one scan): a row
+  per customer id with the accounting of its lines; the report's counts are its column sums.
+  Besides it: the latest date when no --as-of is given (transactions), the rejected rows when
+  there are any, the currency of a text revenue column from its first values.
 - `load_dataset(source, mapping, basis)` -> `Dataset`: the summary in a DuckDB database of its
   own, as lib/ingest leaves an upload.
 - `check(source)` -> `SourceCheck`: engine, table, row count and mapping, loading nothing.
@@ -44,6 +47,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.canonical import BY_NAME, REQUIRED
 from lib.errors import InputError
@@ -72,7 +76,7 @@ from lib.ingest import (
 )
 from lib.mapping import DATE
 from lib.sql import quote_ident
-from lib.values import DEFAULT_CURRENCY, SPECIAL, SYMBOLS, YEARS
+from lib.values import DEFAULT_CURRENCY, SPECIAL, STYLE_SAMPLE, SYMBOLS, YEARS
 
 CUSTOMER_TOO_LARGE = "the customer's annual revenue adds up to more than 10,000,000,000,000"
 REJECTED_SHOWN = 1000  # rejected rows brought back to be listed (all of them are counted)
@@ -424,59 +428,81 @@ def _window(lines: Any, basis: RevenueBasis) -> Any:
 
 
 def customers_expression(read: _Lines, basis: RevenueBasis) -> Any:
-    """One row per customer: id, exact revenue (unrounded), rows, and the other columns."""
+    """THE aggregate: one row per customer id (and one for the lines without an id), with the
+    customer's exact revenue (unrounded), order count, last order date and attributes, and the
+    accounting of its lines: read, blank, loaded, rejected by reason, outside the window,
+    unreadable optional values. The counts of the load report are the sums of these columns,
+    the customers the rows with a loaded line: one scan of the lines, in the engine."""
     ibis = _ibis()
-    lines = read.table
-    loaded = lines.filter(lines["__reason"].isnull() & ~lines["__blank"])
-    inside = _window(loaded, basis)
-    amount = loaded["__amount"]
-    metrics: dict[str, Any] = {"source_rows": loaded.count()}
-    if basis.kind == "transactions":
-        assert basis.as_of is not None
-        total = amount.sum(where=inside)
-        metrics["__total"] = ibis.coalesce(total, ibis.literal(0).cast(MONEY))
-        metrics[ORDER_COUNT] = loaded.count(where=inside)
-        metrics[LAST_ORDER_DATE] = loaded[DATE].max(where=loaded[DATE] <= ibis.literal(basis.as_of))
-    else:
-        metrics["__total"] = amount.sum()
-    for name in read.optional:
-        metrics[name] = loaded[name].min()
-    return loaded.group_by("customer_id").aggregate(**metrics)
-
-
-def counts_expression(read: _Lines, basis: RevenueBasis, revenue_is_text: bool) -> Any:
-    """One row: rows read, blank, loaded, outside the window, rejected by reason, unreadable
-    optional values, and (text revenue) how often each currency symbol or code appears."""
     lines = read.table
     blank, reason = lines["__blank"], lines["__reason"]
     loaded = reason.isnull() & ~blank
+    inside = _window(lines, basis)
+    amount = lines["__amount"]
     metrics: dict[str, Any] = {
-        "rows": lines.count(),
-        "blank": lines.count(where=blank),
-        "loaded": lines.count(where=loaded),
+        "source_rows": lines.count(where=loaded),
+        "__lines": lines.count(),
+        "__blank_lines": lines.count(where=blank),
     }
-    if basis.kind == "transactions":
-        metrics["outside"] = lines.count(where=loaded & ~_window(lines, basis))
     for i, why in enumerate(REASONS):
-        metrics[f"reason_{i}"] = lines.count(where=reason == why)
+        metrics[f"__reason_{i}"] = lines.count(where=reason == why)
     for name in read.checked:
-        metrics[f"unread_{name}"] = lines.count(where=loaded & lines[f"__unread_{name}"])
-    return lines.aggregate(**metrics)
+        metrics[f"__unread_{name}"] = lines.count(where=loaded & lines[f"__unread_{name}"])
+    if basis.kind == "transactions":
+        assert basis.as_of is not None
+        total = amount.sum(where=loaded & inside)
+        metrics["__total"] = ibis.coalesce(total, ibis.literal(0).cast(MONEY))
+        metrics["__outside"] = lines.count(where=loaded & ~inside)
+        metrics[ORDER_COUNT] = lines.count(where=loaded & inside)
+        metrics[LAST_ORDER_DATE] = lines[DATE].max(
+            where=loaded & (lines[DATE] <= ibis.literal(basis.as_of))
+        )
+    else:
+        metrics["__total"] = amount.sum(where=loaded)
+    for name in read.optional:
+        # The smallest non-empty value: a table has no row order to take the first from, and
+        # min() gives the same answer in every engine.
+        metrics[name] = lines[name].min(where=loaded)
+    return lines.group_by("customer_id").aggregate(**metrics)
 
 
 def _currency_expression(source: EngineTable, mapping: dict[str, str]) -> Any | None:
+    """Text revenue: how often each currency symbol or code appears among its first values
+    (as lib/values.currency_of looks at the first STYLE_SAMPLE values of a file)."""
     column = source.table[mapping["annual_revenue"]]
     if not column.type().is_string():
         return None
-    text = _text(column).upper()
-    return source.table.aggregate(
-        **{f"c{i}": source.table.count(where=text.contains(code)) for i, code in enumerate(SYMBOLS)}
+    sample = source.table.select(value=_text(column).upper()).limit(STYLE_SAMPLE)
+    text = sample["value"]
+    return sample.aggregate(
+        **{f"c{i}": sample.count(where=text.contains(code)) for i, code in enumerate(SYMBOLS)}
     )
 
 
 def _latest_expression(source: EngineTable, mapping: dict[str, str]) -> Any:
     day, _ = _date(source.table[mapping[DATE]])
     return day.max()
+
+
+def _counts(grouped: pa.Table, read: _Lines) -> dict[str, int]:
+    """The load report's counts: sums over the aggregate's accounting columns."""
+
+    def total(name: str) -> int:
+        if name not in grouped.column_names:
+            return 0
+        return int(pc.sum(grouped[name]).as_py() or 0)
+
+    counts = {
+        "rows": total("__lines"),
+        "blank": total("__blank_lines"),
+        "loaded": total("source_rows"),
+        "outside": total("__outside"),
+    }
+    for i in range(len(REASONS)):
+        counts[f"reason_{i}"] = total(f"__reason_{i}")
+    for name in read.checked:
+        counts[f"unread_{name}"] = total(f"__unread_{name}")
+    return counts
 
 
 @dataclass
@@ -524,18 +550,28 @@ def summarize(
     resolved = resolve_mapping(source.headers, mapping, basis)
     basis = _basis_with_end(source, resolved, basis)
     read = _read_lines(source, resolved)
-    counts_row = counts_expression(read, basis, False).to_pyarrow().to_pylist()[0]
-    counts = {key: int(value or 0) for key, value in counts_row.items()}
-    customers = customers_expression(read, basis).to_pyarrow()
-    table = source.table
-    rejected = (
-        table.select(__reason=read.reason, **{c: _cell(table[c]) for c in source.headers})
-        .filter(lambda t: t["__reason"].notnull())
-        .limit(REJECTED_SHOWN)
+    grouped = customers_expression(read, basis).to_pyarrow()
+    fetched = grouped.num_rows
+    counts = _counts(grouped, read)
+    keep = pc.and_(pc.greater(grouped["source_rows"], 0), pc.is_valid(grouped["customer_id"]))
+    accounting = [name for name in grouped.column_names if name.startswith("__")]
+    customers = grouped.filter(keep).drop_columns(
+        [name for name in accounting if name != "__total"]
     )
-    rejected_rows = rejected.to_pyarrow()
+    table = source.table
+    rejected_rows = pa.table(
+        {name: pa.array([], pa.string()) for name in ("__reason", *source.headers)}
+    )
+    if any(counts[f"reason_{i}"] for i in range(len(REASONS))):
+        # Listed only when there are any: clean data costs no second scan.
+        rejected = (
+            table.select(__reason=read.reason, **{c: _cell(table[c]) for c in source.headers})
+            .filter(lambda t: t["__reason"].notnull())
+            .limit(REJECTED_SHOWN)
+        )
+        rejected_rows = rejected.to_pyarrow()
+        fetched += rejected_rows.num_rows
     currency = DEFAULT_CURRENCY
-    fetched = 1 + customers.num_rows + rejected_rows.num_rows
     found = _currency_expression(source, resolved)
     if found is not None:
         tallies = found.to_pyarrow().to_pylist()[0]

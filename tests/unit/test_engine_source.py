@@ -7,6 +7,7 @@ same lines uploaded as a CSV file; bad configuration is one sentence naming the 
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -194,3 +195,13 @@ def test_engines_are_found_by_url_scheme_and_new_ones_register_in_one_place():
 def test_an_engine_nobody_registered_is_one_sentence():
     with pytest.raises(InputError, match=r"does not know \(oracle://\)"):
         engine_source.open_table("oracle://db", ("t",), "t")
+
+
+def test_without_ibis_a_source_is_one_sentence_saying_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ibis", None)  # import ibis -> ImportError
+    with pytest.raises(InputError) as raised:
+        duckdb_source(tmp_path).load()
+    message = str(raised.value)
+    assert "needs the ibis package" in message
+    assert "pip install 'ibis-framework[duckdb,postgres]>=12,<13'" in message
+    assert "\n" not in message

@@ -53,6 +53,7 @@ from lib.canonical import BY_NAME, REQUIRED
 from lib.errors import InputError
 from lib.formatting import count, plural
 from lib.ingest import (
+    CUSTOMER_TOO_LARGE,
     CUSTOMERS,
     DATE_EMPTY,
     DATE_NOT_DATE,
@@ -78,7 +79,6 @@ from lib.mapping import DATE
 from lib.sql import quote_ident
 from lib.values import DEFAULT_CURRENCY, SPECIAL, STYLE_SAMPLE, SYMBOLS, YEARS
 
-CUSTOMER_TOO_LARGE = "the customer's annual revenue adds up to more than 10,000,000,000,000"
 REJECTED_SHOWN = 1000  # rejected rows brought back to be listed (all of them are counted)
 MONEY = "decimal(38, 6)"
 REASONS = (ID_EMPTY, REVENUE_EMPTY, REVENUE_NOT_NUMBER, REVENUE_NOT_FINITE, REVENUE_TOO_LARGE,
@@ -373,6 +373,7 @@ class _Lines:
     optional: tuple[str, ...]  # canonical optional columns carried, in mapping order
     checked: tuple[str, ...]  # optional numbers and dates: unreadable ones are counted
     reason: Any  # the reason expression over the source table itself (for the rejected rows)
+    blank: Any  # the blank-row test over the source table itself
 
 
 def _read_lines(source: EngineTable, mapping: dict[str, str]) -> _Lines:
@@ -410,7 +411,7 @@ def _read_lines(source: EngineTable, mapping: dict[str, str]) -> _Lines:
     reason = ibis.cases(*((test, ibis.literal(why)) for test, why in checks), else_=None)
     values["__blank"] = blank
     values["__reason"] = ibis.ifelse(blank, ibis.null("string"), reason)
-    return _Lines(table.select(**values), optional, tuple(checked), values["__reason"])
+    return _Lines(table.select(**values), optional, tuple(checked), values["__reason"], blank)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,6 +483,18 @@ def _currency_expression(source: EngineTable, mapping: dict[str, str]) -> Any | 
 def _latest_expression(source: EngineTable, mapping: dict[str, str]) -> Any:
     day, _ = _date(source.table[mapping[DATE]])
     return day.max()
+
+
+def _oversized(customers: pa.Table, basis: RevenueBasis) -> list[str]:
+    """The customers whose revenue adds up beyond MAX_REVENUE (their lines are rejected)."""
+    factor = " * 12" if basis.kind == "monthly" else ""
+    with duckdb.connect() as con:
+        con.register("totals", customers.select(["customer_id", "__total"]))
+        found = con.execute(
+            f"SELECT customer_id FROM totals WHERE abs(__total{factor}) > {MAX_REVENUE} "
+            "ORDER BY customer_id"
+        ).fetchall()
+    return [row[0] for row in found]
 
 
 def _counts(grouped: pa.Table, read: _Lines) -> dict[str, int]:
@@ -562,10 +575,21 @@ def summarize(
     rejected_rows = pa.table(
         {name: pa.array([], pa.string()) for name in ("__reason", *source.headers)}
     )
-    if any(counts[f"reason_{i}"] for i in range(len(REASONS))):
-        # Listed only when there are any: clean data costs no second scan.
+    oversized = _oversized(customers, basis)
+    if oversized or any(counts[f"reason_{i}"] for i in range(len(REASONS))):
+        # Listed only when there are any: clean data costs no second scan. The lines of a
+        # customer whose revenue adds up beyond MAX_REVENUE are rejected as the file loader
+        # rejects them (store_summary counts them).
+        ibis = _ibis()
+        reason = read.reason
+        if oversized:
+            ident = _text(table[resolved["customer_id"]])
+            reason = ibis.ifelse(
+                reason.isnull() & ident.isin(oversized), ibis.literal(CUSTOMER_TOO_LARGE), reason
+            )
+            reason = ibis.ifelse(read.blank, ibis.null("string"), reason)
         rejected = (
-            table.select(__reason=read.reason, **{c: _cell(table[c]) for c in source.headers})
+            table.select(__reason=reason, **{c: _cell(table[c]) for c in source.headers})
             .filter(lambda t: t["__reason"].notnull())
             .limit(REJECTED_SHOWN)
         )

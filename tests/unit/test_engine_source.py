@@ -260,3 +260,22 @@ def test_any_lines_give_the_engine_what_they_give_the_file_loader(tmp_path_facto
     pq.write_table(table, parquet)
     source = Source("parquet", str(parquet), (), tuple(mapping.items()), revenue_basis)
     same_outcome(source, csv, mapping, revenue_basis)
+
+
+@pytest.mark.parametrize("basis", ["annual", "monthly"])
+def test_a_customer_adding_up_beyond_the_limit_is_rejected_as_the_file_rejects_it(tmp_path, basis):
+    lines = (("X", "6000000000000", None, None), ("X", "5000000000000", None, None),
+             ("M", "900000000000", None, None), ("ok", "10", None, None))  # fmt: skip
+    mapping = {"customer_id": "customer", "annual_revenue": "amount"}
+    revenue_basis = RevenueBasis(basis)
+    csv = corpus.write_csv(tmp_path / "lines.csv", lines)
+    parquet = tmp_path / "lines.parquet"
+    pq.write_table(
+        pa.table({name: pa.array([line[i] for line in lines], pa.string())
+                  for i, name in enumerate(corpus.HEADER)}),
+        parquet,
+    )  # fmt: skip
+    source = Source("parquet", str(parquet), (), tuple(mapping.items()), revenue_basis)
+    dataset = source.load()
+    assert_same_customers(dataset, Dataset.from_file(csv, mapping=mapping, basis=revenue_basis))
+    assert set(revenue_of(dataset)) == ({"ok"} if basis == "monthly" else {"M", "ok"})

@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import functools
 import shutil
+import tempfile
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -136,20 +138,37 @@ def _open_postgres(url: str) -> tuple[Any, str]:
 
 
 def _open_duckdb(url: str) -> tuple[Any, str]:
-    ibis = _ibis()
     path = duckdb_path(url)
     if not Path(path).is_file():
         raise InputError(f"There is no DuckDB database at {path}.")
     try:
-        return ibis.duckdb.connect(path, read_only=True), f"the DuckDB database {path}"
+        return _duckdb(path, read_only=True), f"the DuckDB database {path}"
+    except InputError:
+        raise
     except Exception as error:
         detail = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
         raise InputError(f"The DuckDB database {path} could not be opened ({detail}).") from None
 
 
 def _open_parquet(url: str) -> tuple[Any, str]:
-    ibis = _ibis()
-    return ibis.duckdb.connect(), "the Parquet files"
+    return _duckdb(":memory:"), "the Parquet files"
+
+
+def _duckdb(path: str, **options: Any) -> Any:
+    """An ibis DuckDB backend within the memory an upload gets, spilling to a private folder
+    (deleted with the backend) rather than to the working directory."""
+    from lib.dataset import MEMORY_LIMIT, process_folder  # noqa: PLC0415
+
+    folder = tempfile.mkdtemp(prefix="tierboard-engine-", dir=process_folder())
+    try:
+        backend = _ibis().duckdb.connect(
+            path, memory_limit=MEMORY_LIMIT, temp_directory=folder, **options
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    weakref.finalize(backend, shutil.rmtree, folder, True)
+    return backend
 
 
 BACKENDS: dict[str, tuple[str, Opener]] = {

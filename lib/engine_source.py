@@ -1,37 +1,42 @@
 """Customers aggregated where the invoice lines live: one ibis expression for every engine.
 
 A source table (PostgreSQL, a DuckDB file, Parquet files; Spark and the other engines ibis
-speaks through `register_backend`) is never copied line by line. One ibis expression reads
-every line's values in the engine, gives each line its fate (loaded, rejected with the file
-loader's reason, blank, outside the 12 months) and groups by customer; only one row per
-customer, one row of counts and a bounded sample of rejected rows come back (Arrow), into the
-DuckDB CUSTOMERS table the rest of the app uses, with the same LoadReport an upload gets.
+speaks, once registered) is never copied line by line. One ibis expression reads every line's
+values in the engine, gives each line its fate (loaded, rejected with the file loader's
+reason, blank, outside the 12 months) and groups by customer id; only that one row per id
+(with its lines' accounting) and, when there are any, up to REJECTED_SHOWN rejected rows come
+back as Arrow, into the DuckDB CUSTOMERS / REJECTED tables the rest of the app uses, with the
+LoadReport an upload gets.
 
 Entry points:
-- `open_table(url, table)` -> `EngineTable`: the backend for the URL's scheme (BACKENDS, a
-  registry: `register_backend("spark", opener)` adds one) and the table or view in it.
-- `summarize(source, mapping, basis)` -> `Summary`: the aggregate run in the engine, its
-  small result as Arrow tables. `customers_expression` is the one aggregate (one scan): a row
-  per customer id with the accounting of its lines; the report's counts are its column sums.
+- `BACKENDS` / `register_backend(scheme, engine, opener)`: the one registry of engines by URL
+  scheme (`scheme_of`: "postgresql", "duckdb", "parquet" for paths, "local" for local[N]); an
+  opener takes the URL and returns (an ibis backend, how messages name where the table is).
+  lib/config accepts any scheme registered here for TIERBOARD_SOURCE.
+- `open_table(url, table, name, files=None)` -> `EngineTable`: the table or view in its engine.
+- `summarize(table, mapping, basis)` -> `Summary`: the aggregate run in the engine, its small
+  result as Arrow tables. `customers_expression` is the one aggregate (one scan): a row per
+  customer id with the accounting of its lines; the report's counts are its column sums.
   Besides it: the latest date when no --as-of is given (transactions), the rejected rows when
   there are any, the currency of a text revenue column from its first values.
-- `load_dataset(source, mapping, basis)` -> `Dataset`: the summary in a DuckDB database of its
-  own, as lib/ingest leaves an upload.
-- `check(source)` -> `SourceCheck`: engine, table, row count and mapping, loading nothing.
+- `load_dataset(table, mapping, basis)` -> `Dataset`: the summary in a DuckDB database of its
+  own, as lib/ingest leaves an upload (`store_summary` does the storing).
+- `count_rows(table)`: the row count, for `tierboard sources check` (lib/cli_sources.py).
 
-What the engine reads (the file loader's rules, lib/values.py, are DuckDB SQL and need the
+What the engine reads (the file loader's rules, lib/values.py, are DuckDB SQL decided from the
 whole column; the engine path takes the forms every SQL engine can check with one regular
 expression): revenue from numeric columns (integer, decimal, float: NaN and infinities are
-"not a finite number"), or from text holding a plain number — an optional sign, an optional
-currency symbol ($ € £ ¥) and digits grouped by commas or not, with a decimal point
-("-$1,234.50", "1234.5"); "nan"/"inf" are not finite. Other text (a decimal comma, accounting
-parentheses, "1.234,50 €") is rejected as not a number: give such a column a numeric type in
-a view. Dates from date or timestamp columns, or ISO text ("2026-03-05", optionally with a
-time); other text is "not a date". Ids and texts are trimmed of spaces as the file reader
-trims them; a text cell of spaces is empty. Money is DECIMAL(38, 6) in the engine and rounded
-once to the cent per customer, as for files. Optional attributes take the first non-empty
-value in the engine's scan order (a table has no row order: when a customer's rows disagree,
-which one is first is the engine's choice).
+"not a finite number"), or from text holding a plain figure — an optional sign, currency
+symbol ($ € £ ¥), digits grouped by commas or not, a decimal point, parentheses or a trailing
+minus for negatives ("-$1,234.50", "(40.00)", "7-"); "nan"/"inf" are not finite. Other text (a
+decimal comma, "1.234,50 €", a currency code, "1e3") is rejected as not a number: give such a
+column a numeric type in a view. Dates from date or timestamp columns, or ISO text
+("2026-03-05", optionally with a time), within the file loader's years; other text is "not a
+date". Ids and texts are trimmed of spaces as the file reader trims them; a cell of spaces is
+empty. Money is DECIMAL(38, 6) in the engine and rounded once to the cent per customer, as for
+files. An optional attribute is the customer's smallest non-empty value: a table has no row
+order to take the first from, and min() answers the same in every engine. Rejected rows carry
+no row number, for the same reason.
 """
 
 from __future__ import annotations

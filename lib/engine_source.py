@@ -306,7 +306,10 @@ def _text(value: Any) -> Any:
     ibis = _ibis()
     if not value.type().is_string():
         value = value.cast("string")
-    trimmed = value.re_replace(r"^ +", "").re_replace(r" +$", "")
+    # Regular expressions only for the few values with a space at an edge: PostgreSQL repeats
+    # a subquery's expression wherever the aggregate uses it (a dozen times per line).
+    edged = value.startswith(" ") | value.endswith(" ")
+    trimmed = ibis.ifelse(edged, value.re_replace(r"^ +", "").re_replace(r" +$", ""), value)
     return ibis.ifelse(trimmed == "", ibis.null("string"), trimmed)
 
 
@@ -407,7 +410,8 @@ def _read_lines(source: EngineTable, mapping: dict[str, str]) -> _Lines:
     amount = _amount(table[mapping["annual_revenue"]])
     cells = [_text(table[name]).isnull() for name in table.columns]
     every_empty = functools.reduce(lambda a, b: a & b, cells)
-    blank = ident.isnull() & ~amount.present & every_empty
+    # Every cell is read only for the rare row without id and revenue (CASE: only there).
+    blank = ibis.ifelse(ident.isnull() & ~amount.present, every_empty, ibis.literal(False))
     values: dict[str, Any] = {"customer_id": ident, "__amount": amount.value}
     checks: list[tuple[Any, str]] = [
         (ident.isnull(), ID_EMPTY),

@@ -461,38 +461,55 @@ def customers_expression(read: _Lines, basis: RevenueBasis) -> Any:
     customer's exact revenue (unrounded), order count, last order date and attributes, and the
     accounting of its lines: read, blank, loaded, rejected by reason, outside the window,
     unreadable optional values. The counts of the load report are the sums of these columns,
-    the customers the rows with a loaded line: one scan of the lines, in the engine."""
+    the customers the rows with a loaded line: one scan of the lines, in the engine.
+
+    Two levels: the lines are first grouped by (customer, fate, inside the window), so each
+    line's reading is computed once (PostgreSQL would otherwise repeat a subquery's expression
+    in every aggregate that uses it: 1M lines took 23 s), then by customer over those few rows.
+    """
     ibis = _ibis()
-    lines = read.table
-    blank, reason = lines["__blank"], lines["__reason"]
-    loaded = reason.isnull() & ~blank
-    inside = _window(lines, basis)
-    amount = lines["__amount"]
-    metrics: dict[str, Any] = {
-        "source_rows": lines.count(where=loaded),
-        "__lines": lines.count(),
-        "__blank_lines": lines.count(where=blank),
-    }
-    for i, why in enumerate(REASONS):
-        metrics[f"__reason_{i}"] = lines.count(where=reason == why)
-    for name in read.checked:
-        metrics[f"__unread_{name}"] = lines.count(where=loaded & lines[f"__unread_{name}"])
+    lines = read.table.mutate(__inside=_window(read.table, basis))
+    first: dict[str, Any] = {"__n": lines.count(), "__sum": lines["__amount"].sum()}
     if basis.kind == "transactions":
         assert basis.as_of is not None
+        day = lines[DATE]
+        first["__last"] = day.max(where=day <= ibis.literal(basis.as_of))
+    for name in read.optional:
+        first[name] = lines[name].min()
+    for name in read.checked:
+        first[f"__unread_{name}"] = lines.count(where=lines[f"__unread_{name}"])
+    fates = lines.group_by(["customer_id", "__reason", "__blank", "__inside"]).aggregate(**first)
+    blank, reason, inside, n = (
+        fates["__blank"], fates["__reason"], fates["__inside"], fates["__n"]
+    )  # fmt: skip
+    loaded = reason.isnull() & ~blank
+
+    def rows(where: Any) -> Any:
+        return ibis.coalesce(n.sum(where=where), 0)
+
+    metrics: dict[str, Any] = {
+        "source_rows": rows(loaded),
+        "__lines": n.sum(),
+        "__blank_lines": rows(blank),
+    }
+    for i, why in enumerate(REASONS):
+        metrics[f"__reason_{i}"] = rows(reason == why)
+    for name in read.checked:
+        metrics[f"__unread_{name}"] = ibis.coalesce(fates[f"__unread_{name}"].sum(where=loaded), 0)
+    amount = fates["__sum"]
+    if basis.kind == "transactions":
         total = amount.sum(where=loaded & inside)
         metrics["__total"] = ibis.coalesce(total, ibis.literal(0).cast(MONEY))
-        metrics["__outside"] = lines.count(where=loaded & ~inside)
-        metrics[ORDER_COUNT] = lines.count(where=loaded & inside)
-        metrics[LAST_ORDER_DATE] = lines[DATE].max(
-            where=loaded & (lines[DATE] <= ibis.literal(basis.as_of))
-        )
+        metrics["__outside"] = rows(loaded & ~inside)
+        metrics[ORDER_COUNT] = rows(loaded & inside)
+        metrics[LAST_ORDER_DATE] = fates["__last"].max(where=loaded)
     else:
         metrics["__total"] = amount.sum(where=loaded)
     for name in read.optional:
         # The smallest non-empty value: a table has no row order to take the first from, and
         # min() gives the same answer in every engine.
-        metrics[name] = lines[name].min(where=loaded)
-    return lines.group_by("customer_id").aggregate(**metrics)
+        metrics[name] = fates[name].min(where=loaded)
+    return fates.group_by("customer_id").aggregate(**metrics)
 
 
 def _currency_expression(source: EngineTable, mapping: dict[str, str]) -> Any | None:

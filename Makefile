@@ -82,6 +82,15 @@ bench: $(STAMP)
 bench-assign: $(STAMP)
 	$(BIN)/python -m bench.assign
 
+## Invoice lines in PostgreSQL (bench/sources.py): today's COPY vs the aggregation in the engine,
+## 50M lines generated in a throwaway server (~5 GB of disk while it runs, removed after)
+bench-sources: $(STAMP)
+	$(BIN)/python -m bench.sources --lines 50000000
+
+## The same at 1M lines: about a minute
+bench-sources-quick: $(STAMP)
+	$(BIN)/python -m bench.sources --lines 1000000 --runs 3
+
 ## Benchmarks at 1M and 10M customers
 bench-full: $(STAMP)
 	$(BIN)/python -m bench --full

@@ -36,7 +36,7 @@ from typing import Any, Literal, cast
 
 import duckdb
 
-from lib import reading
+from lib import engine_source, reading
 from lib.config import Settings
 from lib.dataset import Dataset, Upload, open_database
 from lib.errors import InputError
@@ -50,7 +50,7 @@ CSV_OPTIONS = (
     "header = false, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
     "auto_detect = true, strict_mode = false, max_line_size = 16777216, names = ?"
 )
-SourceKind = Literal["parquet", "postgresql"]
+SourceKind = Literal["parquet", "postgresql", "duckdb"]
 _WILDCARD = re.compile(r"[*?\[]")
 
 
@@ -83,6 +83,8 @@ class Source:
         """How messages and the load report name the data (never with a password)."""
         if self.kind == "parquet":
             return self.location
+        if self.kind == "duckdb":
+            return f"{'.'.join(self.table)} in {engine_source.duckdb_path(self.location)}"
         from lib.postgres import connection_params, describe_database  # noqa: PLC0415
 
         return f"{'.'.join(self.table)} in {describe_database(connection_params(self.location))}"
@@ -102,12 +104,26 @@ class Source:
         return Upload(con, folder, info)
 
     def load(self) -> Dataset:
-        """The source's customers, mapped and accounted for; InputError when it cannot be."""
-        upload = self.open()
+        """The source's customers, mapped and accounted for; InputError when it cannot be.
+
+        Aggregated in the source's engine (lib/engine_source.py): only one row per customer
+        and the counts come back.
+        """
+        table = self.engine_table()
         try:
-            return upload.load(dict(self.mapping) or None, self.basis)
+            loaded: Dataset = engine_source.load_dataset(
+                table, dict(self.mapping) or None, self.basis
+            )
+            return loaded
         finally:
-            upload.close()
+            table.close()
+
+    def engine_table(self) -> engine_source.EngineTable:
+        """The source's table in its engine (Parquet: DuckDB over the files)."""
+        if self.kind == "parquet":
+            files = [str(path) for path in _parquet_files(self.location)]
+            return engine_source.open_table("parquet://", (), self.name, files)
+        return engine_source.open_table(self.location, self.table, self.name)
 
     def stamp(self) -> str | None:
         """Changes when the data may have changed: Parquet files' names, sizes and times.

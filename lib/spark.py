@@ -81,8 +81,11 @@ def session(master: str) -> SparkSession:
         if java_home() is None:
             raise InputError(MISSING_JAVA)
         builder: Any = SparkSession.builder.master(master.strip()).appName("tierboard")
-        builder = builder.config("spark.sql.session.timeZone", "UTC").config(
-            "spark.ui.showConsoleProgress", "false"
+        # Arrow: the per-customer result comes back as columns, not one Python row at a time.
+        builder = (
+            builder.config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         )
         if master.strip().startswith("local"):
             # On one machine the driver needs no address but loopback (a host name that
@@ -152,3 +155,43 @@ def table(con: Any, name: str) -> Any:
         return con.table(parts[-1], database=database)
     except (AnalysisException, TableNotFound):
         raise InputError(f"There is no table or view {name} in the Spark catalog.") from None
+
+
+def open_backend(master: str) -> tuple[Any, str]:
+    """lib/engine_source's opener for a Spark source at `master`: the ibis backend (see
+    `SharedSession`), and how messages name where its tables are."""
+    return SharedSession(backend(master)), f"Spark (master {master.strip()})"
+
+
+class SharedSession:
+    """An ibis PySpark backend on the process's SparkSession, lent to one read of a source.
+
+    It answers as the backend does, except that `disconnect()` leaves the session running
+    (ibis's would stop it, and its JVM, for every other source and browser session), and that
+    `table(name, database)` reads what a Spark source names: a Parquet path or a catalog table.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def disconnect(self) -> None:
+        """Nothing to release: the session stays for the next read."""
+
+    def table(self, name: str, database: str | tuple[str, ...] | None = None) -> Any:
+        parts = [database] if isinstance(database, str) else list(database or ())
+        return table(self._inner, name if is_path(name) else ".".join([*parts, name]))
+
+
+def register() -> None:
+    """Make `spark://` and `local[N]` sources readable (lib/engine_source's registry of
+    engines); PySpark itself is imported only when such a source is read."""
+    from lib import engine_source  # noqa: PLC0415 -- engine_source may import this module
+
+    for scheme in ("spark", "local"):
+        engine_source.register_backend(scheme, "Spark", open_backend)
+
+
+register()

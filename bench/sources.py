@@ -211,32 +211,45 @@ def counting() -> Iterator[Wire]:
 # The two paths.
 
 
-def _source(url: str) -> Any:
+def _basis() -> Any:
     from lib.ingest import RevenueBasis
-    from lib.sources import Source
 
-    return Source("postgresql", url, (TABLE,), MAPPING, RevenueBasis("transactions", AS_OF))
+    return RevenueBasis("transactions", AS_OF)
 
 
 def copy_path(url: str) -> tuple[Any, dict[str, int]]:
-    """Today's path: every line COPY'd out as CSV into DuckDB, then summed there."""
-    import lib.sources
+    """Today's path (before issue 17): every line COPY'd out as CSV into DuckDB, summed there."""
+    from bench import copy_path as old
 
-    payload = {"payload_bytes": 0}
-    original = lib.sources._append_csv
+    dataset, sent = old.load(url, TABLE, dict(MAPPING), _basis())
+    return dataset, {"payload_bytes": sent}
 
-    def append(con: Any, spool: Path, chunk: list[bytes], headers: list[str]) -> None:
-        payload["payload_bytes"] += sum(len(part) for part in chunk)
-        original(con, spool, chunk, headers)
 
-    lib.sources._append_csv = append
+def engine_path(url: str) -> tuple[Any, dict[str, int]]:
+    """The aggregation in PostgreSQL (lib/engine_source.py): one row per customer comes back."""
+    import lib.engine_source
+    from lib.sources import Source
+
+    payload = {"payload_bytes": 0, "rows_fetched": 0}
+    original = lib.engine_source.summarize
+
+    def summarize(*args: Any, **kwargs: Any) -> Any:
+        summary = original(*args, **kwargs)
+        payload["payload_bytes"] = summary.customers.nbytes + summary.rejected.nbytes
+        payload["rows_fetched"] = summary.rows_fetched
+        return summary
+
+    lib.engine_source.summarize = summarize
     try:
-        return _source(url).load(), payload
+        return Source("postgresql", url, (TABLE,), MAPPING, _basis()).load(), payload
     finally:
-        lib.sources._append_csv = original
+        lib.engine_source.summarize = original
 
 
-PATHS: dict[str, Callable[[str], tuple[Any, dict[str, int]]]] = {"copy": copy_path}
+PATHS: dict[str, Callable[[str], tuple[Any, dict[str, int]]]] = {
+    "copy": copy_path,
+    "engine": engine_path,
+}
 
 
 def measure(name: str, url: str, runs: int) -> tuple[dict[str, Any], Any]:

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from lib import export
+from lib import cli_sources, export
 from lib.accounts import accounts_of
 from lib.assignment import Proposal, Rules, headline, movers_table, propose
 from lib.books import tier_measure
@@ -110,8 +110,12 @@ DEFAULTS_NOTE = (
 def _add_input_options(command: argparse.ArgumentParser, cuts: bool = True) -> None:
     command.epilog = DEFAULTS_NOTE
     command.add_argument(
-        "file", type=Path, help="customer file: CSV/TSV/TXT, XLSX/XLS/ODS, Parquet"
+        "file",
+        type=Path,
+        nargs="?",
+        help="customer file: CSV/TSV/TXT, XLSX/XLS/ODS, Parquet (or --source instead)",
     )
+    cli_sources.add_source_options(command)
     if cuts:
         command.add_argument(
             "--cuts", type=_cuts, help="cut-offs, e.g. 55000,20000 (default: app's)"
@@ -234,6 +238,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_input_options(exporter)
     exporter.add_argument("--out", type=Path, required=True, help="output path (.csv or .xlsx)")
     _add_assign(commands.add_parser("assign", help="propose who owns which account (books)"))
+    cli_sources.add_sources_command(commands)
     server = commands.add_parser("serve", help="start the app (what `make run` does)")
     server.add_argument("--port", type=int, default=8501, help="port to listen on (8501)")
     server.add_argument("--data", type=Path, help="customer CSV to open instead of the sample")
@@ -425,6 +430,10 @@ def _basis(args: argparse.Namespace, mapping: dict[str, str] | None) -> RevenueB
 
 
 def _load(args: argparse.Namespace) -> Dataset:
+    cli_sources.check_input(args)
+    if cli_sources.wants_source(args):
+        given = dict(args.map) if args.map else None
+        return cli_sources.load(args, given, _basis(args, given))
     if not args.map and not args.monthly and args.as_of is None:
         # Nothing said about the file: read it as the Upload page does (lib.file_defaults).
         return load_as_suggested(args.file, sheet=args.sheet)
@@ -594,6 +603,11 @@ def _suggestion(args: argparse.Namespace, dataset: Dataset) -> str:
 def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         _serve(args)
+    if args.command == "sources":
+        given = dict(args.map) if args.map else None
+        basis = RevenueBasis("transactions" if given and DATE in given else "annual")
+        print(cli_sources.run_check(args, given, basis))
+        return
     dataset = _load(args)
     if args.command == "suggest":
         print(_suggestion(args, dataset))

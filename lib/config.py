@@ -91,6 +91,11 @@ class Settings:
         return self.source is not None and is_postgres_url(self.source)
 
     @property
+    def source_is_table(self) -> bool:
+        """The source is a table in an engine (PostgreSQL, DuckDB, ...), not Parquet files."""
+        return self.source is not None and is_table_source(self.source)
+
+    @property
     def scenario_store_is_postgres(self) -> bool:
         return is_postgres_url(self.scenario_store)
 
@@ -119,6 +124,14 @@ class Settings:
 
 def is_postgres_url(text: str) -> bool:
     return urlsplit(text.strip()).scheme.lower() in POSTGRES_SCHEMES
+
+
+def is_table_source(text: str) -> bool:
+    """A source naming an engine (postgresql://, duckdb://, a .duckdb file, spark://, ...)
+    whose table TIERBOARD_SOURCE_TABLE names; False for Parquet files, folders and globs."""
+    from lib.engine_source import scheme_of  # noqa: PLC0415 -- the registry of engines
+
+    return scheme_of(text) != "parquet"
 
 
 def redact_url(url: str) -> str:
@@ -248,13 +261,22 @@ def _path(given: _Given) -> Path:
 
 def _source(given: _Given) -> str:
     text = _text(given)
+    from lib.engine_source import BACKENDS, scheme_of  # noqa: PLC0415 -- engines by scheme
+
     if is_postgres_url(text):
         _check_postgres_url(text, given.name)
         return text
-    if "://" in text:
+    scheme = scheme_of(text)
+    if scheme == "duckdb":  # a DuckDB database file: duckdb://path or path.duckdb
+        path = text.split("://", 1)[1] if "://" in text else text
+        return f"duckdb://{given.base / Path(path).expanduser()}"
+    if scheme != "parquet" and scheme in BACKENDS:
+        return text  # an engine another module registered (lib/engine_source.register_backend)
+    if "://" in text or scheme != "parquet":
+        known = ", ".join(sorted(f"{s}://" for s in BACKENDS if s != "parquet"))
         raise InputError(
-            f"{given.name} must be a postgresql:// URL or a folder or glob of Parquet files; "
-            f"got {redact_url(text)!r}."
+            f"{given.name} must be a URL of an engine tierboard reads ({known}), a .duckdb "
+            f"file, or a folder or glob of Parquet files; got {redact_url(text)!r}."
         )
     # A glob keeps its pattern: only the part before the first wildcard is a real folder.
     return str(given.base / Path(text).expanduser()) if _GLOB.search(text) else str(_path(given))
@@ -277,15 +299,16 @@ def _check_postgres_url(url: str, name: str) -> None:
 
 def _check_source_parts(given: dict[str, _Given], source: str | None) -> None:
     """The source's companions make sense only with the source they belong to."""
-    is_postgres = source is not None and is_postgres_url(source)
-    if "source_table" in given and not is_postgres:
+    is_table = source is not None and is_table_source(source)
+    if "source_table" in given and not is_table:
         raise InputError(
-            f"{given['source_table'].name} is set but {env_name('source')} is not a "
-            "postgresql:// URL; the table belongs to a database source."
+            f"{given['source_table'].name} is set but {env_name('source')} is not a database "
+            "(postgresql://, duckdb://, ...); the table belongs to a database source."
         )
-    if is_postgres and "source_table" not in given:
+    if is_table and "source_table" not in given:
+        what = "a PostgreSQL database" if is_postgres_url(source or "") else "a database"
         raise InputError(
-            f"{env_name('source')} is a PostgreSQL database: set {env_name('source_table')} to "
+            f"{env_name('source')} is {what}: set {env_name('source_table')} to "
             "the table or view that holds the customers (schema.table)."
         )
     for key in ("source_map", "source_basis"):

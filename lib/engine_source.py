@@ -162,15 +162,16 @@ def register_backend(scheme: str, engine: str, opener: Opener) -> None:
 
 
 def scheme_of(url: str) -> str:
-    """The registry key for a source URL: its scheme; a .duckdb path is "duckdb", any other
-    path "parquet" (files, folders, globs)."""
+    """The registry key for a source URL: its scheme ("postgresql", "duckdb", "spark"), "local"
+    for a Spark master like local[4]; a .duckdb path is "duckdb", any other path "parquet"
+    (files, folders, globs)."""
     text = url.strip()
     if text.lower().startswith("local["):
         return "local"
     scheme = urlsplit(text).scheme.lower() if "://" in text else ""
     if scheme:
         return scheme
-    return "duckdb" if text.lower().endswith((".duckdb", ".db")) else "parquet"
+    return "duckdb" if text.lower().endswith(".duckdb") else "parquet"
 
 
 def duckdb_path(url: str) -> str:
@@ -279,6 +280,12 @@ def _text(value: Any) -> Any:
         value = value.cast("string")
     trimmed = value.re_replace(r"^ +", "").re_replace(r" +$", "")
     return ibis.ifelse(trimmed == "", ibis.null("string"), trimmed)
+
+
+def _cell(value: Any) -> Any:
+    """A cell as the file reader lists a rejected row's: its text as written, NULL if empty."""
+    text = value if value.type().is_string() else value.cast("string")
+    return _ibis().ifelse(text == "", _ibis().null("string"), text)
 
 
 @dataclass(frozen=True)
@@ -522,7 +529,7 @@ def summarize(
     customers = customers_expression(read, basis).to_pyarrow()
     table = source.table
     rejected = (
-        table.select(__reason=read.reason, **{c: table[c].cast("string") for c in source.headers})
+        table.select(__reason=read.reason, **{c: _cell(table[c]) for c in source.headers})
         .filter(lambda t: t["__reason"].notnull())
         .limit(REJECTED_SHOWN)
     )
@@ -652,7 +659,7 @@ def load_dataset(
     """The source's customers as a Dataset (lib/dataset.py), aggregated in its engine."""
     from lib.dataset import Dataset, open_database  # noqa: PLC0415 -- dataset imports sources
 
-    summary = _run(lambda: summarize(source, mapping, basis), source)
+    summary: Summary = _run(lambda: summarize(source, mapping, basis), source)
     con, folder = open_database("tierboard-source-")
     try:
         report = store_summary(con, summary, source)
@@ -665,7 +672,13 @@ def load_dataset(
     )
 
 
-def _run(work: Callable[[], Summary], source: EngineTable) -> Summary:
+def count_rows(source: EngineTable) -> int:
+    """The table's row count, counted by the engine (`tierboard sources check`)."""
+    counted = _run(lambda: source.table.count().to_pyarrow().as_py(), source)
+    return int(counted)
+
+
+def _run(work: Callable[[], Any], source: EngineTable) -> Any:
     """The engine's own errors (a view dividing by zero, a lost connection) as one sentence."""
     try:
         return work()

@@ -66,7 +66,11 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={folder / 'derby'}")
+        # C1 only: a JVM that lives a minute starts faster without the optimising compiler.
+        .config(
+            "spark.driver.extraJavaOptions",
+            f"-Dderby.system.home={folder / 'derby'} -XX:TieredStopAtLevel=1",
+        )
         .config("spark.driver.memory", "1g")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")

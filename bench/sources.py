@@ -374,7 +374,13 @@ def main() -> None:
         paths: dict[str, dict[str, Any]] = {}
         for name in args.paths.split(","):
             paths[name], _ = measure(name, pg.url, args.runs)
-    _agree(paths)
+            _agree(paths)
+            # Kept after each path: a long run that is stopped keeps what it measured.
+            _keep(args, case, paths)
+    print(json.dumps(case))
+
+
+def _keep(args: argparse.Namespace, case: dict[str, Any], paths: dict[str, dict[str, Any]]) -> None:
     case["customers"] = next(iter(paths.values()))["customers"]
     case["paths"] = paths
     if "copy" in paths and "engine" in paths:
@@ -390,7 +396,6 @@ def main() -> None:
     )
     if not args.no_report:
         keep_in_report(results)
-    print(json.dumps(case))
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ class SharedSession:
 
     def table(self, name: str, database: str | tuple[str, ...] | None = None) -> Any:
         parts = [database] if isinstance(database, str) else list(database or ())
-        return table(self._inner, name if is_path(name) else ".".join([*parts, name]))
+        return table(self._inner, ".".join([*parts, name]))
 
 
 def register() -> None:

@@ -3,13 +3,18 @@ gets when PySpark or Java is missing."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from lib import spark
+from lib.config import load
 from lib.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -85,3 +90,33 @@ def test_java_home_prefers_java_home_over_path(
     monkeypatch.setenv("JAVA_HOME", str(tmp_path / "nothing-here"))
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert spark.java_home() is None
+
+
+def configured(tmp_path: Path, source: str, table: str) -> subprocess.CompletedProcess[str]:
+    """lib.config.load in a fresh interpreter (nothing imported lib.spark beforehand)."""
+    empty = tmp_path / "tierboard.toml"
+    empty.write_text("", encoding="utf-8")
+    env = {**os.environ, "TIERBOARD_CONFIG": str(empty), "TIERBOARD_SOURCE": source,
+           "TIERBOARD_SOURCE_TABLE": table}  # fmt: skip
+    code = "from lib.config import load; s = load(); print(s.source, s.source_table)"
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("master", ["local[2]", "spark://spark-master:7077"])
+def test_the_configuration_accepts_a_spark_master_with_its_table(
+    tmp_path: Path, master: str
+) -> None:
+    done = configured(tmp_path, master, "billing.invoice_lines")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{master} ('billing', 'invoice_lines')"
+
+
+@pytest.mark.parametrize(
+    "path", ["/Lake/Invoice Lines/2026.parquet", '"/lake/lines"', "s3a://Bucket/lines.v2/"]
+)
+def test_a_spark_source_s_parquet_path_is_kept_as_written(tmp_path: Path, path: str) -> None:
+    # Not folded to lower case, nor split at its dots as schema.table would be.
+    settings = load({"TIERBOARD_SOURCE": "local[2]", "TIERBOARD_SOURCE_TABLE": path}, tmp_path)
+    assert settings.source_table == (path.strip('"'),)

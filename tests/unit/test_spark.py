@@ -120,3 +120,17 @@ def test_a_spark_source_s_parquet_path_is_kept_as_written(tmp_path: Path, path: 
     # Not folded to lower case, nor split at its dots as schema.table would be.
     settings = load({"TIERBOARD_SOURCE": "local[2]", "TIERBOARD_SOURCE_TABLE": path}, tmp_path)
     assert settings.source_table == (path.strip('"'),)
+
+
+def test_a_spark_source_without_pyspark_is_the_extra_s_sentence_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lib import engine_source
+
+    for name in [m for m in sys.modules if m == "pyspark" or m.startswith("pyspark.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    for master in ("local[2]", "spark://spark-master:7077"):
+        with pytest.raises(InputError) as raised:
+            engine_source.open_table(master, ("billing", "invoice_lines"), "invoice lines")
+        assert str(raised.value) == spark.MISSING_EXTRA

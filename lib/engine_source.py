@@ -1,40 +1,50 @@
 """Customers aggregated where the invoice lines live: one ibis expression for every engine.
 
 A source table (PostgreSQL, a DuckDB file, Parquet files; Spark and the other engines ibis
-speaks through `register_backend`) is never copied line by line. One ibis expression reads
-every line's values in the engine, gives each line its fate (loaded, rejected with the file
-loader's reason, blank, outside the 12 months) and groups by customer; only one row per
-customer, one row of counts and a bounded sample of rejected rows come back (Arrow), into the
-DuckDB CUSTOMERS table the rest of the app uses, with the same LoadReport an upload gets.
+speaks, once registered) is never copied line by line. One ibis expression reads every line's
+values in the engine, gives each line its fate (loaded, rejected with the file loader's
+reason, blank, outside the 12 months) and groups by customer id; only that one row per id
+(with its lines' accounting) and, when there are any, up to REJECTED_SHOWN rejected rows come
+back as Arrow, into the DuckDB CUSTOMERS / REJECTED tables the rest of the app uses, with the
+LoadReport an upload gets.
 
 Entry points:
-- `open_table(url, table)` -> `EngineTable`: the backend for the URL's scheme (BACKENDS, a
-  registry: `register_backend("spark", opener)` adds one) and the table or view in it.
-- `summarize(source, mapping, basis)` -> `Summary`: the expressions run in the engine, their
-  small results as Arrow tables (`customers_expression` / `counts_expression` build them).
-- `load_dataset(source, mapping, basis)` -> `Dataset`: the summary in a DuckDB database of its
-  own, as lib/ingest leaves an upload.
-- `check(source)` -> `SourceCheck`: engine, table, row count and mapping, loading nothing.
+- `BACKENDS` / `register_backend(scheme, engine, opener)`: the one registry of engines by URL
+  scheme (`scheme_of`: "postgresql", "duckdb", "parquet" for paths, "local" for local[N]); an
+  opener takes the URL and returns (an ibis backend, how messages name where the table is).
+  lib/config accepts any scheme registered here for TIERBOARD_SOURCE.
+- `open_table(url, table, name, files=None)` -> `EngineTable`: the table or view in its engine.
+- `summarize(table, mapping, basis)` -> `Summary`: the aggregate run in the engine, its small
+  result as Arrow tables. `customers_expression` is the one aggregate (one scan): a row per
+  customer id with the accounting of its lines; the report's counts are its column sums.
+  Besides it: the latest date when no --as-of is given (transactions), the rejected rows when
+  there are any, the currency of a text revenue column from its first values.
+- `load_dataset(table, mapping, basis)` -> `Dataset`: the summary in a DuckDB database of its
+  own, as lib/ingest leaves an upload (`store_summary` does the storing).
+- `count_rows(table)`: the row count, for `tierboard sources check` (lib/cli_sources.py).
 
-What the engine reads (the file loader's rules, lib/values.py, are DuckDB SQL and need the
+What the engine reads (the file loader's rules, lib/values.py, are DuckDB SQL decided from the
 whole column; the engine path takes the forms every SQL engine can check with one regular
 expression): revenue from numeric columns (integer, decimal, float: NaN and infinities are
-"not a finite number"), or from text holding a plain number — an optional sign, an optional
-currency symbol ($ € £ ¥) and digits grouped by commas or not, with a decimal point
-("-$1,234.50", "1234.5"); "nan"/"inf" are not finite. Other text (a decimal comma, accounting
-parentheses, "1.234,50 €") is rejected as not a number: give such a column a numeric type in
-a view. Dates from date or timestamp columns, or ISO text ("2026-03-05", optionally with a
-time); other text is "not a date". Ids and texts are trimmed of spaces as the file reader
-trims them; a text cell of spaces is empty. Money is DECIMAL(38, 6) in the engine and rounded
-once to the cent per customer, as for files. Optional attributes take the first non-empty
-value in the engine's scan order (a table has no row order: when a customer's rows disagree,
-which one is first is the engine's choice).
+"not a finite number"), or from text holding a plain figure — an optional sign, currency
+symbol ($ € £ ¥), digits grouped by commas or not, a decimal point, parentheses or a trailing
+minus for negatives ("-$1,234.50", "(40.00)", "7-"); "nan"/"inf" are not finite. Other text (a
+decimal comma, "1.234,50 €", a currency code, "1e3") is rejected as not a number: give such a
+column a numeric type in a view. Dates from date or timestamp columns, or ISO text
+("2026-03-05", optionally with a time), within the file loader's years; other text is "not a
+date". Ids and texts are trimmed of spaces as the file reader trims them; a cell of spaces is
+empty. Money is DECIMAL(38, 6) in the engine and rounded once to the cent per customer, as for
+files. An optional attribute is the customer's smallest non-empty value: a table has no row
+order to take the first from, and min() answers the same in every engine. Rejected rows carry
+no row number, for the same reason.
 """
 
 from __future__ import annotations
 
 import functools
 import shutil
+import tempfile
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -44,11 +54,13 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.canonical import BY_NAME, REQUIRED
 from lib.errors import InputError
 from lib.formatting import count, plural
 from lib.ingest import (
+    CUSTOMER_TOO_LARGE,
     CUSTOMERS,
     DATE_EMPTY,
     DATE_NOT_DATE,
@@ -72,9 +84,8 @@ from lib.ingest import (
 )
 from lib.mapping import DATE
 from lib.sql import quote_ident
-from lib.values import DEFAULT_CURRENCY, SPECIAL, SYMBOLS, YEARS
+from lib.values import DEFAULT_CURRENCY, SPECIAL, STYLE_SAMPLE, SYMBOLS, YEARS
 
-CUSTOMER_TOO_LARGE = "the customer's annual revenue adds up to more than 10,000,000,000,000"
 REJECTED_SHOWN = 1000  # rejected rows brought back to be listed (all of them are counted)
 MONEY = "decimal(38, 6)"
 REASONS = (ID_EMPTY, REVENUE_EMPTY, REVENUE_NOT_NUMBER, REVENUE_NOT_FINITE, REVENUE_TOO_LARGE,
@@ -132,20 +143,37 @@ def _open_postgres(url: str) -> tuple[Any, str]:
 
 
 def _open_duckdb(url: str) -> tuple[Any, str]:
-    ibis = _ibis()
     path = duckdb_path(url)
     if not Path(path).is_file():
         raise InputError(f"There is no DuckDB database at {path}.")
     try:
-        return ibis.duckdb.connect(path, read_only=True), f"the DuckDB database {path}"
+        return _duckdb(path, read_only=True), f"the DuckDB database {path}"
+    except InputError:
+        raise
     except Exception as error:
         detail = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
         raise InputError(f"The DuckDB database {path} could not be opened ({detail}).") from None
 
 
 def _open_parquet(url: str) -> tuple[Any, str]:
-    ibis = _ibis()
-    return ibis.duckdb.connect(), "the Parquet files"
+    return _duckdb(":memory:"), "the Parquet files"
+
+
+def _duckdb(path: str, **options: Any) -> Any:
+    """An ibis DuckDB backend within the memory an upload gets, spilling to a private folder
+    (deleted with the backend) rather than to the working directory."""
+    from lib.dataset import MEMORY_LIMIT, process_folder  # noqa: PLC0415
+
+    folder = tempfile.mkdtemp(prefix="tierboard-engine-", dir=process_folder())
+    try:
+        backend = _ibis().duckdb.connect(
+            path, memory_limit=MEMORY_LIMIT, temp_directory=folder, **options
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    weakref.finalize(backend, shutil.rmtree, folder, True)
+    return backend
 
 
 BACKENDS: dict[str, tuple[str, Opener]] = {
@@ -369,6 +397,7 @@ class _Lines:
     optional: tuple[str, ...]  # canonical optional columns carried, in mapping order
     checked: tuple[str, ...]  # optional numbers and dates: unreadable ones are counted
     reason: Any  # the reason expression over the source table itself (for the rejected rows)
+    blank: Any  # the blank-row test over the source table itself
 
 
 def _read_lines(source: EngineTable, mapping: dict[str, str]) -> _Lines:
@@ -406,7 +435,7 @@ def _read_lines(source: EngineTable, mapping: dict[str, str]) -> _Lines:
     reason = ibis.cases(*((test, ibis.literal(why)) for test, why in checks), else_=None)
     values["__blank"] = blank
     values["__reason"] = ibis.ifelse(blank, ibis.null("string"), reason)
-    return _Lines(table.select(**values), optional, tuple(checked), values["__reason"])
+    return _Lines(table.select(**values), optional, tuple(checked), values["__reason"], blank)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,59 +453,93 @@ def _window(lines: Any, basis: RevenueBasis) -> Any:
 
 
 def customers_expression(read: _Lines, basis: RevenueBasis) -> Any:
-    """One row per customer: id, exact revenue (unrounded), rows, and the other columns."""
+    """THE aggregate: one row per customer id (and one for the lines without an id), with the
+    customer's exact revenue (unrounded), order count, last order date and attributes, and the
+    accounting of its lines: read, blank, loaded, rejected by reason, outside the window,
+    unreadable optional values. The counts of the load report are the sums of these columns,
+    the customers the rows with a loaded line: one scan of the lines, in the engine."""
     ibis = _ibis()
-    lines = read.table
-    loaded = lines.filter(lines["__reason"].isnull() & ~lines["__blank"])
-    inside = _window(loaded, basis)
-    amount = loaded["__amount"]
-    metrics: dict[str, Any] = {"source_rows": loaded.count()}
-    if basis.kind == "transactions":
-        assert basis.as_of is not None
-        total = amount.sum(where=inside)
-        metrics["__total"] = ibis.coalesce(total, ibis.literal(0).cast(MONEY))
-        metrics[ORDER_COUNT] = loaded.count(where=inside)
-        metrics[LAST_ORDER_DATE] = loaded[DATE].max(where=loaded[DATE] <= ibis.literal(basis.as_of))
-    else:
-        metrics["__total"] = amount.sum()
-    for name in read.optional:
-        metrics[name] = loaded[name].min()
-    return loaded.group_by("customer_id").aggregate(**metrics)
-
-
-def counts_expression(read: _Lines, basis: RevenueBasis, revenue_is_text: bool) -> Any:
-    """One row: rows read, blank, loaded, outside the window, rejected by reason, unreadable
-    optional values, and (text revenue) how often each currency symbol or code appears."""
     lines = read.table
     blank, reason = lines["__blank"], lines["__reason"]
     loaded = reason.isnull() & ~blank
+    inside = _window(lines, basis)
+    amount = lines["__amount"]
     metrics: dict[str, Any] = {
-        "rows": lines.count(),
-        "blank": lines.count(where=blank),
-        "loaded": lines.count(where=loaded),
+        "source_rows": lines.count(where=loaded),
+        "__lines": lines.count(),
+        "__blank_lines": lines.count(where=blank),
     }
-    if basis.kind == "transactions":
-        metrics["outside"] = lines.count(where=loaded & ~_window(lines, basis))
     for i, why in enumerate(REASONS):
-        metrics[f"reason_{i}"] = lines.count(where=reason == why)
+        metrics[f"__reason_{i}"] = lines.count(where=reason == why)
     for name in read.checked:
-        metrics[f"unread_{name}"] = lines.count(where=loaded & lines[f"__unread_{name}"])
-    return lines.aggregate(**metrics)
+        metrics[f"__unread_{name}"] = lines.count(where=loaded & lines[f"__unread_{name}"])
+    if basis.kind == "transactions":
+        assert basis.as_of is not None
+        total = amount.sum(where=loaded & inside)
+        metrics["__total"] = ibis.coalesce(total, ibis.literal(0).cast(MONEY))
+        metrics["__outside"] = lines.count(where=loaded & ~inside)
+        metrics[ORDER_COUNT] = lines.count(where=loaded & inside)
+        metrics[LAST_ORDER_DATE] = lines[DATE].max(
+            where=loaded & (lines[DATE] <= ibis.literal(basis.as_of))
+        )
+    else:
+        metrics["__total"] = amount.sum(where=loaded)
+    for name in read.optional:
+        # The smallest non-empty value: a table has no row order to take the first from, and
+        # min() gives the same answer in every engine.
+        metrics[name] = lines[name].min(where=loaded)
+    return lines.group_by("customer_id").aggregate(**metrics)
 
 
 def _currency_expression(source: EngineTable, mapping: dict[str, str]) -> Any | None:
+    """Text revenue: how often each currency symbol or code appears among its first values
+    (as lib/values.currency_of looks at the first STYLE_SAMPLE values of a file)."""
     column = source.table[mapping["annual_revenue"]]
     if not column.type().is_string():
         return None
-    text = _text(column).upper()
-    return source.table.aggregate(
-        **{f"c{i}": source.table.count(where=text.contains(code)) for i, code in enumerate(SYMBOLS)}
+    sample = source.table.select(value=_text(column).upper()).limit(STYLE_SAMPLE)
+    text = sample["value"]
+    return sample.aggregate(
+        **{f"c{i}": sample.count(where=text.contains(code)) for i, code in enumerate(SYMBOLS)}
     )
 
 
 def _latest_expression(source: EngineTable, mapping: dict[str, str]) -> Any:
     day, _ = _date(source.table[mapping[DATE]])
     return day.max()
+
+
+def _oversized(customers: pa.Table, basis: RevenueBasis) -> list[str]:
+    """The customers whose revenue adds up beyond MAX_REVENUE (their lines are rejected)."""
+    factor = " * 12" if basis.kind == "monthly" else ""
+    with duckdb.connect() as con:
+        con.register("totals", customers.select(["customer_id", "__total"]))
+        found = con.execute(
+            f"SELECT customer_id FROM totals WHERE abs(__total{factor}) > {MAX_REVENUE} "
+            "ORDER BY customer_id"
+        ).fetchall()
+    return [row[0] for row in found]
+
+
+def _counts(grouped: pa.Table, read: _Lines) -> dict[str, int]:
+    """The load report's counts: sums over the aggregate's accounting columns."""
+
+    def total(name: str) -> int:
+        if name not in grouped.column_names:
+            return 0
+        return int(pc.sum(grouped[name]).as_py() or 0)
+
+    counts = {
+        "rows": total("__lines"),
+        "blank": total("__blank_lines"),
+        "loaded": total("source_rows"),
+        "outside": total("__outside"),
+    }
+    for i in range(len(REASONS)):
+        counts[f"reason_{i}"] = total(f"__reason_{i}")
+    for name in read.checked:
+        counts[f"unread_{name}"] = total(f"__unread_{name}")
+    return counts
 
 
 @dataclass
@@ -524,18 +587,39 @@ def summarize(
     resolved = resolve_mapping(source.headers, mapping, basis)
     basis = _basis_with_end(source, resolved, basis)
     read = _read_lines(source, resolved)
-    counts_row = counts_expression(read, basis, False).to_pyarrow().to_pylist()[0]
-    counts = {key: int(value or 0) for key, value in counts_row.items()}
-    customers = customers_expression(read, basis).to_pyarrow()
-    table = source.table
-    rejected = (
-        table.select(__reason=read.reason, **{c: _cell(table[c]) for c in source.headers})
-        .filter(lambda t: t["__reason"].notnull())
-        .limit(REJECTED_SHOWN)
+    grouped = customers_expression(read, basis).to_pyarrow()
+    fetched = grouped.num_rows
+    counts = _counts(grouped, read)
+    keep = pc.and_(pc.greater(grouped["source_rows"], 0), pc.is_valid(grouped["customer_id"]))
+    accounting = [name for name in grouped.column_names if name.startswith("__")]
+    customers = grouped.filter(keep).drop_columns(
+        [name for name in accounting if name != "__total"]
     )
-    rejected_rows = rejected.to_pyarrow()
+    table = source.table
+    rejected_rows = pa.table(
+        {name: pa.array([], pa.string()) for name in ("__reason", *source.headers)}
+    )
+    oversized = _oversized(customers, basis)
+    if oversized or any(counts[f"reason_{i}"] for i in range(len(REASONS))):
+        # Listed only when there are any: clean data costs no second scan. The lines of a
+        # customer whose revenue adds up beyond MAX_REVENUE are rejected as the file loader
+        # rejects them (store_summary counts them).
+        ibis = _ibis()
+        reason = read.reason
+        if oversized:
+            ident = _text(table[resolved["customer_id"]])
+            reason = ibis.ifelse(
+                reason.isnull() & ident.isin(oversized), ibis.literal(CUSTOMER_TOO_LARGE), reason
+            )
+            reason = ibis.ifelse(read.blank, ibis.null("string"), reason)
+        rejected = (
+            table.select(__reason=reason, **{c: _cell(table[c]) for c in source.headers})
+            .filter(lambda t: t["__reason"].notnull())
+            .limit(REJECTED_SHOWN)
+        )
+        rejected_rows = rejected.to_pyarrow()
+        fetched += rejected_rows.num_rows
     currency = DEFAULT_CURRENCY
-    fetched = 1 + customers.num_rows + rejected_rows.num_rows
     found = _currency_expression(source, resolved)
     if found is not None:
         tallies = found.to_pyarrow().to_pylist()[0]

@@ -4,11 +4,13 @@ the server: what comes back over the wire is one row per customer, not one per l
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from lib import engine_source
+from lib.cli import main
 from lib.dataset import Dataset
 from lib.sources import Source
 from tests.fixtures import engine_corpus as corpus
@@ -85,8 +87,9 @@ def test_only_one_row_per_customer_comes_back_over_the_wire(postgres_server, pos
             table.close()
         small = proxy.received
         assert summary.customers.num_rows == CUSTOMERS
-        # The customers, one row of counts, and no rejected rows: nothing else was fetched.
-        assert summary.rows_fetched == CUSTOMERS + 1
+        # One row per customer (with its lines' accounting), and no rejected rows to list:
+        # nothing else was fetched.
+        assert summary.rows_fetched == CUSTOMERS
         invoice_lines(postgres_server, postgres_url, 180_000)
         before = proxy.received
         dataset = source(url).load()
@@ -95,3 +98,25 @@ def test_only_one_row_per_customer_comes_back_over_the_wire(postgres_server, pos
     assert dataset.report.customers == CUSTOMERS
     assert small < 20_000 * 5  # less than 5 bytes a line, all queries together
     assert abs(large - small) < 2_000
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line.
+
+
+def test_the_cli_reads_a_postgres_table_as_the_file_of_its_lines(
+    postgres_server, postgres_url, tmp_path, capsys
+):
+    postgres_server.execute(postgres_url, *corpus.postgres_statements())
+    flags = [f"--map={name}={column}" for name, column in corpus.MAPPING.items()]
+    argv = ["summarize", "--json", "--cuts", "1000,100", *flags]
+    assert main([*argv, "--source", postgres_url, "--source-table", "invoice_lines"]) == 0
+    from_table = json.loads(capsys.readouterr().out)
+    assert main([*argv, str(corpus.write_csv(tmp_path / "lines.csv"))]) == 0
+    assert from_table == json.loads(capsys.readouterr().out)
+    assert (
+        main(["sources", "check", "--source", postgres_url, "--source-table", "invoice_lines"]) == 0
+    )
+    checked = capsys.readouterr().out
+    assert "engine:   PostgreSQL" in checked
+    assert f"rows:     {len(corpus.LINES)}" in checked

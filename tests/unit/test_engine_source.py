@@ -7,11 +7,16 @@ same lines uploaded as a CSV file; bad configuration is one sentence naming the 
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lib import engine_source
 from lib.config import load
@@ -194,3 +199,83 @@ def test_engines_are_found_by_url_scheme_and_new_ones_register_in_one_place():
 def test_an_engine_nobody_registered_is_one_sentence():
     with pytest.raises(InputError, match=r"does not know \(oracle://\)"):
         engine_source.open_table("oracle://db", ("t",), "t")
+
+
+def test_without_ibis_a_source_is_one_sentence_saying_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ibis", None)  # import ibis -> ImportError
+    with pytest.raises(InputError) as raised:
+        duckdb_source(tmp_path).load()
+    message = str(raised.value)
+    assert "needs the ibis package" in message
+    assert "pip install 'ibis-framework[duckdb,postgres]>=12,<13'" in message
+    assert "\n" not in message
+
+
+# ---------------------------------------------------------------------------------------------
+# The invariant: whatever the lines, the engine's figures are the file loader's.
+
+IDS = ("A", " A ", "B", "C ", "", "  ", None)
+AMOUNTS = ("10", "1,234.50", "-5.25", "(3.10)", "0.10", "$12.00", "7-", "", None, "abc", "nan")
+DATES = ("2026-01-15", "2025-06-30", "2025-07-01", "2026-06-30", "2026-02-30", "2024-02-29",
+         "2023-02-29", "1899-12-31", "", None)  # fmt: skip
+
+
+@st.composite
+def invoice_lines(draw: st.DrawFn) -> tuple[tuple[str | None, ...], ...]:
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        customer = draw(st.sampled_from(IDS))
+        # One segment per customer (or none): which of two differing values is "first" is
+        # what a table cannot say (the engine takes the smallest).
+        segment = draw(st.sampled_from((None, "", f"seg-{(customer or '').strip()}")))
+        lines.append(
+            (customer, draw(st.sampled_from(AMOUNTS)), draw(st.sampled_from(DATES)), segment)
+        )
+    return tuple(lines)
+
+
+def same_outcome(engine: Source, csv: Path, mapping, basis) -> None:
+    try:
+        expected = Dataset.from_file(csv, mapping=mapping, basis=basis)
+    except InputError:
+        with pytest.raises(InputError):
+            engine.load()
+        return
+    assert_same_customers(engine.load(), expected)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=invoice_lines(), basis=st.sampled_from(list(BASES)))
+def test_any_lines_give_the_engine_what_they_give_the_file_loader(tmp_path_factory, lines, basis):
+    folder = tmp_path_factory.mktemp("lines")
+    mapping, revenue_basis = BASES[basis]
+    csv = corpus.write_csv(folder / "lines.csv", lines)
+    table = pa.table(
+        {name: pa.array([line[i] for line in lines], pa.string()) for i, name in
+         enumerate(corpus.HEADER)}
+    )  # fmt: skip
+    parquet = folder / "lines.parquet"
+    pq.write_table(table, parquet)
+    source = Source("parquet", str(parquet), (), tuple(mapping.items()), revenue_basis)
+    same_outcome(source, csv, mapping, revenue_basis)
+
+
+@pytest.mark.parametrize("basis", ["annual", "monthly"])
+def test_a_customer_adding_up_beyond_the_limit_is_rejected_as_the_file_rejects_it(tmp_path, basis):
+    lines = (("X", "6000000000000", None, None), ("X", "5000000000000", None, None),
+             ("M", "900000000000", None, None), ("ok", "10", None, None))  # fmt: skip
+    mapping = {"customer_id": "customer", "annual_revenue": "amount"}
+    revenue_basis = RevenueBasis(basis)
+    csv = corpus.write_csv(tmp_path / "lines.csv", lines)
+    parquet = tmp_path / "lines.parquet"
+    pq.write_table(
+        pa.table({name: pa.array([line[i] for line in lines], pa.string())
+                  for i, name in enumerate(corpus.HEADER)}),
+        parquet,
+    )  # fmt: skip
+    source = Source("parquet", str(parquet), (), tuple(mapping.items()), revenue_basis)
+    dataset = source.load()
+    assert_same_customers(dataset, Dataset.from_file(csv, mapping=mapping, basis=revenue_basis))
+    assert set(revenue_of(dataset)) == ({"ok"} if basis == "monthly" else {"M", "ok"})

@@ -83,7 +83,7 @@ bench-assign: $(STAMP)
 	$(BIN)/python -m bench.assign
 
 ## Invoice lines in PostgreSQL (bench/sources.py): today's COPY vs the aggregation in the engine,
-## 50M lines generated in a throwaway server (~5 GB of disk while it runs, removed after)
+## 50M lines generated in a throwaway server (~13 GB of disk while it runs, removed after)
 bench-sources: $(STAMP)
 	$(BIN)/python -m bench.sources --lines 50000000
 

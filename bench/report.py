@@ -317,8 +317,9 @@ def write_report(path: Path, new: list[Result], machine: dict[str, str], command
     ]
     for rows in sorted(results):
         lines += _details(results[rows])
+    from bench import sources  # invoice lines in PostgreSQL: bench/sources.py's own block
     from bench.assign import saved_block  # books of business: bench/assign.py's own block
     from bench.history import saved_block as saved_history  # tiers over time: its own block
 
-    blocks = [block for block in (saved_block(), saved_history()) if block]
+    blocks = [block for block in (saved_block(), saved_history(), sources.saved_block()) if block]
     path.write_text("\n".join(lines) + "".join(f"\n\n{block}" for block in blocks) + "\n")

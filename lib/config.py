@@ -237,7 +237,7 @@ def _settings(given: dict[str, _Given], file: Path | None) -> Settings:
     return Settings(
         data=_path(given["data"]) if "data" in given else None,
         source=source,
-        source_table=_table(given["source_table"]) if "source_table" in given else (),
+        source_table=_table(given["source_table"], source) if "source_table" in given else (),
         source_map=source_map,
         source_basis=_basis(given.get("source_basis"), source_map),
         scenario_store=store,
@@ -262,6 +262,7 @@ def _path(given: _Given) -> Path:
 def _source(given: _Given) -> str:
     text = _text(given)
     from lib.engine_source import BACKENDS, scheme_of  # noqa: PLC0415 -- engines by scheme
+    from lib.spark import is_master  # noqa: PLC0415, F401 -- registers spark:// and local[N]
 
     if is_postgres_url(text):
         _check_postgres_url(text, given.name)
@@ -346,8 +347,12 @@ def table_parts(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _table(given: _Given) -> tuple[str, ...]:
+def _table(given: _Given, source: str | None = None) -> tuple[str, ...]:
     text = _text(given)
+    from lib import spark  # noqa: PLC0415
+
+    if source is not None and spark.is_master(source) and spark.is_path(text.strip('"')):
+        return (text.strip('"'),)  # Parquet files for Spark: the path as written (case, dots)
     try:
         return table_parts(text)
     except ValueError:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-# The test harness's own switches (a PostgreSQL server to use, whether it is required).
-HARNESS = {"TIERBOARD_TEST_POSTGRES_URL", "TIERBOARD_REQUIRE_POSTGRES"}
+# The test harness's own switches (a PostgreSQL server to use, whether it or Spark is required).
+HARNESS = {"TIERBOARD_TEST_POSTGRES_URL", "TIERBOARD_REQUIRE_POSTGRES", "TIERBOARD_REQUIRE_SPARK"}
 
 
 @pytest.fixture(scope="session")

@@ -217,3 +217,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """The URL of a fresh database of this test's own."""
     return postgres_server.new_database()
+
+
+# The run's one SparkSession (Spark local), for the tests marked `spark`.
+from tests.integration.spark_session import spark_session  # noqa: E402, F401

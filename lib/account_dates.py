@@ -14,12 +14,12 @@ import numpy as np
 
 from lib.cache import KeptWhileAlive
 from lib.criteria import REVENUE_ONLY
+from lib.months import MONTHS
 from lib.tiering import TierIndex
 
 if TYPE_CHECKING:  # a dataset is only read here: lib/months.py stays free of DuckDB
     from lib.dataset import Dataset
 
-MONTHS = 12
 ONBOARDING_DAYS = 90
 MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # a 365-day year
 YEAR_DAYS = sum(MONTH_DAYS)

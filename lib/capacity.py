@@ -19,6 +19,10 @@ A plan file is TOML, one `[[service]]` table per service and one `[[team]]` tabl
 lib/team.py; a service without a cadence takes its default, lib/service_matrix.py, so plan files
 saved before cadences existed open as they were).
 The matrix itself is lib/service_matrix.py; a team and its load, lib/team.py.
+
+Why one module (past 400 lines, about 440): the plan, its TOML file (with its roster and months)
+and the per-tier capacity it gives are read and written together; every plan-file key is
+checked next to the field it fills.
 """
 
 from __future__ import annotations

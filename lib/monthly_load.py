@@ -37,7 +37,6 @@ from datetime import date
 from fractions import Fraction
 
 from lib.account_dates import (
-    MONTHS,
     ONBOARDING_DAYS,
     IndexDates,
     TierDates,
@@ -47,7 +46,7 @@ from lib.account_dates import (
 from lib.books import tier_bounds
 from lib.dataset import Dataset
 from lib.formatting import count, percent, plural
-from lib.months import first_month, month_label, window
+from lib.months import MONTHS, first_month, month_label, window
 from lib.service_matrix import ServiceMatrix
 from lib.tiering import TierIndex, tier_name
 

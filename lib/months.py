@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 
-from lib.account_dates import MONTHS
 from lib.errors import InputError
+
+MONTHS = 12
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",

@@ -79,11 +79,6 @@ def test_a_delta_table_says_it_cannot_be_read_here(spark_session: Any, tmp_path:
         spark.table(spark.backend("local[2]"), str(tmp_path / "lines"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lib/engine_source._table replaces every error of backend.table(), InputError "
-    "included, by its own 'no table' sentence: it should let InputError through",
-)
 def test_a_configured_delta_source_says_why_it_cannot_be_read(
     spark_session: Any, tmp_path: Path
 ) -> None:

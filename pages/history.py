@@ -15,45 +15,53 @@ st.caption(
     "flaps, and what stability rules (a buffer band, a minimum stay, protection until renewal) "
     "would change."
 )
-source = history_source.source_choice()
-history_source.uploads(source)
-loaded = history_source.loaded(source)
-if loaded is None:
-    st.stop()
-if state.criteria().is_score:
-    st.info(
-        "The history is tiered on revenue, and the sidebar tiers on a weighted score: choose "
-        "Tier by revenue in the sidebar to see it.",
-        icon=":material/info:",
-    )
-    st.stop()
-history_source.notes(loaded)
-if not state.current_slice(dataset).is_everything:
-    st.caption(
-        "The history covers every account of its periods: the sidebar's slice does not apply "
-        "here (snapshot files carry no segments)."
-    )
-currency = loaded.history.currency or dataset.currency
-cuts = state.cuts()
-plan = state.plan(len(cuts) + 1)
 
-rules, flap_within, target = history.rules_controls(loaded)
-plain, ruled = history.outcomes(loaded, cuts, rules, plan, flap_within)
-history.headline(ruled, rules, target)
-history.suggestion(loaded, cuts, rules, target, plan_ui.target_shares(len(cuts) + 1))
 
-st.subheader("Flow across periods")
-history.flow(ruled, currency)
+def show() -> None:
+    """The page below its title. Early returns, not st.stop(): a stopped run drops the address
+    bar's update that app.py makes after the page (the link would keep the view before it)."""
+    source = history_source.source_choice()
+    history_source.uploads(source)
+    loaded = history_source.loaded(source)
+    if loaded is None:
+        return
+    if state.criteria().is_score:
+        st.info(
+            "The history is tiered on revenue, and the sidebar tiers on a weighted score: choose "
+            "Tier by revenue in the sidebar to see it.",
+            icon=":material/info:",
+        )
+        return
+    history_source.notes(loaded)
+    if not state.current_slice(dataset).is_everything:
+        st.caption(
+            "The history covers every account of its periods: the sidebar's slice does not apply "
+            "here (snapshot files carry no segments)."
+        )
+    currency = loaded.history.currency or dataset.currency
+    cuts = state.cuts()
+    plan = state.plan(len(cuts) + 1)
 
-st.subheader("Changing tier, quarter by quarter")
-history.churn(ruled, plain, target, currency)
+    rules, flap_within, target = history.rules_controls(loaded)
+    plain, ruled = history.outcomes(loaded, cuts, rules, plan, flap_within)
+    history.headline(ruled, rules, target)
+    history.suggestion(loaded, cuts, rules, target, plan_ui.target_shares(len(cuts) + 1))
 
-st.subheader("With and without the rules")
-history.comparison(plain, ruled, rules, plan, target)
+    st.subheader("Flow across periods")
+    history.flow(ruled, currency)
 
-st.subheader("Flapped accounts")
-made_from = (loaded, tuple(cuts), rules, flap_within)  # the object: compared by identity
-history.flapped(loaded, ruled, flap_within, made_from)
+    st.subheader("Changing tier, quarter by quarter")
+    history.churn(ruled, plain, target, currency)
 
-st.subheader("From one period to another")
-history.pair(loaded, ruled, currency)
+    st.subheader("With and without the rules")
+    history.comparison(plain, ruled, rules, plan, target)
+
+    st.subheader("Flapped accounts")
+    made_from = (loaded, tuple(cuts), rules, flap_within)  # the object: compared by identity
+    history.flapped(loaded, ruled, flap_within, made_from)
+
+    st.subheader("From one period to another")
+    history.pair(loaded, ruled, currency)
+
+
+show()

@@ -270,15 +270,16 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
         percent(result.top_tier_share),
         delta=None if base is None else _points(result.top_tier_share - base.top_tier_share),
         delta_color="off",
-        help=f"Tier 1's share of revenue in {latest}, the latest period.",
+        help=f"Tier 1's share of revenue in {markdown_text(latest)}, the latest period.",
     )
     needed, available = result.hours_needed[-1], sum(plan.hours_available())
-    load.metric(
+    load.metric(  # markdown-safe: the period label is escaped, the rest are figures
         "CSM hours",
         hours(needed),
         delta=None if base is None else f"{needed - base.hours_needed[-1]:+,.0f} h",
         delta_color="off",
-        help=f"Hours a year {latest}'s tiers need under the Plan page's service matrix; the "
+        help=f"Hours a year {markdown_text(latest)}'s tiers need under the Plan page's service "
+        "matrix; the "
         f"teams have {hours(available)}"
         + (f" ({percent(needed / available)} used)." if available > 0 else "."),
     )
@@ -355,7 +356,7 @@ def suggestion(
                 markdown_text(stable.sentence), icon=":material/balance:"
             )
             if stable.buffer is not None and stable.buffer != rules.buffer:
-                st.button(
+                st.button(  # markdown-safe: a percentage from a number
                     f"Use a {_band(stable.buffer)} buffer band"
                     if stable.buffer
                     else "Use no buffer band",

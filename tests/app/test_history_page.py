@@ -544,3 +544,15 @@ def test_the_tier_of_record_over_time_shows_each_adoption_as_recorded(
     assert again.transitions[0].changed_customers == 0  # the same revenue, the same cut-offs
     press(at, "Read the adoptions again")  # a plan adopted in another session since: none here
     assert shown_metrics(at)[0] == ("Worst quarter", percent(again.transitions[0].changed_share))
+
+
+def test_the_address_bar_follows_the_sidebar_while_the_page_says_it_cannot_show_a_score(
+    app: AppTest,
+) -> None:
+    # The page used to st.stop() here, and a stopped run dropped app.py's link update: the
+    # address bar kept the revenue cut-offs (found by the session journeys).
+    history_page(app)
+    app.radio(key=keys.BY).set_value("score").run()
+    assert any("tiered on revenue" in i.value for i in app.info)
+    cuts = [float(c) for c in app.query_params["cuts"].split(",")]
+    assert cuts == list(app.session_state[keys.CUTS])

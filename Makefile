@@ -41,7 +41,7 @@ config: $(STAMP)
 ## The whole suite: unit, property, AppTest, CLI, Spark local (when Java is installed) and (when
 ## Chromium is installed) browser tests. loadgroup keeps the Spark tests on one worker: one JVM.
 test: $(SPARK_STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider --durations=15
 
 ## The PostgreSQL tests alone (scenario-store contract, sources, concurrency); they fail
 ## rather than skip here when PostgreSQL is not installed

@@ -23,7 +23,10 @@ controls.slice_controls(dataset)
 
 navigation = entry.navigation()
 scenarios.notice()
+# Before the page too: a page that stops early (st.stop(), an empty slice) ends the run, and an
+# update made after it, in the finally below, no longer reaches the browser.
+scenarios.sync_link(dataset)
 try:
     entry.run(navigation)
-finally:  # also when a page stops early (an empty slice): the address bar holds the view
+finally:  # what the page itself changed (a button's cut-offs) reaches the address bar
     scenarios.sync_link(dataset)

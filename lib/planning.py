@@ -54,8 +54,14 @@ def whole_summary(
 def starting_cuts(
     dataset: Dataset, part: Slice, criteria: Criteria, tier_count: int
 ) -> tuple[float, ...]:
-    """The suggested cut-offs a view of `tier_count` tiers starts from, within their bounds."""
+    """The suggested cut-offs a view of `tier_count` tiers starts from, within their bounds.
+
+    A slice nobody matches has nothing to suggest from: the whole base's suggestion is used
+    (the page says the slice is empty and offers to clear it; a choice made meanwhile, such as
+    tiering by score, must not fail)."""
     index = tier_index(dataset, part, criteria)[0]
+    if index.customers == 0:
+        index = tier_index(dataset, EVERYTHING, criteria)[0]
     return bounded_cuts(default_cuts(index, tier_count), criteria.is_score)
 
 

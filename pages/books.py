@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import books, entry, session, state, widgets
+from ui import books, entry, rules_compare, session, state, widgets
 
 entry.require_app()
 dataset = session.dataset()
@@ -39,6 +39,8 @@ books.show_books(book_list, tier_count, dataset.currency, after=made is not None
 if made is not None:
     st.subheader("Who changes hands, and why")
     books.movers(made, dataset.currency)
+
+rules_compare.section(plan)
 
 st.subheader("Roster")
 st.caption(

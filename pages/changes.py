@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import changes, entry, scenarios, session, state, widgets
+from ui import changes, entry, rules_compare, scenarios, session, state, widgets
 
 entry.require_app()
 dataset = session.dataset()
@@ -27,3 +27,5 @@ changes.placement(dataset, index)
 
 st.subheader("Near a line")
 changes.near_misses(dataset, index)
+
+rules_compare.section(state.plan(len(state.cuts()) + 1))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import tiering
-from ui import entry, sensitivity, session, state, widgets, year
+from ui import entry, rules_compare, sensitivity, session, state, widgets, year
 
 entry.require_app()
 dataset = session.dataset()
@@ -21,3 +21,4 @@ current = state.plan(len(summary.tiers))
 
 sensitivity.section(dataset, index, current)
 year.section(dataset, index, summary, current)
+rules_compare.section(current)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import books, tiering, views
-from ui import entry, natural, plan, session, state, widgets
+from ui import entry, natural, plan, rules_compare, session, state, widgets
 
 entry.require_app()
 dataset = session.dataset()
@@ -37,6 +37,7 @@ st.caption(  # markdown-safe: constant wording and counts
     + " Unprofitable: accounts whose revenue does not cover their cost to serve and CSM time."
 )
 plan.unprofitable_list(dataset, index, current, losing)
+rules_compare.section(current)
 
 st.subheader("Teams")
 current = widgets.team_inputs(tier_count, detailed=True)

@@ -5,7 +5,7 @@ import streamlit as st
 from lib import charts, tiering, views
 from lib.criteria import COMPONENTS
 from lib.formatting import count, hours
-from ui import entry, keys, plan, presentation, session, state, widgets
+from ui import entry, keys, plan, presentation, rules_compare, session, state, widgets
 
 entry.require_app()
 dataset = session.dataset()
@@ -56,6 +56,8 @@ def full() -> None:
         ),
         key=keys.PARETO_CHART,
     )
+
+    rules_compare.section(state.plan(len(summary.tiers)))
 
     st.subheader("CSM teams")
     in_use = widgets.team_inputs(len(summary.tiers))

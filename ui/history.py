@@ -118,15 +118,25 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
             on_change=_keep,
             args=_drawn("history_target", keys.HISTORY_TARGET, round(DEFAULT_CHURN_TARGET * 100)),
         )
-    protect_on = bool(st.session_state[keys.HISTORY_PROTECT]) and has_renewals
+    return typed_rules(loaded)  # the widgets' values: _keep put each in keys.TYPED
+
+
+def typed_rules(loaded: LoadedHistory) -> tuple[Rules, int, float]:
+    """The rules as last set on the Tiers over time page (its defaults until then), for
+    `loaded`: (the rules, flap window in periods, churn cap as a share). Every page reads them
+    here, so a figure page's with / without rules (ui/rules_compare.py) is the history page's."""
+    has_renewals = loaded.history.protected is not None
+    buffer = min(max(float(state.typed("history_buffer", 0.0)), 0.0), float(MAX_BUFFER_PERCENT))
     rules = Rules(
         # As typed, to the 0.1%: 2.9 / 100 in doubles is 0.028999..., a band a hair narrower.
-        buffer=round(float(st.session_state[keys.HISTORY_BUFFER]) / 100, 4),
-        min_stay=int(st.session_state[keys.HISTORY_MIN_STAY]),
-        protect_until_renewal=protect_on,
+        buffer=round(buffer / 100, 4),
+        min_stay=min(max(int(state.typed("history_min_stay", 0)), 0), MAX_MIN_STAY),
+        protect_until_renewal=bool(state.typed("history_protect", False)) and has_renewals,
     )
-    flap_within = min(int(st.session_state[keys.HISTORY_FLAP_WITHIN]), loaded.history.periods)
-    return rules, max(2, flap_within), int(st.session_state[keys.HISTORY_TARGET]) / 100
+    within = int(state.typed("history_flap_within", DEFAULT_FLAP_WITHIN))
+    within = max(2, min(within, loaded.history.periods))
+    target = min(max(int(state.typed("history_target", round(DEFAULT_CHURN_TARGET * 100))), 1), 100)
+    return rules, within, target / 100
 
 
 def _with(rules: Rules) -> str:
@@ -298,13 +308,22 @@ def _points(difference: float) -> str:
     return f"{difference * 100:+.1f} pts"
 
 
-def comparison(plain: Outcome, ruled: Outcome, rules: Rules, plan: Plan, target: float) -> None:
-    """Without the rules and with them, one row each: churn, flaps, Tier 1's revenue, load."""
+def comparison(
+    plain: Outcome,
+    ruled: Outcome,
+    rules: Rules,
+    plan: Plan,
+    target: float,
+    *,
+    where: str = "above",
+) -> None:
+    """Without the rules and with them, one row each: churn, flaps, Tier 1's revenue, load.
+    `where` the rules are set, as the hint under a single row says it."""
     _row("Without rules", plain, None, plan, target)
     if ruled is plain:
         st.caption(
-            "Set a buffer band, a minimum stay or protection until renewal above to see the same "
-            "figures under them, next to these."
+            f"Set a buffer band, a minimum stay or protection until renewal {where} to see the "
+            "same figures under them, next to these."
         )
         return
     _row(f"With {rules_words(rules)}", ruled, plain, plan, target)

@@ -78,13 +78,23 @@ def controls() -> None:
         st.error(markdown_text(problem), icon=":material/warning:")
 
 
-def for_screen() -> LoadedHistory | None:
-    """The adopted history for the tier count on screen (read on first use), or None."""
+def _for_tiers() -> tuple[LoadedHistory | None, str]:
+    """The adopted history for the tier count on screen (the store read on first use), and
+    why it is the recomputed one when it is ("" otherwise); (None, "") with no adoption."""
     if keys.HISTORY_ADOPTED not in st.session_state:
         with st.spinner("Reading the adopted tier lists…"):
             _read()
     read: _Read | None = st.session_state.get(keys.HISTORY_ADOPTED)
     if read is None:
+        return None, ""
+    history, why = read.adopted.for_tiers(len(state.cuts()) + 1, _as_adopted())
+    return (read.as_adopted if history is read.adopted.as_adopted else read.recomputed), why or ""
+
+
+def for_screen() -> LoadedHistory | None:
+    """The adopted history for the tier count on screen, or None (said on screen)."""
+    loaded, why = _for_tiers()
+    if loaded is None:
         if not st.session_state.get(keys.HISTORY_ADOPTED_ERROR):
             st.info(
                 "No plan has been adopted yet: adopt one on the Scenarios page, and each day "
@@ -92,7 +102,12 @@ def for_screen() -> LoadedHistory | None:
                 icon=":material/info:",
             )
         return None
-    history, why = read.adopted.for_tiers(len(state.cuts()) + 1, _as_adopted())
     if why:
         st.caption(f":material/info: {markdown_text(why)}")
-    return read.as_adopted if history is read.adopted.as_adopted else read.recomputed
+    return loaded
+
+
+def quietly() -> LoadedHistory | None:
+    """The adopted history as `for_screen` gives it, drawing nothing: for another page's
+    summary of it (ui/rules_compare.py)."""
+    return _for_tiers()[0]

@@ -113,6 +113,22 @@ def loaded(choice: str) -> LoadedHistory | None:
     return st.session_state.get(keys.HISTORY_UPLOADED, {}).get(choice)
 
 
+def loaded_quietly() -> LoadedHistory | None:
+    """The history the Tiers over time page shows now (its source as last chosen there), or
+    None, drawing nothing: for the other pages' with / without rules summary. A history that
+    cannot be read is said on that page, not here."""
+    choice = state.typed("history_source", "bundled")
+    if choice == "adopted":
+        return history_adopted.quietly()
+    if choice == "bundled":
+        try:
+            return bundled()
+        except InputError:
+            return None
+    found: LoadedHistory | None = st.session_state.get(keys.HISTORY_UPLOADED, {}).get(choice)
+    return found
+
+
 def _generation() -> int:
     return int(st.session_state.get(keys.HISTORY_FILES_GENERATION, 0))
 

@@ -140,6 +140,7 @@ HISTORY_USE_BUFFER = "tb_history_use_buffer"  # "Use a 2.9% buffer band" button
 HISTORY_USE_CUTS = "tb_history_use_cuts"  # "Use these cut-offs" button
 HISTORY_FLOW_CHART = "tb_history_flow_chart"  # the flow chart
 HISTORY_CHURN_CHART = "tb_history_churn_chart"  # the churn chart
+RULES_COMPARE = "tb_rules_compare"  # a figure page's "with and without rules" expander (TYPED)
 
 
 def history_file_key(source: str, generation: int) -> str:

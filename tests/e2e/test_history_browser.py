@@ -90,3 +90,29 @@ def test_a_rule_typed_here_stays_through_tiers_and_plan(new_tab, app_url: str) -
     tab.get_by_role("heading", name=want).wait_for(timeout=WAIT_MS)
     assert tab.get_by_role("spinbutton", name="Minimum stay (periods)").input_value() == "2"
     assert tab.console_errors == []
+
+
+def test_the_rules_set_over_time_are_compared_on_plan_and_tiers(new_tab, app_url: str) -> None:
+    """A person sets a minimum stay over time, opens "with and without rules" on Plan, reads
+    both rows, and finds it open on Tiers too."""
+    tab = new_tab(width=1280, height=1000)
+    open_history(tab, app_url)
+    stay = tab.get_by_role("spinbutton", name="Minimum stay (periods)")
+    stay.fill("2")
+    stay.press("Enter")
+    tab.get_by_text("With a 2-period minimum stay", exact=True).wait_for(timeout=WAIT_MS)
+    tab.get_by_role("link", name="Plan", exact=True).click()
+    tab.get_by_role("heading", name="Service matrix").wait_for(timeout=WAIT_MS)
+    label = "Stability over time: with and without rules"
+    tab.get_by_text(label).click()
+    tab.get_by_text("With a 2-period minimum stay", exact=True).wait_for(timeout=WAIT_MS)
+    assert tab.get_by_text("Without rules", exact=True).is_visible()
+    assert tab.get_by_text("Worst quarter", exact=True).first.is_visible()
+    wait_until_idle(tab)
+    tab.get_by_text(label).scroll_into_view_if_needed()
+    screenshot(tab, "plan-rules-1280")
+    tab.get_by_role("link", name="Tiers", exact=True).click()
+    tab.get_by_role("heading", name="CSM teams").wait_for(timeout=WAIT_MS)
+    tab.get_by_text("With a 2-period minimum stay", exact=True).wait_for(timeout=WAIT_MS)
+    assert tab.get_by_text("Flapped", exact=True).first.is_visible()
+    assert tab.console_errors == []

@@ -90,3 +90,22 @@ class KeptWhileAlive(Generic[W, V]):
         made = build()
         with self._lock:
             return self._items.setdefault(key, made)
+
+
+class LatestWhileAlive(Generic[W, V]):
+    """The latest value put for each object, dropped with the object (a weak key): what the
+    next request can start from (the tiers of the last cut-offs, so a slider's next move redoes
+    only the accounts between the old and the new line). Values must be immutable: another
+    thread may be reading one while a newer is put."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: weakref.WeakKeyDictionary[W, V] = weakref.WeakKeyDictionary()
+
+    def latest(self, key: W) -> V | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: W, value: V) -> None:
+        with self._lock:
+            self._items[key] = value

@@ -16,6 +16,13 @@ from typing import Any
 import numpy as np
 
 from lib.errors import InputError
+from lib.history_tiering import (
+    Tiering,
+    plain_tiering,
+    ruled_tiering,
+    tiering,
+    tiers_over_time,
+)
 from lib.history_tiers import (
     DEFAULT_FLAP_WITHIN,
     MAX_BUFFER,
@@ -26,12 +33,8 @@ from lib.history_tiers import (
     History,
     Rules,
     Snapshot,
-    _plain,
-    _Tiering,
-    _tiering,
     band_cents,
     day_number,
-    tiers_over_time,
 )
 from lib.tiering import tier_name
 
@@ -53,6 +56,7 @@ __all__ = [
     "day_number",
     "flapped",
     "stability",
+    "stability_with_and_without",
     "tiers_over_time",
 ]
 
@@ -167,116 +171,68 @@ def stability(
     rules: Rules = NO_RULES,
     flap_within: int = DEFAULT_FLAP_WITHIN,
 ) -> Stability:
-    """Transitions, per-period tier figures and flaps under `cuts` and `rules`.
+    """Transitions, per-period tier figures and flaps under `cuts` and `rules`
+    (lib/history_tiering.py says how little work that is on a slider move)."""
+    _check_flap_within(flap_within)
+    return _measured(history, tiering(history, cuts, rules), flap_within)
 
-    Work per call: the tiers (tiers_over_time), then per pair of periods one pass to find the
-    accounts that change tier; everything else is binary searches and sums over the accounts
-    that changed or are held off their plain tier.
-    """
+
+def stability_with_and_without(
+    history: History,
+    cuts: Sequence[float],
+    rules: Rules,
+    flap_within: int = DEFAULT_FLAP_WITHIN,
+) -> tuple[Stability, Stability]:
+    """(without the rules, with them) — what the with / without comparison shows — from one
+    plain tiering: the rules start from it. The same object twice when the rules are plain."""
+    _check_flap_within(flap_within)
+    plain = plain_tiering(history, cuts)
+    without = _measured(history, plain, flap_within)
+    if rules.is_plain:
+        return without, without
+    return without, _measured(history, ruled_tiering(history, plain, cuts, rules), flap_within)
+
+
+def _check_flap_within(flap_within: int) -> None:
     if flap_within < 2:
         raise InputError(f"A flap takes at least 2 periods (away and back); got {flap_within}.")
-    tiering = _tiering(history, cuts, rules)
-    tiers = tiering.tiers
-    count = max(len(tiering.plain) + 1, int(tiers.max(initial=0)))
-    side = count + 1
-    figures = [_period_figures(history, tiering, p, side) for p in range(history.periods)]
-    changes = [tiers[p] != tiers[p + 1] for p in range(history.periods - 1)]
-    transitions = [
-        _transition(history, tiers, p, figures[p + 1], side, changes=changes[p])
-        for p in range(history.periods - 1)
-    ]
+
+
+def _measured(history: History, made: Tiering, flap_within: int) -> Stability:
     return Stability(
         periods=history.labels,
-        transitions=tuple(transitions),
-        flapped=_flapped(tiers, changes, flap_within),
+        transitions=tuple(_transition(history, made, p) for p in range(history.periods - 1)),
+        flapped=_flapped(made.tiers, made.changed, flap_within),
         tiers=tuple(
             PeriodTiers(
                 label=history.labels[p],
-                customers=tuple(int(c) for c in customers[1:]),
-                revenue_cents=tuple(int(r) for r in revenue[1:]),
+                customers=tuple(int(c) for c in made.customers[p, 1:]),
+                revenue_cents=tuple(int(r) for r in made.revenue[p, 1:]),
             )
-            for p, (customers, revenue) in enumerate(figures)
+            for p in range(history.periods)
         ),
         flap_within=flap_within,
     )
 
 
-def _sums(history: History, code: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
-    """Sums of whole cents per code (int64), exact: in doubles when they fit, else integers."""
-    if history.exact_in_doubles:
-        sums = np.bincount(code, weights=cents, minlength=size)
-        return np.rint(sums).astype(np.int64)
-    exact = np.zeros(size, dtype=np.int64)
-    np.add.at(exact, code, np.asarray(cents, dtype=np.int64))
-    return exact
-
-
-def _period_figures(
-    history: History, tiering: _Tiering, p: int, side: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Customers and revenue cents per tier (index 0: "none", left 0) in period p."""
-    tiers, values = tiering.tiers[p], history.cents[p]
-    exceptions = tiering.exceptions[p]
-    if exceptions is None:  # recorded tiers: count them all
-        here = history.present[p]
-        code = tiers[here].astype(np.intp)
-        customers = np.bincount(code, minlength=side)
-        revenue = _sums(history, code, values[here], side)
-        return customers, revenue
-    ascending, prefix = history.ascending[p], history.prefix[p]
-    n = len(ascending)
-    # Plain tiers are stretches of the sorted values: tier t holds bounds[t] : bounds[t - 1].
-    bounds = [n, *(int(i) for i in np.searchsorted(ascending, tiering.plain, side="left")), 0]
-    customers = np.zeros(side, dtype=np.int64)
-    revenue = np.zeros(side, dtype=np.int64)
-    for t in range(1, len(bounds)):
-        high, low = bounds[t - 1], bounds[t]
-        customers[t] = high - low
-        revenue[t] = prefix[high] - prefix[low]
-    if len(exceptions):
-        held = values[exceptions]
-        was = _plain(held, np.ones(len(held), dtype=bool), tiering.plain).astype(np.intp)
-        now = tiers[exceptions].astype(np.intp)
-        customers += np.bincount(now, minlength=side) - np.bincount(was, minlength=side)
-        revenue += _sums(history, now, held, side) - _sums(history, was, held, side)
-    return customers, revenue
-
-
-def _transition(
-    history: History,
-    tiers: np.ndarray,
-    p: int,
-    after: tuple[np.ndarray, np.ndarray],
-    side: int,
-    *,
-    changes: np.ndarray,
-) -> Transition:
-    changed = np.flatnonzero(changes)
-    later = tiers[p + 1][changed]
-    code = tiers[p][changed].astype(np.intp) * side + later
-    # The later period's revenue; a churned account's (tier 0 later) last revenue.
-    weights = history.cents[p + 1][changed]
-    gone = np.flatnonzero(later == 0)
-    weights[gone] = history.cents[p][changed[gone]]
-    customers = np.bincount(code, minlength=side * side).reshape(side, side)
-    revenue = _sums(history, code, weights, side * side).reshape(side, side)
-    # Those who stay: the later period's tier less those who entered it.
-    for t in range(1, side):
-        customers[t, t] = after[0][t] - customers[:, t].sum()
-        revenue[t, t] = after[1][t] - revenue[:, t].sum()
-    order = [*range(1, side), 0]  # tiers from the top, "none" last
+def _transition(history: History, made: Tiering, p: int) -> Transition:
+    """From period p to p + 1: the matrix as the tiering counted it, tiers from the top and
+    "none" last."""
+    customers, revenue = made.cells_customers[p], made.cells_revenue[p]
+    order = [*range(1, made.side), 0]
     cells = tuple(
         Cell(a, b, int(customers[a, b]), int(revenue[a, b]))
         for a in order
         for b in order
         if (a, b) != (0, 0)
     )
+    moving = [cell for cell in cells if cell.from_tier != cell.to_tier]
     return Transition(
         from_period=history.labels[p],
         to_period=history.labels[p + 1],
         customers=sum(cell.customers for cell in cells),
-        changed_customers=len(changed),
-        changed_revenue_cents=int(weights.sum()),
+        changed_customers=sum(cell.customers for cell in moving),
+        changed_revenue_cents=sum(cell.revenue_cents for cell in moving),
         cells=cells,
     )
 
@@ -284,20 +240,27 @@ def _transition(
 def flapped(tiers: np.ndarray, within: int = DEFAULT_FLAP_WITHIN) -> int:
     """Accounts that left a tier for another tier and were back in it within `within` periods
     (customers in every period between)."""
-    return _flapped(tiers, [tiers[p] != tiers[p + 1] for p in range(len(tiers) - 1)], within)
+    changed = [np.flatnonzero(tiers[p] != tiers[p + 1]) for p in range(len(tiers) - 1)]
+    return _flapped(tiers, changed, within)
 
 
-def _flapped(tiers: np.ndarray, changes: Sequence[np.ndarray], within: int) -> int:
-    """`flapped`, from the changes between consecutive periods: a flap from p back at q needs
-    a change right after p and right before q, so only those accounts are looked at."""
+def _flapped(tiers: np.ndarray, changed: Sequence[np.ndarray], within: int) -> int:
+    """`flapped`, from the accounts changing tier between consecutive periods: a flap from p
+    back at q needs a change right after p and right before q, so only the accounts in both
+    lists are looked at (found with a mark per account, in proportion to the lists)."""
     periods = len(tiers)
-    flaps = np.zeros(tiers.shape[1] if tiers.ndim == 2 else 0, dtype=bool)
+    accounts = tiers.shape[1] if tiers.ndim == 2 else 0
+    flaps = np.zeros(accounts, dtype=bool)
+    after_p = np.zeros(accounts, dtype=bool)
     for p in range(periods - 2):
+        after_p[changed[p]] = True
         for q in range(p + 2, min(periods, p + within + 1)):
-            both = np.flatnonzero(changes[p] & changes[q - 1])
+            before_q = changed[q - 1]
+            both = before_q[after_p[before_q]]
             start = tiers[p][both]
             back = (start > 0) & (tiers[q][both] == start)
             for between in range(p + 1, q):
                 back &= tiers[between][both] > 0
             flaps[both[back]] = True
+        after_p[changed[p]] = False
     return int(np.count_nonzero(flaps))

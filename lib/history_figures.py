@@ -18,7 +18,17 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from lib.history import NONE, History, Rules, Stability, Transition, stability, tiers_over_time
+from lib.history import (
+    NO_RULES,
+    NONE,
+    History,
+    Rules,
+    Stability,
+    Transition,
+    stability,
+    stability_with_and_without,
+    tiers_over_time,
+)
 from lib.migration import Flow, Migration
 from lib.tiering import tier_name
 
@@ -115,7 +125,35 @@ def outcome(
 ) -> Outcome:
     """Measure the history under `cuts` and `rules` (one stability pass), and the hours each
     period's tiers need under the service matrix."""
-    measured = stability(history, cuts, rules, flap_within)
+    return _outcome(
+        history, cuts, rules, stability(history, cuts, rules, flap_within), hours_per_account
+    )
+
+
+def outcomes(
+    history: History,
+    cuts: Sequence[float],
+    rules: Rules,
+    hours_per_account: Sequence[float],
+    flap_within: int,
+) -> tuple[Outcome, Outcome]:
+    """(without the rules, with them) from one plain tiering (lib.history's
+    stability_with_and_without): what the page and every figure page's comparison show on a
+    slider move. The same object twice when the rules are plain."""
+    without, with_rules = stability_with_and_without(history, cuts, rules, flap_within)
+    plain = _outcome(history, cuts, NO_RULES, without, hours_per_account)
+    if with_rules is without:
+        return plain, plain
+    return plain, _outcome(history, cuts, rules, with_rules, hours_per_account)
+
+
+def _outcome(
+    history: History,
+    cuts: Sequence[float],
+    rules: Rules,
+    measured: Stability,
+    hours_per_account: Sequence[float],
+) -> Outcome:
     hours = tuple(
         math.fsum(
             customers * hours

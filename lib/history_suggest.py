@@ -18,7 +18,7 @@ import numpy as np
 from lib.errors import InputError
 from lib.formatting import percent
 from lib.history import NO_RULES, History, Rules
-from lib.history_tiers import _tiering
+from lib.history_tiering import tiers_over_time
 from lib.suggest import TIE_TOLERANCE
 from lib.tiering import MAX_TIERS, MIN_TIERS, normalize_cuts, tier_name
 
@@ -34,7 +34,7 @@ def buffer_grid(step: int) -> float:
 def worst_churn(history: History, cuts: Sequence[float], rules: Rules = NO_RULES) -> float:
     """The largest share of accounts changing tier between two consecutive periods (0 with one
     period): what the churn target is held against."""
-    tiers = _tiering(history, cuts, rules).tiers
+    tiers = tiers_over_time(history, cuts, rules)
     worst = 0.0
     for p in range(history.periods - 1):
         customers = int(np.count_nonzero(history.present[p] | history.present[p + 1]))

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from lib.errors import InputError
-from lib.tiering import INT64_CENTS, normalize_cuts
+from lib.tiering import INT64_CENTS
 
 NONE = "none"  # the tier of an account absent from a period
 NO_DATE = np.iinfo(np.int32).min  # a missing renewal day (as Dataset.day_numbers gives it)
@@ -329,131 +329,9 @@ def band_cents(cut: float, factor: Decimal) -> int:
     return max(-INT64_CENTS, min(INT64_CENTS, cents))
 
 
-def _factor(value: float) -> Decimal:
+def decimal_of(value: float) -> Decimal:
+    """A float as the decimal it was written as (0.1 is 1/10, not the double nearest it)."""
     return Decimal(repr(float(value)))
 
 
 NO_RULES = Rules()
-
-
-def tiers_over_time(history: History, cuts: Sequence[float], rules: Rules = NO_RULES) -> np.ndarray:
-    """Each account's tier in each period, (periods, accounts) int8: 1 is the top, 0 absent.
-
-    The first period (and any period with recorded tiers) is tiered plainly or as recorded;
-    the rules (module docstring) apply from the second on.
-    """
-    return _tiering(history, cuts, rules).tiers
-
-
-@dataclass(frozen=True, eq=False)
-class _Tiering:
-    """Tiers over time, and per period the accounts whose tier is not the plain one (None for
-    recorded tiers), so per-tier figures are binary searches plus a few corrections."""
-
-    tiers: np.ndarray
-    plain: tuple[int, ...]  # the cut-offs as cents thresholds, from the top
-    exceptions: tuple[np.ndarray | None, ...]
-
-
-def _tiering(history: History, cuts: Sequence[float], rules: Rules) -> _Tiering:
-    ordered = normalize_cuts(cuts)
-    plain = tuple(band_cents(c, Decimal(1)) for c in ordered)
-    up = [band_cents(c, 1 + _factor(rules.buffer)) for c in ordered]
-    down = [band_cents(c, 1 - _factor(rules.buffer)) for c in ordered]
-    bands = list(zip(plain, up, down, strict=True))
-    if rules.protect_until_renewal and history.protected is None:
-        raise InputError(
-            "Protecting accounts until renewal needs their renewal dates: no period has a "
-            "renewal_date column."
-        )
-    out = np.zeros(history.cents.shape, dtype=np.int8)
-    # The period each account entered its tier in: it has been p - entered periods in it.
-    entered = np.zeros(history.accounts, dtype=np.int16) if rules.min_stay > 1 else None
-    exceptions: list[np.ndarray | None] = []
-    empty = np.zeros(0, dtype=np.intp)
-    for p in range(history.periods):
-        here = history.present[p]
-        fixed = history.fixed[p]
-        if fixed is not None:
-            out[p] = fixed
-            exceptions.append(None)
-        else:
-            out[p] = _plain(history.cents[p], here, plain)
-            if p == 0 or rules.is_plain:
-                exceptions.append(empty)
-            else:
-                tiers = out[p]  # a view: corrected in place
-                seen = np.zeros(history.accounts, dtype=bool)  # listed already
-                moved = _band(history, p, tiers, out[p - 1], bands, seen=seen)
-                held = _hold(history, p, tiers, out[p - 1], rules, entered=entered)
-                # Every account off its plain tier, once (a few may be back on it).
-                seen[:] = False
-                seen[held] = True
-                exceptions.append(np.concatenate([held, *(m[~seen[m]] for m in moved)]))
-        if entered is not None and p:
-            np.copyto(entered, np.int16(p), where=out[p] != out[p - 1])
-    out.flags.writeable = False
-    return _Tiering(out, plain, tuple(exceptions))
-
-
-def _plain(values: np.ndarray, here: np.ndarray, plain: Sequence[int]) -> np.ndarray:
-    tiers = np.ones(len(values), dtype=np.int8)
-    for threshold in plain:
-        tiers += values < threshold
-    tiers *= here
-    return tiers
-
-
-def _band(
-    history: History,
-    p: int,
-    tiers: np.ndarray,
-    previous: np.ndarray,
-    bands: Sequence[tuple[int, int, int]],
-    *,
-    seen: np.ndarray,
-) -> list[np.ndarray]:
-    """Correct plain tiers for the buffer band, in place, and return the accounts moved, each
-    once (`seen` marks them): only accounts inside a band (a stretch of the period's accounts
-    sorted by value) can differ, and each cut-off is passed or not on its own (module
-    docstring)."""
-    ascending, order = history.ascending[p], history.order[p]
-    moved = []
-    for j, (at, rise, fall) in enumerate(bands):
-        low, high = np.searchsorted(ascending, [fall, rise], side="left")
-        if low >= high:
-            continue
-        inside = order[low:high]
-        before = previous[inside]
-        plain_above = ascending[low:high] >= at
-        kept_above = np.where(before > 0, before <= j + 1, plain_above)
-        change = plain_above.astype(np.int8) - kept_above.astype(np.int8)
-        tiers[inside] += change
-        shifted = inside[change != 0]
-        moved.append(shifted[~seen[shifted]])
-        seen[shifted] = True
-    return moved
-
-
-def _hold(
-    history: History,
-    p: int,
-    tiers: np.ndarray,
-    previous: np.ndarray,
-    rules: Rules,
-    *,
-    entered: np.ndarray | None,
-) -> np.ndarray:
-    """Hold back demotions, in place: before the minimum stay (`entered`: the period each
-    account entered its tier in), or until renewal. Returns the accounts held."""
-    if entered is None and not rules.protect_until_renewal:
-        return np.zeros(0, dtype=np.int32)
-    demoted = np.flatnonzero((tiers > previous) & (previous > 0))
-    blocked = np.zeros(len(demoted), dtype=bool)
-    if entered is not None:
-        blocked |= entered[demoted] > p - rules.min_stay
-    if rules.protect_until_renewal and history.protected is not None:
-        blocked |= history.protected[p][demoted]
-    held = demoted[blocked].astype(np.int32)
-    tiers[held] = previous[held]
-    return held

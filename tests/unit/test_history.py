@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
+from unittest.mock import patch
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lib import history_tiering
 from lib.errors import InputError
 from lib.history import (
     NO_DATE,
@@ -19,6 +21,7 @@ from lib.history import (
     day_number,
     flapped,
     stability,
+    stability_with_and_without,
     tiers_over_time,
 )
 from lib.tiering import tier_of
@@ -509,3 +512,116 @@ def reference_flaps(tiers: np.ndarray, within: int) -> int:
 def test_flaps_equal_their_definition_account_by_account(rows, within):
     tiers = np.array(rows, dtype=np.int8).T.copy()  # periods x accounts
     assert flapped(tiers, within) == reference_flaps(tiers, within)
+
+
+# --- stability against the tiers made one account at a time --------------------------------
+
+renewal_offsets = st.lists(st.integers(-200, 200), min_size=8, max_size=8)
+
+
+def history_with_renewals(periods: list[dict[str, int]], offsets: list[int]) -> History:
+    """Each account's renewal `offsets[k]` days after its period's end (k: its letter)."""
+    snapshots = []
+    for p, rows in enumerate(periods):
+        ends = QUARTER_ENDS[p]
+        renewals = np.array(
+            [day_number(ends) + offsets["abcdefgh".index(c)] for c in rows], dtype=np.int32
+        )
+        snapshots.append(snap(f"P{p}", ends, rows, renewals=renewals))
+    return History.of(snapshots)
+
+
+def dense_transitions(history: History, tiers: np.ndarray) -> list[tuple]:
+    """Each pair of periods' accounts, changes and cells, counted over every account."""
+    found = []
+    for p in range(history.periods - 1):
+        counted = np.where(history.present[p + 1], history.cents[p + 1], history.cents[p])
+        changed = tiers[p] != tiers[p + 1]
+        cells = {}
+        for a, b in zip(tiers[p].tolist(), tiers[p + 1].tolist(), strict=True):
+            cells[a, b] = cells.get((a, b), 0) + 1
+        revenue = {
+            key: int(counted[(tiers[p] == key[0]) & (tiers[p + 1] == key[1])].sum())
+            for key in cells
+        }
+        found.append(
+            (
+                int((history.present[p] | history.present[p + 1]).sum()),
+                int(changed.sum()),
+                int(counted[changed].sum()),
+                {k: (v, revenue[k]) for k, v in cells.items() if k != (0, 0)},
+            )
+        )
+    return found
+
+
+def measured_transitions(found) -> list[tuple]:
+    return [
+        (
+            t.customers,
+            t.changed_customers,
+            t.changed_revenue_cents,
+            {
+                (c.from_tier, c.to_tier): (c.customers, c.revenue_cents)
+                for c in t.cells
+                if c.customers
+            },
+        )
+        for t in found.transitions
+    ]
+
+
+rules_strategy = st.builds(
+    Rules, buffer=buffers, min_stay=st.integers(0, 4), protect_until_renewal=st.booleans()
+)
+
+
+@given(periods_strategy, cuts_strategy, rules_strategy, renewal_offsets, st.integers(2, 4))
+def test_stability_equals_the_figures_of_the_tiers_made_one_account_at_a_time(
+    periods, cuts, rules, offsets, within
+):
+    """stability() looks only at the accounts that can change; here every account is counted,
+    from the slow reference's tiers: the same matrices, changes, revenue, flaps and tiers."""
+    history = history_with_renewals(periods, offsets)
+    tiers = reference_tiers(history, cuts, rules)
+    found = stability(history, cuts, rules, within)
+    assert measured_transitions(found) == dense_transitions(history, tiers)
+    assert found.flapped == reference_flaps(tiers, within)
+    for p, figures in enumerate(found.tiers):
+        for t, (customers, revenue) in enumerate(
+            zip(figures.customers, figures.revenue_cents, strict=True), start=1
+        ):
+            assert customers == int((tiers[p] == t).sum())
+            assert revenue == int(history.cents[p][tiers[p] == t].sum())
+
+
+@given(periods_strategy, cuts_strategy, rules_strategy, renewal_offsets)
+def test_measuring_with_and_without_rules_at_once_equals_measuring_each_apart(
+    periods, cuts, rules, offsets
+):
+    history = history_with_renewals(periods, offsets)
+    without, with_rules = stability_with_and_without(history, cuts, rules)
+    assert without == stability(history, cuts, Rules())
+    assert with_rules == stability(history, cuts, rules)
+    assert (with_rules is without) == rules.is_plain
+
+
+same_length_cuts = st.integers(1, 4).flatmap(
+    lambda k: st.lists(
+        st.lists(st.integers(1, 300), min_size=k, max_size=k), min_size=2, max_size=6
+    )
+)
+
+
+@given(periods_strategy, same_length_cuts, rules_strategy, renewal_offsets)
+def test_a_slider_s_moves_from_the_last_tiers_equal_tiering_afresh(periods, moves, rules, offsets):
+    """plain_tiering starts each move from the last one's tiers (the accounts between the old
+    and new lines moved); after every move, the figures are those of the slow reference."""
+    history = history_with_renewals(periods, offsets)
+    with patch.object(history_tiering, "_MOVE_SHARE", 1.0):  # always from the last move
+        for cuts in moves:
+            found = stability(history, cuts, rules)
+            tiers = reference_tiers(history, cuts, rules)
+            assert measured_transitions(found) == dense_transitions(history, tiers)
+            assert found.flapped == reference_flaps(tiers, 2)
+            np.testing.assert_array_equal(tiers_over_time(history, cuts, rules), tiers)

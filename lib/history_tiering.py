@@ -1,0 +1,497 @@
+"""Tiering a history, fast enough for a slider move at a million accounts x 8 quarters (issue 16):
+each account's tier per period, and the figures stability needs — per period the accounts and
+cents per tier, per pair of periods the from -> to matrix — with as little work as the move
+allows. lib/history_tiers.py holds the history and the rules' definitions; lib/history.py turns a
+`Tiering` into the `Stability` callers read.
+
+How the work stays small:
+
+- **Plain tiers** are one comparison per period and cut-off. A period's figures are binary
+  searches in its sorted values; a pair's matrix is a bincount over the accounts whose tier
+  differs (found in one pass), its diagonal the later period's figures less what entered.
+- **A slider move** starts from the last plain tiering of the same history (`_LATEST`): only the
+  accounts between a cut-off's old and new threshold change tier (a stretch of each period's
+  sorted values), so the tiers, the lists of changes and the matrices are corrected for those
+  accounts alone. A jump (cut-offs typed far away) tiers afresh.
+- **The rules** start from the plain tiering: the bands touch only the stretches of values
+  inside them, the accounts whose tier differs from the previous period are the plain changes
+  corrected for the few accounts off their plain tier, and every figure is the plain one
+  corrected for those few accounts.
+
+Every index list here is sorted and lists an account once: reading the (periods x accounts)
+arrays at sorted indices reads memory in order, which at this size is most of the cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from lib.cache import LatestWhileAlive
+from lib.errors import InputError
+from lib.history_tiers import NO_RULES, History, Rules, band_cents, decimal_of
+from lib.tiering import normalize_cuts
+
+# From the last tiering when the accounts between the old and new lines are at most this share
+# of all: past it, scattering them costs more than a fresh pass over every period.
+_MOVE_SHARE = 0.25
+
+
+@dataclass(frozen=True, eq=False)
+class Tiering:
+    """Each account's tier per period, and the figures of those tiers. Read-only: a tiering is
+    shared by the threads of every session showing the same history.
+
+    `side` is the number of tiers + 1 (index 0 is "none": absent from the period);
+    `customers[p, t]` / `revenue[p, t]`: accounts and cents in tier t in period p (0 for t = 0);
+    `cells_customers[p, a, b]` / `cells_revenue[p, a, b]`: accounts going from tier a in period
+    p to tier b in p + 1, and their cents (p + 1's; for a churned account, b = 0, p's), the
+    (0, 0) cell left 0; `changed[p]`: the accounts whose tier differs from p to p + 1 (sorted).
+    """
+
+    tiers: np.ndarray
+    thresholds: tuple[int, ...]  # the cut-offs as cents thresholds, from the top
+    side: int
+    customers: np.ndarray
+    revenue: np.ndarray
+    cells_customers: np.ndarray
+    cells_revenue: np.ndarray
+    changed: tuple[np.ndarray, ...]
+
+
+def _frozen(*arrays: np.ndarray) -> None:
+    for array in arrays:
+        array.flags.writeable = False
+
+
+def tiering(history: History, cuts: Sequence[float], rules: Rules) -> Tiering:
+    """The plain tiering, then (rules not plain) the rules applied to it."""
+    plain = plain_tiering(history, cuts)
+    return plain if rules.is_plain else ruled_tiering(history, plain, cuts, rules)
+
+
+def tiers_over_time(history: History, cuts: Sequence[float], rules: Rules = NO_RULES) -> np.ndarray:
+    """Each account's tier in each period, (periods, accounts) int8: 1 is the top, 0 absent.
+
+    The first period (and any period with recorded tiers) is tiered plainly or as recorded;
+    the rules (lib/history_tiers.py) apply from the second on.
+    """
+    return tiering(history, cuts, rules).tiers
+
+
+# --- plain tiers ------------------------------------------------------------------------------
+
+# The last plain tiering of each history: a slider move starts from it (`_moved`).
+_LATEST: LatestWhileAlive[History, Tiering] = LatestWhileAlive()
+
+
+def plain_tiering(history: History, cuts: Sequence[float]) -> Tiering:
+    """Every period tiered plainly (recorded tiers as recorded): afresh, or — when this
+    history's last cut-offs were near these, as on a slider move — the last tiering corrected
+    for the accounts between the old and the new lines."""
+    thresholds = tuple(band_cents(c, Decimal(1)) for c in normalize_cuts(cuts))
+    last = _LATEST.latest(history)
+    if last is not None and last.thresholds == thresholds:
+        return last
+    made = None if last is None else _moved(history, last, thresholds)
+    if made is None:
+        made = _fresh(history, thresholds)
+    _LATEST.put(history, made)
+    return made
+
+
+def _side(history: History, thresholds: tuple[int, ...]) -> int:
+    """Tiers + 1: the cut-offs' tiers, or more in a recorded tier list."""
+    recorded = [int(f.max(initial=0)) for f in history.fixed if f is not None]
+    return max([len(thresholds) + 1, *recorded]) + 1
+
+
+def _fresh(history: History, thresholds: tuple[int, ...]) -> Tiering:
+    side = _side(history, thresholds)
+    tiers = np.empty(history.cents.shape, dtype=np.int8)
+    for p in range(history.periods):
+        fixed = history.fixed[p]
+        if fixed is not None:
+            tiers[p] = fixed
+        else:
+            tiers[p] = _plain(history.cents[p], history.present[p], thresholds)
+    customers, revenue = _plain_figures(history, tiers, thresholds, side)
+    changed = tuple(np.flatnonzero(tiers[p] != tiers[p + 1]) for p in range(history.periods - 1))
+    cells = [
+        _pair_cells(history, tiers, p, changed[p], figures=(customers, revenue))
+        for p in range(len(changed))
+    ]
+    return _made(
+        history,
+        tiers,
+        thresholds=thresholds,
+        side=side,
+        figures=(customers, revenue),
+        cells=cells,
+        changed=changed,
+    )
+
+
+def _made(
+    history: History,
+    tiers: np.ndarray,
+    *,
+    thresholds: tuple[int, ...],
+    side: int,
+    figures: tuple[np.ndarray, np.ndarray],
+    cells: Sequence[tuple[np.ndarray, np.ndarray]],
+    changed: Sequence[np.ndarray],
+) -> Tiering:
+    shape = (len(cells), side, side)
+    cells_customers = np.stack([c for c, _ in cells]) if cells else np.zeros(shape, np.int64)
+    cells_revenue = np.stack([r for _, r in cells]) if cells else np.zeros(shape, np.int64)
+    found = Tiering(
+        tiers=tiers,
+        thresholds=thresholds,
+        side=side,
+        customers=figures[0],
+        revenue=figures[1],
+        cells_customers=cells_customers,
+        cells_revenue=cells_revenue,
+        changed=tuple(changed),
+    )
+    _frozen(tiers, *figures, cells_customers, cells_revenue, *found.changed)
+    return found
+
+
+def _plain(values: np.ndarray, here: np.ndarray, thresholds: Sequence[int]) -> np.ndarray:
+    tiers = np.ones(len(values), dtype=np.int8)
+    for threshold in thresholds:
+        tiers += values < threshold
+    tiers *= here
+    return tiers
+
+
+def _plain_figures(
+    history: History, tiers: np.ndarray, thresholds: tuple[int, ...], side: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Accounts and cents per tier per period: binary searches in each period's sorted values
+    (plain tiers are stretches of them), a count for recorded tiers."""
+    customers = np.zeros((history.periods, side), dtype=np.int64)
+    revenue = np.zeros((history.periods, side), dtype=np.int64)
+    for p in range(history.periods):
+        if history.fixed[p] is not None:
+            here = history.present[p]
+            code = tiers[p][here].astype(np.intp)
+            customers[p] = np.bincount(code, minlength=side)
+            revenue[p] = _sums(history, code, history.cents[p][here], side)
+            continue
+        ascending, prefix = history.ascending[p], history.prefix[p]
+        n = len(ascending)
+        # Tier t holds the sorted values bounds[t] : bounds[t - 1].
+        bounds = [n, *(int(i) for i in np.searchsorted(ascending, thresholds, side="left")), 0]
+        for t in range(1, len(bounds)):
+            high, low = bounds[t - 1], bounds[t]
+            customers[p, t] = high - low
+            revenue[p, t] = prefix[high] - prefix[low]
+    return customers, revenue
+
+
+def _sums(history: History, code: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
+    """Sums of whole cents per code (int64), exact: in doubles when they fit, else integers."""
+    if history.exact_in_doubles:
+        sums = np.bincount(code, weights=cents, minlength=size)
+        return np.rint(sums).astype(np.int64)
+    exact = np.zeros(size, dtype=np.int64)
+    np.add.at(exact, code, np.asarray(cents, dtype=np.int64))
+    return exact
+
+
+def _counted_cents(history: History, p: int, accounts: np.ndarray) -> np.ndarray:
+    """The cents a pair's matrix counts for `accounts`: p + 1's, or p's for one gone by then."""
+    counted: np.ndarray = np.where(
+        history.present[p + 1][accounts],
+        history.cents[p + 1][accounts],
+        history.cents[p][accounts],
+    )
+    return counted
+
+
+def _pair_cells(
+    history: History,
+    tiers: np.ndarray,
+    p: int,
+    changed: np.ndarray,
+    *,
+    figures: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """From p to p + 1: a bincount over the accounts that change; those who stay are the later
+    period's tier less those who entered it."""
+    customers, revenue = figures
+    side = customers.shape[1]
+    code = tiers[p][changed].astype(np.intp) * side + tiers[p + 1][changed]
+    weights = _counted_cents(history, p, changed)
+    moving = np.bincount(code, minlength=side * side).reshape(side, side)
+    cents = _sums(history, code, weights, side * side).reshape(side, side)
+    for t in range(1, side):
+        moving[t, t] = customers[p + 1, t] - moving[:, t].sum()
+        cents[t, t] = revenue[p + 1, t] - cents[:, t].sum()
+    return moving, cents
+
+
+def _recounted(
+    history: History,
+    p: int,
+    cells: tuple[np.ndarray, np.ndarray],
+    *,
+    before: np.ndarray,
+    after: np.ndarray,
+    accounts: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A pair's matrix of `before` tiers, made that of `after` ones, which differ from them at
+    most at `accounts` (each once): their cells moved, in proportion to how many they are."""
+    customers, revenue = cells[0].copy(), cells[1].copy()
+    if not len(accounts):
+        return customers, revenue
+    side = customers.shape[0]
+    old = before[p][accounts].astype(np.intp) * side + before[p + 1][accounts]
+    new = after[p][accounts].astype(np.intp) * side + after[p + 1][accounts]
+    weights = _counted_cents(history, p, accounts)
+    size = side * side
+    customers += (np.bincount(new, minlength=size) - np.bincount(old, minlength=size)).reshape(
+        side, side
+    )
+    revenue += (_sums(history, new, weights, size) - _sums(history, old, weights, size)).reshape(
+        side, side
+    )
+    customers[0, 0] = revenue[0, 0] = 0  # accounts absent from both periods are not counted
+    return customers, revenue
+
+
+def _moved(history: History, last: Tiering, thresholds: tuple[int, ...]) -> Tiering | None:
+    """`last` with its cut-offs moved to `thresholds`: in each period, the accounts between a
+    cut-off's old and new threshold (a stretch of its sorted values) go one tier up or down; a
+    pair's changes and matrix are the last ones corrected for those accounts. None when there
+    is too much to move (or another tier count)."""
+    if len(thresholds) != len(last.thresholds) or _side(history, thresholds) != last.side:
+        return None
+    stretches = _stretches(history, last.thresholds, thresholds)
+    if sum(len(a) for period in stretches for a in period) > _MOVE_SHARE * history.cents.size:
+        return None
+    tiers = last.tiers.copy()
+    for p, period in enumerate(stretches):
+        for (old, new), accounts in zip(
+            zip(last.thresholds, thresholds, strict=True), period, strict=True
+        ):
+            tiers[p, accounts] += np.int8(1 if new > old else -1)  # value < new, not < old
+    marks = np.zeros(history.accounts, dtype=bool)
+    touched = [_union(period, marks) for period in stretches]
+    changed, cells = [], []
+    for p, before in enumerate(last.changed):
+        both = _union([touched[p], touched[p + 1]], marks)
+        changed.append(_changes_among(tiers, p, before, both, marks))
+        cells.append(
+            _recounted(
+                history,
+                p,
+                (last.cells_customers[p], last.cells_revenue[p]),
+                before=last.tiers,
+                after=tiers,
+                accounts=both,
+            )
+        )
+    figures = _plain_figures(history, tiers, thresholds, last.side)
+    return _made(
+        history,
+        tiers,
+        thresholds=thresholds,
+        side=last.side,
+        figures=figures,
+        cells=cells,
+        changed=changed,
+    )
+
+
+def _changes_among(
+    tiers: np.ndarray, p: int, before: np.ndarray, redo: np.ndarray, marks: np.ndarray
+) -> np.ndarray:
+    """The accounts whose tier differs from p to p + 1, sorted: `before` (the changes when
+    only the accounts of `redo` could be otherwise) less those of `redo`, plus those of `redo`
+    whose tiers now differ."""
+    marks[redo] = True
+    kept = before[~marks[before]]
+    marks[redo] = False
+    now = np.sort(redo[tiers[p][redo] != tiers[p + 1][redo]])
+    # Two sorted runs: a stable sort of integers (timsort) merges them in one pass.
+    return np.sort(np.concatenate([kept, now]), kind="stable")
+
+
+def _stretches(
+    history: History, old: tuple[int, ...], new: tuple[int, ...]
+) -> list[list[np.ndarray]]:
+    """Per period, per cut-off, the accounts whose value lies between its old and new
+    threshold (none for a period of recorded tiers)."""
+    empty = np.zeros(0, dtype=np.int32)
+    found = []
+    for p in range(history.periods):
+        if history.fixed[p] is not None:
+            found.append([empty for _ in old])
+            continue
+        ascending, order = history.ascending[p], history.order[p]
+        period = []
+        for before, after in zip(old, new, strict=True):
+            low, high = np.searchsorted(ascending, sorted((before, after)), side="left")
+            period.append(order[low:high])
+        found.append(period)
+    return found
+
+
+def _union(arrays: Sequence[np.ndarray], marks: np.ndarray) -> np.ndarray:
+    """The accounts of `arrays` (each listing an account at most once), each once, sorted;
+    work in proportion to their lengths. `marks` is all False before and after."""
+    parts = []
+    for accounts in arrays:
+        new = accounts[~marks[accounts]]
+        marks[new] = True
+        parts.append(new)
+    found = np.concatenate(parts).astype(np.intp) if parts else np.zeros(0, dtype=np.intp)
+    marks[found] = False
+    found.sort()
+    return found
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules: Rules) -> Tiering:
+    """The rules applied from the second period on, to a copy of the plain tiering.
+
+    Per period: the bands correct the accounts inside them (stretches of sorted values); the
+    accounts whose tier differs from the previous period's are the plain ones corrected for
+    the few off their plain tier; the demotions to hold back are among them. Then every figure
+    is the plain one, corrected for the accounts off their plain tier.
+    """
+    ordered = normalize_cuts(cuts)
+    up = [band_cents(c, 1 + decimal_of(rules.buffer)) for c in ordered]
+    down = [band_cents(c, 1 - decimal_of(rules.buffer)) for c in ordered]
+    bands = list(zip(plain.thresholds, up, down, strict=True))
+    if rules.protect_until_renewal and history.protected is None:
+        raise InputError(
+            "Protecting accounts until renewal needs their renewal dates: no period has a "
+            "renewal_date column."
+        )
+    tiers = plain.tiers.copy()
+    # The period each account entered its tier in: it has been p - entered periods in it.
+    entered = np.zeros(history.accounts, dtype=np.int16) if rules.min_stay > 1 else None
+    marks = np.zeros(history.accounts, dtype=bool)  # scratch, all False between uses
+    off: list[np.ndarray] = [np.zeros(0, dtype=np.intp)]
+    changed: list[np.ndarray] = []
+    for p in range(1, history.periods):
+        now, previous = tiers[p], tiers[p - 1]  # views: corrected in place
+        if history.fixed[p] is not None:  # recorded: as recorded
+            off.append(np.zeros(0, dtype=np.intp))
+            step = np.flatnonzero(now != previous)
+        else:
+            moved = _union(_band(history, p, now, previous, bands), marks)
+            redo = _union([moved, off[p - 1]], marks)
+            differ = _changes_among(tiers, p - 1, plain.changed[p - 1], redo, marks)
+            held = _hold(history, p, now, previous, rules, among=differ, entered=entered)
+            maybe = _union([moved, held], marks)
+            off.append(maybe[now[maybe] != plain.tiers[p][maybe]])
+            # The held accounts keep their previous tier: the changes are the others.
+            step = np.delete(differ, np.searchsorted(differ, held)) if len(held) else differ
+        if entered is not None:
+            entered[step] = p
+        changed.append(step)
+    figures = _ruled_figures(history, plain, tiers, off)
+    cells = []
+    for p in range(history.periods - 1):
+        both = _union([off[p], off[p + 1]], marks)
+        cells.append(
+            _recounted(
+                history,
+                p,
+                (plain.cells_customers[p], plain.cells_revenue[p]),
+                before=plain.tiers,
+                after=tiers,
+                accounts=both,
+            )
+        )
+    return _made(
+        history,
+        tiers,
+        thresholds=plain.thresholds,
+        side=plain.side,
+        figures=figures,
+        cells=cells,
+        changed=changed,
+    )
+
+
+def _ruled_figures(
+    history: History, plain: Tiering, tiers: np.ndarray, off: Sequence[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The plain figures, corrected in each period for the accounts off their plain tier."""
+    customers, revenue = plain.customers.copy(), plain.revenue.copy()
+    side = plain.side
+    for p, accounts in enumerate(off):
+        if not len(accounts):
+            continue
+        cents = history.cents[p][accounts]
+        was = plain.tiers[p][accounts].astype(np.intp)
+        now = tiers[p][accounts].astype(np.intp)
+        customers[p] += np.bincount(now, minlength=side) - np.bincount(was, minlength=side)
+        revenue[p] += _sums(history, now, cents, side) - _sums(history, was, cents, side)
+    return customers, revenue
+
+
+def _band(
+    history: History,
+    p: int,
+    tiers: np.ndarray,
+    previous: np.ndarray,
+    bands: Sequence[tuple[int, int, int]],
+) -> list[np.ndarray]:
+    """Correct plain tiers for the buffer band, in place, and return the accounts moved, per
+    cut-off (an account moved by two is in two lists): only accounts inside a band (a stretch
+    of the period's accounts sorted by value) can differ, and each cut-off is passed or not on
+    its own (lib/history_tiers.py)."""
+    ascending, order = history.ascending[p], history.order[p]
+    moved = []
+    for j, (at, rise, fall) in enumerate(bands):
+        low, high = np.searchsorted(ascending, [fall, rise], side="left")
+        if low >= high:
+            continue
+        inside = order[low:high]
+        before = previous[inside]
+        plain_above = ascending[low:high] >= at
+        kept_above = np.where(before > 0, before <= j + 1, plain_above)
+        change = plain_above.astype(np.int8) - kept_above.astype(np.int8)
+        tiers[inside] += change
+        moved.append(inside[change != 0])
+    return moved
+
+
+def _hold(
+    history: History,
+    p: int,
+    tiers: np.ndarray,
+    previous: np.ndarray,
+    rules: Rules,
+    *,
+    among: np.ndarray,
+    entered: np.ndarray | None,
+) -> np.ndarray:
+    """Hold back demotions, in place: before the minimum stay (`entered`: the period each
+    account entered its tier in), or until renewal. `among`: every account whose tier differs
+    from its previous one. Returns the accounts held."""
+    if entered is None and not rules.protect_until_renewal:
+        return np.zeros(0, dtype=np.intp)
+    before = previous[among]
+    demoted = among[(tiers[among] > before) & (before > 0)]
+    blocked = np.zeros(len(demoted), dtype=bool)
+    if entered is not None:
+        blocked |= entered[demoted] > p - rules.min_stay
+    if rules.protect_until_renewal and history.protected is not None:
+        blocked |= history.protected[p][demoted]
+    held: np.ndarray = demoted[blocked]
+    tiers[held] = previous[held]
+    return held

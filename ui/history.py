@@ -26,8 +26,8 @@ from lib.history_figures import (
     Outcome,
     churn_table,
     flapped_table,
-    outcome,
 )
+from lib.history_figures import outcomes as both_outcomes
 from lib.history_suggest import smallest_stable_buffer, stable_cuts_for_shares
 from ui import keys, state, tables
 
@@ -169,10 +169,7 @@ def outcomes(
 ) -> tuple[Outcome, Outcome]:
     """(without the rules, with them): the same when the rules are plain."""
     per_account = plan.matrix.hours_per_account()
-    plain = outcome(loaded.history, cuts, Rules(), per_account, flap_within)
-    if rules.is_plain:
-        return plain, plain
-    return plain, outcome(loaded.history, cuts, rules, per_account, flap_within)
+    return both_outcomes(loaded.history, cuts, rules, per_account, flap_within)
 
 
 def headline(ruled: Outcome, rules: Rules, target: float) -> None:

@@ -30,7 +30,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from lib.cache import LatestWhileAlive
+from lib.cache import KeptWhileAlive, LatestWhileAlive
 from lib.errors import InputError
 from lib.history_tiers import NO_RULES, History, Rules, band_cents, decimal_of
 from lib.tiering import normalize_cuts
@@ -49,7 +49,10 @@ class Tiering:
     `customers[p, t]` / `revenue[p, t]`: accounts and cents in tier t in period p (0 for t = 0);
     `cells_customers[p, a, b]` / `cells_revenue[p, a, b]`: accounts going from tier a in period
     p to tier b in p + 1, and their cents (p + 1's; for a churned account, b = 0, p's), the
-    (0, 0) cell left 0; `changed[p]`: the accounts whose tier differs from p to p + 1 (sorted).
+    (0, 0) cell left 0; `changed[p]`: the accounts customers in both p and p + 1 whose tier
+    differs (sorted). Accounts arriving or leaving are most of the changes and never depend on
+    the rules (an account arriving is tiered plainly, one leaving goes to "none"): their rows of
+    the matrix are binary searches in their sorted values (`_Ends`), so no list holds them.
     """
 
     tiers: np.ndarray
@@ -119,9 +122,20 @@ def _fresh(history: History, thresholds: tuple[int, ...]) -> Tiering:
         else:
             tiers[p] = _plain(history.cents[p], history.present[p], thresholds)
     customers, revenue = _plain_figures(history, tiers, thresholds, side)
-    changed = tuple(np.flatnonzero(tiers[p] != tiers[p + 1]) for p in range(history.periods - 1))
+    ends = _ends_of(history)
+    changed = tuple(
+        np.flatnonzero((tiers[p] != tiers[p + 1]) & ends.stay[p])
+        for p in range(history.periods - 1)
+    )
     cells = [
-        _pair_cells(history, tiers, p, changed[p], figures=(customers, revenue))
+        _pair_cells(
+            history,
+            tiers,
+            p,
+            changed[p],
+            figures=(customers, revenue),
+            ends=ends.plain_rows(history, tiers, thresholds, p, side),
+        )
         for p in range(len(changed))
     ]
     return _made(
@@ -160,6 +174,132 @@ def _made(
     )
     _frozen(tiers, *figures, cells_customers, cells_revenue, *found.changed)
     return found
+
+
+@dataclass(frozen=True, eq=False)
+class _Ends:
+    """Per pair of periods p -> p + 1, made once per history: who is a customer in both
+    (`stay[p]`), who arrives (`arriving[p]`, sorted) with their values in p + 1 sorted and
+    their prefix sums, and who leaves, with their values in p sorted and prefix sums."""
+
+    stay: tuple[np.ndarray, ...]
+    arriving: tuple[np.ndarray, ...]
+    arrive_values: tuple[np.ndarray, ...]
+    arrive_prefix: tuple[np.ndarray, ...]
+    leaving: tuple[np.ndarray, ...]
+    leave_values: tuple[np.ndarray, ...]
+    leave_prefix: tuple[np.ndarray, ...]
+
+    @classmethod
+    def of(cls, history: History) -> _Ends:
+        parts: list[list[np.ndarray]] = [[] for _ in range(7)]
+        for p in range(history.periods - 1):
+            before, after = history.present[p], history.present[p + 1]
+            arriving = np.flatnonzero(after & ~before)
+            leaving = np.flatnonzero(before & ~after)
+            arrive_values = np.sort(history.cents[p + 1][arriving])
+            leave_values = np.sort(history.cents[p][leaving])
+            for found, array in zip(
+                parts,
+                (
+                    before & after,
+                    arriving,
+                    arrive_values,
+                    _prefix(arrive_values),
+                    leaving,
+                    leave_values,
+                    _prefix(leave_values),
+                ),
+                strict=True,
+            ):
+                array.flags.writeable = False
+                found.append(array)
+        return cls(*(tuple(found) for found in parts))
+
+    def plain_rows(
+        self, history: History, tiers: np.ndarray, thresholds: tuple[int, ...], p: int, side: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Arriving accounts and cents per tier in p + 1, leaving ones per tier in p (tiered
+        plainly, or as recorded)."""
+        arrive = _per_tier(
+            history,
+            tiers,
+            p + 1,
+            self.arriving[p],
+            ranked=(self.arrive_values[p], self.arrive_prefix[p]),
+            thresholds=thresholds,
+            side=side,
+        )
+        leave = _per_tier(
+            history,
+            tiers,
+            p,
+            self.leaving[p],
+            ranked=(self.leave_values[p], self.leave_prefix[p]),
+            thresholds=thresholds,
+            side=side,
+        )
+        return arrive[0], arrive[1], leave[0], leave[1]
+
+    def ruled_rows(
+        self, history: History, plain: Tiering, tiers: np.ndarray, off: np.ndarray, p: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The plain rows, the leaving ones corrected for the accounts that left off their
+        plain tier (an arriving account is tiered plainly under any rules)."""
+        side = plain.side
+        arrive_n, arrive_c, leave_n, leave_c = self.plain_rows(
+            history, plain.tiers, plain.thresholds, p, side
+        )
+        gone = off[~history.present[p + 1][off]]
+        if len(gone):
+            cents = history.cents[p][gone]
+            was = plain.tiers[p][gone].astype(np.intp)
+            now = tiers[p][gone].astype(np.intp)
+            leave_n = leave_n + np.bincount(now, minlength=side) - np.bincount(was, minlength=side)
+            leave_c = leave_c + _sums(history, now, cents, side) - _sums(history, was, cents, side)
+        return arrive_n, arrive_c, leave_n, leave_c
+
+
+_ENDS: KeptWhileAlive[History, _Ends] = KeptWhileAlive()
+
+
+def _ends_of(history: History) -> _Ends:
+    return _ENDS.get(history, lambda: _Ends.of(history))
+
+
+def _prefix(values: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(values)]).astype(np.int64)
+
+
+def _per_tier(
+    history: History,
+    tiers: np.ndarray,
+    p: int,
+    accounts: np.ndarray,
+    *,
+    ranked: tuple[np.ndarray, np.ndarray],
+    thresholds: tuple[int, ...],
+    side: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Accounts and cents per tier of `accounts` in period p (index 0 left 0): binary searches
+    in their values sorted and those values' prefix sums (`ranked`: plain tiers are stretches
+    of them), a count for recorded tiers."""
+    values, prefix = ranked
+    customers = np.zeros(side, dtype=np.int64)
+    revenue = np.zeros(side, dtype=np.int64)
+    if history.fixed[p] is not None:
+        code = tiers[p][accounts].astype(np.intp)
+        customers += np.bincount(code, minlength=side)
+        revenue += _sums(history, code, history.cents[p][accounts], side)
+        customers[0] = revenue[0] = 0
+        return customers, revenue
+    n = len(values)
+    bounds = [n, *(int(i) for i in np.searchsorted(values, thresholds, side="left")), 0]
+    for t in range(1, len(bounds)):
+        high, low = bounds[t - 1], bounds[t]
+        customers[t] = high - low
+        revenue[t] = prefix[high] - prefix[low]
+    return customers, revenue
 
 
 def _plain(values: np.ndarray, here: np.ndarray, thresholds: Sequence[int]) -> np.ndarray:
@@ -222,15 +362,17 @@ def _pair_cells(
     changed: np.ndarray,
     *,
     figures: tuple[np.ndarray, np.ndarray],
+    ends: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """From p to p + 1: a bincount over the accounts that change; those who stay are the later
-    period's tier less those who entered it."""
+    """From p to p + 1: a bincount over the customers of both that change tier; the arrivals'
+    and departures' rows as given (`ends`: accounts and cents per tier arriving, then leaving);
+    those who stay are the later period's tier less those who entered it."""
     customers, revenue = figures
     side = customers.shape[1]
     code = tiers[p][changed].astype(np.intp) * side + tiers[p + 1][changed]
-    weights = _counted_cents(history, p, changed)
     moving = np.bincount(code, minlength=side * side).reshape(side, side)
-    cents = _sums(history, code, weights, side * side).reshape(side, side)
+    cents = _sums(history, code, history.cents[p + 1][changed], side * side).reshape(side, side)
+    moving[0, :], cents[0, :], moving[:, 0], cents[:, 0] = ends
     for t in range(1, side):
         moving[t, t] = customers[p + 1, t] - moving[:, t].sum()
         cents[t, t] = revenue[p + 1, t] - cents[:, t].sum()
@@ -283,11 +425,12 @@ def _moved(history: History, last: Tiering, thresholds: tuple[int, ...]) -> Tier
         ):
             tiers[p, accounts] += np.int8(1 if new > old else -1)  # value < new, not < old
     marks = np.zeros(history.accounts, dtype=bool)
+    ends = _ends_of(history)
     touched = [_union(period, marks) for period in stretches]
     changed, cells = [], []
     for p, before in enumerate(last.changed):
         both = _union([touched[p], touched[p + 1]], marks)
-        changed.append(_changes_among(tiers, p, before, both, marks))
+        changed.append(_changes_among(tiers, p, before, both, marks=marks, stay=ends.stay[p]))
         cells.append(
             _recounted(
                 history,
@@ -311,15 +454,21 @@ def _moved(history: History, last: Tiering, thresholds: tuple[int, ...]) -> Tier
 
 
 def _changes_among(
-    tiers: np.ndarray, p: int, before: np.ndarray, redo: np.ndarray, marks: np.ndarray
+    tiers: np.ndarray,
+    p: int,
+    before: np.ndarray,
+    redo: np.ndarray,
+    *,
+    marks: np.ndarray,
+    stay: np.ndarray,
 ) -> np.ndarray:
-    """The accounts whose tier differs from p to p + 1, sorted: `before` (the changes when
-    only the accounts of `redo` could be otherwise) less those of `redo`, plus those of `redo`
-    whose tiers now differ."""
+    """The customers of both p and p + 1 (`stay`) whose tier differs, sorted: `before` (the
+    changes when only the accounts of `redo` could be otherwise) less those of `redo`, plus
+    those of `redo` whose tiers now differ."""
     marks[redo] = True
     kept = before[~marks[before]]
     marks[redo] = False
-    now = np.sort(redo[tiers[p][redo] != tiers[p + 1][redo]])
+    now = np.sort(redo[(tiers[p][redo] != tiers[p + 1][redo]) & stay[redo]])
     # Two sorted runs: a stable sort of integers (timsort) merges them in one pass.
     return np.sort(np.concatenate([kept, now]), kind="stable")
 
@@ -345,8 +494,9 @@ def _stretches(
 
 
 def _union(arrays: Sequence[np.ndarray], marks: np.ndarray) -> np.ndarray:
-    """The accounts of `arrays` (each listing an account at most once), each once, sorted;
-    work in proportion to their lengths. `marks` is all False before and after."""
+    """The accounts of `arrays` (each listing an account at most once), each once, in no
+    particular order; work in proportion to their lengths. `marks` is all False before and
+    after."""
     parts = []
     for accounts in arrays:
         new = accounts[~marks[accounts]]
@@ -354,7 +504,6 @@ def _union(arrays: Sequence[np.ndarray], marks: np.ndarray) -> np.ndarray:
         parts.append(new)
     found = np.concatenate(parts).astype(np.intp) if parts else np.zeros(0, dtype=np.intp)
     marks[found] = False
-    found.sort()
     return found
 
 
@@ -367,7 +516,8 @@ def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules
     Per period: the bands correct the accounts inside them (stretches of sorted values); the
     accounts whose tier differs from the previous period's are the plain ones corrected for
     the few off their plain tier; the demotions to hold back are among them. Then every figure
-    is the plain one, corrected for the accounts off their plain tier.
+    is the plain one, corrected for the accounts off their plain tier, and each pair's matrix
+    a bincount over its changes.
     """
     ordered = normalize_cuts(cuts)
     up = [band_cents(c, 1 + decimal_of(rules.buffer)) for c in ordered]
@@ -382,39 +532,42 @@ def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules
     # The period each account entered its tier in: it has been p - entered periods in it.
     entered = np.zeros(history.accounts, dtype=np.int16) if rules.min_stay > 1 else None
     marks = np.zeros(history.accounts, dtype=bool)  # scratch, all False between uses
+    ends = _ends_of(history)
     off: list[np.ndarray] = [np.zeros(0, dtype=np.intp)]
     changed: list[np.ndarray] = []
     for p in range(1, history.periods):
         now, previous = tiers[p], tiers[p - 1]  # views: corrected in place
+        stay = ends.stay[p - 1]
         if history.fixed[p] is not None:  # recorded: as recorded
             off.append(np.zeros(0, dtype=np.intp))
-            step = np.flatnonzero(now != previous)
+            step = np.flatnonzero((now != previous) & stay)
         else:
             moved = _union(_band(history, p, now, previous, bands), marks)
             redo = _union([moved, off[p - 1]], marks)
-            differ = _changes_among(tiers, p - 1, plain.changed[p - 1], redo, marks)
+            differ = _changes_among(
+                tiers, p - 1, plain.changed[p - 1], redo, marks=marks, stay=stay
+            )
             held = _hold(history, p, now, previous, rules, among=differ, entered=entered)
             maybe = _union([moved, held], marks)
             off.append(maybe[now[maybe] != plain.tiers[p][maybe]])
             # The held accounts keep their previous tier: the changes are the others.
             step = np.delete(differ, np.searchsorted(differ, held)) if len(held) else differ
-        if entered is not None:
+        if entered is not None:  # in a tier since now: those changing, and those arriving
             entered[step] = p
+            entered[ends.arriving[p - 1]] = p
         changed.append(step)
     figures = _ruled_figures(history, plain, tiers, off)
-    cells = []
-    for p in range(history.periods - 1):
-        both = _union([off[p], off[p + 1]], marks)
-        cells.append(
-            _recounted(
-                history,
-                p,
-                (plain.cells_customers[p], plain.cells_revenue[p]),
-                before=plain.tiers,
-                after=tiers,
-                accounts=both,
-            )
+    cells = [
+        _pair_cells(
+            history,
+            tiers,
+            p,
+            changed[p],
+            figures=figures,
+            ends=ends.ruled_rows(history, plain, tiers, off[p], p),
         )
+        for p in range(len(changed))
+    ]
     return _made(
         history,
         tiers,

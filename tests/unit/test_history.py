@@ -64,6 +64,11 @@ def reference_tiers(
                 continue
             value = Fraction(int(history.cents[p, i]), 100)
             previous = int(out[p - 1, i]) if p else 0
+            if history.fixed[p] is not None:  # a recorded tier list: as recorded
+                tier = int(history.fixed[p][i])
+                stay = stay + 1 if tier == previous else 1
+                out[p, i] = tier
+                continue
             plain = 1 + sum(value < c for c in ordered)
             if previous == 0:
                 tier = plain
@@ -519,15 +524,18 @@ def test_flaps_equal_their_definition_account_by_account(rows, within):
 renewal_offsets = st.lists(st.integers(-200, 200), min_size=8, max_size=8)
 
 
-def history_with_renewals(periods: list[dict[str, int]], offsets: list[int]) -> History:
-    """Each account's renewal `offsets[k]` days after its period's end (k: its letter)."""
+def history_with_renewals(
+    periods: list[dict[str, int]], offsets: list[int], recorded: int | None = None
+) -> History:
+    """Each account's renewal `offsets[k]` days after its period's end (k: its letter); period
+    `recorded` (if any) an adopted tier list (tiers 1 to 4 made from the offsets)."""
     snapshots = []
     for p, rows in enumerate(periods):
         ends = QUARTER_ENDS[p]
-        renewals = np.array(
-            [day_number(ends) + offsets["abcdefgh".index(c)] for c in rows], dtype=np.int32
-        )
-        snapshots.append(snap(f"P{p}", ends, rows, renewals=renewals))
+        letters = ["abcdefgh".index(c) for c in rows]
+        renewals = np.array([day_number(ends) + offsets[k] for k in letters], dtype=np.int32)
+        fixed = np.array([1 + offsets[k] % 4 for k in letters]) if p == recorded else None
+        snapshots.append(snap(f"P{p}", ends, rows, renewals=renewals, fixed_tiers=fixed))
     return History.of(snapshots)
 
 
@@ -582,7 +590,7 @@ def test_stability_equals_the_figures_of_the_tiers_made_one_account_at_a_time(
 ):
     """stability() looks only at the accounts that can change; here every account is counted,
     from the slow reference's tiers: the same matrices, changes, revenue, flaps and tiers."""
-    history = history_with_renewals(periods, offsets)
+    history = history_with_renewals(periods, offsets, recorded=offsets[0] % 7 - 1)
     tiers = reference_tiers(history, cuts, rules)
     found = stability(history, cuts, rules, within)
     assert measured_transitions(found) == dense_transitions(history, tiers)
@@ -617,7 +625,7 @@ same_length_cuts = st.integers(1, 4).flatmap(
 def test_a_slider_s_moves_from_the_last_tiers_equal_tiering_afresh(periods, moves, rules, offsets):
     """plain_tiering starts each move from the last one's tiers (the accounts between the old
     and new lines moved); after every move, the figures are those of the slow reference."""
-    history = history_with_renewals(periods, offsets)
+    history = history_with_renewals(periods, offsets, recorded=offsets[1] % 7 - 1)
     with patch.object(history_tiering, "_MOVE_SHARE", 1.0):  # always from the last move
         for cuts in moves:
             found = stability(history, cuts, rules)

@@ -11,8 +11,8 @@ How the work stays small:
   differs (found in one pass), its diagonal the later period's figures less what entered.
 - **A slider move** starts from the last plain tiering of the same history (`_LATEST`): only the
   accounts between a cut-off's old and new threshold change tier (a stretch of each period's
-  sorted values), so the tiers, the lists of changes and the matrices are corrected for those
-  accounts alone. A jump (cut-offs typed far away) tiers afresh.
+  sorted values), so the tiers and the lists of changes are corrected for those accounts alone,
+  and the matrices are bincounts over the changes. A jump (cut-offs typed far away) tiers afresh.
 - **The rules** start from the plain tiering: the bands touch only the stretches of values
   inside them, the accounts whose tier differs from the previous period are the plain changes
   corrected for the few accounts off their plain tier, and every figure is the plain one
@@ -345,16 +345,6 @@ def _sums(history: History, code: np.ndarray, cents: np.ndarray, size: int) -> n
     return exact
 
 
-def _counted_cents(history: History, p: int, accounts: np.ndarray) -> np.ndarray:
-    """The cents a pair's matrix counts for `accounts`: p + 1's, or p's for one gone by then."""
-    counted: np.ndarray = np.where(
-        history.present[p + 1][accounts],
-        history.cents[p + 1][accounts],
-        history.cents[p][accounts],
-    )
-    return counted
-
-
 def _pair_cells(
     history: History,
     tiers: np.ndarray,
@@ -379,40 +369,11 @@ def _pair_cells(
     return moving, cents
 
 
-def _recounted(
-    history: History,
-    p: int,
-    cells: tuple[np.ndarray, np.ndarray],
-    *,
-    before: np.ndarray,
-    after: np.ndarray,
-    accounts: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """A pair's matrix of `before` tiers, made that of `after` ones, which differ from them at
-    most at `accounts` (each once): their cells moved, in proportion to how many they are."""
-    customers, revenue = cells[0].copy(), cells[1].copy()
-    if not len(accounts):
-        return customers, revenue
-    side = customers.shape[0]
-    old = before[p][accounts].astype(np.intp) * side + before[p + 1][accounts]
-    new = after[p][accounts].astype(np.intp) * side + after[p + 1][accounts]
-    weights = _counted_cents(history, p, accounts)
-    size = side * side
-    customers += (np.bincount(new, minlength=size) - np.bincount(old, minlength=size)).reshape(
-        side, side
-    )
-    revenue += (_sums(history, new, weights, size) - _sums(history, old, weights, size)).reshape(
-        side, side
-    )
-    customers[0, 0] = revenue[0, 0] = 0  # accounts absent from both periods are not counted
-    return customers, revenue
-
-
 def _moved(history: History, last: Tiering, thresholds: tuple[int, ...]) -> Tiering | None:
     """`last` with its cut-offs moved to `thresholds`: in each period, the accounts between a
     cut-off's old and new threshold (a stretch of its sorted values) go one tier up or down; a
-    pair's changes and matrix are the last ones corrected for those accounts. None when there
-    is too much to move (or another tier count)."""
+    pair's changes are the last ones corrected for those accounts, its matrix a bincount over
+    them. None when there is too much to move (or another tier count)."""
     if len(thresholds) != len(last.thresholds) or _side(history, thresholds) != last.side:
         return None
     stretches = _stretches(history, last.thresholds, thresholds)
@@ -427,21 +388,31 @@ def _moved(history: History, last: Tiering, thresholds: tuple[int, ...]) -> Tier
     marks = np.zeros(history.accounts, dtype=bool)
     ends = _ends_of(history)
     touched = [_union(period, marks) for period in stretches]
-    changed, cells = [], []
-    for p, before in enumerate(last.changed):
-        both = _union([touched[p], touched[p + 1]], marks)
-        changed.append(_changes_among(tiers, p, before, both, marks=marks, stay=ends.stay[p]))
-        cells.append(
-            _recounted(
-                history,
-                p,
-                (last.cells_customers[p], last.cells_revenue[p]),
-                before=last.tiers,
-                after=tiers,
-                accounts=both,
-            )
+    changed = [
+        _changes_among(
+            tiers,
+            p,
+            before,
+            _union([touched[p], touched[p + 1]], marks),
+            marks=marks,
+            stay=ends.stay[p],
         )
+        for p, before in enumerate(last.changed)
+    ]
     figures = _plain_figures(history, tiers, thresholds, last.side)
+    # The matrices afresh from the changes: a bincount over them reads memory in order, which
+    # costs less than correcting the last ones for the accounts moved (read in any order).
+    cells = [
+        _pair_cells(
+            history,
+            tiers,
+            p,
+            changed[p],
+            figures=figures,
+            ends=ends.plain_rows(history, tiers, thresholds, p, last.side),
+        )
+        for p in range(len(changed))
+    ]
     return _made(
         history,
         tiers,

@@ -24,7 +24,7 @@ arrays at sorted indices reads memory in order, which at this size is most of th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -127,17 +127,13 @@ def _fresh(history: History, thresholds: tuple[int, ...]) -> Tiering:
         np.flatnonzero((tiers[p] != tiers[p + 1]) & ends.stay[p])
         for p in range(history.periods - 1)
     )
-    cells = [
-        _pair_cells(
-            history,
-            tiers,
-            p,
-            changed[p],
-            figures=(customers, revenue),
-            ends=ends.plain_rows(history, tiers, thresholds, p, side),
-        )
-        for p in range(len(changed))
-    ]
+    cells = _matrices(
+        history,
+        tiers,
+        changed,
+        (customers, revenue),
+        lambda q: ends.plain_rows(history, tiers, thresholds, q, side),
+    )
     return _made(
         history,
         tiers,
@@ -345,6 +341,20 @@ def _sums(history: History, code: np.ndarray, cents: np.ndarray, size: int) -> n
     return exact
 
 
+def _matrices(
+    history: History,
+    tiers: np.ndarray,
+    changed: Sequence[np.ndarray],
+    figures: tuple[np.ndarray, np.ndarray],
+    ends: Callable[[int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Every pair's matrix (`_pair_cells`); `ends(p)`: pair p's arriving and leaving rows."""
+    return [
+        _pair_cells(history, tiers, p, changed[p], figures=figures, ends=ends(p))
+        for p in range(len(changed))
+    ]
+
+
 def _pair_cells(
     history: History,
     tiers: np.ndarray,
@@ -402,17 +412,13 @@ def _moved(history: History, last: Tiering, thresholds: tuple[int, ...]) -> Tier
     figures = _plain_figures(history, tiers, thresholds, last.side)
     # The matrices afresh from the changes: a bincount over them reads memory in order, which
     # costs less than correcting the last ones for the accounts moved (read in any order).
-    cells = [
-        _pair_cells(
-            history,
-            tiers,
-            p,
-            changed[p],
-            figures=figures,
-            ends=ends.plain_rows(history, tiers, thresholds, p, last.side),
-        )
-        for p in range(len(changed))
-    ]
+    cells = _matrices(
+        history,
+        tiers,
+        changed,
+        figures,
+        lambda q: ends.plain_rows(history, tiers, thresholds, q, last.side),
+    )
     return _made(
         history,
         tiers,
@@ -528,17 +534,13 @@ def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules
             entered[ends.arriving[p - 1]] = p
         changed.append(step)
     figures = _ruled_figures(history, plain, tiers, off)
-    cells = [
-        _pair_cells(
-            history,
-            tiers,
-            p,
-            changed[p],
-            figures=figures,
-            ends=ends.ruled_rows(history, plain, tiers, off[p], p),
-        )
-        for p in range(len(changed))
-    ]
+    cells = _matrices(
+        history,
+        tiers,
+        changed,
+        figures,
+        lambda q: ends.ruled_rows(history, plain, tiers, off[q], q),
+    )
     return _made(
         history,
         tiers,

@@ -16,13 +16,8 @@ from typing import Any
 import numpy as np
 
 from lib.errors import InputError
-from lib.history_tiering import (
-    Tiering,
-    plain_tiering,
-    ruled_tiering,
-    tiering,
-    tiers_over_time,
-)
+from lib.history_rules import ruled_tiering, tiering, tiers_over_time
+from lib.history_tiering import Tiering, plain_tiering
 from lib.history_tiers import (
     DEFAULT_FLAP_WITHIN,
     MAX_BUFFER,

@@ -18,7 +18,7 @@ import numpy as np
 from lib.errors import InputError
 from lib.formatting import percent
 from lib.history import NO_RULES, History, Rules
-from lib.history_tiering import tiers_over_time
+from lib.history_rules import tiers_over_time
 from lib.suggest import TIE_TOLERANCE
 from lib.tiering import MAX_TIERS, MIN_TIERS, normalize_cuts, tier_name
 

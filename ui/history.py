@@ -318,7 +318,7 @@ def comparison(
     `where` the rules are set, as the hint under a single row says it."""
     _row("Without rules", plain, None, plan, target)
     if ruled is plain:
-        st.caption(
+        st.caption(  # markdown-safe: `where` is one of this code's phrases
             f"Set a buffer band, a minimum stay or protection until renewal {where} to see the "
             "same figures under them, next to these."
         )

@@ -28,7 +28,7 @@ def section(plan: Plan) -> None:
     if state.criteria().is_score:
         return  # a history is tiered on revenue: the Tiers over time page says so
     state.show(keys.RULES_COMPARE, bool(state.typed("rules_compare_open", False)))
-    box = st.expander(
+    box = st.expander(  # markdown-safe: a constant
         LABEL, key=keys.RULES_COMPARE, on_change=_keep_open, icon=":material/history:"
     )
     with box:
@@ -43,12 +43,12 @@ def _inside(plan: Plan) -> None:
             "No history of periods yet: build one from snapshot files or a transactions file "
             "(or adopt plans) on the Tiers over time page, and its figures show here."
         )
-        st.page_link(HISTORY_PAGE, label="Tiers over time", icon=":material/history:")
+        _history_link("Tiers over time")
         return
     found = loaded.history
     if found.periods < 2:
         st.markdown("The history has one period only: add another to see who changes tier.")
-        st.page_link(HISTORY_PAGE, label="Tiers over time", icon=":material/history:")
+        _history_link("Tiers over time")
         return
     rules, flap_within, target = history.typed_rules(loaded)
     plain, ruled = history.outcomes(loaded, state.cuts(), rules, plan, flap_within)
@@ -60,8 +60,8 @@ def _inside(plan: Plan) -> None:
         "account of the periods counts (the sidebar's slice does not apply)."
     )
     history.comparison(plain, ruled, rules, plan, target, where="on the Tiers over time page")
-    st.page_link(
-        HISTORY_PAGE,
-        label="Set the stability rules, and see every period",
-        icon=":material/history:",
-    )
+    _history_link("Set the stability rules, and see every period")
+
+
+def _history_link(label: str) -> None:
+    st.page_link(HISTORY_PAGE, label=label, icon=":material/history:")  # markdown-safe: constants

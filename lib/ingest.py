@@ -18,13 +18,14 @@ from datetime import date, timedelta
 
 import duckdb
 
-from lib import values
+from lib import plain, staging, values
 from lib.canonical import BY_NAME, COLUMNS, REQUIRED
 from lib.errors import InputError
 from lib.formatting import count, plural
 from lib.layout import EXTRA, printable
 from lib.loadreport import ANNUAL, BasisKind, LoadReport, RevenueBasis
 from lib.mapping import DATE, resolve_mapping, shown
+from lib.plain import kind_of
 from lib.reading import LINE, RAW, SourceInfo
 from lib.sql import one_row, quote_ident
 from lib.staging import (
@@ -42,6 +43,7 @@ from lib.staging import (
     ROW,
     STAGED,
     TOO_MANY_FIELDS,
+    plain_reading_of,
     raw_columns,
     reading_of,
     stage,
@@ -180,6 +182,7 @@ def _reject_oversized_customers(con: duckdb.DuckDBPyConnection) -> bool:
     oversized = f"SELECT customer_id FROM {CUSTOMERS} WHERE annual_revenue IS NULL"
     if one_row(con.execute(f"SELECT count(*) FROM ({oversized})").fetchone())[0] == 0:
         return False
+    staging.materialise(con)  # a view when every row was to load: its rows change now
     con.execute(
         f"UPDATE {STAGED} SET {REASON} = ? "
         f"WHERE {REASON} IS NULL AND NOT {BLANK} AND customer_id IN ({oversized})",
@@ -247,14 +250,32 @@ def _counts(
 
 
 def _styles(
-    con: duckdb.DuckDBPyConnection, mapping: dict[str, str], info: SourceInfo
+    con: duckdb.DuckDBPyConnection,
+    mapping: dict[str, str],
+    info: SourceInfo,
+    plain_columns: frozenset[str] = frozenset(),
 ) -> dict[str, values.ColumnStyle]:
-    def kind(name: str) -> str:
-        return "date" if name == DATE else BY_NAME[name].kind
+    european = info.prefers_european
 
-    numbers = [src for name, src in mapping.items() if kind(name) == "number"]
-    dates = [src for name, src in mapping.items() if kind(name) == "date"]
-    return values.detect_styles(con, RAW, numbers, dates, info.prefers_european)
+    def settled(source: str) -> bool:
+        # Plain values hold no evidence either way (no comma in a figure a cast reads, no day
+        # or month above 12 up front in an ISO date): detection would find a tie, settled by
+        # the file's hint. Except a plain figure's decimal point, which outvotes a ";" file's
+        # hint: numbers in such files are still counted.
+        uses = [n for n, s in mapping.items() if s == source and kind_of(n) != "text"]
+        return all(n in plain_columns and not (european and kind_of(n) == "number") for n in uses)
+
+    numbers = [src for name, src in mapping.items() if kind_of(name) == "number"]
+    dates = [src for name, src in mapping.items() if kind_of(name) == "date"]
+    styles = values.detect_styles(
+        con,
+        RAW,
+        [src for src in numbers if not settled(src)],
+        [src for src in dates if not settled(src)],
+        european,
+    )
+    tie = values.ColumnStyle(decimal_comma=european, day_first=european)
+    return styles | {src: tie for src in numbers + dates if settled(src)}
 
 
 def latest_date(con: duckdb.DuckDBPyConnection, info: SourceInfo, header: str) -> date | None:
@@ -274,7 +295,11 @@ def _as_of(basis: RevenueBasis) -> date:
 
 
 def _with_as_of(
-    con: duckdb.DuckDBPyConnection, basis: RevenueBasis, mapping: dict[str, str], info: SourceInfo
+    con: duckdb.DuckDBPyConnection,
+    basis: RevenueBasis,
+    mapping: dict[str, str],
+    info: SourceInfo,
+    read_plainly: frozenset[str] = frozenset(),
 ) -> RevenueBasis:
     """Transactions without an end date end on the latest date in the file."""
     if basis.kind != "transactions":
@@ -288,7 +313,14 @@ def _with_as_of(
                 f"{basis.as_of.isoformat()})."
             )
         return basis
-    latest = latest_date(con, info, mapping[DATE])
+    if DATE in read_plainly:  # the same latest date, without detecting the day order
+        latest = one_row(
+            con.execute(
+                f"SELECT max({plain_reading_of(DATE, mapping[DATE])}) FROM {RAW}"
+            ).fetchone()
+        )[0]
+    else:
+        latest = latest_date(con, info, mapping[DATE])
     if latest is None:
         raise InputError(
             f"No value in the column {shown(mapping[DATE])} reads as a date: choose the date "
@@ -335,9 +367,15 @@ def _load_customers(
     basis: RevenueBasis,
 ) -> tuple[LoadReport, dict[str, str]]:
     resolved = resolve_mapping(info.headers, mapping, basis)
-    styles = _styles(con, resolved, info)
-    basis = _with_as_of(con, basis, resolved, info)
-    stage(con, resolved, info.headers, styles)
+    found = plain.check(con, resolved)
+    styles = _styles(con, resolved, info, found.columns)
+    # Plain numbers are read by a cast only where the column reads with a decimal point.
+    read_plainly = frozenset(
+        n for n in found.columns if kind_of(n) == "date" or not styles[resolved[n]].decimal_comma
+    )
+    rows_load = found.rows_load and {"annual_revenue", DATE} & set(resolved) <= read_plainly
+    basis = _with_as_of(con, basis, resolved, info, read_plainly)
+    stage(con, resolved, info.headers, styles, plain=read_plainly, rows_load=rows_load)
     rows = f"SELECT * FROM {STAGED}"
     _build_rejected(con, rows, info)
     _build_customers(con, rows, resolved, basis)
@@ -345,7 +383,7 @@ def _load_customers(
         _build_rejected(con, rows, info)
         _build_customers(con, rows, resolved, basis)
     counts = _counts(con, rows, resolved, basis)
-    con.execute(f"DROP TABLE {STAGED}")
+    staging.drop(con)
     rejected = dict(
         con.execute(
             f"SELECT {REJECTED_REASON}, count(*) FROM {REJECTED} GROUP BY 1 ORDER BY 1"

@@ -106,6 +106,7 @@ def stage(
     ]
     columns = raw_columns(con)
     line = quote_ident(LINE) if LINE in columns else "rowid + 1"
+    drop(con)
     if rows_load:
         present_optional = {n: present(n) for n in checked}
         _stage_view(con, line, values_read, present_optional, converted=converted, plain=plain)
@@ -214,8 +215,9 @@ def materialise(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop STAGED, the view or the table."""
-    con.execute(f"DROP {'VIEW' if is_view(con) else 'TABLE'} {STAGED}")
+    """Drop STAGED, the view or the table, if there is one (a load cut short leaves it behind,
+    and neither kind can replace the other)."""
+    con.execute(f"DROP {'VIEW' if is_view(con) else 'TABLE IF EXISTS'} {STAGED}")
 
 
 def raw_columns(con: duckdb.DuckDBPyConnection) -> set[str]:

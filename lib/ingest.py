@@ -25,7 +25,6 @@ from lib.formatting import count, plural
 from lib.layout import EXTRA, printable
 from lib.loadreport import ANNUAL, BasisKind, LoadReport, RevenueBasis
 from lib.mapping import DATE, resolve_mapping, shown
-from lib.plain import kind_of
 from lib.reading import LINE, RAW, SourceInfo
 from lib.sql import one_row, quote_ident
 from lib.staging import (
@@ -249,35 +248,6 @@ def _counts(
     return _Counts(read, blank, ok, outside_window, tuple(notes))
 
 
-def _styles(
-    con: duckdb.DuckDBPyConnection,
-    mapping: dict[str, str],
-    info: SourceInfo,
-    plain_columns: frozenset[str] = frozenset(),
-) -> dict[str, values.ColumnStyle]:
-    european = info.prefers_european
-
-    def settled(source: str) -> bool:
-        # Plain values hold no evidence either way (no comma in a figure a cast reads, no day
-        # or month above 12 up front in an ISO date): detection would find a tie, settled by
-        # the file's hint. Except a plain figure's decimal point, which outvotes a ";" file's
-        # hint: numbers in such files are still counted.
-        uses = [n for n, s in mapping.items() if s == source and kind_of(n) != "text"]
-        return all(n in plain_columns and not (european and kind_of(n) == "number") for n in uses)
-
-    numbers = [src for name, src in mapping.items() if kind_of(name) == "number"]
-    dates = [src for name, src in mapping.items() if kind_of(name) == "date"]
-    styles = values.detect_styles(
-        con,
-        RAW,
-        [src for src in numbers if not settled(src)],
-        [src for src in dates if not settled(src)],
-        european,
-    )
-    tie = values.ColumnStyle(decimal_comma=european, day_first=european)
-    return styles | {src: tie for src in numbers + dates if settled(src)}
-
-
 def latest_date(con: duckdb.DuckDBPyConnection, info: SourceInfo, header: str) -> date | None:
     """The latest date in a column, read with the column's own day/month order."""
     style = values.detect_styles(con, RAW, [], [header], info.prefers_european)[header]
@@ -368,12 +338,8 @@ def _load_customers(
 ) -> tuple[LoadReport, dict[str, str]]:
     resolved = resolve_mapping(info.headers, mapping, basis)
     found = plain.check(con, resolved)
-    styles = _styles(con, resolved, info, found.columns)
-    # Plain numbers are read by a cast only where the column reads with a decimal point.
-    read_plainly = frozenset(
-        n for n in found.columns if kind_of(n) == "date" or not styles[resolved[n]].decimal_comma
-    )
-    rows_load = found.rows_load and {"annual_revenue", DATE} & set(resolved) <= read_plainly
+    styles = plain.styles(con, resolved, info.prefers_european, found.columns)
+    read_plainly, rows_load = plain.readings(found, resolved, styles)
     basis = _with_as_of(con, basis, resolved, info, read_plainly)
     stage(con, resolved, info.headers, styles, plain=read_plainly, rows_load=rows_load)
     rows = f"SELECT * FROM {STAGED}"

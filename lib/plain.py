@@ -81,3 +81,45 @@ def check(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> Plain:
     columns = frozenset(n for n, bad in zip(checked, found[1:], strict=True) if bad == 0)
     essential = {"annual_revenue", DATE} & set(mapping)
     return Plain(columns, found[0] == 0 and essential <= columns)
+
+
+def styles(
+    con: duckdb.DuckDBPyConnection,
+    mapping: dict[str, str],
+    european: bool,
+    columns: frozenset[str] = frozenset(),
+) -> dict[str, values.ColumnStyle]:
+    """Each mapped number and date header's style (values.detect_styles), detected only where
+    the `columns` found plain do not settle it."""
+
+    def settled(source: str) -> bool:
+        # Plain values hold no evidence either way (no comma in a figure a cast reads, no day
+        # or month above 12 up front in an ISO date): detection would find a tie, settled by
+        # the file's hint. Except a plain figure's decimal point, which outvotes a ";" file's
+        # hint: numbers in such files are still counted.
+        uses = [n for n, s in mapping.items() if s == source and kind_of(n) != "text"]
+        return all(n in columns and not (european and kind_of(n) == "number") for n in uses)
+
+    numbers = [src for name, src in mapping.items() if kind_of(name) == "number"]
+    dates = [src for name, src in mapping.items() if kind_of(name) == "date"]
+    found = values.detect_styles(
+        con,
+        RAW,
+        [src for src in numbers if not settled(src)],
+        [src for src in dates if not settled(src)],
+        european,
+    )
+    tie = values.ColumnStyle(decimal_comma=european, day_first=european)
+    return found | {src: tie for src in numbers + dates if settled(src)}
+
+
+def readings(
+    found: Plain, mapping: dict[str, str], styles: dict[str, values.ColumnStyle]
+) -> tuple[frozenset[str], bool]:
+    """The columns to read by a bare cast, and whether every row loads: a plain number is read
+    by the cast only in a column that reads with a decimal point (a decimal-comma column's
+    "1.234" is a thousand)."""
+    cast = frozenset(
+        n for n in found.columns if kind_of(n) == "date" or not styles[mapping[n]].decimal_comma
+    )
+    return cast, found.rows_load and {"annual_revenue", DATE} & set(mapping) <= cast

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from lib import values
+from lib import plain, staging, values
 from lib.canonical import BY_NAME, COLUMNS, REQUIRED
 from lib.errors import InputError
 from lib.formatting import count, plural
@@ -42,6 +42,7 @@ from lib.staging import (
     ROW,
     STAGED,
     TOO_MANY_FIELDS,
+    plain_reading_of,
     raw_columns,
     reading_of,
     stage,
@@ -180,6 +181,7 @@ def _reject_oversized_customers(con: duckdb.DuckDBPyConnection) -> bool:
     oversized = f"SELECT customer_id FROM {CUSTOMERS} WHERE annual_revenue IS NULL"
     if one_row(con.execute(f"SELECT count(*) FROM ({oversized})").fetchone())[0] == 0:
         return False
+    staging.materialise(con)  # a view when every row was to load: its rows change now
     con.execute(
         f"UPDATE {STAGED} SET {REASON} = ? "
         f"WHERE {REASON} IS NULL AND NOT {BLANK} AND customer_id IN ({oversized})",
@@ -246,17 +248,6 @@ def _counts(
     return _Counts(read, blank, ok, outside_window, tuple(notes))
 
 
-def _styles(
-    con: duckdb.DuckDBPyConnection, mapping: dict[str, str], info: SourceInfo
-) -> dict[str, values.ColumnStyle]:
-    def kind(name: str) -> str:
-        return "date" if name == DATE else BY_NAME[name].kind
-
-    numbers = [src for name, src in mapping.items() if kind(name) == "number"]
-    dates = [src for name, src in mapping.items() if kind(name) == "date"]
-    return values.detect_styles(con, RAW, numbers, dates, info.prefers_european)
-
-
 def latest_date(con: duckdb.DuckDBPyConnection, info: SourceInfo, header: str) -> date | None:
     """The latest date in a column, read with the column's own day/month order."""
     style = values.detect_styles(con, RAW, [], [header], info.prefers_european)[header]
@@ -274,7 +265,11 @@ def _as_of(basis: RevenueBasis) -> date:
 
 
 def _with_as_of(
-    con: duckdb.DuckDBPyConnection, basis: RevenueBasis, mapping: dict[str, str], info: SourceInfo
+    con: duckdb.DuckDBPyConnection,
+    basis: RevenueBasis,
+    mapping: dict[str, str],
+    info: SourceInfo,
+    read_plainly: frozenset[str] = frozenset(),
 ) -> RevenueBasis:
     """Transactions without an end date end on the latest date in the file."""
     if basis.kind != "transactions":
@@ -288,7 +283,14 @@ def _with_as_of(
                 f"{basis.as_of.isoformat()})."
             )
         return basis
-    latest = latest_date(con, info, mapping[DATE])
+    if DATE in read_plainly:  # the same latest date, without detecting the day order
+        latest = one_row(
+            con.execute(
+                f"SELECT max({plain_reading_of(DATE, mapping[DATE])}) FROM {RAW}"
+            ).fetchone()
+        )[0]
+    else:
+        latest = latest_date(con, info, mapping[DATE])
     if latest is None:
         raise InputError(
             f"No value in the column {shown(mapping[DATE])} reads as a date: choose the date "
@@ -335,9 +337,11 @@ def _load_customers(
     basis: RevenueBasis,
 ) -> tuple[LoadReport, dict[str, str]]:
     resolved = resolve_mapping(info.headers, mapping, basis)
-    styles = _styles(con, resolved, info)
-    basis = _with_as_of(con, basis, resolved, info)
-    stage(con, resolved, info.headers, styles)
+    found = plain.check(con, resolved)
+    styles = plain.styles(con, resolved, info.prefers_european, found.columns)
+    read_plainly, rows_load = plain.readings(found, resolved, styles)
+    basis = _with_as_of(con, basis, resolved, info, read_plainly)
+    stage(con, resolved, info.headers, styles, plain=read_plainly, rows_load=rows_load)
     rows = f"SELECT * FROM {STAGED}"
     _build_rejected(con, rows, info)
     _build_customers(con, rows, resolved, basis)
@@ -345,7 +349,7 @@ def _load_customers(
         _build_rejected(con, rows, info)
         _build_customers(con, rows, resolved, basis)
     counts = _counts(con, rows, resolved, basis)
-    con.execute(f"DROP TABLE {STAGED}")
+    staging.drop(con)
     rejected = dict(
         con.execute(
             f"SELECT {REJECTED_REASON}, count(*) FROM {REJECTED} GROUP BY 1 ORDER BY 1"

@@ -60,11 +60,13 @@ class Scanner:
                 data = handle.read(CHUNK + 1)  # one byte more: what follows a closing quote
                 if not data:
                     break
-                whole = np.frombuffer(data, np.uint8).astype(np.int16)
+                # Bytes as they are (uint8): only the few bytes around newlines and quotes are
+                # widened, where -1 stands for "before the file" or "after it".
+                whole = np.frombuffer(data, np.uint8)
                 chunk = whole[: min(len(data), CHUNK)]
                 newlines = np.flatnonzero(chunk == NEWLINE)
                 before_newline = np.where(
-                    newlines > 0, chunk[np.maximum(newlines - 1, 0)], self.previous
+                    newlines > 0, _wide(chunk[np.maximum(newlines - 1, 0)]), self.previous
                 ).astype(np.int16)
                 self._physical(newlines, before_newline, offset)
                 if self.exact:
@@ -111,9 +113,11 @@ class Scanner:
         quoted = np.flatnonzero(chunk == QUOTE)
         if quoted.size:
             opening = (self.quotes + np.arange(quoted.size)) % 2 == 0
-            before = np.where(quoted > 0, whole[np.maximum(quoted - 1, 0)], self.previous)
+            before = np.where(quoted > 0, _wide(whole[np.maximum(quoted - 1, 0)]), self.previous)
             after_at = quoted + 1
-            after = np.where(after_at < whole.size, whole[np.minimum(after_at, whole.size - 1)], -1)
+            after = np.where(
+                after_at < whole.size, _wide(whole[np.minimum(after_at, whole.size - 1)]), -1
+            )
             self.exact = bool(
                 np.where(opening, self._delimits(before), self._delimits(after)).all()
             )
@@ -153,6 +157,11 @@ class Scanner:
         return Scan(
             found.astype(np.int64), self.empty, self.longest, self.longest_at, self.header_end
         )
+
+
+def _wide(found: np.ndarray) -> np.ndarray:
+    """Bytes as int16, so that -1 can stand beside them."""
+    return found.astype(np.int16)
 
 
 def record_lines(path: Path, delimiter: str, scan: Scan, read: int) -> RecordLines:

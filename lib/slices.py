@@ -32,18 +32,31 @@ class Dimension:
 
     @classmethod
     def from_arrow(cls, column: pa.ChunkedArray) -> Dimension:
-        """Codes from an Arrow text column, dictionary-encoded without Python strings."""
-        blanked = pc.if_else(pc.equal(pc.utf8_trim_whitespace(column), ""), None, column)
-        encoded = pc.dictionary_encode(blanked).combine_chunks()
-        found = [str(label) for label in encoded.dictionary.to_pylist()]
+        """Codes from an Arrow text column, dictionary-encoded without Python strings.
+
+        Values of whitespace only are no value; they are found among the distinct values (a
+        few labels), not by trimming every customer's (1M customers x 5 columns: ~0.3 s).
+        """
+        encoded = pc.dictionary_encode(column).combine_chunks()
+        distinct = encoded.dictionary
+        blank = pc.equal(pc.utf8_trim_whitespace(distinct), "").to_numpy(zero_copy_only=False)
+        found = [
+            str(label)
+            for label, empty in zip(distinct.to_pylist(), blank, strict=True)
+            if not empty
+        ]
         order = np.argsort(found, kind="stable")  # labels sorted; codes renumbered to match
         rank = np.empty(len(found), dtype=np.int32)
         rank[order] = np.arange(len(found), dtype=np.int32)
         labels = [found[i] for i in order]
+        # Each distinct value's code: its label's rank, or len(labels) (UNASSIGNED) if blank.
+        code_of = np.full(len(distinct), len(labels), dtype=np.int32)
+        code_of[~blank] = rank
         indices = encoded.indices
         missing = indices.is_null().to_numpy(zero_copy_only=False)
         raw = indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-        codes = rank[raw] if found else np.zeros(len(raw), dtype=np.int32)
+        codes = code_of[raw] if len(distinct) else np.zeros(len(raw), dtype=np.int32)
+        missing |= codes == len(labels)
         if missing.any():
             codes = np.where(missing, len(labels), codes)
             labels.append(UNASSIGNED)

@@ -182,7 +182,7 @@ def _full_path(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> plain
     return plain.Plain(frozenset(), rows_load=False)
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(files())
 def test_the_fast_path_loads_what_the_full_reading_loads(tmp_path_factory, file):
     text, _, basis = file

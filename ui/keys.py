@@ -58,7 +58,6 @@ SCENARIO_NOTICE = "tb_scenario_notice"  # (kind, message) to show once, e.g. aft
 LOADED_SCENARIO = "tb_loaded_scenario"  # (name, version) of the saved scenario last loaded
 PACK_TITLE = "tb_pack_title"  # the meeting pack's title (widget)
 PREPARED_FILES = "tb_prepared_files"  # {file name: (what it was made from, bytes)}
-PACK_FILE = "tb_pack_file"  # (what it was made from, bytes) of the meeting pack on screen
 SAVED_PICK = "tb_saved_pick"  # the saved scenario picked on the Scenarios page
 COMPARE = "tb_compare"  # the scenarios compared
 RENAME_TO = "tb_rename_to"  # the new name typed in the Rename popover

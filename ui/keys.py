@@ -94,6 +94,7 @@ PARETO_CHART = "tb_pareto_chart"  # the Pareto curve (a keyed chart keeps its zo
 ROSTER = "tb_roster"  # (the data, tier count, tuple[RosterLine, ...], edited?): the roster in use
 ROSTER_VERSION = "tb_roster_version"  # bumped when ROSTER changes: a fresh roster editor
 ROSTER_CSV = "tb_roster_csv"  # (roster, bytes) of the roster's CSV download
+ROSTER_FRAME = "tb_roster_frame"  # (roster, frame) the roster editor shows (never changed)
 ROSTER_FILE = "tb_roster_file"  # the roster uploader
 ROSTER_ERROR = "tb_roster_error"  # why the roster last typed or opened was not used
 ROSTER_RESET = "tb_roster_reset"  # the "Start again from the data" button

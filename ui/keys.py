@@ -22,6 +22,7 @@ PRESENT = "tb_present"  # the presentation-mode toggle
 # --- the plan: service matrix and teams (ui/state.py, ui/plan.py) ------------------------------
 MATRIX = "tb_matrix"  # ServiceMatrix: hours per account per service and tier, edits applied
 MATRIX_VERSION = "tb_matrix_version"  # bumped when MATRIX changes: a fresh table editor
+MATRIX_FRAME = "tb_matrix_frame"  # (matrix, frame) the matrix editor shows (never changed)
 TEAMS = "tb_teams"  # tuple[Team, ...], top first: the team serving each tier
 DEFAULT_PLAN = "tb_default_plan"  # the plan last put in place as a default (edited: differs)
 SUGGESTION = "tb_suggestion"  # (cuts, sentences) of the last suggestion applied

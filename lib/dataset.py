@@ -361,11 +361,21 @@ class Dataset:
         the accounts gone from the data come last (to "none", their revenue of record)."""
         movers_index = self.movers_index(part, criteria, baseline)
         found: Movers = movers_index.movers(cuts, shown, limit)
-        frame = self.rows(found.rows)
-        frame["from"] = found.before
-        frame["to"] = found.after
-        frame["annual_revenue"] = self._arrays["annual_revenue"][found.rows]
-        frame["direction"] = found.direction
+        added = {
+            "from": found.before,
+            "to": found.after,
+            "annual_revenue": self._arrays["annual_revenue"][found.rows],
+            "direction": found.direction,
+        }
+        taken = self._identities().take(pa.array(np.asarray(found.rows, dtype=np.int64)))
+        if len(found.rows):  # one conversion to pandas, not one per column (a page's preview)
+            for name, values in added.items():
+                taken = taken.append_column(name, pa.array(values))
+            frame: pd.DataFrame = taken.to_pandas()
+        else:  # no mover: the columns pandas makes of empty arrays, as ever
+            frame = taken.to_pandas()
+            for name, values in added.items():
+                frame[name] = values
         room = len(self._arrays["annual_revenue"]) if limit is None else limit - len(frame)
         if (
             isinstance(baseline, AccountBaseline)

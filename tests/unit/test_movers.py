@@ -122,3 +122,18 @@ def test_the_movers_table_is_the_one_built_column_by_column(shown, limit, baseli
     made = data.movers(EVERYTHING, REVENUE_ONLY, cuts, baseline, shown=shown, limit=limit)
     pd.testing.assert_frame_equal(made, expected)
     assert len(made) == (len(found.rows))
+
+
+@pytest.mark.parametrize("count", [0, 1, 500])
+def test_rows_with_columns_added_are_the_frame_built_column_by_column(count) -> None:
+    data = Dataset.from_file(SAMPLE_PATH)
+    rows = np.arange(count, dtype=np.int64)[::-1] * 3
+    added = {
+        "annual_revenue": np.linspace(0, 1, count),
+        "nearest cut-off": np.full(count, 55_000.0),
+        "label": np.array(["Tier 1"] * count, dtype=object),
+    }
+    expected = data.rows(rows)
+    for name, values in added.items():
+        expected[name] = values
+    pd.testing.assert_frame_equal(data.rows(rows, added), expected)

@@ -4,8 +4,11 @@ the bars are ranked by effect, the sentence says the bars' own figures (issue 19
 from __future__ import annotations
 
 import functools
+import gc
 import math
 import re
+import weakref
+from datetime import date
 
 import numpy as np
 import plotly.graph_objects as go
@@ -13,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import charts, planning, sensitivity
+from lib import account_dates, books, charts, monthly_load, planning, sensitivity
 from lib.capacity import Plan
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
@@ -321,3 +324,24 @@ def test_the_same_inputs_give_the_result_made_before_and_any_change_a_new_one() 
     ):
         assert found(**changed) == made_afresh(**changed) != found(), changed
     assert len(sensitivity._MADE.get(index, dict)) <= sensitivity.KEPT
+
+
+def test_what_is_kept_for_an_index_goes_with_it() -> None:
+    # The results kept per index (sensitivity, a year's months, unprofitable counts) must not
+    # hold their index: a million customers' index would then never be freed.
+    data = small()
+    cuts, plan = starting_view(data)
+    index = TierIndex.from_values(
+        data.keys(REVENUE_ONLY), columns={"profit": np.zeros(len(data.keys(REVENUE_ONLY)))}
+    )
+    sensitivity.sensitivity(data, index, cuts, plan, part=EVERYTHING, criteria=REVENUE_ONLY)
+    books.unprofitable_counts(index, cuts, plan)
+    year_dates = account_dates.IndexDates(account_dates.month_codes(None, None, 60), True, True)
+    monthly_load.index_year(
+        year_dates, books.tier_bounds(index, cuts), plan.matrix, plan.hours_available(),
+        first=date(2027, 1, 1),
+    )  # fmt: skip
+    gone = weakref.ref(index), weakref.ref(year_dates)
+    del index, year_dates
+    gc.collect()
+    assert [ref() for ref in gone] == [None, None]

@@ -104,7 +104,7 @@ def apportion_whole(total: float, weights: Sequence[int]) -> tuple[float, ...]:
 
 
 # Every cadence's monthly weights in units of 1/180 of an account: 180 is the least common
-# multiple of the denominators `_weights` uses (12 months, 4 quarters' thirds, 90 days).
+# multiple of the denominators `_weights` uses (12 months, 4 for a quarter, 90 days).
 _UNIT = 180
 
 

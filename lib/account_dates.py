@@ -1,7 +1,7 @@
 """Each account's renewal month and start day, as one small code per account: made once per
 dataset (two date columns) and per index (its key order), counted per tier on each slider move
-(one bincount over the tier's stretch of the index). lib/monthly_load.py turns the counts into
-the year month by month.
+(one bincount over each tier's stretch of the index, but the widest: the whole index's counts,
+made once, minus the others'). lib/monthly_load.py turns the counts into the year month by month.
 """
 
 from __future__ import annotations
@@ -109,11 +109,52 @@ class TierDates:
     without_start: int
 
 
+def _counted(dates: IndexDates, bounds: Sequence[tuple[int, int]]) -> list[np.ndarray]:
+    """Each stretch's codes counted. When the stretches cover the index once (the tiers of a
+    cut), the widest (usually the bottom tier, most of the accounts) is every account's counts,
+    made once per index, minus the others': a slider move counts the smaller tiers only."""
+    size = RENEWAL_BINS * START_BINS
+    widths = [high - low for low, high in bounds]
+    if not bounds or not _covers(bounds, len(dates.codes)):
+        return [np.bincount(dates.codes[low:high], minlength=size) for low, high in bounds]
+    widest = max(range(len(bounds)), key=lambda t: widths[t])
+    counts = {
+        t: np.bincount(dates.codes[low:high], minlength=size)
+        for t, (low, high) in enumerate(bounds)
+        if t != widest
+    }
+    rest = _all_counts(dates) - sum(counts.values(), np.zeros(size, dtype=np.int64))
+    return [rest if t == widest else counts[t] for t in range(len(bounds))]
+
+
+def _covers(bounds: Sequence[tuple[int, int]], size: int) -> bool:
+    """Whether the stretches follow on from one another over all `size` positions."""
+    edge = 0
+    for low, high in sorted(bounds):
+        if low != edge or high < low:
+            return False
+        edge = high
+    return edge == size
+
+
+def _all_counts(dates: IndexDates) -> np.ndarray:
+    """Every account's code counted: one pass, once per index while it lives."""
+
+    def build() -> np.ndarray:
+        counts = np.bincount(dates.codes, minlength=RENEWAL_BINS * START_BINS)
+        counts.flags.writeable = False
+        return counts
+
+    return _ALL_COUNTS.get(dates, build)
+
+
+_ALL_COUNTS: KeptWhileAlive[IndexDates, np.ndarray] = KeptWhileAlive()
+
+
 def tier_dates(dates: IndexDates, bounds: Sequence[tuple[int, int]]) -> tuple[TierDates, ...]:
     """Each tier's counts, from its (low, high) stretch of the index (lib.books.tier_bounds)."""
     out = []
-    for low, high in bounds:
-        counts = np.bincount(dates.codes[low:high], minlength=RENEWAL_BINS * START_BINS)
+    for counts, (low, high) in zip(_counted(dates, bounds), bounds, strict=True):
         grid = counts.reshape(RENEWAL_BINS, START_BINS)
         renewals = grid.sum(axis=1)
         starts = grid.sum(axis=0)

@@ -1,8 +1,9 @@
 """Per-tier figures that need each customer, not just sums: cost, unprofitable accounts, books.
 
 They work on the arrays the tier index keeps in key order, one slice per tier, so a slider move
-costs one pass over the customers in numpy (a few milliseconds at a million), never a query;
-books, asked twice a move on the Plan page, search runs sorted once per index (`owner_runs`).
+costs at most one pass over the customers in numpy (a few milliseconds at a million), never a
+query, and the unprofitable counts of a tier whose stretch did not move are kept; books, asked
+twice a move on the Plan page, search runs sorted once per index (`owner_runs`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from lib.cache import KeptWhileAlive
+from lib.cache import BoundedCache, KeptWhileAlive
 from lib.capacity import Plan, unprofitable_threshold
 from lib.slices import UNASSIGNED
 from lib.team import DEFAULT_UTILISATION
@@ -70,10 +71,27 @@ def unprofitable_counts(index: TierIndex, cuts: Sequence[float], plan: Plan) -> 
     of its tier (lib.capacity.unprofitable_threshold).
     """
     profit = index.columns["profit"]
+    counted = _UNPROFITABLE.get(index, lambda: BoundedCache(UNPROFITABLE_KEPT))
+
+    def count(low: int, high: int, threshold: float) -> int:
+        return counted.get(
+            (low, high, threshold),
+            lambda: int(np.count_nonzero(profit[low:high] < threshold)),
+        )
+
     return tuple(
-        int(np.count_nonzero(profit[low:high] < unprofitable_threshold(plan, tier)))
+        count(low, high, unprofitable_threshold(plan, tier))
         for tier, (low, high) in enumerate(tier_bounds(index, cuts), start=1)
     )
+
+
+# A tier's count kept per stretch of the index and threshold: moving one cut-off changes the
+# stretches of the two tiers beside it, and the others (the bottom tier, most of the accounts)
+# are not counted again. The last few per index, dropped with it.
+UNPROFITABLE_KEPT = 16
+_UNPROFITABLE: KeptWhileAlive[TierIndex, BoundedCache[tuple[int, int, float], int]] = (
+    KeptWhileAlive()
+)
 
 
 # A csm_owner that names a team rather than a person ("Scale Team A", "Tech-touch pool"): its

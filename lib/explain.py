@@ -6,6 +6,7 @@ The accounts people argue about are the ones near a line: `near_boundary` says w
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -126,8 +127,30 @@ def near_misses(
     says), and the `limit` nearest by distance (ties: the lower key first).
 
     Only the customers near a line are looked at: they sit in one run of the sorted keys per
-    cut-off, found by binary search, never by a pass over every customer.
+    cut-off, found by binary search, never by a pass over every customer. When the runs stay
+    clear of one another (each cut-off's reach short of half the gap to the next: the usual
+    case), every customer in a run has that cut-off as its nearest, and the `limit` nearest of
+    a run are within `limit` places either side of the cut-off: only those are looked at,
+    however many customers the runs hold (tens of thousands at a million customers).
     """
+    ordered = normalize_cuts(cuts)
+    keys = index.ascending
+    if _runs_apart(ordered, within):
+        runs = _near_runs(keys, ordered, within)
+        windows = [
+            _nearest_of_run(keys, c, run, limit) for c, run in zip(ordered, runs, strict=True)
+        ]
+        candidates = np.sort(np.concatenate(windows)) if windows else np.zeros(0, np.int64)
+        count = sum(high - low for low, high in runs)  # the runs are apart: none counted twice
+        return _nearest(keys, cuts, within, candidates, count=count, limit=limit)
+    return near_misses_of_runs(index, cuts, within, limit)
+
+
+def near_misses_of_runs(
+    index: TierIndex, cuts: Sequence[float], within: float, limit: int = 500
+) -> NearMisses:
+    """`near_misses` from every customer of every run (runs close enough to overlap, where a
+    customer near one cut-off can be nearer another)."""
     keys = index.ascending
     runs = []
     for cut in normalize_cuts(cuts):
@@ -136,7 +159,64 @@ def near_misses(
         high = int(np.searchsorted(keys, np.nextafter(cut + reach, np.inf), "right"))
         runs.append(np.arange(low, high))
     candidates = np.unique(np.concatenate(runs)) if runs else np.zeros(0, np.int64)
-    # The exact rule on the few candidates (the bounds above are a hair wide on purpose).
+    return _nearest(keys, cuts, within, candidates, count=None, limit=limit)
+
+
+def _runs_apart(ordered: Sequence[float], within: float) -> bool:
+    """Whether each cut-off's reach stays well short of half the gap to the cut-offs next to it
+    (a margin, so that no rounding can make a customer of one run nearer another cut-off)."""
+    levels = sorted(ordered)
+    for lower, upper in itertools.pairwise(levels):
+        clear = (upper - lower) * 0.49
+        if not (within * abs(lower) < clear and within * abs(upper) < clear):
+            return False
+    return True
+
+
+def _near_runs(keys: np.ndarray, ordered: Sequence[float], within: float) -> list[tuple[int, int]]:
+    """Per cut-off, the run [low, high) of sorted keys within `within` of it, exactly by the
+    rule of `near_boundary`: bounds a hair wide, then the few keys at their edges checked (a
+    distinct value at a time)."""
+    runs = []
+    for cut in ordered:
+        reach = within * abs(cut)
+
+        def is_near(key: float, cut: float = cut, reach: float = reach) -> bool:
+            return bool(np.abs(np.float64(key) - cut) <= reach)
+
+        low = int(np.searchsorted(keys, np.nextafter(cut - reach, -np.inf), "left"))
+        high = int(np.searchsorted(keys, np.nextafter(cut + reach, np.inf), "right"))
+        while low < high and not is_near(keys[low]):
+            low = int(np.searchsorted(keys, keys[low], "right"))
+        while high > low and not is_near(keys[high - 1]):
+            high = int(np.searchsorted(keys, keys[high - 1], "left"))
+        runs.append((low, high))
+    return runs
+
+
+def _nearest_of_run(keys: np.ndarray, cut: float, run: tuple[int, int], limit: int) -> np.ndarray:
+    """Positions of a run that can be among its `limit` nearest to `cut`: `limit` places either
+    side of it, and every key equal to the farthest of those below it (a tie goes to the lower
+    key, so the lower copies of a tied value come first)."""
+    low, high = run
+    at = min(max(int(np.searchsorted(keys, cut, "left")), low), high)
+    start = max(low, at - limit)
+    if start > low:
+        start = max(low, int(np.searchsorted(keys, keys[start], "left")))
+    return np.arange(start, min(high, at + limit))
+
+
+def _nearest(
+    keys: np.ndarray,
+    cuts: Sequence[float],
+    within: float,
+    candidates: np.ndarray,
+    *,
+    count: int | None,
+    limit: int,
+) -> NearMisses:
+    """The `limit` nearest of `candidates` (positions in order, no repeats) by the exact rule;
+    `count`: every customer near a line, when the candidates are only some of them."""
     positions = candidates[near_boundary(keys[candidates], cuts, within)]
     nearest, distance = nearest_cut(keys[positions], cuts)
     apart = np.abs(distance)
@@ -145,7 +225,7 @@ def near_misses(
         chosen = np.flatnonzero(apart <= np.partition(apart, limit - 1)[limit - 1])
     order = chosen[np.lexsort((positions[chosen], apart[chosen]))][:limit]
     return NearMisses(
-        count=len(positions),
+        count=len(positions) if count is None else count,
         positions=positions[order],
         keys=keys[positions[order]],
         nearest=nearest[order],
@@ -161,19 +241,5 @@ def near_counts(index: TierIndex, cuts: Sequence[float], within: float) -> tuple
     one run of the sorted keys: bounds a hair wide, then the few keys at their edges checked
     with the exact rule (a distinct value at a time).
     """
-    keys = index.ascending
-    counts = []
-    for cut in normalize_cuts(cuts):
-        reach = within * abs(cut)
-
-        def is_near(key: float, cut: float = cut, reach: float = reach) -> bool:
-            return bool(np.abs(np.float64(key) - cut) <= reach)
-
-        low = int(np.searchsorted(keys, np.nextafter(cut - reach, -np.inf), "left"))
-        high = int(np.searchsorted(keys, np.nextafter(cut + reach, np.inf), "right"))
-        while low < high and not is_near(keys[low]):
-            low = int(np.searchsorted(keys, keys[low], "right"))
-        while high > low and not is_near(keys[high - 1]):
-            high = int(np.searchsorted(keys, keys[high - 1], "left"))
-        counts.append(high - low)
-    return tuple(counts)
+    runs = _near_runs(index.ascending, normalize_cuts(cuts), within)
+    return tuple(high - low for low, high in runs)

@@ -25,7 +25,10 @@ sum is a whole number of those units below 2**53, which a double holds exactly.
 
 Per slider move: a code per account (renewal month x start day, lib/account_dates.py) is made
 once per index, kept while the index lives; a move is one bincount over each tier's stretch of
-the index (one numpy pass) and a few hundred fractions.
+the index but the widest, and a few hundred integer products (the split in whole units, not in
+Fraction objects). A year once made is kept for its index, with everything it was made from
+(`index_year`): a rerun that changes nothing it reads (another box on the page, coming back to
+the page) makes none.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from lib.account_dates import (
     tier_dates,
 )
 from lib.books import tier_bounds
+from lib.cache import BoundedCache, KeptWhileAlive
 from lib.dataset import Dataset
 from lib.formatting import count, percent, plural
 from lib.months import MONTHS, first_month, month_label, window
@@ -74,20 +78,48 @@ def _weights(cadence: str, tier: TierDates) -> list[Fraction]:
 def apportion(total: float, weights: Sequence[Fraction]) -> tuple[float, ...]:
     """`total` split in proportion to `weights`, so that the parts add up to `total` exactly in
     any order (the module's docstring says how)."""
-    whole = sum(weights, Fraction(0))
+    scale = math.lcm(*(Fraction(w).denominator for w in weights)) if weights else 1
+    return apportion_whole(total, [int(w * scale) for w in weights])
+
+
+def apportion_whole(total: float, weights: Sequence[int]) -> tuple[float, ...]:
+    """`apportion` for whole-number weights: the same split (it depends on the weights' ratios
+    only), in integer arithmetic — a slider move makes a few hundred of these splits."""
+    whole = sum(weights)
     if total == 0 or whole == 0:
         return (0.0,) * len(weights)
     if not math.isfinite(total) or total < 0 or any(w < 0 for w in weights):
         raise ValueError("apportion takes a finite total >= 0 and weights >= 0")
     exponent = max(math.frexp(total)[1] - 53, -1074)
     units = int(math.ldexp(total, -exponent))  # total = units x 2**exponent, units < 2**53
-    ideal = [w * units / whole for w in weights]
-    parts = [math.floor(share) for share in ideal]
+    # The ideal part w x units / whole is floor + remainder / whole: the largest remainders
+    # (ties: the earlier part) get the units left.
+    split = [divmod(w * units, whole) for w in weights]
+    parts = [part for part, _ in split]
     left = units - sum(parts)
-    by_remainder = sorted(range(len(ideal)), key=lambda i: (parts[i] - ideal[i], i))
+    by_remainder = sorted(range(len(split)), key=lambda i: (-split[i][1], i))
     for i in by_remainder[:left]:
         parts[i] += 1
     return tuple(math.ldexp(part, exponent) for part in parts)
+
+
+# Every cadence's monthly weights in units of 1/180 of an account: 180 is the least common
+# multiple of the denominators `_weights` uses (12 months, 4 for a quarter, 90 days).
+_UNIT = 180
+
+
+def _whole_weights(cadence: str, tier: TierDates) -> list[int]:
+    """`_weights` x 180: whole numbers, the same ratios."""
+    if cadence in ("renewal", "quarterly"):
+        flat = tier.without_renewal * (_UNIT // MONTHS)
+        if cadence == "renewal":
+            return [tier.renewals[m] * _UNIT + flat for m in range(MONTHS)]
+        phase = [sum(tier.renewals[p::3]) for p in range(3)]
+        return [phase[m % 3] * (_UNIT // 4) + flat for m in range(MONTHS)]
+    if cadence == "onboarding":
+        flat = tier.without_start * (_UNIT // MONTHS)
+        return [tier.starts[m] * (_UNIT // ONBOARDING_DAYS) + flat for m in range(MONTHS)]
+    return [tier.accounts * (_UNIT // MONTHS)] * MONTHS  # monthly, spread
 
 
 @dataclass(frozen=True)
@@ -286,13 +318,18 @@ def year_load(
     shares = [Fraction(capacity[c]) for c in calendar]
     out = []
     for t, tier in enumerate(tiers):
-        load = [Fraction(0)] * MONTHS
-        for service, row in zip(matrix.services, matrix.hours, strict=True):
-            if row[t] == 0:
+        # Each month's load (hours x accounts served, summed over the services) as a whole
+        # number of 1 / (180 x 2**k) hours: the hours are binary fractions, the weights
+        # whole 180ths; `apportion_whole` needs only the ratios.
+        hours = [Fraction(row[t]) for row in matrix.hours]
+        scale = math.lcm(*(h.denominator for h in hours))
+        load = [0] * MONTHS
+        for service, each in zip(matrix.services, hours, strict=True):
+            if each == 0:
                 continue
-            per_month = _weights(service.cadence, tier)
-            hours_each = Fraction(row[t])
-            load = [load[p] + hours_each * per_month[c] for p, c in enumerate(calendar)]
+            per_month = _whole_weights(service.cadence, tier)
+            factor = each.numerator * (scale // each.denominator)
+            load = [load[p] + factor * per_month[c] for p, c in enumerate(calendar)]
         annual = tier.accounts * per_account[t]  # as TierCapacity.hours_needed
         team = float(hours_available[t])
         full = all(share == 1 for share in shares)
@@ -301,7 +338,7 @@ def year_load(
             TierYear(
                 tier=t + 1,
                 name=tier_name(t + 1),
-                hours=apportion(annual, load),
+                hours=apportion_whole(annual, load),
                 capacity=apportion(team_total, shares),
             )
         )
@@ -321,6 +358,11 @@ def year_load(
     )
 
 
+# Years made per index (its dates' codes: kept while the index lives), the last few of each.
+YEARS_KEPT = 8
+_YEARS: KeptWhileAlive[IndexDates, BoundedCache[tuple[object, ...], YearLoad]] = KeptWhileAlive()
+
+
 def index_year(
     dates: IndexDates,
     bounds: Sequence[tuple[int, int]],
@@ -330,16 +372,29 @@ def index_year(
     first: date,
     capacity: Sequence[Fraction] = (Fraction(1),) * MONTHS,
 ) -> YearLoad:
-    """`year_load` for an index's tiers (their stretches `bounds`, top first)."""
-    return year_load(
-        tier_dates(dates, bounds),
+    """`year_load` for an index's tiers (their stretches `bounds`, top first); the same inputs
+    give the year made before (a YearLoad is never changed)."""
+    key = (
+        tuple((int(low), int(high)) for low, high in bounds),
         matrix,
-        hours_available,
+        tuple(float(h) for h in hours_available),
         first,
-        capacity,
-        has_renewal=dates.has_renewal,
-        has_since=dates.has_since,
+        tuple(Fraction(c) for c in capacity),
     )
+
+    def build() -> YearLoad:
+        return year_load(
+            tier_dates(dates, bounds),
+            matrix,
+            hours_available,
+            first,
+            capacity,
+            has_renewal=dates.has_renewal,
+            has_since=dates.has_since,
+        )
+
+    years = _YEARS.get(dates, lambda: BoundedCache(YEARS_KEPT))
+    return years.get(key, build)
 
 
 def data_year(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from lib import config
+from lib.cache import BoundedCache
 from lib.config import Settings, default_store_path
 from lib.errors import InputError
 from lib.scenario_store import ScenarioStore
@@ -170,7 +171,23 @@ def open_store(settings: Settings | None = None) -> ScenarioStore:
     settings = config.load() if settings is None else settings
     if settings.scenario_store_is_postgres:
         return _postgres_store(settings.scenario_store)
-    return SqliteScenarioStore(default_store_path(settings))
+    return _sqlite_store(default_store_path(settings))
+
+
+# SQLite stores checked (schema, WAL) per file as it is: the store holds no connection, so one
+# serves every session and page run (as `_postgres_store` does) until the file changes. Every
+# write ends in a checkpoint that changes the file's modification time, so a schema written by
+# another process (a newer tierboard) or a file deleted and made again is checked again.
+_CHECKED: BoundedCache[tuple[object, ...], SqliteScenarioStore] = BoundedCache(4)
+
+
+def _sqlite_store(path: Path) -> SqliteScenarioStore:
+    try:
+        found = path.stat()
+    except OSError:  # not made yet (or unreadable): made and checked now, saying why if not
+        return SqliteScenarioStore(path)
+    key = (str(path), found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size)
+    return _CHECKED.get(key, lambda: SqliteScenarioStore(path))
 
 
 @functools.cache

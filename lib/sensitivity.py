@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from lib import planning
+from lib.cache import BoundedCache, KeptWhileAlive
 from lib.capacity import Plan, TierCapacity
 from lib.criteria import Criteria
 from lib.dataset import Dataset
@@ -337,10 +338,45 @@ def sensitivity(
     within: float = DEFAULT_WITHIN,
 ) -> Sensitivity:
     """Every input moved either way and the plan recomputed, largest effect first; and the
-    accounts within `within` (a share, 0.05 = 5%) of each cut-off."""
+    accounts within `within` (a share, 0.05 = 5%) of each cut-off. The same inputs on the same
+    index give the result made before (a Sensitivity is never changed)."""
+    key = (tuple(float(c) for c in cuts), plan, part, criteria, float(within))
+    # An index belongs to one dataset (Dataset.index_for), as in lib/account_dates.py.
+    made = _MADE.get(index, lambda: BoundedCache(KEPT))
+    return made.get(
+        key,
+        lambda: _sensitivity(
+            dataset, index, cuts, plan, part=part, criteria=criteria, within=within
+        ),
+    )
+
+
+# What `sensitivity` made per index (kept while it lives), the last few of each: a rerun that
+# changes none of its inputs (the months typed below it, coming back to the page) makes none.
+KEPT = 8
+_MADE: KeptWhileAlive[TierIndex, BoundedCache[tuple[object, ...], Sensitivity]] = KeptWhileAlive()
+
+
+def _sensitivity(
+    dataset: Dataset,
+    index: TierIndex,
+    cuts: Sequence[float],
+    plan: Plan,
+    *,
+    part: Slice,
+    criteria: Criteria,
+    within: float,
+) -> Sensitivity:
+    summaries: dict[tuple[float, ...], TierSummary] = {}
 
     def figures(at_cuts: Sequence[float], at_plan: Plan) -> Outcome:
-        return outcome(dataset, index, at_cuts, at_plan, part=part, criteria=criteria)
+        # `outcome`'s code path, a summary made once per set of cut-offs: only the cut-off
+        # inputs move them, the hours and headcount inputs keep the plan's.
+        if tuple(at_cuts) not in summaries:
+            summaries[tuple(at_cuts)] = summarize(index, at_cuts)
+        summary = summaries[tuple(at_cuts)]
+        found = planning.capacities(dataset, index, summary, at_plan, part=part, criteria=criteria)
+        return Outcome(summary.cuts, at_plan, summary, found)
 
     base = figures(cuts, plan)
     bars = []

@@ -118,12 +118,20 @@ def _fresh_editor() -> None:
 
 
 def roster_frame(value: Roster, tier_count: int) -> pd.DataFrame:
-    """The roster as the editor shows it: one row per CSM or pool, the CSV's columns."""
-    text = roster_bytes(value, tier_count).decode("utf-8")
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    for column in ("hours", "headcount"):
-        frame[column] = pd.to_numeric(frame[column])
-    return frame[list(ROSTER_COLUMNS)]
+    """The roster as the editor shows it: one row per CSM or pool, the CSV's columns.
+
+    Made once per roster (it does not depend on the cut-offs: a slider move reads it back) and
+    never changed in place: the editor's callback edits a copy.
+    """
+    kept = st.session_state.get(keys.ROSTER_FRAME)
+    if kept is None or kept[0] != (value, tier_count):
+        text = roster_bytes(value, tier_count).decode("utf-8")
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        for column in ("hours", "headcount"):
+            frame[column] = pd.to_numeric(frame[column])
+        kept = ((value, tier_count), frame[list(ROSTER_COLUMNS)])
+        st.session_state[keys.ROSTER_FRAME] = kept
+    return kept[1]
 
 
 def roster_bytes(value: Roster, tier_count: int) -> bytes:

@@ -201,10 +201,15 @@ def near_misses(dataset: Dataset, index: TierIndex) -> None:
     st.caption(f"{plural(found.count, 'customer')} within {within:d}% of a cut-off.")
     if not found.count:
         return
-    frame = dataset.rows(index.columns["row"][found.positions])
     by_score = index.key == "score"
-    frame["score" if by_score else "annual_revenue"] = found.keys
-    frame["nearest cut-off"], frame["distance"] = found.nearest, found.distance
+    frame = dataset.rows(
+        index.columns["row"][found.positions],
+        {
+            "score" if by_score else "annual_revenue": found.keys,
+            "nearest cut-off": found.nearest,
+            "distance": found.distance,
+        },
+    )
     tables.show(
         frame,
         dataset.currency,

@@ -152,10 +152,18 @@ CADENCE_COLUMN = "When"  # the editor's cadence column (lib.service_matrix.CADEN
 
 
 def editor_frame(matrix: ServiceMatrix) -> pd.DataFrame:
-    """The matrix as the editor shows it: when each service lands, then its hours per tier."""
-    frame = matrix.to_frame()
-    frame.insert(0, CADENCE_COLUMN, [CADENCE_LABELS[s.cadence] for s in matrix.services])
-    return frame
+    """The matrix as the editor shows it: when each service lands, then its hours per tier.
+
+    Made once per matrix (a slider move reads it back: it does not depend on the cut-offs) and
+    never changed in place: an edit is folded into a fresh frame of the matrix.
+    """
+    kept = st.session_state.get(keys.MATRIX_FRAME)
+    if kept is None or kept[0] != matrix:
+        frame = matrix.to_frame()
+        frame.insert(0, CADENCE_COLUMN, [CADENCE_LABELS[s.cadence] for s in matrix.services])
+        kept = (matrix, frame)
+        st.session_state[keys.MATRIX_FRAME] = kept
+    return kept[1]
 
 
 def _on_matrix_edit(editor_key: str, base: ServiceMatrix) -> None:

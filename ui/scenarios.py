@@ -44,12 +44,12 @@ from ui.keys import (
 from ui.keys import DELETED_SCENARIO as DELETED
 from ui.keys import LOADED_SCENARIO as LOADED
 from ui.keys import MIGRATION_BASELINE as BASELINE
-from ui.keys import PACK_FILE as PACK
 from ui.keys import PREPARED_FILES as PREPARED
 from ui.keys import SAVED_PICK as PICK
 from ui.keys import SCENARIO_NOTICE as NOTICE
 
 PRESENT_PARAM = "present"  # the link opens in presentation mode
+PACK_FILE_NAME = "tierboard-pack.html"
 # Tiers of record read back as Who moves' baselines (1M accounts: ~8 MB stored, a few tenths of a
 # second to read, ~25 MB kept): adoptions never change, so one read per process serves every
 # session and rerun.
@@ -169,18 +169,20 @@ def _made_from(data: Dataset, scenario: Scenario, *extra: str) -> tuple[str, ...
     )
 
 
-def _tier_list_file(
-    data: Dataset, scenario: Scenario, column: DeltaGenerator, *, label: str,
-    write: Callable[[pd.DataFrame], bytes], file_name: str, mime: str, help_text: str,
+def _prepared_file(
+    column: DeltaGenerator, made_from: tuple[str, ...], make: Callable[[], bytes], *,
+    label: str, file_name: str, mime: str, help_text: str,
 ) -> None:  # fmt: skip
-    """A tier list: "Prepare", then a download of the file made (bytes, not a callable).
+    """A file of the view on screen: "Prepare", then a download of the bytes made (not a callable).
 
-    A tier list takes a second per 100k customers to write (XLSX more), too slow for every
-    rerun; a deferred download (a callable as `data`) is made on the click, but Streamlit 1.67
-    can lose its answer to a rerun that starts at that moment (the browser then spins for 3
-    minutes, "deferredFile timed out"). A file made in the run is a plain URL the click opens.
+    A tier list takes a second per 100k customers to write (XLSX more), and even the meeting
+    pack (a few milliseconds) is too much for every slider move: each is made only when its
+    button is pressed, and kept (in the session, with what it was made from) until the view
+    changes. A deferred download (a callable as `data`) would be made on the click, but
+    Streamlit 1.67 can lose its answer to a rerun that starts at that moment (the browser then
+    spins for 3 minutes, "deferredFile timed out"). A file made in the run is a plain URL the
+    click opens.
     """
-    made_from = _made_from(data, replace(scenario, plan=None))  # the list has no plan in it
     prepared = st.session_state.setdefault(PREPARED, {})
     slot = column.empty()
     if prepared.get(file_name, (None,))[0] != made_from:
@@ -193,8 +195,7 @@ def _tier_list_file(
         ):
             return
         with column, st.spinner(f"Writing the {label}…"):  # markdown-safe: a constant
-            table = data.tier_table(scenario.slice, scenario.criteria, scenario.cuts)
-            prepared[file_name] = (made_from, write(table))
+            prepared[file_name] = (made_from, make())
     slot.download_button(
         f"Download the {label}",  # markdown-safe: label and help are constants
         data=prepared[file_name][1],
@@ -206,19 +207,26 @@ def _tier_list_file(
     )
 
 
-def _pack_bytes(data: Dataset, scenario: Scenario, title: str) -> bytes:
-    """The meeting pack of the view on screen, made again only when the view or title change
-    (a few milliseconds: made in the run, so its download is a plain URL)."""
-    made_from = _made_from(data, scenario, title)
-    kept = st.session_state.get(PACK)
-    if kept is None or kept[0] != made_from:
-        kept = (made_from, briefing.pack_html(data, scenario, title).encode("utf-8"))
-        st.session_state[PACK] = kept
-    return kept[1]
+def _tier_list_file(
+    data: Dataset, scenario: Scenario, column: DeltaGenerator, *, label: str,
+    write: Callable[[pd.DataFrame], bytes], file_name: str, mime: str, help_text: str,
+) -> None:  # fmt: skip
+    """A tier list of the view on screen (it has no plan in it), prepared on request."""
+    _prepared_file(
+        column,
+        _made_from(data, replace(scenario, plan=None)),
+        lambda: write(data.tier_table(scenario.slice, scenario.criteria, scenario.cuts)),
+        label=label, file_name=file_name, mime=mime, help_text=help_text,
+    )  # fmt: skip
+
+
+def pack_bytes(data: Dataset, scenario: Scenario, title: str) -> bytes:
+    """The meeting pack of `scenario` under `title`, as the file the download gives."""
+    return briefing.pack_html(data, scenario, title).encode("utf-8")
 
 
 def exports(data: Dataset) -> None:
-    """Downloads: the tier list (CSV, XLSX), each prepared on request, and the meeting pack.
+    """Downloads: the tier list (CSV, XLSX) and the meeting pack, each prepared on request.
 
     Every download button gets bytes, never a callable, and does not rerun the page when
     pressed: the file is at its URL whatever else reruns meanwhile (a title being committed
@@ -238,15 +246,15 @@ def exports(data: Dataset) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help_text="The same list as an Excel workbook; text stays text, figures stay numbers.",
     )  # fmt: skip
-    pack_column.download_button(
-        "Meeting pack (HTML)",
-        data=_pack_bytes(data, scenario, title),
-        file_name="tierboard-pack.html",
+    _prepared_file(
+        pack_column,
+        _made_from(data, scenario, title),
+        lambda: pack_bytes(data, scenario, title),
+        label="meeting pack (HTML)",
+        file_name=PACK_FILE_NAME,
         mime="text/html",
-        on_click="ignore",
-        help="One self-contained page: parameters, tiers, charts, load, cost and who moves. "
+        help_text="One self-contained page: parameters, tiers, charts, load, cost and who moves. "
         "Prints on A4; attach it to an email.",
-        width="stretch",
     )
 
 

@@ -353,3 +353,24 @@ def test_the_page_says_when_the_roster_has_other_hours_than_the_plan_pages_teams
         "teams count 35 CSMs with 38,500 h. Proposals are made over the roster: edit it below "
         "to plan with another headcount."
     ]
+
+
+def test_the_roster_editor_is_made_once_per_roster_not_on_every_move(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It does not depend on the cut-offs: rebuilt from its CSV on every slider move it cost
+    # ~3 ms of each move (issue 15). Another roster shows at once.
+    read = []
+    real = pd.read_csv
+    monkeypatch.setattr(pd, "read_csv", lambda *a, **k: read.append(1) or real(*a, **k))
+    books_page(app)
+    made = len(read)
+    for cut in (70_000.0, 80_000.0):
+        app.select_slider(key=keys.slider_key(0)).set_value(cut).run()
+        assert not app.exception
+    assert len(read) == made
+    assert len(app.dataframe[0].value) == 26  # the editor: every CSM of the data
+    uploader(app, "Open a roster (CSV)").upload("roster.csv", ROSTER_CSV).run()
+    shown = app.dataframe[0].value
+    assert list(shown["csm"]) == ["Grace Kim", "Scale Team A"]
+    assert list(shown["headcount"]) == [1, 3]

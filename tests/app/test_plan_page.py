@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.sample import SAMPLE_PATH
@@ -84,3 +85,27 @@ def test_capacity_table_counts_unprofitable_accounts(app: AppTest) -> None:
         for mask, hours in zip(tiers, (60, 12, 2), strict=True)
     ]
     assert counts == expected
+
+
+def test_the_matrix_editor_is_made_once_per_matrix_and_shows_an_edit_at_once(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It does not depend on the cut-offs: made on every slider move it cost ~2.6 ms of each
+    # move at any size (issue 15).
+    made = []
+    real = ServiceMatrix.to_frame
+    monkeypatch.setattr(ServiceMatrix, "to_frame", lambda m: made.append(m) or real(m))
+    plan_page(app)
+    before = len(made)
+    for cut in (70_000.0, 80_000.0):
+        app.select_slider(key=keys.slider_key(0)).set_value(cut).run()
+        assert not app.exception
+    assert len(made) == before
+    editor = next(f for f in app.dataframe if "When" in f.value.columns)
+    matrix = app.session_state[keys.MATRIX]
+    hours = [list(row) for row in matrix.hours]
+    hours[0][0] += 60
+    app.session_state[keys.MATRIX] = ServiceMatrix(matrix.services, tuple(map(tuple, hours)))
+    app.run()
+    shown = next(f for f in app.dataframe if "When" in f.value.columns).value
+    assert shown.iloc[0, 1] == editor.value.iloc[0, 1] + 60

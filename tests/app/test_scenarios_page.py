@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib import briefing
 from tests.app.conftest import page, press
-from ui import keys
+from ui import keys, scenarios
 
 
 def _downloads(app: AppTest) -> list[str]:
@@ -18,13 +21,13 @@ def _downloads(app: AppTest) -> list[str]:
 def test_a_tier_list_is_prepared_for_the_view_on_screen_then_downloaded(app: AppTest) -> None:
     page(app, "scenarios")
     press(app, "Prepare the tier list (CSV)")
-    assert _downloads(app) == ["Download the tier list (CSV)", "Meeting pack (HTML)"]
+    assert _downloads(app) == ["Download the tier list (CSV)"]
     made = app.session_state[keys.PREPARED_FILES]["tiers.csv"][1]
     table = pd.read_csv(io.BytesIO(made))
     assert len(table) == 5000 and (table["tier"] == "Tier 1").sum() > 0
     # Another view: the file made for the last one is never offered for it.
     app.select_slider(key=keys.slider_key(0)).set_value(70_000.0).run()
-    assert _downloads(app) == ["Meeting pack (HTML)"]
+    assert _downloads(app) == []
     assert "Prepare the tier list (CSV)" in [b.label for b in app.button]
 
 
@@ -34,6 +37,7 @@ def test_every_download_button_gets_bytes_and_does_not_rerun_the_page(app: AppTe
     page(app, "scenarios")
     press(app, "Prepare the tier list (CSV)")
     press(app, "Prepare the tier list (XLSX)")
+    press(app, "Prepare the meeting pack (HTML)")
     buttons = app.get("download_button")
     assert len(buttons) == 3
     for button in buttons:
@@ -41,11 +45,53 @@ def test_every_download_button_gets_bytes_and_does_not_rerun_the_page(app: AppTe
         assert button.proto.ignore_rerun, button.proto.label
 
 
+def _without_time(pack: bytes) -> bytes:
+    return re.sub(rb"generated [0-9-]+ [0-9:]+ UTC", b"generated", pack)
+
+
+def _pack(app: AppTest) -> bytes:
+    return app.session_state[keys.PREPARED_FILES][scenarios.PACK_FILE_NAME][1]
+
+
 def test_the_meeting_pack_carries_the_title_typed(app: AppTest) -> None:
     page(app, "scenarios")
     app.text_input(key=keys.PACK_TITLE).input("Board meeting, 3 December").run()
-    pack = app.session_state[keys.PACK_FILE][1].decode()
-    assert "<h1>Board meeting, 3 December</h1>" in pack
+    press(app, "Prepare the meeting pack (HTML)")
+    assert "<h1>Board meeting, 3 December</h1>" in _pack(app).decode()
+
+
+def test_the_meeting_pack_is_made_when_pressed_not_on_every_move(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Made on every rerun it cost each slider move ~5 ms at any size (issue 15).
+    made: list[tuple[tuple, bytes]] = []
+    real = scenarios.pack_bytes
+
+    def counted(*args: object) -> bytes:
+        made.append((args, real(*args)))
+        return made[-1][1]
+
+    monkeypatch.setattr(scenarios, "pack_bytes", counted)
+    page(app, "scenarios")
+    for cut in (70_000.0, 80_000.0):
+        app.select_slider(key=keys.slider_key(0)).set_value(cut).run()
+    assert made == [] and _downloads(app) == []
+    press(app, "Prepare the meeting pack (HTML)")
+    assert len(made) == 1 and _downloads(app) == ["Download the meeting pack (HTML)"]
+    (data, scenario, title), built = made[0]
+    # The file offered is the pack of the view on screen, byte for byte.
+    assert _pack(app) == built and built.startswith(b"<!DOCTYPE html>")
+    assert scenario.cuts[0] == 80_000.0 and title == "Customer tiers"
+    assert _without_time(built) == _without_time(briefing.pack_html(data, scenario, title).encode())
+    assert app.get("download_button")[0].proto.url.endswith(".html")
+    app.run()  # a rerun on the same view keeps the file, made once
+    assert len(made) == 1 and _downloads(app) == ["Download the meeting pack (HTML)"]
+    # Another view, or another title: the pack made for the last one is never offered.
+    app.select_slider(key=keys.slider_key(0)).set_value(90_000.0).run()
+    assert _downloads(app) == [] and len(made) == 1
+    press(app, "Prepare the meeting pack (HTML)")
+    app.text_input(key=keys.PACK_TITLE).input("Board").run()
+    assert _downloads(app) == [] and len(made) == 2
 
 
 # --- rename and delete (issue 18, defect 8) -------------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.explain import near_boundary, near_misses, nearest_cut
+from lib.explain import near_boundary, near_misses, near_misses_of_runs, nearest_cut
 from lib.tiering import TierIndex
 
 
@@ -61,3 +61,33 @@ def test_near_a_line_lists_the_nearest_first_and_counts_them_all() -> None:
     assert found.count == 7  # 95, 98, 100, 103, 104.9 near 100; 50 and 51 near 50; not 20
     assert found.keys.tolist() == [50.0, 100.0, 51.0]  # 0%, 0% (the lower key first), +2%
     assert found.nearest.tolist() == [50.0, 100.0, 50.0]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.integers(-5, 400), min_size=0, max_size=300),
+    st.lists(st.tuples(st.integers(0, 400), st.sampled_from([0.0, 0.5])), min_size=1, max_size=4),
+    st.integers(1, 25),
+    st.integers(1, 40),
+)
+def test_looking_only_near_each_cut_off_finds_what_every_customer_of_the_runs_gives(
+    values, cuts, within, limit
+) -> None:
+    # Issue 15: the runs held tens of thousands of customers at 1M; when they stay apart only
+    # `limit` places either side of each cut-off are looked at. Same list, same order, same
+    # count, ties (many equal keys, on a cut-off or beside it) included, whichever way each
+    # call goes.
+    index = TierIndex.from_values(np.asarray(values, dtype=np.float64) * 7.5)
+    levels = [(c + half) * 7.5 for c, half in cuts]
+    found = near_misses(index, levels, within / 100, limit)
+    every = near_misses_of_runs(index, levels, within / 100, limit)
+    assert found.count == every.count
+    for field in ("positions", "keys", "nearest", "distance"):
+        assert getattr(found, field).tolist() == getattr(every, field).tolist(), field
+
+
+def test_of_tied_keys_below_a_cut_off_the_lower_copies_are_listed_first() -> None:
+    index = TierIndex.from_values([10.0] * 6 + [50.0])
+    found = near_misses(index, [10.5, 50.0], 0.1, limit=2)
+    assert found.positions.tolist() == [6, 0]  # 50 (0%), then the first copy of 10 (-4.8%)
+    assert found.count == 7

@@ -536,3 +536,91 @@ def test_the_year_chart_is_a_valid_figure_with_months_named_and_overloads_in_ver
     assert needs["marker"]["color"][2] == OVER_CAPACITY_COLOR
     assert needs["marker"]["color"][1] == tier_color(1)
     assert has["line"] == {"color": tier_color(1), "width": 2.5, "dash": "dash", "shape": "hvh"}
+
+
+# --- per slider move: less counting, whole numbers, a year kept per inputs (issue 15) ----------
+
+
+def _fraction_apportion(total: float, weights: list[Fraction]) -> tuple[float, ...]:
+    """The split as it was first written, in Fraction objects: the reference."""
+    whole = sum(weights, Fraction(0))
+    if total == 0 or whole == 0:
+        return (0.0,) * len(weights)
+    exponent = max(math.frexp(total)[1] - 53, -1074)
+    units = int(math.ldexp(total, -exponent))
+    ideal = [w * units / whole for w in weights]
+    parts = [math.floor(share) for share in ideal]
+    left = units - sum(parts)
+    for i in sorted(range(len(ideal)), key=lambda i: (parts[i] - ideal[i], i))[:left]:
+        parts[i] += 1
+    return tuple(math.ldexp(part, exponent) for part in parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.sampled_from([0.0, 1.0, 12.0, 1e-300]), st.floats(0, 1e12)),
+    st.lists(st.fractions(min_value=0, max_value=10**6, max_denominator=360), max_size=14),
+)
+def test_the_split_in_whole_units_is_the_split_in_fractions(total, weights) -> None:
+    assert ml.apportion(total, weights) == _fraction_apportion(total, weights)
+    scale = math.lcm(*(w.denominator for w in weights)) if weights else 1
+    whole = [int(w * scale) for w in weights]
+    assert ml.apportion_whole(total, whole) == _fraction_apportion(total, weights)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, ad.RENEWAL_BINS * ad.START_BINS - 1), max_size=80),
+    st.lists(st.integers(0, 80), max_size=4),
+)
+def test_a_tier_counted_as_the_rest_has_the_counts_of_its_own_stretch(codes, edges) -> None:
+    # The widest tier is every account's counts minus the other tiers': the same figures.
+    size = len(codes)
+    cut = sorted({min(e, size) for e in edges}, reverse=True)
+    walls = [size, *cut, 0]
+    bounds = [(walls[t + 1], walls[t]) for t in range(len(walls) - 1)]
+    year_dates = ad.IndexDates(np.array(codes, dtype=np.int16), True, True)
+    one_by_one = [ad.tier_dates(year_dates, [stretch])[0] for stretch in bounds]
+    assert list(ad.tier_dates(year_dates, bounds)) == one_by_one
+
+
+def test_the_same_inputs_give_the_year_made_before_and_any_change_a_new_one() -> None:
+    rng = np.random.default_rng(5)
+    renewal = np.datetime64("2026-01-01") + rng.integers(0, 365, 200).astype("timedelta64[D]")
+    since = np.datetime64("2020-01-01") + rng.integers(0, 2000, 200).astype("timedelta64[D]")
+    year_dates = ad.IndexDates(ad.month_codes(renewal, since, 200), True, True)
+    matrix = ServiceMatrix.default(2)
+    inputs = {
+        "bounds": [(120, 200), (0, 120)],
+        "matrix": matrix,
+        "hours_available": (1100.0, 900.0),
+        "first": JAN_2027,
+        "capacity": months.parse_capacity(""),
+    }
+
+    def year(**changed: object) -> ml.YearLoad:
+        given = {**inputs, **changed}
+        bounds, matrix, available = given["bounds"], given["matrix"], given["hours_available"]
+        return ml.index_year(
+            year_dates, bounds, matrix, available,
+            first=given["first"], capacity=given["capacity"],
+        )  # fmt: skip
+
+    def made_afresh(**changed: object) -> ml.YearLoad:
+        given = {**inputs, **changed}
+        return ml.year_load(
+            ad.tier_dates(year_dates, given["bounds"]), given["matrix"],
+            given["hours_available"], given["first"], given["capacity"],
+        )  # fmt: skip
+
+    assert year() is year() and year() == made_afresh()
+    doubled = ServiceMatrix(matrix.services, tuple(tuple(2 * h for h in r) for r in matrix.hours))
+    for changed in (
+        {"bounds": [(100, 200), (0, 100)]},
+        {"matrix": doubled},
+        {"hours_available": (1100.0, 450.0)},
+        {"first": date(2027, 6, 1)},
+        {"capacity": months.parse_capacity("August 50%")},
+    ):
+        assert year(**changed) == made_afresh(**changed) != year(), changed
+    assert len(ml._YEARS.get(year_dates, dict)) <= ml.YEARS_KEPT

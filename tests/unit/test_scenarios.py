@@ -759,3 +759,23 @@ def test_replace_overwrites_the_version_this_session_opened_else_the_latest(tmp_
         )
     with pytest.raises(InputError):
         version_to_replace(store, "Nothing saved", None)
+
+
+def test_the_store_opened_again_is_checked_again_once_its_file_changes(tmp_path, monkeypatch):
+    # open_store keeps a checked store per file as it is (issue 15: the schema check was ~0.6
+    # ms of every page run, twice on Who moves); a newer tierboard's schema, or a file made
+    # again, is still refused or made ready.
+    monkeypatch.setenv("TIERBOARD_DATA_DIR", str(tmp_path))
+    open_store()  # made
+    store = open_store()
+    assert open_store() is store  # nothing changed since: no second check
+    store.save("Q3 plan", Scenario((10.0,)))
+    assert [s.name for s in open_store().list()] == ["Q3 plan"]
+    connection = sqlite3.connect(store.path)
+    with connection:
+        connection.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION + 1])
+    connection.close()
+    with pytest.raises(InputError, match="newer tierboard"):
+        open_store()
+    store.path.unlink()
+    assert open_store().list() == []  # made again, schema and all

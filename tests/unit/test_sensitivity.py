@@ -4,8 +4,11 @@ the bars are ranked by effect, the sentence says the bars' own figures (issue 19
 from __future__ import annotations
 
 import functools
+import gc
 import math
 import re
+import weakref
+from datetime import date
 
 import numpy as np
 import plotly.graph_objects as go
@@ -13,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import charts, planning, sensitivity
+from lib import account_dates, books, charts, monthly_load, planning, sensitivity
 from lib.capacity import Plan
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
@@ -286,3 +289,59 @@ def test_a_key_one_step_past_the_reach_of_a_cut_off_is_not_near_it() -> None:
     index = TierIndex.from_values([*outside, 95.0, 100.0, 105.0])
     assert near_boundary(index.ascending, [cut], within).sum() == 3
     assert near_counts(index, [cut], within) == (3,)
+
+
+def test_the_same_inputs_give_the_result_made_before_and_any_change_a_new_one() -> None:
+    # Kept per index (issue 15: a rerun of the Confidence page that changes none of its inputs
+    # recomputes none of its ~23 plans), and keyed by every input it reads.
+    data = small()
+    index = data.index_for(EVERYTHING, REVENUE_ONLY)
+    cuts, plan = starting_view(data)
+    inputs = {"index": index, "cuts": cuts, "plan": plan, "part": EVERYTHING, "within": 0.05}
+
+    def found(**changed: object) -> sensitivity.Sensitivity:
+        given = {**inputs, **changed}
+        return sensitivity.sensitivity(
+            data, given["index"], given["cuts"], given["plan"],
+            part=given["part"], criteria=REVENUE_ONLY, within=given["within"],
+        )  # fmt: skip
+
+    def made_afresh(**changed: object) -> sensitivity.Sensitivity:
+        given = {**inputs, **changed}
+        return sensitivity._sensitivity(
+            data, given["index"], given["cuts"], given["plan"],
+            part=given["part"], criteria=REVENUE_ONLY, within=given["within"],
+        )  # fmt: skip
+
+    assert found() is found() and found() == made_afresh()
+    teams = (*plan.teams[:-1], Team(csms=plan.teams[-1].csms + 3, hours_per_csm=1200.0))
+    emea = Slice.of({"region": ["EMEA"]})
+    for changed in (
+        {"cuts": (cuts[0] * 1.3, *cuts[1:])},
+        {"plan": Plan(plan.matrix, teams)},
+        {"part": emea, "index": data.index_for(emea, REVENUE_ONLY)},
+        {"within": 0.2},
+    ):
+        assert found(**changed) == made_afresh(**changed) != found(), changed
+    assert len(sensitivity._MADE.get(index, dict)) <= sensitivity.KEPT
+
+
+def test_what_is_kept_for_an_index_goes_with_it() -> None:
+    # The results kept per index (sensitivity, a year's months, unprofitable counts) must not
+    # hold their index: a million customers' index would then never be freed.
+    data = small()
+    cuts, plan = starting_view(data)
+    index = TierIndex.from_values(
+        data.keys(REVENUE_ONLY), columns={"profit": np.zeros(len(data.keys(REVENUE_ONLY)))}
+    )
+    sensitivity.sensitivity(data, index, cuts, plan, part=EVERYTHING, criteria=REVENUE_ONLY)
+    books.unprofitable_counts(index, cuts, plan)
+    year_dates = account_dates.IndexDates(account_dates.month_codes(None, None, 60), True, True)
+    monthly_load.index_year(
+        year_dates, books.tier_bounds(index, cuts), plan.matrix, plan.hours_available(),
+        first=date(2027, 1, 1),
+    )  # fmt: skip
+    gone = weakref.ref(index), weakref.ref(year_dates)
+    del index, year_dates
+    gc.collect()
+    assert [ref() for ref in gone] == [None, None]

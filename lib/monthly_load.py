@@ -19,9 +19,7 @@ as-of day (transactions summed up to a day) or after today (`first_month`).
 
 Exact: every tier's 12 months add up to its annual figure (accounts x hours per account, as the
 Plan page shows it) in any order of addition, and its 12 capacities to the team's hours a year
-(without reduced months). The split is worked out in exact fractions, then the annual figure's
-binary units are handed out to the months (largest remainder): every month and every partial
-sum is a whole number of those units below 2**53, which a double holds exactly.
+(without reduced months): lib/exact_split.py says how.
 
 Per slider move: a code per account (renewal month x start day, lib/account_dates.py) is made
 once per index, kept while the index lives; a move is one bincount over each tier's stretch of
@@ -49,6 +47,7 @@ from lib.account_dates import (
 from lib.books import tier_bounds
 from lib.cache import BoundedCache, KeptWhileAlive
 from lib.dataset import Dataset
+from lib.exact_split import apportion, apportion_whole
 from lib.formatting import count, percent, plural
 from lib.months import MONTHS, first_month, month_label, window
 from lib.service_matrix import ServiceMatrix
@@ -73,34 +72,6 @@ def _weights(cadence: str, tier: TierDates) -> list[Fraction]:
         flat = Fraction(tier.without_start, MONTHS)
         return [Fraction(tier.starts[m], ONBOARDING_DAYS) + flat for m in range(MONTHS)]
     return [Fraction(tier.accounts, MONTHS)] * MONTHS  # monthly, spread
-
-
-def apportion(total: float, weights: Sequence[Fraction]) -> tuple[float, ...]:
-    """`total` split in proportion to `weights`, so that the parts add up to `total` exactly in
-    any order (the module's docstring says how)."""
-    scale = math.lcm(*(Fraction(w).denominator for w in weights)) if weights else 1
-    return apportion_whole(total, [int(w * scale) for w in weights])
-
-
-def apportion_whole(total: float, weights: Sequence[int]) -> tuple[float, ...]:
-    """`apportion` for whole-number weights: the same split (it depends on the weights' ratios
-    only), in integer arithmetic — a slider move makes a few hundred of these splits."""
-    whole = sum(weights)
-    if total == 0 or whole == 0:
-        return (0.0,) * len(weights)
-    if not math.isfinite(total) or total < 0 or any(w < 0 for w in weights):
-        raise ValueError("apportion takes a finite total >= 0 and weights >= 0")
-    exponent = max(math.frexp(total)[1] - 53, -1074)
-    units = int(math.ldexp(total, -exponent))  # total = units x 2**exponent, units < 2**53
-    # The ideal part w x units / whole is floor + remainder / whole: the largest remainders
-    # (ties: the earlier part) get the units left.
-    split = [divmod(w * units, whole) for w in weights]
-    parts = [part for part, _ in split]
-    left = units - sum(parts)
-    by_remainder = sorted(range(len(split)), key=lambda i: (-split[i][1], i))
-    for i in by_remainder[:left]:
-        parts[i] += 1
-    return tuple(math.ldexp(part, exponent) for part in parts)
 
 
 # Every cadence's monthly weights in units of 1/180 of an account: 180 is the least common

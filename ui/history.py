@@ -27,7 +27,7 @@ from lib.history_figures import (
     churn_table,
     flapped_table,
 )
-from lib.history_figures import outcomes as both_outcomes
+from lib.history_figures import outcomes as both_outcomes  # `outcomes` below is this module's
 from lib.history_suggest import smallest_stable_buffer, stable_cuts_for_shares
 from ui import keys, state, tables
 

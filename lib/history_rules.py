@@ -34,6 +34,8 @@ def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules
     up = [band_cents(c, 1 + decimal_of(rules.buffer)) for c in ordered]
     down = [band_cents(c, 1 - decimal_of(rules.buffer)) for c in ordered]
     bands = list(zip(plain.thresholds, up, down, strict=True))
+    # Bands that share no value move disjoint stretches of accounts: no union needed.
+    apart = all(down[j] >= up[j + 1] for j in range(len(bands) - 1))
     if rules.protect_until_renewal and history.protected is None:
         raise InputError(
             "Protecting accounts until renewal needs their renewal dates: no period has a "
@@ -53,7 +55,7 @@ def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules
             off.append(np.zeros(0, dtype=np.intp))
             step = np.flatnonzero((now != previous) & stay)
         else:
-            moved = union(_band(history, p, now, previous, bands), marks)
+            moved = _joined(_band(history, p, now, previous, bands), marks, apart=apart)
             redo = union([moved, off[p - 1]], marks)
             differ = changes_among(tiers, p - 1, plain.changed[p - 1], redo, marks=marks, stay=stay)
             held = _hold(history, p, now, previous, rules, among=differ, entered=entered)
@@ -100,12 +102,22 @@ def _ruled_figures(
     for p, accounts in enumerate(off):
         if not len(accounts):
             continue
-        cents = history.cents[p][accounts]
-        was = plain.tiers[p][accounts].astype(np.intp)
-        now = tiers[p][accounts].astype(np.intp)
-        customers[p] += np.bincount(now, minlength=side) - np.bincount(was, minlength=side)
-        revenue[p] += cents_sums(history, now, cents, side) - cents_sums(history, was, cents, side)
+        # One bincount over (plain, ruled) pairs: its column sums are what the accounts
+        # brought to their ruled tiers, its row sums what they took from their plain ones.
+        code = plain.tiers[p][accounts].astype(np.intp) * side + tiers[p][accounts]
+        counts = np.bincount(code, minlength=side * side).reshape(side, side)
+        sums = cents_sums(history, code, history.cents[p][accounts], side * side)
+        sums = sums.reshape(side, side)
+        customers[p] += counts.sum(axis=0) - counts.sum(axis=1)
+        revenue[p] += sums.sum(axis=0) - sums.sum(axis=1)
     return customers, revenue
+
+
+def _joined(moved: list[np.ndarray], marks: np.ndarray, *, apart: bool) -> np.ndarray:
+    """The accounts of `moved`, each once: a concatenation when they are apart."""
+    if not apart:
+        return union(moved, marks)
+    return np.concatenate(moved).astype(np.intp) if moved else np.zeros(0, dtype=np.intp)
 
 
 def _band(

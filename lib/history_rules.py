@@ -55,7 +55,7 @@ def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules
             off.append(np.zeros(0, dtype=np.intp))
             step = np.flatnonzero((now != previous) & stay)
         else:
-            moved = _joined(_band(history, p, now, previous, bands), marks, apart=apart)
+            moved = union(_band(history, p, now, previous, bands), marks, disjoint=apart)
             redo = union([moved, off[p - 1]], marks)
             differ = changes_among(tiers, p - 1, plain.changed[p - 1], redo, marks=marks, stay=stay)
             held = _hold(history, p, now, previous, rules, among=differ, entered=entered)
@@ -111,13 +111,6 @@ def _ruled_figures(
         customers[p] += counts.sum(axis=0) - counts.sum(axis=1)
         revenue[p] += sums.sum(axis=0) - sums.sum(axis=1)
     return customers, revenue
-
-
-def _joined(moved: list[np.ndarray], marks: np.ndarray, *, apart: bool) -> np.ndarray:
-    """The accounts of `moved`, each once: a concatenation when they are apart."""
-    if not apart:
-        return union(moved, marks)
-    return np.concatenate(moved).astype(np.intp) if moved else np.zeros(0, dtype=np.intp)
 
 
 def _band(

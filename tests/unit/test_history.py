@@ -633,3 +633,24 @@ def test_a_slider_s_moves_from_the_last_tiers_equal_tiering_afresh(periods, move
             assert measured_transitions(found) == dense_transitions(history, tiers)
             assert found.flapped == reference_flaps(tiers, 2)
             np.testing.assert_array_equal(tiers_over_time(history, cuts, rules), tiers)
+
+
+@given(st.lists(st.sets(st.integers(0, 30), max_size=8), max_size=5), st.booleans())
+def test_union_lists_each_account_once_and_leaves_marks_clear(sets: list[set[int]], apart: bool):
+    """`union` of arrays (each account at most once per array) is their set union; with
+    `disjoint`, which the caller asserts only for arrays sharing no account, the same."""
+    from lib.history_counts import union
+
+    if apart:  # make the arrays disjoint: each keeps only accounts no earlier one has
+        seen: set[int] = set()
+        disjoint_sets = []
+        for s in sets:
+            disjoint_sets.append(s - seen)
+            seen |= s
+        sets = disjoint_sets
+    marks = np.zeros(31, dtype=bool)
+    arrays = [np.array(sorted(s), dtype=np.intp) for s in sets]
+    found = union(arrays, marks, disjoint=apart)
+    assert sorted(found.tolist()) == sorted(set().union(*sets))
+    assert found.dtype == np.intp
+    assert not marks.any()

@@ -50,15 +50,17 @@ def _amount(value: float, by_revenue: bool, currency: str) -> str:
     return money(value, currency) if by_revenue else f"{count(value)} accounts"
 
 
-def flow_title(stability: Stability) -> str:
-    """The flow chart's finding, as a heading: how many accounts changed tier, at worst."""
+def flow_title(stability: Stability, by_revenue: bool = False) -> str:
+    """The flow chart's finding, as a heading: how many accounts (or how much revenue) changed
+    tier, at worst."""
     if not stability.transitions:
         return f"{stability.periods[0]}: one period, nothing to compare yet"
-    worst = max(stability.transitions, key=lambda t: t.changed_share)
+    share = changed_revenue_share if by_revenue else (lambda t: t.changed_share)
+    worst = max(stability.transitions, key=share)
     return (
         f"{stability.periods[0]} to {stability.periods[-1]}: at most "
-        f"{percent(worst.changed_share)} of accounts changed tier in a quarter "
-        f"({worst.to_period})"
+        f"{percent(share(worst))} of {'revenue' if by_revenue else 'accounts'} changed tier "
+        f"in a quarter ({worst.to_period})"
     )
 
 
@@ -175,7 +177,8 @@ def flow_spec(stability: Stability, by_revenue: bool = False, currency: str = "$
     }
     layout = {
         "height": FLOW_HEIGHT,
-        "margin": {"l": 10, "r": 10, "t": 34, "b": 10},
+        # Room above the period labels for the chart's toolbar (it covered the last label).
+        "margin": {"l": 10, "r": 10, "t": 64, "b": 10},
         "font": {"size": FONT_SIZE},
         "hoverlabel": {"font": {"size": FONT_SIZE}},
         "paper_bgcolor": "rgba(0,0,0,0)",

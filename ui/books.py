@@ -328,6 +328,7 @@ def rule_inputs(dataset: Dataset) -> RuleChoice:
         state.show(keys.RULE_RENEWAL, choice.renewal_days)
         middle.number_input(
             "Never move an account renewing within (days)",
+            value=None,  # a cleared box: None, the figure kept (ui/state.py)
             key=keys.RULE_RENEWAL,
             min_value=0,
             max_value=3650,
@@ -339,6 +340,7 @@ def rule_inputs(dataset: Dataset) -> RuleChoice:
     state.show(keys.RULE_MAX_MOVES, choice.max_moves)
     middle.number_input(
         "Cap on moves (0 = no cap)",
+        value=None,  # a cleared box: None, the figure kept (ui/state.py)
         key=keys.RULE_MAX_MOVES,
         min_value=0,
         max_value=10_000_000,

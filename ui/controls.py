@@ -142,6 +142,7 @@ def cut_controls(dataset: Dataset) -> None:
             state.show(key, cut)  # from the cut-offs: hidden in presentation mode, it lost them
             st.number_input(
                 f"{tier_name(i + 1)} cut-off",
+                value=None,  # a cleared box: None, the figure kept (ui/state.py)
                 key=key,
                 min_value=low,
                 max_value=high,

@@ -9,8 +9,8 @@ suggestions only when their buttons are pressed, and the flapped file when liste
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -74,6 +74,7 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
     with stay:
         st.number_input(
             "Minimum stay (periods)",
+            value=None,  # a cleared box: None, the figure kept (ui/state.py)
             min_value=0,
             max_value=MAX_MIN_STAY,
             step=1,
@@ -97,6 +98,7 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
     with within:
         st.number_input(
             "A flap: back within (periods)",
+            value=None,  # a cleared box: None, the figure kept (ui/state.py)
             min_value=2,
             max_value=max(2, loaded.history.periods),
             step=1,
@@ -109,6 +111,7 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
     with target:
         st.number_input(
             "Churn cap (% of accounts)",
+            value=None,  # a cleared box: None, the figure kept (ui/state.py)
             min_value=1,
             max_value=100,
             step=1,
@@ -200,9 +203,13 @@ def flow(ruled: Outcome, currency: str) -> None:
         options=["accounts", "revenue"],
         key=keys.HISTORY_FLOW_BY,
         horizontal=True,
+        on_change=_keep,
+        args=_drawn("history_flow_by", keys.HISTORY_FLOW_BY, "accounts"),
         help="Band widths: how many accounts, or how much revenue, go from each tier to each.",
     )
-    st.html(views.chart_title_html(flow_title(ruled.stability), "history_flow_title"))
+    st.html(
+        views.chart_title_html(flow_title(ruled.stability, by == "revenue"), "history_flow_title")
+    )
     st.plotly_chart(
         flow_figure(ruled.stability, by_revenue=by == "revenue", currency=currency),
         key=keys.HISTORY_FLOW_CHART,
@@ -222,14 +229,14 @@ def churn(ruled: Outcome, plain: Outcome, target: float, currency: str) -> None:
     st.html(views.chart_title_html(churn_title(ruled.stability, target), "history_churn_title"))
     st.plotly_chart(churn_figure(ruled.stability, target, compare), key=keys.HISTORY_CHURN_CHART)
     frame = churn_table(ruled.stability)
+    # One decimal in every row: Streamlit's "percent" shows up to two (8.7% over 8.96%).
+    shares = ("Share of accounts", "Share of revenue")
+    frame[list(shares)] = frame[list(shares)] * 100
     tables.show(
         frame,
         currency,
         money=("Revenue changing tier",),
-        column_config={
-            "Share of accounts": st.column_config.NumberColumn(format="percent"),
-            "Share of revenue": st.column_config.NumberColumn(format="percent"),
-        },
+        column_config={name: st.column_config.NumberColumn(format="%.1f%%") for name in shares},
     )
 
 
@@ -245,46 +252,40 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
     latest = result.stability.periods[-1]
     st.markdown(f"**{markdown_text(title)}**")
     worst, over, flaps, top, load = st.columns(5)
+    needed, available = result.hours_needed[-1], sum(plan.hours_available())
+
+    def differs(figure: Callable[[Outcome], float]) -> float | None:
+        return None if base is None else figure(result) - figure(base)
+
     worst.metric(
         "Worst quarter",
         percent(_worst(result)),
-        delta=None if base is None else _points(_worst(result) - _worst(base)),
-        delta_color=_colour(None if base is None else _worst(result) - _worst(base)),
+        **_change(differs(_worst), _points),
         help="The largest share of accounts changing tier from one period to the next "
         "(new and churned accounts included).",
     )
     over.metric(
         f"Over {percent(target)}",
         f"{result.quarters_over(target)} of {len(result.stability.transitions)}",
-        delta=None
-        if base is None
-        else f"{result.quarters_over(target) - base.quarters_over(target):+d}",
-        delta_color=_colour(
-            None if base is None else result.quarters_over(target) - base.quarters_over(target)
-        ),
+        **_change(differs(lambda o: o.quarters_over(target)), "{:+d}".format),
         help=f"Quarters in which more than {percent(target)} of accounts change tier (the cap).",
     )
-    flapped_now = result.stability.flapped
     flaps.metric(
         "Flapped",
-        count(flapped_now),
-        delta=None if base is None else f"{flapped_now - base.stability.flapped:+,d}",
-        delta_color=_colour(None if base is None else flapped_now - base.stability.flapped),
+        count(result.stability.flapped),
+        **_change(differs(lambda o: o.stability.flapped), "{:+,d}".format),
         help="Accounts that left a tier and were back in it within the periods set above.",
     )
     top.metric(
         "Tier 1 revenue",
         percent(result.top_tier_share),
-        delta=None if base is None else _points(result.top_tier_share - base.top_tier_share),
-        delta_color="off",
+        **_change(differs(lambda o: o.top_tier_share), _points, judged=False),
         help=f"Tier 1's share of revenue in {markdown_text(latest)}, the latest period.",
     )
-    needed, available = result.hours_needed[-1], sum(plan.hours_available())
     load.metric(  # markdown-safe: the period label is escaped, the rest are figures
         "CSM hours",
         hours(needed),
-        delta=None if base is None else f"{needed - base.hours_needed[-1]:+,.0f} h",
-        delta_color="off",
+        **_change(differs(lambda o: o.hours_needed[-1]), "{:+,.0f} h".format, judged=False),
         help=f"Hours a year {markdown_text(latest)}'s tiers need under the Plan page's service "
         "matrix; the "
         f"teams have {hours(available)}"
@@ -292,9 +293,19 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
     )
 
 
-def _colour(difference: float | None) -> Literal["inverse", "off"]:
-    """Fewer is better (green); no change is grey, not a red "+0"."""
-    return "inverse" if difference else "off"
+def _change(
+    difference: float | None, text: Callable[[Any], str], *, judged: bool = True
+) -> dict[str, Any]:
+    """A metric's delta against the row without the rules (None: this is that row). Judged:
+    fewer is better (green). No change is grey and has no arrow (it showed a red, or an up,
+    "+0")."""
+    if difference is None:
+        return {}
+    return {
+        "delta": text(difference),
+        "delta_color": "inverse" if judged and difference else "off",
+        "delta_arrow": "auto" if difference else "off",
+    }
 
 
 def _worst(result: Outcome) -> float:
@@ -464,15 +475,22 @@ def pair(loaded: LoadedHistory, ruled: Outcome, currency: str) -> None:
     labels = list(loaded.history.labels)
     if len(labels) < 2:
         return
-    for widget_key, default in ((keys.HISTORY_PAIR_FROM, -2), (keys.HISTORY_PAIR_TO, -1)):
-        if st.session_state.get(widget_key) not in labels:  # another history was built
-            st.session_state[widget_key] = labels[default]
+    # Kept in keys.TYPED, as the rules are: a widget's own state is dropped on another page.
+    ends = (
+        ("history_pair_from", keys.HISTORY_PAIR_FROM),
+        ("history_pair_to", keys.HISTORY_PAIR_TO),
+    )
+    for (name, widget_key), default in zip(ends, (-2, -1), strict=True):
+        chosen = state.typed(name, None)
+        state.show(widget_key, chosen if chosen in labels else labels[default])  # or new history
     first, second = st.columns(2)
     with first:
         st.selectbox(
             "From period",
             options=labels,
             key=keys.HISTORY_PAIR_FROM,
+            on_change=_keep,
+            args=ends[0],
             help="The period accounts move from (any period, not only the one before).",
         )
     with second:
@@ -480,6 +498,8 @@ def pair(loaded: LoadedHistory, ruled: Outcome, currency: str) -> None:
             "To period",
             options=labels,
             key=keys.HISTORY_PAIR_TO,
+            on_change=_keep,
+            args=ends[1],
             help="The period accounts move to; “none”: not a customer in one of the two.",
         )
     a = labels.index(st.session_state[keys.HISTORY_PAIR_FROM])

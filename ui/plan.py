@@ -87,6 +87,7 @@ def suggestions(index: TierIndex, plan: Plan, whole: TierIndex | None = None) ->
             state.show(key, _target(tier_count, t))  # the figure lives in keys.TYPED
             st.number_input(
                 f"{tier_name(t + 1)} share of revenue (%)",
+                value=None,  # a cleared box: None, the figure kept (ui/state.py)
                 key=key,
                 min_value=0,
                 max_value=100,
@@ -126,6 +127,7 @@ def suggestions(index: TierIndex, plan: Plan, whole: TierIndex | None = None) ->
         state.show(CAP, _cap())
         st.number_input(
             "Most customers in Tier 1 (%)",
+            value=None,  # a cleared box: None, the figure kept (ui/state.py)
             key=CAP,
             min_value=0,
             max_value=100,

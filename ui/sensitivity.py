@@ -35,6 +35,7 @@ def within_input() -> int:
     box, _ = st.columns([2, 3])
     box.number_input(
         "Near a line: within this distance of a cut-off (%)",
+        value=None,  # a cleared box: None, the figure kept (ui/state.py)
         key=keys.SENSITIVITY_WITHIN_INPUT,
         min_value=1,
         max_value=MAX_WITHIN_PERCENT,

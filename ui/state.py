@@ -16,6 +16,12 @@ page was sent — and the next edit in the browser sends 0.0 back. AppTest has n
 `number_input(...).value` reads the server's session state *after* the run, cleanup included,
 so it saw 18 and sent 18 back (measured: on Plan the proto held value 0.0, set_value false,
 while AppTest's value was 18). tests/e2e/test_journeys_browser.py walks the journey in Chromium.
+
+Every number box is drawn with `value=None`: a box drawn with a value (even from the state)
+has that value's twin, the widget default (its `min_value`), and a person who clears the box
+and presses Enter sends that default, silently — a cleared "Tier 1 cut-off" set Tier 1 (and,
+pushed, Tier 2) to $0. With `value=None` the browser sends None, each `on_change` keeps the
+figure it had, and `show` puts the figure back in the box on the next run.
 """
 
 from __future__ import annotations

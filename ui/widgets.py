@@ -44,6 +44,7 @@ def _number(
     state.show(widget_key, getattr(state.teams()[tier], field))
     st.number_input(
         label,  # markdown-safe: label and help are constants
+        value=None,  # a cleared box: None, the figure kept (ui/state.py)
         key=widget_key,
         min_value=bounds[0],
         max_value=bounds[1],

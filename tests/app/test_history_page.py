@@ -212,11 +212,20 @@ def test_rules_typed_survive_a_trip_to_plan_and_a_slider_move(
     at = history_page(app)
     at.slider(key=keys.HISTORY_BUFFER).set_value(15).run()
     at.number_input(key=keys.HISTORY_MIN_STAY).set_value(3).run()
+    at.selectbox(key=keys.HISTORY_PAIR_FROM).set_value("2025 Q2").run()
+    at.selectbox(key=keys.HISTORY_PAIR_TO).set_value("2026 Q1").run()
+    at.radio(key=keys.HISTORY_FLOW_BY).set_value("revenue").run()
     before = shown_metrics(at)
     page(app, "plan")
     at = history_page(app)
     assert at.slider(key=keys.HISTORY_BUFFER).value == 15
     assert at.number_input(key=keys.HISTORY_MIN_STAY).value == 3
+    # The matrix's periods and the flow's measure too (they went back to the last two
+    # quarters and to accounts).
+    assert at.selectbox(key=keys.HISTORY_PAIR_FROM).value == "2025 Q2"
+    assert at.selectbox(key=keys.HISTORY_PAIR_TO).value == "2026 Q1"
+    assert at.radio(key=keys.HISTORY_FLOW_BY).value == "revenue"
+    assert "of revenue changed tier" in "".join(html_blocks(at))
     assert shown_metrics(at) == before
     at.select_slider(key=keys.slider_key(0)).set_value(100_000.0).run()
     cuts = app.session_state[keys.CUTS]

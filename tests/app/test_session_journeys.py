@@ -198,10 +198,11 @@ class Journey(RuleBasedStateMachine):
         self.run()
         # Beyond the box's bounds a browser says so under the box and sends nothing
         # (tests/e2e/test_journeys_browser.py); a value sent anyway (as here) becomes the box's
-        # default, its minimum: 0.
+        # default, None (drawn with value=None, ui/state.py): the cut-off stays.
         low, high = cut_bounds(self.by == "score")
-        held = value if low <= value <= high else 0.0
-        rounded = round(held, 1) if self.by == "score" else float(round(held))
+        if not low <= value <= high:
+            return
+        rounded = round(value, 1) if self.by == "score" else float(round(value))
         self.cuts = push_cuts(self.cuts, cut, rounded)
 
     @precondition(lambda self: not self.present)

@@ -30,16 +30,21 @@ def _go(tab: object, page: str, heading: str) -> None:
     wait_until_idle(tab)
 
 
-def _type(tab: object, label: str, value: str) -> None:
-    box = _box(tab, label)
-    box.fill(value)
-    box.press("Enter")
+def _shows(tab: object, label: str, value: str) -> None:
+    """Wait until the box labelled `label` shows `value`."""
     tab.wait_for_function(
         "([label, value]) => [...document.querySelectorAll('input')].some("
         "  (i) => i.getAttribute('aria-label') === label && i.value === value)",
         arg=[label, value],
         timeout=WAIT_MS,
     )
+
+
+def _type(tab: object, label: str, value: str) -> None:
+    box = _box(tab, label)
+    box.fill(value)
+    box.press("Enter")
+    _shows(tab, label, value)
     wait_until_idle(tab)
 
 
@@ -98,3 +103,28 @@ def test_an_exact_cut_off_out_of_bounds_gets_a_sentence_never_a_traceback(
     thumb.press("ArrowRight")
     page.wait_for_function("(before) => window.location.href !== before", arg=before)
     assert "cuts=60000%2C20000" in page.url
+
+
+def _clear(tab: object, label: str) -> None:
+    box = _box(tab, label)
+    box.fill("")
+    box.press("Enter")
+    wait_until_idle(tab)
+
+
+def test_a_cleared_box_keeps_its_figure(page: object, app_url: str) -> None:
+    """Clearing a number box and pressing Enter changes nothing: the box gets its figure back.
+    Drawn with a value, a box sent its minimum instead (a cleared Tier 1 cut-off put every
+    customer in Tier 1 at $0)."""
+    _open(page, app_url)
+    page.get_by_text("Type exact cut-offs").click()
+    _box(page, "Tier 1 cut-off").wait_for(timeout=WAIT_MS)
+    _clear(page, "Tier 1 cut-off")
+    assert "cuts=55000%2C20000" in page.url
+    _shows(page, "Tier 1 cut-off", "55000")
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "$55K" in sidebar and "$0" not in sidebar
+    _clear(page, "Tier 1 CSMs")
+    _shows(page, "Tier 1 CSMs", "18.0")
+    assert _headcounts(page) == ["18.0", "9.0", "8.0"]
+    assert page.locator('[data-testid="stException"]').count() == 0

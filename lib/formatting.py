@@ -66,6 +66,20 @@ def percent(share: float) -> str:
     return f"{value:.1f}%"
 
 
+def churn_percent(share: float) -> str:
+    """A churn share to a tenth of a point, always: 19.6%, 20.4%, 9.8%. Churn is read against a
+    cap (20%), so "20%" for 20.4% beside "1 quarter passes the 20% cap" would contradict itself;
+    the CLI prints the same precision."""
+    if not math.isfinite(share):
+        return "—"
+    if share == 0:
+        return "0%"  # exactly none: no tenth to show
+    value = round(share * 100, 1)
+    if value == 0:
+        return "<0.1%" if share > 0 else ">-0.1%"
+    return f"{value:.1f}%"
+
+
 def count(value: int | float) -> str:
     """A count with thousands separators: 5,000."""
     return f"{value:,.0f}"

@@ -20,7 +20,7 @@ from lib.charts import (
     figure,
     tier_color,
 )
-from lib.formatting import count, money, percent
+from lib.formatting import churn_percent, count, money, percent
 from lib.history import Stability, Transition
 from lib.history_figures import changed_revenue_share, tier_label
 
@@ -59,7 +59,7 @@ def flow_title(stability: Stability, by_revenue: bool = False) -> str:
     worst = max(stability.transitions, key=share)
     return (
         f"{stability.periods[0]} to {stability.periods[-1]}: at most "
-        f"{percent(share(worst))} of {'revenue' if by_revenue else 'accounts'} changed tier "
+        f"{churn_percent(share(worst))} of {'revenue' if by_revenue else 'accounts'} changed tier "
         f"in a quarter ({worst.to_period})"
     )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.errors import InputError
-from lib.formatting import percent
+from lib.formatting import churn_percent, percent
 from lib.history import NO_RULES, History, Rules
 from lib.history_rules import tiers_over_time
 from lib.suggest import TIE_TOLERANCE
@@ -121,29 +121,44 @@ def smallest_stable_buffer(
         churn = worst_churn(history, cuts, rules)
         if churn <= target:
             band = buffer_grid(int(step))
-            return StableBuffer(band, target, churn, band, _met(band, target, churn))
+            met = _met(band, target, churn, _other_rules(min_stay, protect_until_renewal))
+            return StableBuffer(band, target, churn, band, met)
         if churn < best_churn:
             best_step, best_churn = int(step), churn
     best = buffer_grid(best_step)
     floor = _arrivals_and_departures(history)
     sentence = (
         f"No buffer band up to 100% keeps tier churn at or below {percent(target)} in every "
-        f"period: the least is {percent(best_churn)}, with a band of {percent(best)}"
+        f"period: the least is {churn_percent(best_churn)}, with a band of {percent(best)}"
     )
     if floor > target:
-        sentence += f"; new and departing accounts alone are {percent(floor)} of a period"
+        sentence += f"; new and departing accounts alone are {churn_percent(floor)} of a period"
     return StableBuffer(None, target, best_churn, best, sentence + ".")
 
 
-def _met(band: float, target: float, churn: float) -> str:
+def _other_rules(min_stay: int, protect_until_renewal: bool) -> str:
+    """The rules searched under besides the band, as a clause ("" when none): a figure found
+    with a minimum stay differs from the plain one, and the sentence must not pass for it."""
+    rules = []
+    if min_stay > 0:
+        rules.append(f"a {min_stay}-period minimum stay")
+    if protect_until_renewal:
+        rules.append("protection until renewal")
+    return " and ".join(rules)
+
+
+def _met(band: float, target: float, churn: float, others: str = "") -> str:
     if band == 0:
+        start = f"With {others} and no buffer band" if others else "Without a buffer band"
         return (
-            f"Without a buffer band tier churn is at most {percent(churn)} a period, within "
-            f"the {percent(target)} target."
+            f"{start}, tier churn is at most {churn_percent(churn)} a period, within the "
+            f"{percent(target)} target."
         )
+    under = f" (with {others})" if others else ""
     return (
-        f"A buffer band of {band * 100:g}% keeps tier churn at or below {percent(target)} in "
-        f"every period (at most {percent(churn)}); any smaller band does not."
+        f"A buffer band of {band * 100:g}%{under} keeps tier churn at or below "
+        f"{percent(target)} in every period (at most {churn_percent(churn)}); any smaller "
+        "band does not."
     )
 
 
@@ -207,7 +222,7 @@ def stable_cuts_for_shares(
         tuple(cuts),
         churn,
         f"These cut-offs come closest to the target shares with tier churn at most "
-        f"{percent(churn)} a period (cap {percent(target)}).",
+        f"{churn_percent(churn)} a period (cap {percent(target)}).",
     )
 
 

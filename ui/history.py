@@ -17,7 +17,7 @@ import streamlit as st
 from lib import views
 from lib.capacity import Plan
 from lib.export import to_csv_bytes
-from lib.formatting import count, hours, markdown_text, money, percent, plural
+from lib.formatting import churn_percent, count, hours, markdown_text, money, percent, plural
 from lib.history import DEFAULT_FLAP_WITHIN, Rules
 from lib.history_charts import churn_figure, churn_title, flow_figure, flow_title
 from lib.history_figures import (
@@ -183,8 +183,8 @@ def headline(ruled: Outcome, rules: Rules, target: float) -> None:
     over = ruled.quarters_over(target)
     quarters = len(ruled.stability.transitions)
     st.markdown(  # markdown-safe: period labels are made by lib (2026 Q3 or a date), figures
-        f"### {_with(rules)}, {percent(ruled.mean_changed_share)} of "
-        f"accounts change tier in an average quarter; at most {percent(worst.changed_share)} "
+        f"### {_with(rules)}, {churn_percent(ruled.mean_changed_share)} of "
+        f"accounts change tier in an average quarter; at most {churn_percent(worst.changed_share)} "
         f"({markdown_text(worst.to_period)}). "
         + (
             f"Every quarter is within the {percent(target)} cap."
@@ -259,7 +259,7 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
 
     worst.metric(
         "Worst quarter",
-        percent(_worst(result)),
+        churn_percent(_worst(result)),
         **_change(differs(_worst), _points),
         help="The largest share of accounts changing tier from one period to the next "
         "(new and churned accounts included).",
@@ -297,12 +297,12 @@ def _change(
     difference: float | None, text: Callable[[Any], str], *, judged: bool = True
 ) -> dict[str, Any]:
     """A metric's delta against the row without the rules (None: this is that row). Judged:
-    fewer is better (green). No change is grey and has no arrow (it showed a red, or an up,
-    "+0")."""
+    fewer is better (green). No change says so, grey and with no arrow (it showed a red, or an
+    up, "+0")."""
     if difference is None:
         return {}
     return {
-        "delta": text(difference),
+        "delta": text(difference) if difference else "no change",
         "delta_color": "inverse" if judged and difference else "off",
         "delta_arrow": "auto" if difference else "off",
     }

@@ -10,7 +10,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.formatting import count, hours, percent
+from lib.formatting import churn_percent, count, hours, percent
 from lib.history import History, Rules, stability, tiers_over_time
 from lib.history_figures import pair_migration
 from lib.history_inputs import ImportOptions, load_periods
@@ -57,7 +57,7 @@ def expected_row(history: History, cuts, rules: Rules, hours_per_account) -> lis
     last = measured.tiers[-1]
     needed = sum(c * h for c, h in zip(last.customers, hours_per_account, strict=True))
     return [
-        percent(max(shares)),
+        churn_percent(max(shares)),
         f"{sum(s > 0.2 for s in shares)} of {len(shares)}",
         count(measured.flapped),
         percent(last.revenue_cents[0] / sum(last.revenue_cents)),
@@ -79,9 +79,9 @@ def test_the_page_opens_on_the_bundled_history_and_shows_what_lib_history_measur
     shares = [t.changed_share for t in measured.transitions]
     worst = measured.transitions[shares.index(max(shares))]
     assert headline(at) == (
-        f"### Without stability rules, {percent(sum(shares) / len(shares))} of accounts change "
-        f"tier in an average quarter; at most {percent(max(shares))} ({worst.to_period}). Every "
-        "quarter is within the 20% cap."
+        f"### Without stability rules, {churn_percent(sum(shares) / len(shares))} of accounts "
+        f"change tier in an average quarter; at most {churn_percent(max(shares))} "
+        f"({worst.to_period}). Every quarter is within the 20% cap."
     )
     assert [v for _, v in shown_metrics(at)] == expected_row(
         bundled, cuts, Rules(), hours_per_account(app)
@@ -309,7 +309,7 @@ def test_snapshot_files_build_a_history_with_every_row_accounted_for(app: AppTes
     )
     # a: T1, T2, T1 (a flap); b: T2, T2, gone (its revenue rejected); c: T2, gone; d: new, T1, T1
     values = [v for _, v in shown_metrics(at)]
-    assert values[:3] == ["75%", "2 of 2", "1"]  # Q1->Q2: a, c, d change (of 4)
+    assert values[:3] == ["75.0%", "2 of 2", "1"]  # Q1->Q2: a, c, d change (of 4)
     table = at.dataframe[0].value
     assert table["Accounts changing tier"].tolist() == [3, 2]
     assert table["New"].tolist() == [1, 0] and table["Churned"].tolist() == [1, 1]

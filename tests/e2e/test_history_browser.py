@@ -8,7 +8,7 @@ import pytest
 
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
-from lib.formatting import percent
+from lib.formatting import churn_percent
 from lib.history import History, Rules, stability
 from lib.history_inputs import ImportOptions, load_periods
 from lib.planning import starting_cuts
@@ -30,8 +30,8 @@ def expected_headline(tiers: int, rules: Rules, words: str) -> str:
     shares = [t.changed_share for t in stability(history, cuts, rules).transitions]
     worst = stability(history, cuts, rules).transitions[shares.index(max(shares))]
     return (
-        f"{words}, {percent(sum(shares) / len(shares))} of accounts change tier in an average "
-        f"quarter; at most {percent(max(shares))} ({worst.to_period})."
+        f"{words}, {churn_percent(sum(shares) / len(shares))} of accounts change tier in an "
+        f"average quarter; at most {churn_percent(max(shares))} ({worst.to_period})."
     )
 
 

@@ -6,7 +6,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lib.formatting import count, cut_label, markdown_text, money, money_exact, percent
+from lib.formatting import (
+    churn_percent,
+    count,
+    cut_label,
+    markdown_text,
+    money,
+    money_exact,
+    percent,
+)
 
 
 @pytest.mark.parametrize(
@@ -187,3 +195,20 @@ def test_markdown_text_keeps_ordinary_text_readable():
     )
     assert markdown_text("annual_revenue") == "annual_revenue"
     assert markdown_text(42) == "42"
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [
+        (0.0, "0%"),
+        (0.0004, "<0.1%"),
+        (0.098, "9.8%"),
+        (0.2, "20.0%"),
+        (0.204, "20.4%"),  # percent() says "20%": beside a 20% cap that reads as within it
+        (0.1996, "20.0%"),
+        (1.0, "100.0%"),
+        (float("nan"), "—"),
+    ],
+)
+def test_churn_is_shown_to_a_tenth_of_a_point_so_it_reads_against_the_cap(share, text):
+    assert churn_percent(share) == text

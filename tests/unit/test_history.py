@@ -438,11 +438,24 @@ def test_a_band_brings_a_hovering_history_within_the_target_and_says_so():
     assert "A buffer band of 4% keeps tier churn at or below 20%" in found.sentence
 
 
+def test_the_suggestion_names_the_other_rules_it_was_found_under():
+    # Plain tiering flaps a (2 changes of 2 accounts: 50%); a 2-period minimum stay keeps it
+    # in Tier 1, so no band is needed *with that rule*: the sentence must not pass for plain.
+    history = history_of(
+        [{"a": 101_00, "b": 10_00}, {"a": 96_00, "b": 10_00}, {"a": 101_00, "b": 10_00}]
+    )
+    found = smallest_stable_buffer(history, [100], 0.2, min_stay=2)
+    assert found.buffer == 0
+    assert found.sentence.startswith("With a 2-period minimum stay and no buffer band, ")
+    plain = smallest_stable_buffer(history, [100], 0.2)
+    assert "(with" not in plain.sentence and "minimum stay" not in plain.sentence
+
+
 def test_churn_from_new_and_departing_accounts_cannot_be_buffered_away():
     history = history_of([{"a": 10_00, "b": 10_00}, {"a": 10_00, "c": 10_00}])
     found = smallest_stable_buffer(history, [100], 0.2)
     assert found.buffer is None
-    assert "new and departing accounts alone are 67%" in found.sentence
+    assert "new and departing accounts alone are 66.7%" in found.sentence
 
 
 def brute_stable_cuts(history, targets, cap, rules):

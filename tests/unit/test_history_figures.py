@@ -145,11 +145,11 @@ def test_the_flow_chart_is_a_valid_sankey_whose_bands_add_up_to_the_matrix():
     assert sum(by_revenue["data"][0]["link"]["value"]) == sum(c.revenue_cents for c in cells) / 100
     assert "€" in by_revenue["data"][0]["link"]["customdata"][0]
     assert flow_title(measured) == (
-        "2026 Q1 to 2026 Q4: at most 50% of accounts changed tier in a quarter (2026 Q2)"
+        "2026 Q1 to 2026 Q4: at most 50.0% of accounts changed tier in a quarter (2026 Q2)"
     )
     # By revenue, the heading speaks of revenue (it said "accounts" under either choice).
     assert flow_title(measured, by_revenue=True) == (
-        "2026 Q1 to 2026 Q4: at most 64% of revenue changed tier in a quarter (2026 Q2)"
+        "2026 Q1 to 2026 Q4: at most 64.1% of revenue changed tier in a quarter (2026 Q2)"
     )
 
 

@@ -176,9 +176,8 @@ def run_history(args: argparse.Namespace) -> str:
 def _report_lines(loaded: list[LoadedPeriod]) -> list[str]:
     lines = []
     for period in sorted(loaded, key=lambda period: period.snapshot.ends):
-        report = period.report
-        sentences = " ".join(printable(sentence) for sentence in report.sentences())
-        lines.append(f"{period.snapshot.label} ({printable(report.source)}): {sentences}")
+        sentences = " ".join(printable(sentence) for sentence in period.sentences())
+        lines.append(f"{period.snapshot.label} ({printable(period.report.source)}): {sentences}")
     return lines
 
 

@@ -193,6 +193,10 @@ class Upload:
         """The latest date in `header`, read the way the loader will read it."""
         return ingest.latest_date(self._con, self.info, header)
 
+    def date_range(self, header: str) -> tuple[date | None, date | None]:
+        """The earliest and the latest date in `header`, read the way the loader will."""
+        return ingest.date_range(self._con, self.info, header)
+
     def load(
         self, mapping: Mapping[str, str] | None = None, basis: RevenueBasis = ANNUAL
     ) -> Dataset:

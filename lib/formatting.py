@@ -80,6 +80,11 @@ def churn_percent(share: float) -> str:
     return f"{value:.1f}%"
 
 
+def cap_percent(share: float) -> str:
+    """A cap typed in whole percents as typed: 20%, 1% (percent() would say "1.0%")."""
+    return f"{share * 100:.10g}%"
+
+
 def count(value: int | float) -> str:
     """A count with thousands separators: 5,000."""
     return f"{value:,.0f}"

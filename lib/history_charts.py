@@ -20,7 +20,7 @@ from lib.charts import (
     figure,
     tier_color,
 )
-from lib.formatting import churn_percent, count, money, percent
+from lib.formatting import cap_percent, churn_percent, count, money
 from lib.history import Stability, Transition
 from lib.history_figures import changed_revenue_share, tier_label
 
@@ -197,11 +197,11 @@ def churn_title(stability: Stability, target: float) -> str:
     if not stability.transitions:
         return "One period: no quarter to compare"
     if not over:
-        return f"Every quarter at or below the {percent(target)} guideline"
+        return f"Every quarter at or below the {cap_percent(target)} guideline"
     if len(stability.transitions) == 1:
-        return f"The quarter is above the {percent(target)} guideline"
+        return f"The quarter is above the {cap_percent(target)} guideline"
     return (
-        f"{len(over)} of {len(stability.transitions)} quarters above the {percent(target)} "
+        f"{len(over)} of {len(stability.transitions)} quarters above the {cap_percent(target)} "
         "guideline"
     )
 
@@ -290,7 +290,7 @@ def churn_spec(stability: Stability, target: float, plain: Stability | None = No
                 "yref": "y",
                 "y": target * 100,
                 "yanchor": "bottom",
-                "text": f"{percent(target)} guideline",
+                "text": f"{cap_percent(target)} guideline",
                 "showarrow": False,
                 "font": {"size": FONT_SIZE, "color": OVER_CAPACITY_COLOR},
             }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,12 +20,17 @@ from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset, Upload
 from lib.errors import InputError
 from lib.file_defaults import defaults_for
+from lib.formatting import plural
 from lib.history import NO_DATE, Snapshot, day_number
 from lib.ingest import LAST_ORDER_DATE, WINDOW_DAYS, LoadReport, RevenueBasis
 from lib.layout import printable
 from lib.mapping import DATE
 
 MAX_QUARTERS = 40  # ten years of quarters
+LINES_LISTED = 20  # rejected lines named in a period's report (the rest are counted)
+# A quarter's 12 months may begin this many days before a transactions file's first line and
+# still count as whole: a file that starts on 3 January holds the year from 1 January.
+GRACE_DAYS = 31
 QUARTER_LAST_DAY = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 _QUARTER = re.compile(
     r"(?<!\d)(\d{4})[\s_-]?[qQ]([1-4])(?!\d)|(?<![a-zA-Z])[qQ]([1-4])[\s_-]?(\d{4})(?!\d)"
@@ -108,6 +113,34 @@ class LoadedPeriod:
 
     snapshot: Snapshot
     report: LoadReport
+    rejected_lines: tuple[tuple[int, str], ...] = ()  # (line of the file, reason), the first few
+    note: str = ""  # what a person must know about this period's figures (partial months)
+
+    def sentences(self) -> list[str]:
+        """The load report, the lines rejected (by number) and the note, as sentences."""
+        found = list(self.report.sentences())
+        if self.rejected_lines:
+            found.append(rejected_sentence(self.rejected_lines, self.report.rejected_rows))
+        return [*found, self.note] if self.note else found
+
+
+def rejected_sentence(lines: Sequence[tuple[int, str]], rejected: int) -> str:
+    """ "Rejected lines: 4 (revenue is not a number), 9 (customer id is empty)", and how many
+    more: every rejected row is reported with its line, up to LINES_LISTED."""
+    listed = ", ".join(f"{line} ({reason})" for line, reason in lines)
+    more = rejected - len(lines)
+    return f"Rejected {'line' if rejected == 1 else 'lines'}: {listed}" + (
+        f", and {more:,} more." if more > 0 else "."
+    )
+
+
+def _rejected_lines(dataset: Dataset) -> tuple[tuple[int, str], ...]:
+    if not dataset.report.rejected_rows:
+        return ()
+    frame = dataset.rejected_rows().head(LINES_LISTED)
+    return tuple(
+        (int(line), str(reason)) for line, reason in zip(frame["row"], frame["reason"], strict=True)
+    )
 
 
 Source = Path | tuple[str, bytes]  # a path, or an upload's name and bytes
@@ -210,9 +243,11 @@ def _load_period(
         if period is None:
             raise InputError(
                 f"Which period is {printable(_name(source))}? Its name has no quarter or date "
-                "and it has no dates: say it with --periods, like --periods 2026-Q2,2026-Q3."
+                "and it has no dates: give its period, like 2026 Q3 (on the command line: "
+                "--periods)."
             )
-        return LoadedPeriod(_snapshot(dataset, *period, keep=None), dataset.report)
+        snapshot = _snapshot(dataset, *period, keep=None)
+        return LoadedPeriod(snapshot, dataset.report, _rejected_lines(dataset))
     finally:
         dataset.close()
 
@@ -239,29 +274,69 @@ def load_quarters(source: Source, how: ImportOptions, quarters: int) -> list[Loa
     try:
         mapping, basis = _chosen(upload, how)
         header = _date_header(upload, mapping)
-        latest = how.as_of or (upload.latest_date(header) if header else None)
+        first, last = upload.date_range(header) if header else (None, None)
+        latest = how.as_of or last
     finally:
         upload.close()
-    if basis.kind != "transactions" or latest is None:
+    if basis.kind != "transactions" or latest is None or first is None:
         raise InputError(
-            f"--quarters cuts a transactions file at quarter ends, and "
-            f"{printable(_name(source))} has no dated lines: name its date column with "
-            '--map date="Invoice Date".'
+            f"A transactions file is cut at quarter ends by its dates, and "
+            f"{printable(_name(source))} has no dated lines: name its date column (on the "
+            'command line: --map date="Invoice Date").'
         )
-    loaded = []
-    for ends in quarter_ends(latest, quarters):
-        upload = _open(source, how)
-        try:
-            dataset = upload.load(mapping, RevenueBasis("transactions", ends))
-        finally:
-            upload.close()
-        try:
-            last = dataset.day_numbers(LAST_ORDER_DATE)
-            window = day_number(ends - timedelta(days=WINDOW_DAYS))
-            keep = None if last is None else (last != NO_DATE) & (last > window)
-            loaded.append(
-                LoadedPeriod(_snapshot(dataset, period_label(ends), ends, keep), dataset.report)
-            )
-        finally:
-            dataset.close()
+    every = quarter_ends(latest, quarters)
+    # A quarter that ends before the file's first line has no customer: every account would
+    # read as new in the next one, a churn of 100% that is not there.
+    ends_kept = [ends for ends in every if ends >= first]
+    if not ends_kept:
+        raise InputError(
+            f"{printable(_name(source))} runs from {first.isoformat()} to {latest.isoformat()}: "
+            "no quarter ends within it, so there is no quarter-end snapshot to make."
+        )
+    loaded = [
+        _quarter_period(source, how, mapping, ends, _partial(ends, first)) for ends in ends_kept
+    ]
+    if len(ends_kept) < len(every):
+        left_out = every[: len(every) - len(ends_kept)]
+        said = (
+            f"{plural(len(left_out), 'quarter')} before {period_label(ends_kept[0])} "
+            f"({period_label(left_out[0])}"
+            + (f" to {period_label(left_out[-1])}" if len(left_out) > 1 else "")
+            + (") ends" if len(left_out) == 1 else ") end")
+            + f" before the file's first line ({first.isoformat()}): "
+            + ("it is left out." if len(left_out) == 1 else "they are left out.")
+        )
+        loaded[0] = replace(loaded[0], note=f"{said} {loaded[0].note}".strip())
     return loaded
+
+
+def _partial(ends: date, first: date) -> str:
+    """The note of a quarter whose 12 months begin before the file's first line, else ""."""
+    starts = ends - timedelta(days=WINDOW_DAYS - 1)
+    if (first - starts).days <= GRACE_DAYS:
+        return ""
+    months = round((ends - first).days / 30.44, 1)
+    return (
+        f"{period_label(ends)}'s 12 months begin {starts.isoformat()}, before the file's first "
+        f"line ({first.isoformat()}): its revenue is {months:g} months' worth, so accounts "
+        "may look smaller than they are and move tier as the file fills in."
+    )
+
+
+def _quarter_period(
+    source: Source, how: ImportOptions, mapping: Mapping[str, str] | None, ends: date, note: str
+) -> LoadedPeriod:
+    """One quarter-end snapshot of a transactions file: its trailing 12 months."""
+    upload = _open(source, how)
+    try:
+        dataset = upload.load(mapping, RevenueBasis("transactions", ends))
+    finally:
+        upload.close()
+    try:
+        last = dataset.day_numbers(LAST_ORDER_DATE)
+        window = day_number(ends - timedelta(days=WINDOW_DAYS))
+        keep = None if last is None else (last != NO_DATE) & (last > window)
+        snapshot = _snapshot(dataset, period_label(ends), ends, keep)
+        return LoadedPeriod(snapshot, dataset.report, _rejected_lines(dataset), note)
+    finally:
+        dataset.close()

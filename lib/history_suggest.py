@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.errors import InputError
-from lib.formatting import churn_percent, percent
+from lib.formatting import cap_percent, churn_percent, percent
 from lib.history import NO_RULES, History, Rules
 from lib.history_rules import tiers_over_time
 from lib.suggest import TIE_TOLERANCE
@@ -128,7 +128,7 @@ def smallest_stable_buffer(
     best = buffer_grid(best_step)
     floor = _arrivals_and_departures(history)
     sentence = (
-        f"No buffer band up to 100% keeps tier churn at or below {percent(target)} in every "
+        f"No buffer band up to 100% keeps tier churn at or below {cap_percent(target)} in every "
         f"period: the least is {churn_percent(best_churn)}, with a band of {percent(best)}"
     )
     if floor > target:
@@ -152,12 +152,12 @@ def _met(band: float, target: float, churn: float, others: str = "") -> str:
         start = f"With {others} and no buffer band" if others else "Without a buffer band"
         return (
             f"{start}, tier churn is at most {churn_percent(churn)} a period, within the "
-            f"{percent(target)} target."
+            f"{cap_percent(target)} target."
         )
     under = f" (with {others})" if others else ""
     return (
         f"A buffer band of {band * 100:g}%{under} keeps tier churn at or below "
-        f"{percent(target)} in every period (at most {churn_percent(churn)}); any smaller "
+        f"{cap_percent(target)} in every period (at most {churn_percent(churn)}); any smaller "
         "band does not."
     )
 
@@ -212,7 +212,7 @@ def stable_cuts_for_shares(
                 None,
                 None,
                 f"No cut-off for {tier_name(t + 1)} keeps tier churn at or below "
-                f"{percent(target)} in every period"
+                f"{cap_percent(target)} in every period"
                 + (" with the cut-offs above it." if cuts else "."),
             )
         cuts.append(float(values[chosen]) / 100)
@@ -222,7 +222,7 @@ def stable_cuts_for_shares(
         tuple(cuts),
         churn,
         f"These cut-offs come closest to the target shares with tier churn at most "
-        f"{churn_percent(churn)} a period (cap {percent(target)}).",
+        f"{churn_percent(churn)} a period (cap {cap_percent(target)}).",
     )
 
 

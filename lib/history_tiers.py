@@ -217,7 +217,8 @@ def _check_periods(ordered: Sequence[Snapshot]) -> None:
         if before.ends == after.ends or before.label == after.label:
             raise InputError(
                 f"{before.name} and {after.name} are the same period ({after.label}): give one "
-                "file per period, or say which period each file is with --periods."
+                "file per period, or give each file its own period (on the command line: "
+                "--periods)."
             )
     labels = [s.label for s in ordered]
     for label in labels:

@@ -250,11 +250,17 @@ def _counts(
 
 def latest_date(con: duckdb.DuckDBPyConnection, info: SourceInfo, header: str) -> date | None:
     """The latest date in a column, read with the column's own day/month order."""
+    return date_range(con, info, header)[1]
+
+
+def date_range(
+    con: duckdb.DuckDBPyConnection, info: SourceInfo, header: str
+) -> tuple[date | None, date | None]:
+    """The earliest and the latest date in a column, read with its own day/month order."""
     style = values.detect_styles(con, RAW, [], [header], info.prefers_european)[header]
-    latest: date | None = one_row(
-        con.execute(f"SELECT max({reading_of(DATE, header, style)}) FROM {RAW}").fetchone()
-    )[0]
-    return latest
+    day = reading_of(DATE, header, style)
+    first, last = one_row(con.execute(f"SELECT min({day}), max({day}) FROM {RAW}").fetchone())
+    return first, last
 
 
 def _as_of(basis: RevenueBasis) -> date:

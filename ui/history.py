@@ -17,7 +17,16 @@ import streamlit as st
 from lib import views
 from lib.capacity import Plan
 from lib.export import to_csv_bytes
-from lib.formatting import churn_percent, count, hours, markdown_text, money, percent, plural
+from lib.formatting import (
+    cap_percent,
+    churn_percent,
+    count,
+    hours,
+    markdown_text,
+    money,
+    percent,
+    plural,
+)
 from lib.history import DEFAULT_FLAP_WITHIN, Rules
 from lib.history_charts import churn_figure, churn_title, flow_figure, flow_title
 from lib.history_figures import (
@@ -187,11 +196,11 @@ def headline(ruled: Outcome, rules: Rules, target: float) -> None:
         f"accounts change tier in an average quarter; at most {churn_percent(worst.changed_share)} "
         f"({markdown_text(worst.to_period)}). "
         + (
-            f"Every quarter is within the {percent(target)} cap."
+            f"Every quarter is within the {cap_percent(target)} cap."
             if not over
-            else f"{over} of {quarters} quarters pass the {percent(target)} cap."
+            else f"{over} of {quarters} quarters are over the {cap_percent(target)} cap."
             if quarters > 1
-            else f"The quarter passes the {percent(target)} cap."
+            else f"The quarter is over the {cap_percent(target)} cap."
         )
     )
 
@@ -265,10 +274,11 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
         "(new and churned accounts included).",
     )
     over.metric(
-        f"Over {percent(target)}",
+        f"Over {cap_percent(target)}",
         f"{result.quarters_over(target)} of {len(result.stability.transitions)}",
         **_change(differs(lambda o: o.quarters_over(target)), "{:+d}".format),
-        help=f"Quarters in which more than {percent(target)} of accounts change tier (the cap).",
+        help=f"Quarters in which more than {cap_percent(target)} of accounts change tier (the "
+        "cap).",
     )
     flaps.metric(
         "Flapped",
@@ -361,7 +371,7 @@ def suggestion(
     kept = st.session_state.get(keys.HISTORY_SUGGESTION, {})
     band, shared = st.columns(2, border=True)
     with band:
-        st.markdown(f"**Smallest buffer band within the {percent(target)} cap**")
+        st.markdown(f"**Smallest buffer band within the {cap_percent(target)} cap**")
         found = kept.get("buffer")
         if found is None or found[0] != made_from:
             found = None
@@ -393,7 +403,7 @@ def suggestion(
                     help="Sets the buffer band above to this.",
                 )
     with shared:
-        st.markdown(f"**Revenue-share cut-offs within the {percent(target)} cap**")
+        st.markdown(f"**Revenue-share cut-offs within the {cap_percent(target)} cap**")
         found = kept.get("cuts")
         if found is None or found[0] != made_from_cuts:
             found = None

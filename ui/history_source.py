@@ -26,10 +26,12 @@ from lib.history_figures import LoadedHistory
 from lib.history_inputs import (
     MAX_QUARTERS,
     ImportOptions,
+    LoadedPeriod,
     load_periods,
     load_quarters,
     parse_period,
     period_in_name,
+    rejected_sentence,
 )
 from lib.ingest import LoadReport
 from lib.layout import printable
@@ -45,17 +47,59 @@ SOURCES = {
 }
 
 
-def load_note(name: str, label: str, report: LoadReport) -> str:
-    """What the loader did with every row of one period's file: counts, then each reason."""
-    reasons = "".join(
+def load_note(name: str, period: LoadedPeriod) -> str:
+    """What the loader did with every row of one period's file: counts, each reason, the lines
+    rejected (by number), rows summed into one customer, and the period's own note."""
+    report = period.report
+    return f"{name} → {period.snapshot.label}: " + _file_report(report, period)
+
+
+def _reasons(report: LoadReport) -> str:
+    return "".join(
         f" Rejected, {reason}: {plural(rows, 'row')}."
         for reason, rows in sorted(report.rejected.items(), key=lambda item: -item[1])
     )
-    return (
-        f"{name} → {label}: {count(report.customers)} customers from "
-        f"{plural(report.rows_read, 'row')}, {plural(report.rejected_rows, 'row')} rejected."
-        + reasons
+
+
+def _file_report(report: LoadReport, period: LoadedPeriod) -> str:
+    reasons = _reasons(report)
+    lines = (
+        " " + rejected_sentence(period.rejected_lines, report.rejected_rows)
+        if period.rejected_lines
+        else ""
     )
+    merged = (
+        f" {plural(report.duplicates_merged, 'row')} repeated a customer id and "
+        f"{'was' if report.duplicates_merged == 1 else 'were'} summed into that customer."
+        if report.duplicates_merged and report.basis.kind != "transactions"
+        else ""
+    )
+    return (
+        f"{count(report.customers)} customers from {plural(report.rows_read, 'row')}, "
+        f"{plural(report.rejected_rows, 'row')} rejected.{reasons}{lines}{merged}"
+        + (f" {period.note}" if period.note else "")
+    )
+
+
+def transactions_notes(name: str, periods: list[LoadedPeriod]) -> list[str]:
+    """A transactions file's report once (every quarter reads the same lines), then each
+    quarter's customers and what to know about its figures."""
+    last = periods[-1]
+    report = last.report
+    reasons = _reasons(report)
+    said = [
+        f"{name}: {plural(report.rows_read, 'row')} read, {count(report.rejected_rows)} "
+        f"rejected.{reasons}"
+    ]
+    if last.rejected_lines:
+        said[0] += " " + rejected_sentence(last.rejected_lines, report.rejected_rows)
+    for period in periods:
+        said.append(
+            f"{period.snapshot.label}: {plural(len(period.snapshot.ids), 'customer')} with a "
+            f"line in the 12 months to {period.snapshot.ends.isoformat()}."
+            + (f" {period.note}" if period.note else "")
+        )
+    return said
 
 
 def _bundled_names(history: History) -> np.ndarray:
@@ -77,8 +121,7 @@ def bundled() -> LoadedHistory:
     periods = load_periods(history_files(), ImportOptions())
     history = History.of([period.snapshot for period in periods])
     notes = tuple(
-        load_note(path.name, period.snapshot.label, period.report)
-        for path, period in zip(history_files(), periods, strict=True)
+        load_note(path.name, period) for path, period in zip(history_files(), periods, strict=True)
     )
     return LoadedHistory(history, _bundled_names(history), notes, "The bundled history")
 
@@ -163,7 +206,7 @@ def _load_snapshots(files: list[UploadedFile], periods: list[str]) -> LoadedHist
             problems.append(_about(name, error))
             continue
         made.append(period.snapshot)
-        notes.append(load_note(name, period.snapshot.label, period.report))
+        notes.append(load_note(name, period))
     return _built(made, notes, problems, "Your snapshot files")
 
 
@@ -184,7 +227,7 @@ def _load_transactions(file: UploadedFile, quarters: int) -> LoadedHistory | Non
         periods = load_quarters((file.name, file.getvalue()), ImportOptions(), quarters)
     except InputError as error:
         return _built([], [], [_about(name, error)], "")
-    notes = [load_note(name, p.snapshot.label, p.report) for p in periods]
+    notes = transactions_notes(name, periods)
     return _built([p.snapshot for p in periods], notes, [], f"{name}, cut at quarter ends")
 
 

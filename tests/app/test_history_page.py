@@ -381,9 +381,10 @@ def test_one_transactions_file_is_cut_at_quarter_ends(app: AppTest) -> None:
         "<b>2026 Q4</b>",
     ]
     notes = next(e for e in at.expander if e.label.startswith("invoices.csv, cut at quarter ends"))
-    assert "invoices.csv → 2026 Q4: 2 customers from 31 rows, 0 rows rejected." in (
-        notes.markdown[0].value
-    )
+    said = notes.markdown[0].value
+    assert said.startswith("- invoices.csv: 31 rows read, 0 rejected.\n")  # once, not per quarter
+    assert "- 2026 Q2: 1 customer with a line in the 12 months to 2026-06-30.\n" in said
+    assert said.endswith("- 2026 Q4: 2 customers with a line in the 12 months to 2026-12-31.")
 
 
 def test_a_customer_list_is_not_taken_for_transactions(app: AppTest) -> None:
@@ -429,7 +430,7 @@ def test_a_cap_no_buffer_can_meet_is_said(app: AppTest, bundled: History) -> Non
     at.number_input(key=keys.HISTORY_TARGET).set_value(1).run()
     press(at, "Find the smallest stable buffer")
     assert next(w.value for w in at.warning).startswith(
-        "No buffer band up to 100% keeps tier churn at or below 1.0% in every period"
+        "No buffer band up to 100% keeps tier churn at or below 1% in every period"
     )
 
 
@@ -499,7 +500,7 @@ def test_two_periods_are_one_quarter_said_so(app: AppTest) -> None:
         [("customers-2026-Q1.csv", Q1, "text/csv"), ("customers-2026-Q2.csv", Q2, "text/csv")]
     ).run()
     press(at, "Build the history")
-    assert headline(at).endswith("The quarter passes the 20% cap.")
+    assert headline(at).endswith("The quarter is over the 20% cap.")
     assert "The quarter is above the 20% guideline" in "".join(html_blocks(at))
 
 

@@ -264,3 +264,54 @@ def test_files_with_different_columns_are_said_and_still_compared(capsys, tmp_pa
     assert (
         "2026 Q2 (q2-2026-Q2.csv) has region too, unlike 2026 Q1 (q1-2026-Q1.csv)" in captured.err
     )
+
+
+def transactions(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "invoices.csv"
+    path.write_text("\n".join(["Customer,Amount,Invoice Date", *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+TRANSACTIONS_MAP = [
+    "--map",
+    "customer_id=Customer",
+    "--map",
+    "annual_revenue=Amount",
+    "--map",
+    "date=Invoice Date",
+]
+
+
+def test_quarters_before_the_first_line_are_left_out_and_partial_ones_said(capsys, tmp_path):
+    path = transactions(
+        tmp_path,
+        [
+            "A,60000,2025-10-10",  # the first line: 2025 Q3 (to 2025-09-30) has no customer
+            "B,30000,2025-11-01",
+            "B,oops,2026-01-05",  # line 4 of the file
+            "A,50000,2026-06-30",
+        ],
+    )
+    assert run(["history", str(path), *TRANSACTIONS_MAP, "--quarters", "4", "--cuts", "1"]) == 0
+    captured = capsys.readouterr()
+    # Kept, 2025 Q3 would read as "none" and every account as new in 2025 Q4: a false 100%.
+    assert "Periods: 2025 Q4, 2026 Q1, 2026 Q2" in captured.out
+    assert (
+        "1 quarter before 2025 Q4 (2025 Q3) ends before the file's first line (2025-10-10): it "
+        "is left out." in captured.out
+    )
+    assert "2025 Q4's 12 months begin 2025-01-01, before the file's first line (2025-10-10)" in (
+        captured.out
+    )
+    assert "Rejected line: 4 (revenue is not a number)." in captured.out
+    found = history_json(
+        capsys, str(path), *TRANSACTIONS_MAP, "--quarters", "4", "--cuts", "100000,20000"
+    )
+    assert found["periods"] == ["2025 Q4", "2026 Q1", "2026 Q2"]
+
+
+def test_a_transactions_file_within_one_quarter_is_one_sentence(capsys, tmp_path):
+    path = transactions(tmp_path, ["A,100,2026-07-10", "B,200,2026-09-15"])
+    argv = ["history", str(path), *TRANSACTIONS_MAP, "--quarters", "4", "--cuts", "150"]
+    err = one_sentence_exit_2(capsys, argv)
+    assert "runs from 2026-07-10 to 2026-09-15: no quarter ends within it" in err

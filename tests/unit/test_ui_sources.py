@@ -67,7 +67,7 @@ LABELLED = {
 # Calls whose result is safe in Markdown: the escaping helper, and formatters of numbers.
 SAFE_CALLS = {
     "markdown_text", "count", "money", "money_exact", "percent", "plural", "cut_label",
-    "tier_name", "len", "int", "round",
+    "tier_name", "len", "int", "round", "churn_percent", "cap_percent",
     "_share_of_customers", "_distance", "_score_key",  # ui's own, of numbers / escaped text
 }  # fmt: skip
 # Tables of tierboard's own words, indexed by a key: text of no one's data.

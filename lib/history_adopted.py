@@ -32,6 +32,20 @@ def days_of_record(infos: Sequence[AdoptionInfo]) -> list[AdoptionInfo]:
     return kept[-MAX_PERIODS:]
 
 
+def given_way(infos: Sequence[AdoptionInfo]) -> tuple[str, ...]:
+    """One sentence per adoption a later one of the same day replaces (days_of_record keeps
+    each day's last): "it stays recorded" would otherwise read as if it had vanished."""
+    kept = {info.id for info in days_of_record(infos)}
+    last = {info.adopted_on: info for info in days_of_record(infos)}
+    return tuple(
+        f"“{info.name}”, adopted {info.adopted_at:%H:%M} UTC on {info.adopted_on:%-d %b %Y}, "
+        f"gives way to “{last[info.adopted_on].name}”, adopted later that day: a day of record "
+        "keeps its last adoption (every adoption stays in the store)."
+        for info in sorted(infos, key=lambda info: info.adopted_at)
+        if info.id not in kept and info.adopted_on in last
+    )
+
+
 def _snapshot(adoption: Adoption, as_adopted: bool) -> Snapshot:
     day = adoption.adopted_on
     return Snapshot(

@@ -38,6 +38,9 @@ def show() -> None:
             "The history covers every account of its periods: the sidebar's slice does not apply "
             "here (snapshot files carry no segments)."
         )
+    if loaded.history.periods < 2:  # nothing changes tier yet: no figure to show but zeros
+        history.one_period(source, loaded.history.labels[0])
+        return
     currency = loaded.history.currency or dataset.currency
     cuts = state.cuts()
     plan = state.plan(len(cuts) + 1)

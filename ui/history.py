@@ -184,6 +184,23 @@ def outcomes(
     return both_outcomes(loaded.history, cuts, rules, per_account, flap_within)
 
 
+ONE_PERIOD_NEXT = {
+    "adopted": "each day with an adoption is a period (a day keeps its last adoption): adopt a "
+    "plan on another day, or build the history from snapshot files or a transactions file.",
+    "snapshots": "add a file for another quarter and build the history again.",
+    "transactions": "the file's dates span one quarter end only: add the earlier lines.",
+}
+
+
+def one_period(source: str, label: str) -> None:
+    """What to do when the history has one period: every figure of a change would read 0."""
+    st.info(  # markdown-safe: the label is made by lib (2026 Q3 or a date); the rest constants
+        f"The history has one period ({markdown_text(label)}), so no account has changed tier "
+        "yet: " + ONE_PERIOD_NEXT.get(source, "add another period."),
+        icon=":material/info:",
+    )
+
+
 def headline(ruled: Outcome, rules: Rules, target: float) -> None:
     worst = ruled.worst
     if worst is None:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib.errors import InputError
 from lib.formatting import markdown_text
-from lib.history_adopted import AdoptedHistory, adopted_history, days_of_record
+from lib.history_adopted import AdoptedHistory, adopted_history, days_of_record, given_way
 from lib.history_figures import LoadedHistory
 from ui import keys, state
 from ui.scenarios import scenario_store
@@ -32,7 +32,8 @@ def _read() -> _Read | None:
     """Every day's last adoption from the store; None (said on screen) when there is none."""
     store = scenario_store()
     try:
-        infos = days_of_record(store.adoptions())
+        every = store.adoptions()
+        infos = days_of_record(every)
         if not infos:
             st.session_state[keys.HISTORY_ADOPTED] = None
             return None
@@ -40,7 +41,7 @@ def _read() -> _Read | None:
     except InputError as error:
         st.session_state[keys.HISTORY_ADOPTED_ERROR] = [str(error)]
         return None
-    notes = adopted.notes
+    notes = (*adopted.notes, *given_way(every))
     read = _Read(
         adopted,
         LoadedHistory(adopted.as_adopted, None, notes, SOURCE),

@@ -490,8 +490,14 @@ def test_one_period_says_there_is_nothing_to_compare_yet(app: AppTest) -> None:
     at.file_uploader[0].set_value([("customers-2026-Q1.csv", Q1, "text/csv")]).run()
     press(at, "Build the history")
     assert not at.error
-    assert "One period only: add another to see who changes tier." in [i.value for i in at.info]
-    assert "2026 Q1: one period, nothing to compare yet" in "".join(html_blocks(at))
+    assert (
+        "The history has one period (2026 Q1), so no account has changed tier yet: add a file "
+        "for another quarter and build the history again."
+    ) in [i.value for i in at.info]
+    # No "Worst quarter 0%", "0 of 0", suggestions of a 0% churn or empty charts under headings.
+    assert not at.metric and not at.subheader
+    assert not any("<svg" in block or "one period" in block for block in html_blocks(at))
+    assert "Find the smallest stable buffer" not in [b.label for b in at.button]
 
 
 def test_two_periods_are_one_quarter_said_so(app: AppTest) -> None:

@@ -12,7 +12,7 @@ import pytest
 from lib import scenario_store_sql
 from lib.adoption import TierList
 from lib.history import Rules, stability
-from lib.history_adopted import adopted_history, days_of_record
+from lib.history_adopted import adopted_history, days_of_record, given_way
 from lib.scenario import Scenario
 from lib.scenario_store_sqlite import SqliteScenarioStore
 
@@ -51,6 +51,16 @@ def test_each_day_keeps_its_last_adoption_oldest_day_first(store, monkeypatch) -
         (12, "2026-09-30"),
         (9, "2026-12-31"),
     ]
+
+
+def test_an_adoption_replaced_later_the_same_day_is_said(store, monkeypatch) -> None:
+    _adopt(store, monkeypatch, "Three", DAY, tiers=[1, 2, 3], cents=[200_000, 20_000, 100])
+    _adopt(store, monkeypatch, "Four", DAY + timedelta(hours=3), tiers=[1, 1, 3], cents=[1, 2, 3])
+    _adopt(store, monkeypatch, "Three", DAY + timedelta(days=1), tiers=[1, 2], cents=[1, 2])
+    assert given_way(store.adoptions()) == (
+        "“Three”, adopted 09:00 UTC on 30 Sep 2026, gives way to “Four”, adopted later that "
+        "day: a day of record keeps its last adoption (every adoption stays in the store).",
+    )
 
 
 def test_tiers_as_adopted_are_the_recorded_ones_and_recomputed_ones_come_from_the_cents(

@@ -11,6 +11,7 @@ file that cannot be used gets one sentence and the others are used.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -36,7 +37,7 @@ from lib.history_inputs import (
 from lib.ingest import LoadReport
 from lib.layout import printable
 from lib.sample_history import history_files
-from ui import history_adopted, keys, state
+from ui import history, history_adopted, keys, state
 from ui.upload import FILE_TYPES
 
 SOURCES = {
@@ -255,6 +256,90 @@ def _keep(choice: str, made: LoadedHistory) -> None:
     }
 
 
+DEFAULT_QUARTERS = 8  # two years: enough pairs of quarters to see flaps
+
+
+def _say_quarters_built(quarters: int, ready: bool) -> None:
+    """The file is gone from the uploader once built: a new count of quarters needs it again."""
+    built = st.session_state.get(keys.HISTORY_QUARTERS_BUILT)
+    if built is not None and built != quarters and not ready:
+        st.caption(  # markdown-safe: counts
+            f":material/info: The history below was cut at {built} quarters: add the file again "
+            f"and press Build the history to cut it at {quarters}."
+        )
+
+
+def _snapshot_inputs(choice: str, key: str, limit: int) -> tuple[list[UploadedFile], list[str]]:
+    """The snapshot files and the period typed (or read from its name) for each."""
+    files = (
+        st.file_uploader(
+            "Snapshot files",
+            type=FILE_TYPES,
+            accept_multiple_files=True,
+            key=key,
+            help="One customer file per quarter (CSV, Excel or Parquet, read as on the Upload "
+            f"page), up to {limit:d} MB each. Its period comes from its name "
+            "(customers-2026-Q3.csv) or is typed below.",
+        )
+        or []
+    )
+    periods = []
+    for position, file in enumerate(files):
+        found = period_in_name(file.name)
+        periods.append(
+            st.text_input(
+                f"Period of {markdown_text(printable(file.name))}",
+                value=found[0] if found else "",
+                key=keys.history_period_key(choice, _generation(), position),
+                placeholder="2026 Q3",
+                help="A quarter (2026 Q3, Q3 2026) or a day (2026-09-30).",
+            )
+        )
+    return files, periods
+
+
+def _transactions_inputs(key: str, limit: int) -> tuple[UploadedFile | None, int]:
+    """The transactions file and how many quarter ends to cut it at (kept in keys.TYPED)."""
+    lines = st.file_uploader(
+        "Transactions file",
+        type=FILE_TYPES,
+        key=key,
+        help="Invoice or order lines spanning years: a date and an amount on every line, "
+        f"up to {limit:d} MB. Each quarter end gets the trailing 12 months of revenue.",
+    )
+    st.number_input(
+        "Quarters",
+        value=None,  # a cleared box: None, the figure kept (ui/state.py)
+        min_value=2,
+        max_value=MAX_QUARTERS,
+        step=1,
+        key=keys.HISTORY_QUARTERS,
+        on_change=history.keep_typed,
+        args=history.drawn_typed("history_quarters", keys.HISTORY_QUARTERS, DEFAULT_QUARTERS),
+        help="How many quarter ends, up to the latest date in the file; used when the history "
+        "is built.",
+    )
+    return lines, int(state.typed("history_quarters", DEFAULT_QUARTERS))
+
+
+def _build(
+    choice: str, load: Callable[[], LoadedHistory | None], quarters: int | None = None
+) -> None:
+    """Read the files into a history kept for `choice`; a fresh uploader when every file
+    was used (with a problem the files stay, so a period can be typed again)."""
+    st.session_state.pop(keys.HISTORY_UPLOAD_ERROR, None)
+    with st.spinner("Reading the files: checking every value…"):
+        made = load()
+    if made is None:
+        return
+    _keep(choice, made)
+    if quarters is not None:
+        st.session_state[keys.HISTORY_QUARTERS_BUILT] = quarters
+    if not st.session_state.get(keys.HISTORY_UPLOAD_ERROR):
+        st.session_state[keys.HISTORY_FILES_GENERATION] = _generation() + 1
+        st.rerun()
+
+
 def uploads(choice: str) -> None:
     """The uploaders of the chosen source (none for the bundled history), and Build."""
     if choice == "bundled":
@@ -265,73 +350,30 @@ def uploads(choice: str) -> None:
     limit = st.get_option("server.maxUploadSize")
     key = keys.history_file_key(choice, _generation())
     if choice == "snapshots":
-        files = (
-            st.file_uploader(
-                "Snapshot files",
-                type=FILE_TYPES,
-                accept_multiple_files=True,
-                key=key,
-                help="One customer file per quarter (CSV, Excel or Parquet, read as on the Upload "
-                f"page), up to {limit:d} MB each. Its period comes from its name "
-                "(customers-2026-Q3.csv) or is typed below.",
-            )
-            or []
-        )
-        periods = []
-        for position, file in enumerate(files):
-            found = period_in_name(file.name)
-            periods.append(
-                st.text_input(
-                    f"Period of {markdown_text(printable(file.name))}",
-                    value=found[0] if found else "",
-                    key=keys.history_period_key(choice, _generation(), position),
-                    placeholder="2026 Q3",
-                    help="A quarter (2026 Q3, Q3 2026) or a day (2026-09-30).",
-                )
-            )
+        files, periods = _snapshot_inputs(choice, key, limit)
         ready = bool(files)
     else:
-        lines = st.file_uploader(
-            "Transactions file",
-            type=FILE_TYPES,
-            key=key,
-            help="Invoice or order lines spanning years: a date and an amount on every line, "
-            f"up to {limit:d} MB. Each quarter end gets the trailing 12 months of revenue.",
-        )
-        quarters = st.number_input(
-            "Quarters",
-            min_value=2,
-            max_value=MAX_QUARTERS,
-            value=8,
-            step=1,
-            key=keys.HISTORY_QUARTERS,
-            help="How many quarter ends, up to the latest date in the file.",
-        )
+        lines, quarters = _transactions_inputs(key, limit)
         ready = lines is not None
+        _say_quarters_built(quarters, ready)
+    if not ready:  # the files that went wrong were removed: so are their messages
+        st.session_state.pop(keys.HISTORY_UPLOAD_ERROR, None)
     if ready and st.button(
         "Build the history",
         type="primary",
         help="Read every file (as the Upload page reads one) and tier its periods.",
     ):
-        st.session_state.pop(keys.HISTORY_UPLOAD_ERROR, None)
-        with st.spinner("Reading the files: checking every value…"):
-            if choice == "snapshots":
-                made = _load_snapshots(files, periods)
-            else:
-                assert lines is not None
-                made = _load_transactions(lines, int(quarters))
-        if made is not None:
-            _keep(choice, made)
-        if made is not None and not st.session_state.get(keys.HISTORY_UPLOAD_ERROR):
-            # Every file used: fresh, empty uploaders under the new history. With a problem,
-            # the files stay, so a period can be typed again.
-            st.session_state[keys.HISTORY_FILES_GENERATION] = _generation() + 1
-            st.rerun()
+        if choice == "snapshots":
+            _build(choice, lambda: _load_snapshots(files, periods))
+        else:
+            assert lines is not None
+            _build(choice, lambda: _load_transactions(lines, quarters), quarters)
     for problem in st.session_state.get(keys.HISTORY_UPLOAD_ERROR, []):
         st.error(markdown_text(problem), icon=":material/warning:")
     if loaded(choice) is None:
         st.info(
-            "Add the files, then Build the history."
+            ("Add the files" if choice == "snapshots" else "Add the file")
+            + ", then Build the history."
             if not ready
             else "Press Build the history to read them.",
             icon=":material/info:",

@@ -124,6 +124,7 @@ HISTORY_ADOPTED_ERROR = "tb_history_adopted_error"  # why the adoptions could no
 HISTORY_AS_ADOPTED = "tb_history_as_adopted"  # tiers as adopted, not recomputed (widget; TYPED)
 HISTORY_READ_ADOPTED = "tb_history_read_adopted"  # "Read the adoptions again" button
 HISTORY_QUARTERS = "tb_history_quarters"  # quarters cut from a transactions file (widget)
+HISTORY_QUARTERS_BUILT = "tb_history_quarters_built"  # the quarters the built history asked for
 HISTORY_BUFFER = "tb_history_buffer"  # buffer band, % (widget; kept in TYPED)
 HISTORY_MIN_STAY = "tb_history_min_stay"  # minimum stay, periods (widget; kept in TYPED)
 HISTORY_PROTECT = "tb_history_protect"  # protect until renewal (widget; kept in TYPED)

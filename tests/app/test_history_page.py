@@ -386,6 +386,17 @@ def test_one_transactions_file_is_cut_at_quarter_ends(app: AppTest) -> None:
     assert "- 2026 Q2: 1 customer with a line in the 12 months to 2026-06-30.\n" in said
     assert said.endswith("- 2026 Q4: 2 customers with a line in the 12 months to 2026-12-31.")
 
+    # The count of quarters stays through a trip to another page (it went back to 8), and a new
+    # count, with the file gone from the uploader, says how to use it.
+    page(at, "plan")
+    at = history_page(at)
+    assert at.number_input(key=keys.HISTORY_QUARTERS).value == 4
+    at.number_input(key=keys.HISTORY_QUARTERS).set_value(6).run()
+    assert (
+        ":material/info: The history below was cut at 4 quarters: add the file again and press "
+        "Build the history to cut it at 6."
+    ) in [c.value for c in at.caption]
+
 
 def test_a_customer_list_is_not_taken_for_transactions(app: AppTest) -> None:
     at = history_page(app)
@@ -572,3 +583,14 @@ def test_the_address_bar_follows_the_sidebar_while_the_page_says_it_cannot_show_
     assert any("tiered on revenue" in i.value for i in app.info)
     cuts = [float(c) for c in app.query_params["cuts"].split(",")]
     assert cuts == list(app.session_state[keys.CUTS])
+
+
+def test_a_file_s_error_goes_when_the_file_is_removed(app: AppTest) -> None:
+    at = snapshots(app)
+    at.file_uploader[0].set_value([("customers-2026-Q1.csv", b"\x00\xff\x13junk", "text/csv")])
+    at.run()
+    press(at, "Build the history")
+    assert len(at.error) == 1 and "customers-2026-Q1.csv" in at.error[0].value
+    at.file_uploader[0].set_value([]).run()
+    assert not at.error  # it used to stay on screen until the next Build
+    assert "Add the files, then Build the history." in [i.value for i in at.info]

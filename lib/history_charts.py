@@ -102,11 +102,15 @@ def flow_spec(stability: Stability, by_revenue: bool = False, currency: str = "$
     hovers: list[str] = []
     xs: list[float] = []
     ys: list[float] = []
+    named: set[int] = set()  # tiers labelled so far: each once, where it first has accounts
     for p, column in enumerate(values):
         above = 0.0
         for position, (tier, value) in enumerate(column.items()):
             index[(p, tier)] = len(labels)
-            labels.append(tier_label(tier) if p == 0 else "")
+            # In the first column a tier has accounts; a tier absent there (no one in Tier 4
+            # yet, or every account "none" before a file starts) is named where it appears.
+            labels.append("" if tier in named else tier_label(tier))
+            named.add(tier)
             xs.append(0.001 + 0.998 * p / max(periods - 1, 1))
             ys.append(0.001 + (above + value / 2) / tallest * room + position * NODE_GAP)
             above += value

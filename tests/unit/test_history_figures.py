@@ -194,3 +194,13 @@ def test_the_pairs_sentence_calls_arrivals_and_departures_new_or_gone_not_a_chan
     assert sentence == (
         "1 account, $40 of revenue, moves down a tier; 3 accounts, $75 of revenue, are new or gone."
     )
+
+
+def test_a_tier_absent_from_the_first_period_is_named_where_it_appears():
+    # Every account "none" before a transactions file starts, then a Tier 1 account later: a
+    # label only on the first column named no tier at all.
+    history = _history({"a": [None, 20.0, 120.0], "b": [None, 60.0, 60.0]})
+    spec = flow_spec(stability(history, CUTS))
+    labels = spec["data"][0]["node"]["label"]
+    shown = [label for label in labels if label]
+    assert sorted(shown) == ["Tier 1", "Tier 2", "Tier 3", "none"]  # each once

@@ -29,6 +29,7 @@ from lib.history_inputs import (
     LoadedPeriod,
     load_periods,
     load_quarters,
+    partial_warning,
 )
 from lib.layout import printable
 from lib.tiering import normalize_cuts
@@ -166,7 +167,12 @@ def run_history(args: argparse.Namespace) -> str:
     loaded = _loaded(args)
     history = History.of([period.snapshot for period in loaded])
     found = stability(history, cuts, rules, args.flap_within)
-    reports = [*_report_lines(loaded), *(printable(note) for note in history.notes)]
+    warning = partial_warning(loaded)
+    reports = [
+        *_report_lines(loaded),
+        *(printable(note) for note in history.notes),
+        *([warning] if warning else []),
+    ]
     if args.json:
         print("\n".join(reports), file=sys.stderr)
         return json.dumps(found.as_dict())

@@ -53,6 +53,7 @@ class LoadedHistory:
     names: np.ndarray | None
     notes: tuple[str, ...]
     source: str
+    warnings: tuple[str, ...] = ()  # what can make its figures mislead: shown above them
 
 
 def changed_revenue_share(transition: Transition) -> float:

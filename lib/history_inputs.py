@@ -115,6 +115,7 @@ class LoadedPeriod:
     report: LoadReport
     rejected_lines: tuple[tuple[int, str], ...] = ()  # (line of the file, reason), the first few
     note: str = ""  # what a person must know about this period's figures (partial months)
+    partial: bool = False  # a transactions quarter whose 12 months begin before the file does
 
     def sentences(self) -> list[str]:
         """The load report, the lines rejected (by number) and the note, as sentences."""
@@ -131,6 +132,21 @@ def rejected_sentence(lines: Sequence[tuple[int, str]], rejected: int) -> str:
     more = rejected - len(lines)
     return f"Rejected {'line' if rejected == 1 else 'lines'}: {listed}" + (
         f", and {more:,} more." if more > 0 else "."
+    )
+
+
+def partial_warning(periods: Sequence[LoadedPeriod]) -> str | None:
+    """What the quarters of a transactions file with less than 12 months of lines do to the
+    figures (None when every quarter is whole): said above the figures, not in a footnote."""
+    partial = [period.snapshot.label for period in periods if period.partial]
+    if not partial:
+        return None
+    one = len(partial) == 1
+    which = partial[0] if one else f"{partial[0]} to {partial[-1]}"
+    return (
+        f"{which} {'holds' if one else 'hold'} less than 12 months of the file's lines: there, "
+        "accounts look smaller than they are, and part of the tier churn is the file filling "
+        f"in, not customers changing. Fewer quarters leave {'it' if one else 'them'} out."
     )
 
 
@@ -337,6 +353,6 @@ def _quarter_period(
         window = day_number(ends - timedelta(days=WINDOW_DAYS))
         keep = None if last is None else (last != NO_DATE) & (last > window)
         snapshot = _snapshot(dataset, period_label(ends), ends, keep)
-        return LoadedPeriod(snapshot, dataset.report, _rejected_lines(dataset), note)
+        return LoadedPeriod(snapshot, dataset.report, _rejected_lines(dataset), note, bool(note))
     finally:
         dataset.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -31,6 +32,7 @@ from lib.history_inputs import (
     load_periods,
     load_quarters,
     parse_period,
+    partial_warning,
     period_in_name,
     rejected_sentence,
 )
@@ -229,7 +231,9 @@ def _load_transactions(file: UploadedFile, quarters: int) -> LoadedHistory | Non
     except InputError as error:
         return _built([], [], [_about(name, error)], "")
     notes = transactions_notes(name, periods)
-    return _built([p.snapshot for p in periods], notes, [], f"{name}, cut at quarter ends")
+    made = _built([p.snapshot for p in periods], notes, [], f"{name}, cut at quarter ends")
+    warning = partial_warning(periods)
+    return made if made is None or warning is None else replace(made, warnings=(warning,))
 
 
 def _built(
@@ -383,6 +387,8 @@ def uploads(choice: str) -> None:
 def notes(loaded: LoadedHistory) -> None:
     """What the history is made of: periods, accounts, and every file's rows, on request."""
     history = loaded.history
+    for warning in loaded.warnings:
+        st.warning(markdown_text(warning), icon=":material/warning:")
     for note in history.notes:  # files whose columns differ: said, and the history still built
         st.info(markdown_text(note), icon=":material/info:")
     with st.expander(

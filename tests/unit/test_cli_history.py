@@ -304,6 +304,11 @@ def test_quarters_before_the_first_line_are_left_out_and_partial_ones_said(capsy
         captured.out
     )
     assert "Rejected line: 4 (revenue is not a number)." in captured.out
+    assert captured.out.rstrip().endswith(
+        "2025 Q4 to 2026 Q2 hold less than 12 months of the file's lines: there, accounts look "
+        "smaller than they are, and part of the tier churn is the file filling in, not "
+        "customers changing. Fewer quarters leave them out."
+    )
     found = history_json(
         capsys, str(path), *TRANSACTIONS_MAP, "--quarters", "4", "--cuts", "100000,20000"
     )

@@ -29,10 +29,15 @@ name = st.text_input(
     help="What the team will look for later; names are unique in the scenario store.",
 )
 # Signed in, the author is the account; on a laptop, whoever types their name.
+if not access.signed_in_as():
+    # Kept in keys.TYPED: a trip to another page dropped the box's value, and the next
+    # adoption was recorded "by anonymous" (ui/state.py says why widgets are drawn from it).
+    state.show(keys.SAVE_AUTHOR, state.typed("save_author", ""))
 author = access.signed_in_as() or st.text_input(
     "Your name (optional)",
     key=keys.SAVE_AUTHOR,
-    help="Shown next to the scenario, so others know whom to ask about it.",
+    on_change=lambda: state.set_typed("save_author", st.session_state[keys.SAVE_AUTHOR]),
+    help="Shown next to the scenario (and an adoption), so others know whom to ask about it.",
 )
 overwrite = st.checkbox(
     "Replace the saved scenario with this name",
@@ -51,6 +56,9 @@ if st.button(
             name, scenarios.current(dataset), author or None, expected_version=expected
         )
         st.session_state[keys.LOADED_SCENARIO] = (saved.name, saved.version)
+        # The list below opens on what was just saved: left on the one picked before, its
+        # Adopt button adopted that one instead.
+        st.session_state[keys.SAVED_PICK] = saved.name
         st.success(
             f"Saved “{markdown_text(saved.name)}” (version {saved.version:d}).",
             icon=":material/save:",

@@ -145,3 +145,18 @@ def test_next_quarters_data_counts_new_and_gone_accounts_against_the_tier_of_rec
     cells = {(m["from"], m["to"]) for m in movers.to_dict("records")}
     assert ("none", "Tier 1") in cells and ("none", "Tier 3") in cells
     assert {to for source, to in cells if source != "none"} == {"none"}
+
+
+def test_the_plan_just_saved_is_the_one_offered_and_the_author_stays(app: AppTest) -> None:
+    _adopt(app, "Plan A", "ana")
+    page(app, "tiers")  # a trip away used to empty "Your name": the adoption read "anonymous"
+    page(app, "scenarios")
+    assert app.text_input(key=keys.SAVE_AUTHOR).value == "ana"
+    app.text_input(key=keys.SAVE_NAME).input("Plan B").run()
+    press(app, "Save scenario")
+    assert app.selectbox(key=keys.SAVED_PICK).value == "Plan B"  # it stayed on Plan A
+    app.session_state[keys.ADOPT_POPOVER] = True
+    app.run()
+    press(app, "Yes, adopt it")
+    adoption = open_store().adopted()
+    assert adoption is not None and adoption.name == "Plan B" and adoption.adopted_by == "ana"

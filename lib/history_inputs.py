@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lib.canonical import LABELS, REQUIRED
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset, Upload
 from lib.errors import InputError
@@ -24,7 +25,7 @@ from lib.formatting import plural
 from lib.history import NO_DATE, Snapshot, day_number
 from lib.ingest import LAST_ORDER_DATE, WINDOW_DAYS, LoadReport, RevenueBasis
 from lib.layout import printable
-from lib.mapping import DATE
+from lib.mapping import DATE, listed
 
 MAX_QUARTERS = 40  # ten years of quarters
 LINES_LISTED = 20  # rejected lines named in a period's report (the rest are counted)
@@ -238,12 +239,35 @@ def _given_period(text: str) -> tuple[str, date]:
     return found
 
 
+def _check_recognised(name: str, headers: Sequence[str], mapping: Mapping[str, str] | None) -> None:
+    """Say which required column the automatic mapping could not find, and how to name it: a
+    history's files have no column chooser (the Upload page's), so "choose the column" would
+    ask for what the page cannot do."""
+    missing = [column for column in REQUIRED if column not in (mapping or {})]
+    if not missing:
+        return
+    what = " and the ".join(LABELS[column].lower() for column in missing)
+    usual = " and ".join(USUAL_HEADERS.get(column, LABELS[column]) for column in missing)
+    flags = " ".join(f"--map {column}=..." for column in missing)
+    give = "them usual headers" if len(missing) > 1 else "it a usual header"
+    raise InputError(
+        f"{printable(name)}: tierboard cannot tell which column holds the {what} (its columns: "
+        f"{listed(list(headers)) or 'none'}). Give {give} ({usual}) and add the file again (on "
+        f"the command line: {flags})."
+    )
+
+
+USUAL_HEADERS = {"customer_id": "Customer ID", "annual_revenue": "Annual Revenue or ARR"}
+
+
 def _load_period(
     source: Source, how: ImportOptions, named: tuple[str, date] | None
 ) -> LoadedPeriod:
     upload = _open(source, how)
     try:
         mapping, basis = _chosen(upload, how)
+        if how.is_default:
+            _check_recognised(_name(source), upload.info.headers, mapping)
         period = named or period_in_name(_name(source))
         if period is None and basis.kind != "transactions":
             header = _date_header(upload, mapping)

@@ -127,6 +127,11 @@ def shown(header: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
+def listed(headers: tuple[str, ...] | list[str]) -> str:
+    """Headers as a message lists them: printable, each cut short, at most LISTED_HEADERS."""
+    return _listed(headers)
+
+
 def _listed(headers: tuple[str, ...] | list[str]) -> str:
     names = [printable(h) if len(h) <= 60 else printable(h)[:57] + "..." for h in headers]
     shown = ", ".join(names[:LISTED_HEADERS])

@@ -320,3 +320,16 @@ def test_a_transactions_file_within_one_quarter_is_one_sentence(capsys, tmp_path
     argv = ["history", str(path), *TRANSACTIONS_MAP, "--quarters", "4", "--cuts", "150"]
     err = one_sentence_exit_2(capsys, argv)
     assert "runs from 2026-07-10 to 2026-09-15: no quarter ends within it" in err
+
+
+def test_a_file_whose_columns_are_not_recognised_says_how_to_name_them(capsys, tmp_path):
+    odd = tmp_path / "odd-2026-Q1.csv"
+    odd.write_text("acct,company,region,comment\n1,A,EU,hello\n", encoding="utf-8")
+    plain = write(tmp_path, "plain-2026-Q2.csv", {"A": "1"})
+    err = one_sentence_exit_2(capsys, ["history", str(odd), str(plain), "--cuts", "10"])
+    assert (
+        "odd-2026-Q1.csv: tierboard cannot tell which column holds the customer id and the "
+        "revenue (its columns: acct, company, region, comment). Give them usual headers "
+        "(Customer ID and Annual Revenue or ARR) and add the file again (on the command line: "
+        "--map customer_id=... --map annual_revenue=...)." in err
+    )

@@ -99,7 +99,7 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
             disabled=not has_renewals,
             help="No demotion while the account's next renewal (as the previous period records "
             "it) is after the period's end."
-            + ("" if has_renewals else " The periods have no renewal_date column."),
+            + ("" if has_renewals else " The periods have no renewal date column."),
             key=keys.HISTORY_PROTECT,
             on_change=keep_typed,
             args=drawn_typed("history_protect", keys.HISTORY_PROTECT, False),
@@ -488,7 +488,9 @@ def flapped(loaded: LoadedHistory, ruled: Outcome, flap_within: int, made_from: 
         kept = (made_from, frame, to_csv_bytes(frame))
         st.session_state[keys.HISTORY_FLAPPED] = kept
     frame = kept[1]
-    tables.show(frame.head(PREVIEW), loaded.history.currency or "$", height=280)
+    shown = frame.head(PREVIEW)
+    # As tall as its rows up to ~7 (35 px a row, 38 the header): 280 left blank rows under 5.
+    tables.show(shown, loaded.history.currency or "$", height=min(280, 38 + 35 * len(shown)))
     st.download_button(
         f"Download the {plural(number, 'flapped account')} (CSV)",
         data=kept[2],

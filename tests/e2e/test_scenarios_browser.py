@@ -50,10 +50,10 @@ def test_delete_closes_its_popover_and_rename_to_a_taken_name_says_why(
     _scenarios_page(page, own_app)
     _save(page, "Alpha")
     _save(page, "Beta")
-    # Rename the one picked (Alpha, the first saved) to a taken name: the popover stays open,
+    # Rename the one picked (Beta, the one just saved) to a taken name: the popover stays open,
     # saying why.
     _open(page, "Rename")
-    page.get_by_role("textbox", name="New name").fill("Beta")
+    page.get_by_role("textbox", name="New name").fill("Alpha")
     page.get_by_role("button", name="Rename it").click()
     page.get_by_text("already exists").wait_for(timeout=WAIT_MS)
     wait_until_idle(page)
@@ -61,12 +61,12 @@ def test_delete_closes_its_popover_and_rename_to_a_taken_name_says_why(
     page.keyboard.press("Escape")
     # Delete: one yes deletes the scenario named, and the popover closes.
     _open(page, "Delete")
-    page.get_by_text("Delete “Alpha” for everyone").wait_for(timeout=WAIT_MS)
+    page.get_by_text("Delete “Beta” for everyone").wait_for(timeout=WAIT_MS)
     page.get_by_role("button", name="Yes, delete it").click()
-    page.get_by_text("Deleted “Alpha”.").wait_for(timeout=WAIT_MS)
+    page.get_by_text("Deleted “Beta”.").wait_for(timeout=WAIT_MS)
     wait_until_idle(page)
-    # Before the fix the popover stayed open asking to delete Beta next.
+    # Before the fix the popover stayed open asking to delete Alpha next.
     assert page.get_by_role("button", name="Yes, delete it").is_hidden()
-    assert page.get_by_text("Delete “Beta” for everyone").is_hidden()
-    page.get_by_role("button", name="Undo: restore “Alpha”").click()
-    page.get_by_text("Restored “Alpha”.").wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Delete “Alpha” for everyone").is_hidden()
+    page.get_by_role("button", name="Undo: restore “Beta”").click()
+    page.get_by_text("Restored “Beta”.").wait_for(timeout=WAIT_MS)

@@ -133,6 +133,16 @@ def measure(rows: int, periods: int, runs: int) -> dict[str, object]:
     return found
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run whose move with the rules is the median one, with every run's figure beside it:
+    on a shared 2-core machine whole runs of the same code differ by a third (48 to 70 ms seen),
+    so one run alone says little about a 50 ms target."""
+    ranked = sorted(runs, key=lambda run: run["rules"]["move_ms"])
+    kept = dict(ranked[(len(ranked) - 1) // 2])
+    kept["rules_move_ms_by_run"] = [run["rules"]["move_ms"] for run in runs]
+    return kept
+
+
 def report_lines(found: dict) -> list[str]:
     def cell(figures: dict) -> str:
         return (
@@ -169,9 +179,19 @@ def report_lines(found: dict) -> list[str]:
         "",
         f"Target (issue 16): a move on the history page <= {TARGET_MS:.0f} ms, with the rules: "
         + ("met" if found["rules"]["move_ms"] <= TARGET_MS else "**not met**")
-        + f" ({found['rules']['move_ms']:.1f} ms). Machine: {found['machine']}.",
+        + f" ({found['rules']['move_ms']:.1f} ms"
+        + _by_run(found)
+        + f"). Machine: {found['machine']}.",
         END,
     ]
+
+
+def _by_run(found: dict) -> str:
+    figures = found.get("rules_move_ms_by_run", [])
+    if len(figures) < 2:
+        return ""
+    listed = ", ".join(f"{ms:.1f}" for ms in figures)
+    return f", the median of {len(figures)} whole runs: {listed} ms"
 
 
 def keep_in_report(found: dict) -> None:
@@ -199,8 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--periods", type=int, default=8)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-report", action="store_true", help="print only, keep BENCHMARKS.md")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="whole runs; the one with the median rules move is kept",
+    )
     args = parser.parse_args(argv)
-    found = measure(args.rows, args.periods, args.runs)
+    found = median_run([measure(args.rows, args.periods, args.runs) for _ in range(args.repeat)])
     if not args.no_report:
         keep_in_report(found)
     print(json.dumps(found))

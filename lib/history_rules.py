@@ -127,16 +127,19 @@ def _band(
     ascending, order = history.ascending[p], history.order[p]
     moved = []
     for j, (at, rise, fall) in enumerate(bands):
-        low, high = np.searchsorted(ascending, [fall, rise], side="left")
+        low, split, high = np.searchsorted(ascending, [fall, at, rise], side="left")
         if low >= high:
             continue
-        inside = order[low:high]
-        before = previous[inside]
-        plain_above = ascending[low:high] >= at
-        kept_above = np.where(before > 0, before <= j + 1, plain_above)
-        change = plain_above.astype(np.int8) - kept_above.astype(np.int8)
-        tiers[inside] += change
-        moved.append(inside[change != 0])
+        # Plainly below the cut-off, in the band: back above it if it was above before (tier
+        # number j + 1 or less). Plainly above: back below if it was below before. Only those
+        # few are written (a scatter over the whole band cost more than the band's tests).
+        under, over = order[low:split], order[split:high]
+        was = previous[under]
+        raised = under[(was > 0) & (was <= j + 1)]
+        lowered = over[previous[over] > j + 1]
+        tiers[raised] -= 1
+        tiers[lowered] += 1
+        moved.append(np.concatenate([raised, lowered]))
     return moved
 
 

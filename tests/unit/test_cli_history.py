@@ -120,6 +120,16 @@ def test_periods_given_on_the_command_line_order_the_files_by_date(capsys, tmp_p
     assert changed_cells(found["transitions"][0]) == {("Tier 1", "none"): (1, 500.0)}
 
 
+TRANSACTIONS_MAP = [
+    "--map",
+    "customer_id=Customer",
+    "--map",
+    "annual_revenue=Amount",
+    "--map",
+    "date=Invoice Date",
+]
+
+
 def test_history_of_one_transactions_file_cut_at_quarter_ends(capsys, tmp_path):
     lines = [
         "Customer,Amount,Invoice Date",
@@ -135,12 +145,7 @@ def test_history_of_one_transactions_file_cut_at_quarter_ends(capsys, tmp_path):
     found = history_json(
         capsys,
         str(path),
-        "--map",
-        "customer_id=Customer",
-        "--map",
-        "annual_revenue=Amount",
-        "--map",
-        "date=Invoice Date",
+        *TRANSACTIONS_MAP,
         "--quarters",
         "3",
         "--cuts",
@@ -270,16 +275,6 @@ def transactions(tmp_path: Path, lines: list[str]) -> Path:
     path = tmp_path / "invoices.csv"
     path.write_text("\n".join(["Customer,Amount,Invoice Date", *lines]) + "\n", encoding="utf-8")
     return path
-
-
-TRANSACTIONS_MAP = [
-    "--map",
-    "customer_id=Customer",
-    "--map",
-    "annual_revenue=Amount",
-    "--map",
-    "date=Invoice Date",
-]
 
 
 def test_quarters_before_the_first_line_are_left_out_and_partial_ones_said(capsys, tmp_path):

@@ -647,9 +647,20 @@ class Dataset:
         frame["tier"] = frame["tier"].map(tier_name)
         return frame
 
-    def rejected_rows(self) -> pd.DataFrame:
-        """The rows that were not loaded, with their row number and reason first."""
-        frame = self._con.cursor().execute(f"SELECT * FROM {ingest.REJECTED}").df()
+    def rejected_rows(self, limit: int | None = None) -> pd.DataFrame:
+        """The rows that were not loaded, with their row number and reason first (the first
+        `limit` of them, in file order, when given: a report need not fetch a million)."""
+        if limit is None:
+            frame = self._con.cursor().execute(f"SELECT * FROM {ingest.REJECTED}").df()
+        else:
+            frame = (
+                self._con.cursor()
+                .execute(
+                    f"SELECT * FROM {ingest.REJECTED} ORDER BY {ingest.REJECTED_ROW} LIMIT ?",
+                    [limit],
+                )
+                .df()
+            )
         return frame.rename(columns={ingest.REJECTED_ROW: "row", ingest.REJECTED_REASON: "reason"})
 
     @property

@@ -35,8 +35,8 @@ def days_of_record(infos: Sequence[AdoptionInfo]) -> list[AdoptionInfo]:
 def given_way(infos: Sequence[AdoptionInfo]) -> tuple[str, ...]:
     """One sentence per adoption a later one of the same day replaces (days_of_record keeps
     each day's last): "it stays recorded" would otherwise read as if it had vanished."""
-    kept = {info.id for info in days_of_record(infos)}
     last = {info.adopted_on: info for info in days_of_record(infos)}
+    kept = {info.id for info in last.values()}
     return tuple(
         f"“{info.name}”, adopted {info.adopted_at:%H:%M} UTC on {info.adopted_on:%-d %b %Y}, "
         f"gives way to “{last[info.adopted_on].name}”, adopted later that day: a day of record "

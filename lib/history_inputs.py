@@ -154,7 +154,7 @@ def partial_warning(periods: Sequence[LoadedPeriod]) -> str | None:
 def _rejected_lines(dataset: Dataset) -> tuple[tuple[int, str], ...]:
     if not dataset.report.rejected_rows:
         return ()
-    frame = dataset.rejected_rows().head(LINES_LISTED)
+    frame = dataset.rejected_rows(LINES_LISTED)
     return tuple(
         (int(line), str(reason)) for line, reason in zip(frame["row"], frame["reason"], strict=True)
     )

@@ -52,6 +52,20 @@ class LoadReport:
     def rejected_rows(self) -> int:
         return sum(self.rejected.values())
 
+    def merged_sentence(self) -> str:
+        """Rows summed into an earlier row of the same customer, as a sentence."""
+        return (
+            f"{plural(self.duplicates_merged, 'row')} repeated a customer id and "
+            f"{'was' if self.duplicates_merged == 1 else 'were'} summed into that customer."
+        )
+
+    def rejected_sentences(self) -> list[str]:
+        """One sentence per reason rows were rejected for, the commonest first."""
+        return [
+            f"Rejected, {reason}: {plural(rows, 'row')}."
+            for reason, rows in sorted(self.rejected.items(), key=lambda item: -item[1])
+        ]
+
     def sentences(self) -> list[str]:
         """The report as short sentences for a person."""
         lines = [
@@ -61,19 +75,13 @@ class LoadReport:
         if self.duplicates_merged and self.basis.kind == "transactions":
             lines.append(f"Lines of the same customer summed: {count(self.rows_loaded)}.")
         elif self.duplicates_merged:
-            lines.append(
-                f"{plural(self.duplicates_merged, 'row')} repeated a customer id and "
-                f"{'was' if self.duplicates_merged == 1 else 'were'} summed into that customer."
-            )
+            lines.append(self.merged_sentence())
         if self.rows_outside_window:
             lines.append(
                 f"{plural(self.rows_outside_window, 'row')} dated outside the 12 months "
                 "counted no revenue."
             )
-        lines.extend(
-            f"Rejected, {reason}: {plural(rows, 'row')}."
-            for reason, rows in sorted(self.rejected.items(), key=lambda item: -item[1])
-        )
+        lines.extend(self.rejected_sentences())
         skipped = [
             plural(n, what)
             for n, what in (

@@ -238,7 +238,7 @@ def baseline_choice(
         format_func=lambda o: (
             recorded
             if o == RECORD
-            else "Today's tiers (current_tier in the data)"
+            else "Today's tiers (the file's current tier column)"
             if o == "current"
             else f"Saved: {o}"
         ),

@@ -48,18 +48,6 @@ PREVIEW = 500  # flapped accounts listed on the page; the download has every one
 # --- the rules: values in keys.TYPED, widgets drawn from them (ui/state.py says why) ----------
 
 
-def keep_typed(name: str, widget_key: str) -> None:
-    value = st.session_state.get(widget_key)
-    if value is not None:
-        state.set_typed(name, value)
-
-
-def drawn_typed(name: str, widget_key: str, default: object) -> tuple[str, str]:
-    """Give the widget its value from keys.TYPED; (name, widget key): `keep_typed`'s arguments."""
-    state.show(widget_key, state.typed(name, default))
-    return name, widget_key
-
-
 def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
     """Buffer band, minimum stay, protection until renewal, what a flap is, the churn cap:
     (the rules, flap window in periods, churn cap as a share)."""
@@ -77,8 +65,8 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
             "this: with a $50K cut-off and 10%, a Tier 2 account moves up at $55K and a Tier 1 "
             "account down below $45K; in between it keeps its tier. 0: the plain rules.",
             key=keys.HISTORY_BUFFER,
-            on_change=keep_typed,
-            args=drawn_typed("history_buffer", keys.HISTORY_BUFFER, 0.0),
+            on_change=state.keep_typed,
+            args=state.drawn_typed("history_buffer", keys.HISTORY_BUFFER, 0.0),
         )
     with stay:
         st.number_input(
@@ -90,8 +78,8 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
             help="No demotion before an account has been this many periods in its tier (the "
             "period it arrived counts). Promotions are never held back. 0 or 1: no effect.",
             key=keys.HISTORY_MIN_STAY,
-            on_change=keep_typed,
-            args=drawn_typed("history_min_stay", keys.HISTORY_MIN_STAY, 0),
+            on_change=state.keep_typed,
+            args=state.drawn_typed("history_min_stay", keys.HISTORY_MIN_STAY, 0),
         )
     with protect:
         st.toggle(
@@ -101,8 +89,8 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
             "it) is after the period's end."
             + ("" if has_renewals else " The periods have no renewal date column."),
             key=keys.HISTORY_PROTECT,
-            on_change=keep_typed,
-            args=drawn_typed("history_protect", keys.HISTORY_PROTECT, False),
+            on_change=state.keep_typed,
+            args=state.drawn_typed("history_protect", keys.HISTORY_PROTECT, False),
         )
     with within:
         st.number_input(
@@ -114,8 +102,10 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
             help="An account flaps when it leaves a tier and is back in it within this many "
             "periods.",
             key=keys.HISTORY_FLAP_WITHIN,
-            on_change=keep_typed,
-            args=drawn_typed("history_flap_within", keys.HISTORY_FLAP_WITHIN, DEFAULT_FLAP_WITHIN),
+            on_change=state.keep_typed,
+            args=state.drawn_typed(
+                "history_flap_within", keys.HISTORY_FLAP_WITHIN, DEFAULT_FLAP_WITHIN
+            ),
         )
     with target:
         st.number_input(
@@ -127,12 +117,12 @@ def rules_controls(loaded: LoadedHistory) -> tuple[Rules, int, float]:
             help="The most accounts that should change tier in a quarter; a common guideline "
             "is 20%.",
             key=keys.HISTORY_TARGET,
-            on_change=keep_typed,
-            args=drawn_typed(
+            on_change=state.keep_typed,
+            args=state.drawn_typed(
                 "history_target", keys.HISTORY_TARGET, round(DEFAULT_CHURN_TARGET * 100)
             ),
         )
-    return typed_rules(loaded)  # the widgets' values: keep_typed put each in keys.TYPED
+    return typed_rules(loaded)  # the widgets' values: state.keep_typed put each in keys.TYPED
 
 
 def typed_rules(loaded: LoadedHistory) -> tuple[Rules, int, float]:
@@ -231,8 +221,8 @@ def flow(ruled: Outcome, currency: str) -> None:
         options=["accounts", "revenue"],
         key=keys.HISTORY_FLOW_BY,
         horizontal=True,
-        on_change=keep_typed,
-        args=drawn_typed("history_flow_by", keys.HISTORY_FLOW_BY, "accounts"),
+        on_change=state.keep_typed,
+        args=state.drawn_typed("history_flow_by", keys.HISTORY_FLOW_BY, "accounts"),
         help="Band widths: how many accounts, or how much revenue, go from each tier to each.",
     )
     st.html(
@@ -520,7 +510,7 @@ def pair(loaded: LoadedHistory, ruled: Outcome, currency: str) -> None:
             "From period",
             options=labels,
             key=keys.HISTORY_PAIR_FROM,
-            on_change=keep_typed,
+            on_change=state.keep_typed,
             args=ends[0],
             help="The period accounts move from (any period, not only the one before).",
         )
@@ -529,7 +519,7 @@ def pair(loaded: LoadedHistory, ruled: Outcome, currency: str) -> None:
             "To period",
             options=labels,
             key=keys.HISTORY_PAIR_TO,
-            on_change=keep_typed,
+            on_change=state.keep_typed,
             args=ends[1],
             help="The period accounts move to; “none”: not a customer in one of the two.",
         )

@@ -39,7 +39,7 @@ from lib.history_inputs import (
 from lib.ingest import LoadReport
 from lib.layout import printable
 from lib.sample_history import history_files
-from ui import history, history_adopted, keys, state
+from ui import history_adopted, keys, state
 from ui.upload import FILE_TYPES
 
 SOURCES = {
@@ -58,10 +58,7 @@ def load_note(name: str, period: LoadedPeriod) -> str:
 
 
 def _reasons(report: LoadReport) -> str:
-    return "".join(
-        f" Rejected, {reason}: {plural(rows, 'row')}."
-        for reason, rows in sorted(report.rejected.items(), key=lambda item: -item[1])
-    )
+    return "".join(f" {sentence}" for sentence in report.rejected_sentences())
 
 
 def _file_report(report: LoadReport, period: LoadedPeriod) -> str:
@@ -72,8 +69,7 @@ def _file_report(report: LoadReport, period: LoadedPeriod) -> str:
         else ""
     )
     merged = (
-        f" {plural(report.duplicates_merged, 'row')} repeated a customer id and "
-        f"{'was' if report.duplicates_merged == 1 else 'were'} summed into that customer."
+        f" {report.merged_sentence()}"
         if report.duplicates_merged and report.basis.kind != "transactions"
         else ""
     )
@@ -318,8 +314,8 @@ def _transactions_inputs(key: str, limit: int) -> tuple[UploadedFile | None, int
         max_value=MAX_QUARTERS,
         step=1,
         key=keys.HISTORY_QUARTERS,
-        on_change=history.keep_typed,
-        args=history.drawn_typed("history_quarters", keys.HISTORY_QUARTERS, DEFAULT_QUARTERS),
+        on_change=state.keep_typed,
+        args=state.drawn_typed("history_quarters", keys.HISTORY_QUARTERS, DEFAULT_QUARTERS),
         help="How many quarter ends, up to the latest date in the file; used when the history "
         "is built.",
     )

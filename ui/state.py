@@ -85,6 +85,21 @@ def show(widget_key: str, value: Any) -> None:
     st.session_state[widget_key] = value
 
 
+def keep_typed(name: str, widget_key: str) -> None:
+    """A widget's on_change: its value into `TYPED` under `name` (a cleared box, None, keeps
+    the figure before)."""
+    value = st.session_state.get(widget_key)
+    if value is not None:
+        set_typed(name, value)
+
+
+def drawn_typed(name: str, widget_key: str, default: Any) -> tuple[str, str]:
+    """Give the widget its value from `TYPED` (`default` until one is typed); returns
+    (name, widget key): `keep_typed`'s arguments."""
+    show(widget_key, typed(name, default))
+    return name, widget_key
+
+
 def typed(name: str, default: Any) -> Any:
     """A figure typed on a page (`TYPED`), or `default` until someone types one."""
     return st.session_state.get(TYPED, {}).get(name, default)

@@ -80,7 +80,10 @@ def test_who_moves_compares_with_the_tier_of_record_by_default(app: AppTest) -> 
     assert set(movers["customer_id"]) == set(SAMPLE.loc[down, "customer_id"])
     assert set(movers["from"]) == {"Tier 1"} and set(movers["to"]) == {"Tier 2"}
     # Today's tiers and the saved scenarios stay choices.
-    assert choice.options[1:] == ["Today's tiers (current_tier in the data)", "Saved: Q3 plan"]
+    assert choice.options[1:] == [
+        "Today's tiers (the file's current tier column)",
+        "Saved: Q3 plan",
+    ]
 
 
 def test_a_signed_in_user_adopts_under_their_own_name(

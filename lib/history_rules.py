@@ -3,9 +3,9 @@
 lib/history_tiers.py.
 
 The rules start from the plain tiering: the bands touch only the stretches of values inside
-them, the accounts whose tier differs from the previous period are the plain changes corrected
-for the few accounts off their plain tier, and every figure is the plain one corrected for those
-few accounts.
+them, the accounts whose tier differs from the previous period are one pass over the two
+periods' tiers, and every figure is the plain one corrected for the few accounts off their plain
+tier.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from lib.errors import InputError
-from lib.history_counts import cents_sums, changes_among, ends_of, matrices, union
+from lib.history_counts import cents_sums, changes, ends_of, matrices, union
 from lib.history_tiering import Tiering, plain_tiering, tiering_of
 from lib.history_tiers import NO_RULES, History, Rules, band_cents, decimal_of
 from lib.tiering import normalize_cuts
@@ -25,8 +25,8 @@ def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules
     """The rules applied from the second period on, to a copy of the plain tiering.
 
     Per period: the bands correct the accounts inside them (stretches of sorted values); the
-    accounts whose tier differs from the previous period's are the plain ones corrected for
-    the few off their plain tier; the demotions to hold back are among them. Then every figure
+    accounts whose tier differs from the previous period's are found in one pass; the
+    demotions to hold back are among them. Then every figure
     is the plain one, corrected for the accounts off their plain tier, and each pair's matrix
     a bincount over its changes.
     """
@@ -44,7 +44,8 @@ def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules
     tiers = plain.tiers.copy()
     # The period each account entered its tier in: it has been p - entered periods in it.
     entered = np.zeros(history.accounts, dtype=np.int16) if rules.min_stay > 1 else None
-    marks = np.zeros(history.accounts, dtype=bool)  # scratch, all False between uses
+    marks = np.zeros(history.accounts, dtype=bool)  # all False between uses (union)
+    scratch = np.empty(history.accounts, dtype=bool)
     ends = ends_of(history)
     off: list[np.ndarray] = [np.zeros(0, dtype=np.intp)]
     changed: list[np.ndarray] = []
@@ -56,8 +57,7 @@ def ruled_tiering(history: History, plain: Tiering, cuts: Sequence[float], rules
             step = np.flatnonzero((now != previous) & stay)
         else:
             moved = union(_band(history, p, now, previous, bands), marks, disjoint=apart)
-            redo = union([moved, off[p - 1]], marks)
-            differ = changes_among(tiers, p - 1, plain.changed[p - 1], redo, marks=marks, stay=stay)
+            differ = changes(tiers, p - 1, stay, scratch)
             held = _hold(history, p, now, previous, rules, among=differ, entered=entered)
             maybe = union([moved, held], marks)
             off.append(maybe[now[maybe] != plain.tiers[p][maybe]])

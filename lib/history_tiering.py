@@ -10,8 +10,9 @@ lib/history.py turns a `Tiering` into the `Stability` callers read.
   differs (found in one pass), its diagonal the later period's figures less what entered.
 - **A slider move** starts from the last plain tiering of the same history (`_LATEST`): only the
   accounts between a cut-off's old and new threshold change tier (a stretch of each period's
-  sorted values), so the tiers and the lists of changes are corrected for those accounts alone,
-  and the matrices are bincounts over the changes. A jump (cut-offs typed far away) tiers afresh.
+  sorted values), so the tiers are corrected for those accounts alone; the lists of changes are
+  one pass per pair and the matrices bincounts over them. A jump (cut-offs typed far away)
+  tiers afresh.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from decimal import Decimal
 import numpy as np
 
 from lib.cache import LatestWhileAlive
-from lib.history_counts import changes_among, ends_of, matrices, plain_figures, union
+from lib.history_counts import changes, ends_of, matrices, plain_figures
 from lib.history_tiers import History, band_cents
 from lib.tiering import normalize_cuts
 
@@ -125,10 +126,8 @@ def _fresh(history: History, thresholds: tuple[int, ...]) -> Tiering:
             tiers[p] = plain_tiers(history.cents[p], history.present[p], thresholds)
     customers, revenue = plain_figures(history, tiers, thresholds, side)
     ends = ends_of(history)
-    changed = tuple(
-        np.flatnonzero((tiers[p] != tiers[p + 1]) & ends.stay[p])
-        for p in range(history.periods - 1)
-    )
+    scratch = np.empty(history.accounts, dtype=bool)
+    changed = tuple(changes(tiers, p, ends.stay[p], scratch) for p in range(history.periods - 1))
     cells = matrices(
         history,
         tiers,
@@ -158,8 +157,8 @@ def plain_tiers(values: np.ndarray, here: np.ndarray, thresholds: Sequence[int])
 def _moved(history: History, last: Tiering, thresholds: tuple[int, ...]) -> Tiering | None:
     """`last` with its cut-offs moved to `thresholds`: in each period, the accounts between a
     cut-off's old and new threshold (a stretch of its sorted values) go one tier up or down; a
-    pair's changes are the last ones corrected for those accounts, its matrix a bincount over
-    them. None when there is too much to move (or another tier count)."""
+    pair's changes are one pass over the two periods' tiers (lib.history_counts.changes), its
+    matrix a bincount over them. None when there is too much to move (or another tier count)."""
     if len(thresholds) != len(last.thresholds) or _side(history, thresholds) != last.side:
         return None
     stretches = _stretches(history, last.thresholds, thresholds)
@@ -171,20 +170,9 @@ def _moved(history: History, last: Tiering, thresholds: tuple[int, ...]) -> Tier
             zip(last.thresholds, thresholds, strict=True), period, strict=True
         ):
             tiers[p, accounts] += np.int8(1 if new > old else -1)  # value < new, not < old
-    marks = np.zeros(history.accounts, dtype=bool)
+    scratch = np.empty(history.accounts, dtype=bool)
     ends = ends_of(history)
-    touched = [union(period, marks) for period in stretches]
-    changed = [
-        changes_among(
-            tiers,
-            p,
-            before,
-            union([touched[p], touched[p + 1]], marks),
-            marks=marks,
-            stay=ends.stay[p],
-        )
-        for p, before in enumerate(last.changed)
-    ]
+    changed = [changes(tiers, p, ends.stay[p], scratch) for p in range(history.periods - 1)]
     figures = plain_figures(history, tiers, thresholds, last.side)
     # The matrices afresh from the changes: a bincount over them reads memory in order, which
     # costs less than correcting the last ones for the accounts moved (read in any order).

@@ -25,6 +25,7 @@ from lib.migration import normalize_tier
 from lib.service_matrix import MAX_HOURS_PER_YEAR
 from lib.slices import UNASSIGNED
 from lib.team import MAX_CSMS, Team
+from lib.tiering import MAX_TIERS, tier_name
 
 # An owner is taken to cover one region when at least this share of its accounts are there.
 REGION_SHARE = 0.6
@@ -264,6 +265,20 @@ def _figure(value: float) -> str:
     if value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     return repr(value)
+
+
+def tier_names_for(roster: Roster, tier_count: int) -> list[str]:
+    """Tier 1 to the cut-offs' last tier, or to the highest tier an entry serves: a roster
+    edited under more tiers keeps its tiers when the count drops (the proposal then says which
+    entry to fix), so writing it must name them."""
+    named = max([tier_count, *(max(entry.tiers) for entry in roster.entries)])
+    return [tier_name(t) for t in range(1, named + 1)]
+
+
+def every_tier_name() -> list[str]:
+    """The names a saved roster may use (a scenario's roster can serve more tiers than its
+    cut-offs make: see tier_names_for)."""
+    return [tier_name(t) for t in range(1, MAX_TIERS + 1)]
 
 
 def roster_csv(roster: Roster, tier_names: Sequence[str]) -> bytes:

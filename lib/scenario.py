@@ -27,9 +27,9 @@ from typing import Any
 from lib.capacity import Plan
 from lib.criteria import COMPONENTS, DEFAULT_WEIGHTS, MAX_WEIGHT, REVENUE_ONLY, Criteria
 from lib.errors import InputError
-from lib.roster import Roster, read_roster_csv, roster_csv
+from lib.roster import Roster, every_tier_name, read_roster_csv, roster_csv, tier_names_for
 from lib.slices import DIMENSIONS, EVERYTHING, Slice
-from lib.tiering import MAX_TIERS, MIN_TIERS, normalize_cuts, tier_name
+from lib.tiering import MAX_TIERS, MIN_TIERS, normalize_cuts
 
 FORMAT = 1  # the shape of `Scenario.to_dict`; from_dict reads this one and refuses newer ones
 
@@ -272,22 +272,21 @@ def _scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         dataset=dataset,
         source=source,
     )
-    roster = _roster_from_dict(data.get("roster"), built.tier_count, source)
+    roster = _roster_from_dict(data.get("roster"), source)
     return replace(built, currency=currency, roster=roster)
 
 
 def _roster_text(roster: Roster, tier_count: int) -> str:
-    return roster_csv(roster, [tier_name(t) for t in range(1, tier_count + 1)]).decode("utf-8")
+    return roster_csv(roster, tier_names_for(roster, tier_count)).decode("utf-8")
 
 
-def _roster_from_dict(raw: object, tier_count: int, source: str) -> Roster | None:
+def _roster_from_dict(raw: object, source: str) -> Roster | None:
     if raw is None:
         return None
     if not isinstance(raw, str):
         raise InputError(f"{source}'s roster must be the text of a roster CSV; got {quoted(raw)}.")
-    names = [tier_name(t) for t in range(1, tier_count + 1)]
     try:
-        return read_roster_csv(raw.encode("utf-8"), names)
+        return read_roster_csv(raw.encode("utf-8"), every_tier_name())
     except InputError as error:
         raise InputError(f"{source}'s roster: {error}") from error
 

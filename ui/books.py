@@ -34,6 +34,7 @@ from lib.roster import (
     infer_roster,
     read_roster_csv,
     roster_csv,
+    tier_names_for,
 )
 from lib.tiering import TierIndex, tier_name
 from lib.views import ALERT_SIGN
@@ -140,8 +141,7 @@ def roster_bytes(value: Roster, tier_count: int) -> bytes:
     then says which entry to fix)."""
     kept = st.session_state.get(keys.ROSTER_CSV)
     if kept is None or kept[0] != (value, tier_count):
-        named = max([tier_count, *(max(e.tiers) for e in value.entries)])
-        kept = ((value, tier_count), roster_csv(value, tier_names(named)))
+        kept = ((value, tier_count), roster_csv(value, tier_names_for(value, tier_count)))
         st.session_state[keys.ROSTER_CSV] = kept
     return kept[1]
 

@@ -114,3 +114,14 @@ def test_pinned_accounts_are_read_from_lines_and_a_bad_line_is_one_sentence() ->
     }
     with pytest.raises(InputError, match="Pinned accounts: line 2 should be customer_id,csm"):
         parse_pins("C-1,Mei Lin\nC-2\n")
+
+
+def test_a_scenario_keeps_a_roster_serving_more_tiers_than_its_cut_offs_make() -> None:
+    # Edited under three tiers, then the tier count dropped to two: the Books page keeps the
+    # roster (and says which entry to fix); saving it must neither crash nor lose Tier 3.
+    roster = Roster((RosterEntry("Ana", (1, 2), 1_100.0), RosterEntry("Pool", (3,), 900.0, 4)))
+    saved = Scenario((55_000.0,), roster=roster)
+    assert "Pool,Tier 3,900,4" in saved.to_dict()["roster"]
+    assert Scenario.from_dict(json.loads(json.dumps(saved.to_dict()))) == saved
+    with pytest.raises(InputError, match="Pool serves Tier 3, but the cut-offs make 2 tiers"):
+        roster.check_tiers(2)

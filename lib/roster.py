@@ -158,8 +158,7 @@ def _tiers(text: str, tier_names: Sequence[str], where: str) -> tuple[int, ...]:
         number = known.get(normalize_tier(label).lower(), known.get(label.strip().lower()))
         if number is None:
             raise InputError(
-                f'{where}: unknown tier "{label.strip()}" (the cut-offs make '
-                f"{', '.join(tier_names)})."
+                f'{where}: unknown tier "{label.strip()}" (give one of {", ".join(tier_names)}).'
             )
         out.append(number)
     return tuple(out)

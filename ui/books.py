@@ -31,6 +31,7 @@ from lib.roster import (
     MAX_ROSTER_FILE_MB,
     Roster,
     against_teams,
+    every_tier_name,
     infer_roster,
     read_roster_csv,
     roster_csv,
@@ -97,13 +98,14 @@ def plan_file_text(plan: Plan) -> str:
     return with_roster(plan.to_toml(), roster_bytes(kept[2], plan.tier_count).decode("utf-8"))
 
 
-def roster_of_plan_file(text: str, tier_count: int) -> Roster | None:
+def roster_of_plan_file(text: str) -> Roster | None:
     """The roster a plan file carries (None: none); InputError with the reason."""
     found = plan_file_roster(text)
     if found is None:
         return None
     try:
-        return read_roster_csv(found.encode("utf-8"), tier_names(tier_count))
+        # As saved: a roster kept through a drop in the tier count names the tiers it serves.
+        return read_roster_csv(found.encode("utf-8"), every_tier_name())
     except InputError as error:
         raise InputError(f"its roster: {error}") from None
 

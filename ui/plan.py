@@ -261,7 +261,7 @@ def _on_plan_file(dataset: Dataset) -> None:
         st.session_state[keys.TIERS] = loaded.tier_count
         state.reset_cuts(dataset, loaded.tier_count)  # cut-offs for that many tiers
     try:
-        roster = books.roster_of_plan_file(uploaded.getvalue().decode("utf-8"), loaded.tier_count)
+        roster = books.roster_of_plan_file(uploaded.getvalue().decode("utf-8"))
     except InputError as error:
         st.session_state[PLAN_FILE_ERROR] = f"{uploaded.name}: {error}"
         st.session_state.pop(PLAN_FILE_OPENED, None)

@@ -296,6 +296,35 @@ def test_a_roster_typed_for_more_tiers_stays_and_the_proposal_says_what_to_fix(a
     ]
 
 
+def test_a_roster_kept_through_fewer_tiers_is_saved_with_a_scenario_and_a_plan_file(app: AppTest):
+    # The session-journey state machine's case: a roster serving Tier 3, then two tiers, then
+    # Save scenario (it crashed on naming Tier 3) and the plan file (which refused its own roster).
+    written = []
+    original = books_ui.plan_file_text
+
+    def spy(plan):
+        written.append(original(plan))
+        return written[-1]
+
+    books_page(app)
+    uploader(app, "Open a roster (CSV)").upload("roster.csv", ROSTER_CSV).run()
+    app.radio(key=keys.TIERS).set_value(2).run()
+    page(app, "scenarios")
+    app.text_input(key=keys.SAVE_NAME).input("Two tiers").run()
+    press(app, "Save scenario")
+    assert [s.value for s in app.success if "Two tiers" in s.value]
+    books_ui.plan_file_text = spy
+    try:
+        page(app, "plan")
+    finally:
+        books_ui.plan_file_text = original
+    assert "Scale Team A,Tier 3,1100,3," in plan_file_roster(written[-1])
+    uploader(app, "Open a plan file").upload("team.toml", written[-1].encode()).run()
+    assert not app.error
+    books_page(app)
+    assert book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) | T3 |")
+
+
 def _plan_file_with(roster: bytes) -> bytes:
     plan = Plan.default_for(summarize(SAMPLE.index, (55_000.0, 20_000.0)))
     return with_roster(plan.to_toml(), roster.decode("utf-8")).encode("utf-8")
@@ -337,8 +366,8 @@ def test_a_plan_file_whose_roster_is_bad_costs_one_sentence_and_nothing_changes(
     bad = _plan_file_with(b"csm,tiers,hours\nGrace Kim,Tier 9,1100\n")
     uploader(app, "Open a plan file").upload("team.toml", bad).run()
     assert [e.value for e in app.error] == [
-        'team.toml: its roster: Line 2 of the roster: unknown tier "Tier 9" (the cut-offs make '
-        "Tier 1, Tier 2, Tier 3)."
+        'team.toml: its roster: Line 2 of the roster: unknown tier "Tier 9" (give one of '
+        "Tier 1, Tier 2, Tier 3, Tier 4, Tier 5)."
     ]
     books_page(app)
     assert book_row(app, "Scale Team A") == before

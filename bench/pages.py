@@ -5,7 +5,9 @@ so a page added later is measured without anyone adding it here. On each page th
 slider goes to the same distinct round figures as in bench/slider.py (no per-value cache can
 hide a slow move);
 a move is checked to change what the page shows, unless no figure on that page depends on the
-cut-offs (the Upload page), which the result says (`changes_page: false`). Prints JSON:
+cut-offs (the Upload page), which the result says (`changes_page: false`). Scenarios are kept in
+a fresh folder, and one is saved before the Scenarios page is measured: a user with a saved plan
+sees it compared with the one on screen on every move. Prints JSON:
 {"pages": {title: {"path", "moves_ms", "summary", "changes_page"}}}.
 """
 
@@ -15,6 +17,7 @@ import argparse
 import ast
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench.report import spread
 from bench.slider import SLIDER, app_test, figures, tier_one_stops
+from ui import keys
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +80,8 @@ def measure_page(at: AppTest, path: str, positions: list[float]) -> dict:
     """Open the page, then time each move; whether every move changed what the page shows."""
     at.switch_page(path).run()
     assert not at.exception, at.exception
+    if path == "pages/scenarios.py":
+        _save_a_scenario(at)
     timings, changed = [], []
     previous = figures(at, page_only=True)
     for value in positions:
@@ -96,6 +102,25 @@ def measure_page(at: AppTest, path: str, positions: list[float]) -> dict:
     }
 
 
+def _save_a_scenario(at: AppTest) -> None:
+    at.text_input(key=keys.SAVE_NAME).input("Benchmark plan").run()
+    next(button for button in at.button if button.label == "Save scenario").click().run()
+    assert not at.exception, at.exception
+    assert any("Benchmark plan" in box.value for box in at.success), "the scenario was not saved"
+
+
+def measure_pages(moves: int, only: list[str] | None) -> dict:
+    at = app_test()
+    at.run()
+    assert not at.exception, at.exception
+    positions = tier_one_stops(at, moves)
+    return {
+        title: measure_page(at, path, positions)
+        for title, path in registered_pages()
+        if not only or title in only
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("file", type=Path)
@@ -103,15 +128,10 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="page titles to measure (default: every one)")
     args = parser.parse_args()
     os.environ["TIERBOARD_DATA"] = str(args.file)
-    at = app_test()
-    at.run()
-    assert not at.exception, at.exception
-    positions = tier_one_stops(at, args.moves)
-    results = {}
-    for title, path in registered_pages():
-        if args.only and title not in args.only:
-            continue
-        results[title] = measure_page(at, path, positions)
+    # A fresh scenario store: the figures do not depend on what this machine saved before.
+    with tempfile.TemporaryDirectory(prefix="tierboard-bench-") as store:
+        os.environ["TIERBOARD_DATA_DIR"] = store
+        results = measure_pages(args.moves, args.only)
     print(json.dumps({"pages": results}))
 
 

@@ -19,7 +19,7 @@ from lib.criteria import COMPONENTS
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.formatting import count, money, percent
-from lib.migration import Migration
+from lib.migration import Migration, migration_between
 from lib.planning import capacities, default_plan
 from lib.scenario import Scenario, comparability, dataset_fingerprint
 from lib.scenario_store import SavedScenario, ScenarioStore, saved_by, version_to_replace
@@ -144,6 +144,9 @@ def moves_between(
             f"Who moves from {name_before} to {name_after} is not shown: one of them was made on "
             "data in another currency."
         )
+    if before.criteria == after.criteria:  # one key: tiers are stretches of one index
+        index = dataset.index_for(after.slice, after.criteria)
+        return migration_between(index, before.cuts, after.cuts)
     return dataset.flows(
         after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
     )

@@ -16,7 +16,7 @@ import numpy as np
 
 from lib.formatting import money, plural
 from lib.slices import UNASSIGNED
-from lib.tiering import tier_name
+from lib.tiering import TierIndex, normalize_cuts, tier_name
 
 NONE = "none"  # no tier: an account new since a tier of record (from), or gone since (to)
 # "Tier 1", "tier-1", "T1", "t 1", "1", "Tier1": all Tier 1.
@@ -147,6 +147,33 @@ class Migration:
             ]
             sentence += f" Of them, {' and '.join(t for t in told if t)} since the tier of record."
         return sentence
+
+
+def migration_between(
+    index: TierIndex, before: Sequence[float], after: Sequence[float]
+) -> Migration:
+    """The flows from the tiers of cut-offs `before` to those of `after`, for the customers of
+    one index (one key: the same criteria and slice).
+
+    Under either set of cut-offs a tier is a stretch of the sorted keys, so each flow is the
+    overlap of two stretches: tiers x tiers binary searches and suffix sums, no customer
+    touched. What `migrate` gives for the same customers, without a per-baseline index (the
+    Scenarios page compares the cut-offs on screen, new on every move, with a saved plan's).
+    """
+    n = index.customers
+
+    def stretches(cuts: Sequence[float]) -> list[tuple[int, int]]:
+        bounds = [n, *(int(p) for p in index.positions(normalize_cuts(cuts))), 0]
+        return [(bounds[t], bounds[t - 1]) for t in range(1, len(bounds))]
+
+    flows = []
+    for a, (low_a, high_a) in enumerate(stretches(before), start=1):
+        for b, (low_b, high_b) in enumerate(stretches(after), start=1):
+            low, high = max(low_a, low_b), min(high_a, high_b)
+            if high > low:
+                revenue = index.revenue_between(low, high)
+                flows.append(Flow(tier_name(a), tier_name(b), high - low, revenue))
+    return Migration(tuple(flows))
 
 
 def migrate(

@@ -92,6 +92,30 @@ def test_moves_between_two_scenarios_counts_who_changes_tier(sample: Dataset) ->
     assert flows.moved_customers == moved
 
 
+@pytest.mark.parametrize(
+    "criteria",
+    [REVENUE_ONLY, Criteria(by="score", weights=tuple((c, 1.0) for c in COMPONENTS))],
+    ids=["revenue", "score"],
+)
+def test_moves_between_scenarios_of_one_criteria_are_the_per_customer_flows(
+    sample: Dataset, criteria: Criteria
+) -> None:
+    # Same criteria: read off one index (no per-baseline index built on every slider move);
+    # the figures are those of tiering every customer twice.
+    region = sample.dimensions["region"].labels[0]
+    for part in (EVERYTHING, Slice.of({"region": [region]})):
+        keys = sample.index_for(part, criteria).ascending
+        for before_cuts, after_cuts in [
+            ((float(keys[-5]), float(keys[len(keys) // 2])), (float(keys[-40]),)),
+            ((float(keys[-1]), float(keys[0])), (float(keys[-9]), float(keys[-9]) / 2, 1.0)),
+        ]:
+            before = on(sample, cuts=before_cuts, criteria=criteria, slice=part)
+            after = on(sample, cuts=after_cuts, criteria=criteria, slice=part)
+            flows = briefing.moves_between(sample, ("Before", before), ("After", after))
+            expected = sample.flows(part, criteria, after_cuts, baseline=(criteria, before_cuts))
+            assert flows == expected
+
+
 def test_opening_drops_slice_values_this_data_lacks_and_says_so(sample: Dataset) -> None:
     chosen = Slice.of({"region": ["EMEA", "Atlantis"]})
     opened = briefing.opening(on(sample, slice=chosen), sample)

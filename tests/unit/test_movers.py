@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from lib import movers
 from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
-from lib.migration import Flow, migrate, normalize_tier
+from lib.migration import Flow, migrate, migration_between, normalize_tier
 from lib.movers import MoversIndex
 from lib.sample import SAMPLE_PATH
 from lib.slices import EVERYTHING
-from lib.tiering import tier_name, tier_of
+from lib.tiering import TierIndex, tier_name, tier_of
 
 LABELS = ["Tier 1", "T2", "tier 3", "Strategic", "(none)", "2"]
 
@@ -137,3 +137,23 @@ def test_rows_with_columns_added_are_the_frame_built_column_by_column(count) -> 
     for name, values in added.items():
         expected[name] = values
     pd.testing.assert_frame_equal(data.rows(rows, added), expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 10_000_000), max_size=60),
+    st.lists(st.integers(0, 10_000_001), min_size=1, max_size=4, unique=True),
+    st.lists(st.integers(0, 10_000_001), min_size=1, max_size=4, unique=True),
+)
+def test_flows_between_two_sets_of_cut_offs_are_those_of_every_customer(
+    cents: list[int], before: list[int], after: list[int]
+) -> None:
+    # Ties and cut-offs on a value included (cut-offs drawn from the values' range).
+    revenue = np.array(cents, dtype=np.float64) / 100
+    cuts_before = sorted((c / 100 for c in before), reverse=True)
+    cuts_after = sorted((c / 100 for c in after), reverse=True)
+    was = tier_of(revenue, cuts_before, in_cents=True)
+    labels = [tier_name(t) for t in range(1, len(cuts_before) + 2)]
+    expected = migrate(was - 1, labels, tier_of(revenue, cuts_after, in_cents=True), revenue)
+    found = migration_between(TierIndex.from_values(revenue), cuts_before, cuts_after)
+    assert found == expected

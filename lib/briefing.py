@@ -132,9 +132,17 @@ def comparison_html(dataset: Dataset, chosen: Sequence[tuple[str, Scenario]]) ->
 
 
 def moves_between(
-    dataset: Dataset, first: tuple[str, Scenario], second: tuple[str, Scenario]
+    dataset: Dataset,
+    first: tuple[str, Scenario],
+    second: tuple[str, Scenario],
+    *,
+    first_moves: bool = False,
 ) -> Migration:
     """Who moves from the first scenario's tiers to the second's (on the second's slice).
+
+    `first_moves`: the first is the one on screen, new on every slider move. Across criteria
+    the flows need an index by the tiers they come from (built once per such tiering, then
+    cached), so they are then counted from the second's tiers and turned round.
 
     InputError when either was made on data in another currency: their cut-offs mean nothing
     here."""
@@ -147,6 +155,10 @@ def moves_between(
     if before.criteria == after.criteria:  # one key: tiers are stretches of one index
         index = dataset.index_for(after.slice, after.criteria)
         return migration_between(index, before.cuts, after.cuts)
+    if first_moves:
+        return dataset.flows(
+            after.slice, before.criteria, before.cuts, baseline=(after.criteria, after.cuts)
+        ).reversed()
     return dataset.flows(
         after.slice, after.criteria, after.cuts, baseline=(before.criteria, before.cuts)
     )

@@ -94,6 +94,16 @@ class Migration:
     def targets(self) -> list[str]:
         return sorted({f.target for f in self.flows}, key=_label_order)
 
+    def reversed(self) -> Migration:
+        """The same accounts going the other way (targets to sources): who moves from B to A is
+        who moves from A to B, turned round. Not for a tier of record ("none" means new or gone
+        since it, an order in time)."""
+        if self.of_record:
+            raise ValueError("a migration from a tier of record has a direction in time")
+        flows = [Flow(f.target, f.source, f.customers, f.revenue) for f in self.flows]
+        flows.sort(key=lambda f: (_label_order(f.source), _label_order(f.target)))
+        return Migration(tuple(flows))
+
     def cell(self, source: str, target: str) -> Flow | None:
         return next((f for f in self.flows if f.source == source and f.target == target), None)
 

@@ -123,7 +123,9 @@ if saved_list:
         st.html(briefing.comparison_html(dataset, pairs))
         (first, _), (second, _) = pairs[0], pairs[1]
         try:
-            flows = briefing.moves_between(dataset, pairs[0], pairs[1])
+            flows = briefing.moves_between(
+                dataset, pairs[0], pairs[1], first_moves=first == "(on screen)"
+            )
             st.markdown(
                 f"**From {markdown_text(first)} to {markdown_text(second)}:** "
                 f"{markdown_text(flows.headline(dataset.currency))}"

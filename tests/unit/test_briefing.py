@@ -116,6 +116,18 @@ def test_moves_between_scenarios_of_one_criteria_are_the_per_customer_flows(
             assert flows == expected
 
 
+def test_moves_across_criteria_are_the_same_counted_from_either_side(sample: Dataset) -> None:
+    score = Criteria(by="score", weights=tuple((c, 1.0) for c in COMPONENTS))
+    keys = sample.index_for(EVERYTHING, score).ascending
+    before = on(sample, cuts=(float(keys[-30]), float(keys[-200])), criteria=score)
+    region = sample.dimensions["region"].labels[1]
+    after = on(sample, cuts=(60_000.0, 15_000.0), slice=Slice.of({"region": [region]}))
+    pair = (("On screen", before), ("Saved", after))
+    forward = briefing.moves_between(sample, *pair)
+    assert forward.moved_customers > 0
+    assert briefing.moves_between(sample, *pair, first_moves=True) == forward
+
+
 def test_opening_drops_slice_values_this_data_lacks_and_says_so(sample: Dataset) -> None:
     chosen = Slice.of({"region": ["EMEA", "Atlantis"]})
     opened = briefing.opening(on(sample, slice=chosen), sample)

@@ -30,6 +30,7 @@ from lib.adoption import (
     rows_blob,
     rows_from_blob,
 )
+from lib.cache import BoundedCache
 from lib.errors import InputError
 from lib.scenario import Scenario, lower_first
 from lib.scenario_store import (
@@ -62,8 +63,21 @@ def _listed(
     return ScenarioList(readable, unreadable)
 
 
+# Scenarios read back, by their stored text: every page lists the saved scenarios and the
+# adoptions on every rerun (a slider move too), and parsing each one's JSON and plan TOML cost
+# more than the query. A Scenario is immutable, so one object serves every session's thread.
+_PARSED: BoundedCache[tuple[str, str], Scenario] = BoundedCache(512)
+_PARSED_TEXT_LIMIT = 256 * 1024  # a larger text (a long roster) is parsed each time, not kept
+
+
 def _scenario_from_json(name: str, text: str) -> Scenario:
     """The scenario stored as JSON text under `name`; InputError naming it when damaged."""
+    if len(text) > _PARSED_TEXT_LIMIT:
+        return _parsed(name, text)
+    return _PARSED.get((name, text), lambda: _parsed(name, text))
+
+
+def _parsed(name: str, text: str) -> Scenario:
     try:
         return Scenario.from_dict(json.loads(text))
     except ValueError:

@@ -476,6 +476,28 @@ def test_a_saved_scenario_reads_back_identical(store):
     assert store.get("Q3 plan").scenario == rich_scenario()
 
 
+def test_a_listed_scenario_is_parsed_once_and_a_new_version_afresh(store, monkeypatch, tmp_path):
+    # Every page lists the saved scenarios on every rerun: their JSON and plan TOML are parsed
+    # once per stored text, not once per slider move.
+    store.save("Parsed once", rich_scenario())
+    parsed = []
+    original = Scenario.from_dict
+
+    def counting(data):
+        parsed.append(data["cuts"])
+        return original(data)
+
+    monkeypatch.setattr(Scenario, "from_dict", staticmethod(counting))
+    first = store.list()[0].scenario
+    assert store.list()[0].scenario is first and store.get("Parsed once").scenario is first
+    assert len(parsed) <= 1  # (0: the same name and text were read before, by another test)
+    # A text no other test stores (the cache is shared by every store of the process).
+    cut = float(1 + zlib.crc32(str(tmp_path).encode()) % 10**9)
+    store.save("Parsed once", Scenario((cut,)), expected_version=1)
+    assert store.list()[0].scenario == Scenario((cut,))
+    assert parsed[-1] == [cut]
+
+
 def test_the_list_is_newest_first(store):
     assert store.list() == []
     for name in ("first", "second", "third"):

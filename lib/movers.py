@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from lib.migration import NONE, Flow, Migration, _label_order, normalize_tier
 from lib.slices import Slice
-from lib.tiering import TierIndex, summarize, tier_name, tier_of
+from lib.tiering import TierIndex, normalize_cuts, summarize, thresholds, tier_name, tier_of
 
 DIRECTIONS = ("same", "up", "down", "changed")  # codes 0..3 of `MoversIndex.directions`
 # Customers tiered at a time while looking for the biggest movers: the first chunk, doubled
@@ -56,6 +56,10 @@ class MoversIndex:
     # flows to "none"; `of_record` says "none" means new (as a source) or gone (as a target).
     gone: tuple[Flow, ...] = ()
     of_record: bool = False
+    # By revenue (the key is the revenue), each tier after a move is a stretch of the ranking:
+    # each source's ranked positions (ascending) then give its movers into a tier as a slice,
+    # found with two binary searches instead of a scan. None when the key is a score.
+    by_source: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
 
     @classmethod
     def build(
@@ -83,16 +87,23 @@ class MoversIndex:
             for s in range(len(merged))
         )
         ranked = np.argsort(-revenue[rows], kind="stable")  # equal revenue: table order
+        ranked_sources = sources[ranked]
+        by_source = None
+        if np.array_equal(keys[rows], revenue[rows]):
+            by_source = tuple(
+                np.flatnonzero(ranked_sources == s).astype(np.int32) for s in range(len(merged))
+            )
         return cls(
             sources=tuple(merged),
             groups=groups,
             in_cents=in_cents,
             rows=rows[ranked],
-            source_codes=sources[ranked],
+            source_codes=ranked_sources,
             keys=keys[rows][ranked],
             revenue=revenue[rows][ranked],
             gone=tuple(gone),
             of_record=of_record,
+            by_source=by_source,
         )
 
     def flows(self, cuts: Sequence[float]) -> Migration:
@@ -127,6 +138,54 @@ class MoversIndex:
         (tiering a chunk of customers at a time, in revenue order), or all of them."""
         table = self._direction_table(len(cuts) + 1)
         wanted = np.array([DIRECTIONS.index(d) for d in shown if d in DIRECTIONS[1:]], np.int8)
+        if self.by_source is not None:
+            positions, after = self._stretch_movers(cuts, np.isin(table, wanted), limit)
+        else:
+            positions, after = self._scanned_movers(cuts, table, wanted, limit)
+        source = self.source_codes[positions]
+        labels = np.array(self.sources, dtype=object)
+        names = np.array([tier_name(t) for t in range(len(cuts) + 2)], dtype=object)
+        return Movers(
+            rows=self.rows[positions],
+            before=labels[source] if len(labels) else np.zeros(0, object),
+            after=names[after],
+            direction=np.array(DIRECTIONS, dtype=object)[table[source, after]],
+        )
+
+    def _stretch_movers(
+        self, cuts: Sequence[float], wanted: np.ndarray, limit: int | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ranked positions and tiers after of the movers (the first `limit`), by revenue:
+        tier t after the move holds ranked positions bounds[t - 1]:bounds[t] (the ranking is by
+        the key), so a source's movers into it are a slice of that source's positions."""
+        assert self.by_source is not None
+        above = [
+            sum(
+                len(g.ascending) - int(np.searchsorted(g.ascending, c, "left")) for g in self.groups
+            )
+            for c in thresholds(normalize_cuts(cuts), self.in_cents)
+        ]
+        bounds = [0, *above, len(self.rows)]
+        found: list[tuple[np.ndarray, np.ndarray]] = []
+        for tier in range(1, len(bounds)):
+            low, high = bounds[tier - 1], bounds[tier]
+            for source, positions in enumerate(self.by_source):
+                if not wanted[source, tier]:
+                    continue
+                start, end = np.searchsorted(positions, [low, high], "left")
+                if limit is not None:
+                    end = min(int(end), int(start) + limit)
+                taken = positions[start:end]
+                found.append((taken, np.full(len(taken), tier, dtype=np.int64)))
+        positions = np.concatenate([p for p, _ in found] or [np.zeros(0, np.int32)])
+        after = np.concatenate([a for _, a in found] or [np.zeros(0, np.int64)])
+        order = np.argsort(positions, kind="stable")[:limit]
+        return positions[order].astype(np.int64), after[order]
+
+    def _scanned_movers(
+        self, cuts: Sequence[float], table: np.ndarray, wanted: np.ndarray, limit: int | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The same by a scan in revenue order (tiering a chunk at a time), for a score key."""
         found: list[tuple[np.ndarray, np.ndarray]] = []
         total = 0
         chunk = SCAN_CHUNK if limit is not None else max(1, len(self.rows))
@@ -144,15 +203,7 @@ class MoversIndex:
         after = np.concatenate([a for _, a in found] or [np.zeros(0, np.int64)])
         if limit is not None:
             positions, after = positions[:limit], after[:limit]
-        source = self.source_codes[positions]
-        labels = np.array(self.sources, dtype=object)
-        names = np.array([tier_name(t) for t in range(len(cuts) + 2)], dtype=object)
-        return Movers(
-            rows=self.rows[positions],
-            before=labels[source] if len(labels) else np.zeros(0, object),
-            after=names[after],
-            direction=np.array(DIRECTIONS, dtype=object)[table[source, after]],
-        )
+        return positions, after
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,9 +35,9 @@ def customers(draw: st.DrawFn) -> tuple:
     )
 
 
-def every_customer(revenue, codes, keep, cuts):
+def every_customer(revenue, codes, keep, cuts, keys=None):
     """The movers as the page built them before: every customer tiered, a loop for direction."""
-    after = tier_of(revenue, cuts, in_cents=True)
+    after = tier_of(revenue, cuts, in_cents=True) if keys is None else tier_of(keys, cuts)
     before = np.array([normalize_tier(label) for label in LABELS], dtype=object)[codes]
     names = np.array([tier_name(t) for t in after], dtype=object)
     moved = np.flatnonzero(keep & (before != names))
@@ -67,6 +67,22 @@ def test_the_biggest_movers_are_the_head_of_every_mover_by_revenue(data, limit) 
     assert every.rows.tolist() == rows.tolist()
     assert (list(every.before), list(every.after)) == (before, after)
     assert list(every.direction) == directions
+    head = index.movers(cuts, ("up", "down", "changed"), limit=limit)
+    assert head.rows.tolist() == rows[:limit].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(customers(), st.integers(1, 70), st.randoms(use_true_random=False))
+def test_by_a_score_the_biggest_movers_are_those_of_every_customer(data, limit, rng) -> None:
+    # A score key: tiers are not stretches of the revenue ranking, so the movers are scanned.
+    revenue, codes, keep, cuts = data
+    keys = np.array([rng.choice([0.0, 0.5, 1.0, rng.random()]) for _ in revenue]) * 1e7
+    index = MoversIndex.build(keys, revenue, keep, LABELS, codes, in_cents=False)
+    assert index.by_source is None or np.array_equal(keys[keep], revenue[keep])
+    rows, before, after, _ = every_customer(revenue, codes, keep, cuts, keys=keys)
+    every = index.movers(cuts, ("up", "down", "changed"))
+    assert every.rows.tolist() == rows.tolist()
+    assert (list(every.before), list(every.after)) == (before, after)
     head = index.movers(cuts, ("up", "down", "changed"), limit=limit)
     assert head.rows.tolist() == rows[:limit].tolist()
 

@@ -3,8 +3,9 @@
 A `MoversIndex` is built once per slice, criteria and baseline (today's tiers or a saved
 scenario's): the customers grouped by the tier they come from, each group sorted by the key
 (a `TierIndex`), so the flows of any cut-offs are a binary search per group; and every customer
-ranked by revenue, biggest first, so the biggest movers are a scan that stops at the first
-`limit` found. The rules are lib/migration's (labels normalised, `Flow.direction`), applied to
+ranked by revenue, biggest first. By revenue each tier after a move is a stretch of that ranking,
+so the biggest movers are slices of each group's ranked positions; by a score, a scan in revenue
+order that stops at the first `limit` found. The rules are lib/migration's (labels normalised, `Flow.direction`), applied to
 arrays: the same figures as `migrate` on every customer, in microseconds instead of a second.
 
 A baseline can also be a tier of record (`AccountBaseline`, from lib/adoption.py): each

@@ -145,7 +145,10 @@ def owner_figures(
     index: TierIndex, cuts: Sequence[float], plan: Plan, owners: Sequence[str]
 ) -> list[BookFigures]:
     """Each owner's accounts per tier, revenue and hours needed under `cuts`, in `owners` order
-    (the codes of the index's owner column): one binary search per owner and tier."""
+    (the codes of the index's owner column): one binary search per owner and tier. No owners
+    (the data has no csm_owner column): no figures."""
+    if not owners:
+        return []
     runs = owner_runs(index)
     bounds = tier_bounds(index, cuts)
     hours = np.asarray(plan.matrix.hours_per_account())

@@ -5,8 +5,9 @@ scenario's): the customers grouped by the tier they come from, each group sorted
 (a `TierIndex`), so the flows of any cut-offs are a binary search per group; and every customer
 ranked by revenue, biggest first. By revenue each tier after a move is a stretch of that ranking,
 so the biggest movers are slices of each group's ranked positions; by a score, a scan in revenue
-order that stops at the first `limit` found. The rules are lib/migration's (labels normalised, `Flow.direction`), applied to
-arrays: the same figures as `migrate` on every customer, in microseconds instead of a second.
+order that stops at the first `limit` found. The rules are lib/migration's (labels normalised,
+`Flow.direction`), applied to arrays: the same figures as `migrate` on every customer, in
+microseconds instead of a second.
 
 A baseline can also be a tier of record (`AccountBaseline`, from lib/adoption.py): each
 account's tier as recorded, by customer id. `align` matches it with the data in use once (a

@@ -449,6 +449,9 @@ def books_view(
 
 def show_books(books: list[CsmBook], tier_count: int, currency: str, after: bool) -> None:
     """The chart a room reads (the most loaded CSMs) and the table of every CSM."""
+    if not books:  # no csm_owner and no roster yet: an empty chart and table say nothing
+        st.caption("No books yet: nobody owns an account in this data and the roster is empty.")
+        return
     st.html(views.chart_title_html(charts.books_title(books, after), "books_title"))
     st.plotly_chart(charts.books_figure(books, after), key=keys.BOOKS_CHART)
     more = charts.books_more(books)

@@ -403,3 +403,18 @@ def test_the_roster_editor_is_made_once_per_roster_not_on_every_move(
     shown = app.dataframe[0].value
     assert list(shown["csm"]) == ["Grace Kim", "Scale Team A"]
     assert list(shown["headcount"]) == [1, 3]
+
+
+def test_data_without_owners_shows_no_books_and_no_traceback(app: AppTest):
+    # Found by a new-user walk: an upload with no csm_owner column, then Books, raised
+    # KeyError 'owner' (the owner runs need the column) with a traceback on screen.
+    from tests.app.test_upload_page import upload, upload_page
+
+    books_page(app)  # the sample's roster first, as a person would have seen it
+    plain = b"customer_id,annual_revenue\nA,1500000\nB,50000\nC,6200\nD,9000\nE,100\n"
+    upload(upload_page(app), "plain.csv", plain)
+    press(app, "Load")
+    books_page(app)
+    assert next(i.value for i in app.info).startswith("This data has no csm_owner column")
+    assert any(c.value.startswith("No books yet: nobody owns") for c in app.caption)
+    assert not app.get("plotly_chart")

@@ -214,7 +214,10 @@ class Sensitivity:
         """The riskiest assumption in words, every figure from the bars:
 
         "The plan's riskiest assumption is Tier 1's 60 hours per account: at 72 h Tier 1 needs
-        3 more CSMs (21 in all)."
+        20 CSMs, 3 more than at 60 h; its team has 18."
+
+        (The "more" is against the plan's own need, not its headcount: a team of 18 that needs 17
+        at 60 h is 2 short at 72 h, so the sentence names all three figures.)
         """
         found = self.riskiest()
         if found is None:
@@ -233,10 +236,15 @@ class Sensitivity:
         if assumption.kind == "headcount" or round(found.more_csms, 1) <= 0:
             consequence = f"{name}'s team is at {load_text(found.load)} of its hours"
         else:
-            total = whole_csms(outcome.csms_needed[found.tier - 1])
+            t = found.tier - 1
+            total = whole_csms(outcome.csms_needed[t])
+            capacity = outcome.capacities[t]
+            team = capacity.hours_available / capacity.hours_per_csm
             consequence = (
-                f"{name} needs {csms_text(found.more_csms)} more "
-                f"CSM{'' if found.more_csms == 1 else 's'} ({count(total)} in all)"
+                f"{name} needs {count(total)} CSM{'' if total == 1 else 's'}, "
+                f"{csms_text(found.more_csms)} more than at "
+                f"{assumption.value_text(assumption.base, currency)}; its team has "
+                f"{csms_text(round(team, 1))}"
             )
         return (
             f"The plan's riskiest assumption is {assumption.phrase(currency)}: {at} {consequence}."

@@ -72,7 +72,7 @@ def test_the_page_says_the_riskiest_assumption_and_draws_every_input(app: AppTes
     assert app.subheader[0].value == HEADING  # the year month by month follows
     assert shown_sentence(app) == (
         "The plan's riskiest assumption is Tier 1's 60 hours per account: at 72 h Tier 1 needs "
-        "3 more CSMs (20 in all)."
+        "20 CSMs, 3 more than at 60 h; its team has 18."
     )
     found = expected(app)
     assert_shows(app, found)

@@ -205,16 +205,17 @@ def test_the_sentence_says_the_figures_of_the_top_bar() -> None:
     sentence = found.sentence("$")
     matched = re.fullmatch(
         r"The plan's riskiest assumption is Tier 1's ([\d,.]+) hours per account: at ([\d,.]+) h "
-        r"Tier 1 needs (\d+) more CSMs \((\d+) in all\)\.",
+        r"Tier 1 needs (\d+) CSMs, (\d+) more than at ([\d,.]+) h; its team has ([\d,.]+)\.",
         sentence,
     )
     assert matched, sentence
-    base, at, more, total = (float(g.replace(",", "")) for g in matched.groups())
-    assert base == top.assumption.base == 60
+    base, at, total, more, again, team = (float(g.replace(",", "")) for g in matched.groups())
+    assert base == again == top.assumption.base == 60
     assert at == top.assumption.high == pytest.approx(72)
     needed, before = top.high.csms_needed[0], found.base.csms_needed[0]
     assert more == whole_csms(needed) - whole_csms(before)
     assert total == whole_csms(needed)
+    assert team == plan.teams[0].csms  # the whole base: the team's own headcount
 
 
 def test_a_riskiest_headcount_says_the_load_its_team_would_carry() -> None:

@@ -80,6 +80,13 @@ def churn_percent(share: float) -> str:
     return f"{value:.1f}%"
 
 
+def points_between(share: float, base: float) -> float:
+    """How many points `share` is above `base` as churn_percent shows both (to a tenth): the
+    difference of the shown figures, so 11.1% against 10.7% is -0.4, never the -0.3 of the
+    unrounded shares."""
+    return round(round(share * 100, 1) - round(base * 100, 1), 1)
+
+
 def cap_percent(share: float) -> str:
     """A cap typed in whole percents as typed: 20%, 1% (percent() would say "1.0%")."""
     return f"{share * 100:.10g}%"

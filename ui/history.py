@@ -26,6 +26,7 @@ from lib.formatting import (
     money,
     percent,
     plural,
+    points_between,
 )
 from lib.history import DEFAULT_FLAP_WITHIN, Rules
 from lib.history_charts import churn_figure, churn_title, flow_figure, flow_title
@@ -276,10 +277,13 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
     def differs(figure: Callable[[Outcome], float]) -> float | None:
         return None if base is None else figure(result) - figure(base)
 
+    def points(figure: Callable[[Outcome], float]) -> float | None:
+        return None if base is None else points_between(figure(result), figure(base))
+
     worst.metric(
         "Worst quarter",
         churn_percent(_worst(result)),
-        **_change(differs(_worst), _points),
+        **_change(points(_worst), _points),
         help="The largest share of accounts changing tier from one period to the next "
         "(new and churned accounts included).",
     )
@@ -296,10 +300,10 @@ def _row(title: str, result: Outcome, base: Outcome | None, plan: Plan, target: 
         **_change(differs(lambda o: o.stability.flapped), "{:+,d}".format),
         help="Accounts that left a tier and were back in it within the periods set above.",
     )
-    top.metric(
+    top.metric(  # to a tenth, like its change: "40%" beside "+3.5 pts" read as a wrong sum
         "Tier 1 revenue",
-        percent(result.top_tier_share),
-        **_change(differs(lambda o: o.top_tier_share), _points, judged=False),
+        churn_percent(result.top_tier_share),
+        **_change(points(lambda o: o.top_tier_share), _points, judged=False),
         help=f"Tier 1's share of revenue in {markdown_text(latest)}, the latest period.",
     )
     load.metric(  # markdown-safe: the period label is escaped, the rest are figures
@@ -333,7 +337,8 @@ def _worst(result: Outcome) -> float:
 
 
 def _points(difference: float) -> str:
-    return f"{difference * 100:+.1f} pts"
+    """A difference already in points (points_between)."""
+    return f"{difference:+.1f} pts"
 
 
 def comparison(

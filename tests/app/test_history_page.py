@@ -60,7 +60,7 @@ def expected_row(history: History, cuts, rules: Rules, hours_per_account) -> lis
         churn_percent(max(shares)),
         f"{sum(s > 0.2 for s in shares)} of {len(shares)}",
         count(measured.flapped),
-        percent(last.revenue_cents[0] / sum(last.revenue_cents)),
+        churn_percent(last.revenue_cents[0] / sum(last.revenue_cents)),
         hours(needed),
     ]
 
@@ -171,6 +171,10 @@ def test_rules_put_their_figures_next_to_the_plain_ones(app: AppTest, bundled: H
     flaps = [m for m in at.metric if m.label == "Flapped"]
     plain, ruled = stability(bundled, cuts).flapped, stability(bundled, cuts, rules).flapped
     assert flaps[1].delta == f"{ruled - plain:+,d}"
+    for label in ("Worst quarter", "Tier 1 revenue"):  # the change is the shown figures' own
+        without, with_rules = (m for m in at.metric if m.label == label)
+        shown = float(with_rules.value.rstrip("%")) - float(without.value.rstrip("%"))
+        assert with_rules.delta in (f"{shown:+.1f} pts", "no change"), label
     spec = chart(at, "scatter")
     assert spec["data"][2]["name"] == "Accounts, without the rules"
 

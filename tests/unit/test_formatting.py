@@ -14,6 +14,7 @@ from lib.formatting import (
     money,
     money_exact,
     percent,
+    points_between,
 )
 
 
@@ -212,3 +213,19 @@ def test_markdown_text_keeps_ordinary_text_readable():
 )
 def test_churn_is_shown_to_a_tenth_of_a_point_so_it_reads_against_the_cap(share, text):
     assert churn_percent(share) == text
+
+
+@pytest.mark.parametrize(
+    ("share", "base", "points"),
+    [
+        (0.1074, 0.1106, -0.4),  # shown 10.7% and 11.1%: -0.4, not the unrounded -0.32
+        (0.437, 0.402, 3.5),
+        (0.2, 0.2, 0.0),
+        (0.20004, 0.19996, 0.0),  # both shown as 20.0%: no change
+    ],
+)
+def test_a_change_in_points_is_the_difference_of_the_shown_shares(share, base, points):
+    assert points_between(share, base) == points
+    assert points_between(share, base) == round(
+        float(churn_percent(share).rstrip("%")) - float(churn_percent(base).rstrip("%")), 1
+    )

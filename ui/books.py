@@ -413,6 +413,11 @@ def proposal_in_use(
     """The proposal made for what is on screen, or None; a button to make one (again), and
     when the one kept is out of date, a sentence saying so and for which cut-offs it was made."""
     kept = st.session_state.get(keys.PROPOSAL)
+    if kept is not None and kept[0][0][0] != _data_of(dataset):
+        # Made on other data (a file loaded since): not this data's proposal, out of date or not.
+        st.session_state.pop(keys.PROPOSAL, None)
+        st.session_state.pop(keys.BOOK_MOVER_FILES, None)
+        kept = None
     current = kept is not None and kept[0] == _made_for(dataset, plan, value, choice)
     stale = kept is not None and not current
     if kept is not None and stale:

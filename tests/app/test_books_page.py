@@ -418,3 +418,19 @@ def test_data_without_owners_shows_no_books_and_no_traceback(app: AppTest):
     assert next(i.value for i in app.info).startswith("This data has no csm_owner column")
     assert any(c.value.startswith("No books yet: nobody owns") for c in app.caption)
     assert not app.get("plotly_chart")
+
+
+def test_a_proposal_made_on_other_data_is_set_aside_not_called_out_of_date(app, fake_solver):
+    # Found by a new-user walk: after loading a file, Books said the sample's proposal was
+    # "out of date: it was made for cut-offs $55K / $20K", as if it were this data's.
+    from tests.app.test_upload_page import upload, upload_page
+
+    books_page(app)
+    press(app, "Propose assignment")
+    data = b"customer_id,annual_revenue,csm_owner\nA,1500000,Ana\nB,50000,Bo\nC,6200,Ana\n"
+    upload(upload_page(app), "owned.csv", data)
+    press(app, "Load")
+    books_page(app)
+    assert not [w for w in app.warning if "out of date" in w.value]
+    assert [b.label for b in app.button if b.label.startswith("Propose")] == ["Propose assignment"]
+    assert "after the proposal" not in " ".join(visible_text(h.proto.body) for h in app.get("html"))

@@ -258,6 +258,10 @@ def churn(ruled: Outcome, plain: Outcome, target: float, currency: str) -> None:
         money=("Revenue changing tier",),
         column_config={name: st.column_config.NumberColumn(format="%.1f%%") for name in shares},
     )
+    st.caption(  # the from -> to matrix below counts moves up and down apart from these
+        "Accounts changing tier include new and churned accounts (from or to “none”): the New "
+        "and Churned columns say how many of them there are."
+    )
 
 
 def _hours_text(needed: float, plan: Plan) -> str:

@@ -145,6 +145,13 @@ def test_the_quarter_table_and_churn_chart_show_each_quarter_s_share_with_the_ca
     assert table["Revenue changing tier"].tolist() == [
         t.changed_revenue_cents / 100 for t in measured.transitions
     ]
+    # New and churned accounts are in the count (from or to "none"), and the page says so: the
+    # from -> to headline counts moves up, down and new or gone apart.
+    new, churned = table["New"].sum(), table["Churned"].sum()
+    assert new + churned and any(
+        c.value.startswith("Accounts changing tier include new and churned accounts")
+        for c in at.caption
+    )
     spec = chart(at, "scatter")
     assert spec["data"][0]["y"] == [round(t.changed_share * 100, 2) for t in measured.transitions]
     assert spec["layout"]["annotations"][0]["text"] == "20% guideline"

@@ -296,16 +296,25 @@ def test_a_roster_typed_for_more_tiers_stays_and_the_proposal_says_what_to_fix(a
     ]
 
 
-def test_a_roster_kept_through_fewer_tiers_is_saved_with_a_scenario_and_a_plan_file(app: AppTest):
-    # The session-journey state machine's case: a roster serving Tier 3, then two tiers, then
-    # Save scenario (it crashed on naming Tier 3) and the plan file (which refused its own roster).
-    written = []
+@pytest.fixture
+def plan_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every plan file the Plan page writes (its download's text), in order."""
+    written: list[str] = []
     original = books_ui.plan_file_text
 
     def spy(plan):
         written.append(original(plan))
         return written[-1]
 
+    monkeypatch.setattr(books_ui, "plan_file_text", spy)
+    return written
+
+
+def test_a_roster_kept_through_fewer_tiers_is_saved_with_a_scenario_and_a_plan_file(
+    app: AppTest, plan_files: list[str]
+):
+    # The session-journey state machine's case: a roster serving Tier 3, then two tiers, then
+    # Save scenario (it crashed on naming Tier 3) and the plan file (which refused its own roster).
     books_page(app)
     uploader(app, "Open a roster (CSV)").upload("roster.csv", ROSTER_CSV).run()
     app.radio(key=keys.TIERS).set_value(2).run()
@@ -313,13 +322,9 @@ def test_a_roster_kept_through_fewer_tiers_is_saved_with_a_scenario_and_a_plan_f
     app.text_input(key=keys.SAVE_NAME).input("Two tiers").run()
     press(app, "Save scenario")
     assert [s.value for s in app.success if "Two tiers" in s.value]
-    books_ui.plan_file_text = spy
-    try:
-        page(app, "plan")
-    finally:
-        books_ui.plan_file_text = original
-    assert "Scale Team A,Tier 3,1100,3," in plan_file_roster(written[-1])
-    uploader(app, "Open a plan file").upload("team.toml", written[-1].encode()).run()
+    page(app, "plan")
+    assert "Scale Team A,Tier 3,1100,3," in plan_file_roster(plan_files[-1])
+    uploader(app, "Open a plan file").upload("team.toml", plan_files[-1].encode()).run()
     assert not app.error
     books_page(app)
     assert book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) | T3 |")
@@ -338,25 +343,16 @@ def test_a_plan_file_with_a_roster_opens_with_it(app: AppTest):
     assert book_row(app, "Scale Team A").startswith("| Scale Team A (pool of 3) | T3 | 3,300 |")
 
 
-def test_the_plan_file_carries_the_roster_only_once_someone_edits_it(app: AppTest):
-    written = []
-    original = books_ui.plan_file_text
-
-    def spy(plan):
-        written.append(original(plan))
-        return written[-1]
-
-    books_ui.plan_file_text = spy
-    try:
-        page(app, "plan")
-        assert plan_file_roster(written[-1]) is None  # the data's own roster: nothing to keep
-        books_page(app)
-        uploader(app, "Open a roster (CSV)").upload("roster.csv", ROSTER_CSV).run()
-        page(app, "plan")
-    finally:
-        books_ui.plan_file_text = original
-    assert Plan.from_toml(written[-1]).tier_count == 3  # still a plan file for `summarize`
-    assert "Scale Team A,Tier 3,1100,3," in plan_file_roster(written[-1])
+def test_the_plan_file_carries_the_roster_only_once_someone_edits_it(
+    app: AppTest, plan_files: list[str]
+):
+    page(app, "plan")
+    assert plan_file_roster(plan_files[-1]) is None  # the data's own roster: nothing to keep
+    books_page(app)
+    uploader(app, "Open a roster (CSV)").upload("roster.csv", ROSTER_CSV).run()
+    page(app, "plan")
+    assert Plan.from_toml(plan_files[-1]).tier_count == 3  # still a plan file for `summarize`
+    assert "Scale Team A,Tier 3,1100,3," in plan_file_roster(plan_files[-1])
 
 
 def test_a_plan_file_whose_roster_is_bad_costs_one_sentence_and_nothing_changes(app: AppTest):

@@ -27,7 +27,7 @@ from lib.scenario import Scenario
 from lib.scenario_store import SavedScenario, ScenarioStore, checked_name
 from lib.scenario_store_sqlite import open_store
 from lib.share_link import QUERY_KEYS, from_query, to_query
-from ui import books, keys, presentation, session, state
+from ui import books, keys, presentation, session, state, widgets
 from ui.keys import (
     ADOPT_POPOVER,
     COMPARE,
@@ -39,12 +39,10 @@ from ui.keys import (
     RENAME_FORM,
     RENAME_POPOVER,
     RENAME_TO,
-    prepare_key,
 )
 from ui.keys import DELETED_SCENARIO as DELETED
 from ui.keys import LOADED_SCENARIO as LOADED
 from ui.keys import MIGRATION_BASELINE as BASELINE
-from ui.keys import PREPARED_FILES as PREPARED
 from ui.keys import SAVED_PICK as PICK
 from ui.keys import SCENARIO_NOTICE as NOTICE
 
@@ -169,50 +167,12 @@ def _made_from(data: Dataset, scenario: Scenario, *extra: str) -> tuple[str, ...
     )
 
 
-def _prepared_file(
-    column: DeltaGenerator, made_from: tuple[str, ...], make: Callable[[], bytes], *,
-    label: str, file_name: str, mime: str, help_text: str,
-) -> None:  # fmt: skip
-    """A file of the view on screen: "Prepare", then a download of the bytes made (not a callable).
-
-    A tier list takes a second per 100k customers to write (XLSX more), and even the meeting
-    pack (a few milliseconds) is too much for every slider move: each is made only when its
-    button is pressed, and kept (in the session, with what it was made from) until the view
-    changes. A deferred download (a callable as `data`) would be made on the click, but
-    Streamlit 1.67 can lose its answer to a rerun that starts at that moment (the browser then
-    spins for 3 minutes, "deferredFile timed out"). A file made in the run is a plain URL the
-    click opens.
-    """
-    prepared = st.session_state.setdefault(PREPARED, {})
-    slot = column.empty()
-    if prepared.get(file_name, (None,))[0] != made_from:
-        prepared.pop(file_name, None)  # made for another view: never offered for this one
-        if not slot.button(
-            f"Prepare the {label}",  # markdown-safe: label and help are constants
-            key=prepare_key(file_name),
-            width="stretch",
-            help=f"Writes the {label} of the view on screen; its download button follows.",
-        ):
-            return
-        with column, st.spinner(f"Writing the {label}…"):  # markdown-safe: a constant
-            prepared[file_name] = (made_from, make())
-    slot.download_button(
-        f"Download the {label}",  # markdown-safe: label and help are constants
-        data=prepared[file_name][1],
-        file_name=file_name,
-        mime=mime,
-        on_click="ignore",  # a click that reruns the page would replace the file it opens
-        help=help_text,
-        width="stretch",
-    )
-
-
 def _tier_list_file(
     data: Dataset, scenario: Scenario, column: DeltaGenerator, *, label: str,
     write: Callable[[pd.DataFrame], bytes], file_name: str, mime: str, help_text: str,
 ) -> None:  # fmt: skip
     """A tier list of the view on screen (it has no plan in it), prepared on request."""
-    _prepared_file(
+    widgets.prepared_download(  # markdown-safe: label and help are the callers' constants
         column,
         _made_from(data, replace(scenario, plan=None)),
         lambda: write(data.tier_table(scenario.slice, scenario.criteria, scenario.cuts)),
@@ -246,7 +206,7 @@ def exports(data: Dataset) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         help_text="The same list as an Excel workbook; text stays text, figures stay numbers.",
     )  # fmt: skip
-    _prepared_file(
+    widgets.prepared_download(
         pack_column,
         _made_from(data, scenario, title),
         lambda: pack_bytes(data, scenario, title),

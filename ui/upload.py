@@ -10,6 +10,7 @@ import hashlib
 
 import streamlit as st
 
+from lib import briefing
 from lib.canonical import COLUMNS, REQUIRED, label
 from lib.dataset import Dataset, Upload
 from lib.errors import InputError
@@ -18,7 +19,7 @@ from lib.file_defaults import defaults_for
 from lib.formatting import blanks_as_empty, count, markdown_text, plural
 from lib.ingest import RevenueBasis
 from lib.mapping import DATE, describe
-from ui import session
+from ui import session, widgets
 from ui.keys import UPLOAD_AS_OF as AS_OF
 from ui.keys import UPLOAD_BASIS as BASIS
 from ui.keys import UPLOAD_ERROR as LOAD_ERROR
@@ -38,6 +39,8 @@ BASES = {
     "monthly": "Monthly figures (MRR x 12)",
     "transactions": "Transactions / invoice lines (trailing 12 months)",
 }
+
+REJECTED_PREVIEW = 200  # rejected rows shown on the page; the file has every one
 
 
 def file_key() -> str:
@@ -239,9 +242,11 @@ def load_report(dataset: Dataset) -> None:
     (st.warning if report.rejected_rows else st.success)(headline, icon=":material/fact_check:")
     st.markdown("\n".join(f"- {markdown_text(sentence)}" for sentence in report.sentences()))
     if report.rejected_rows:
-        rejected = dataset.rejected_rows()
+        shown = dataset.rejected_rows(limit=REJECTED_PREVIEW)
+        text = [c for c in shown.columns if c != "row"]
+        shown[text] = blanks_as_empty(shown[text])  # an empty cell is empty, not "None"
         st.dataframe(  # the file's own columns as the file names them, after line and reason
-            rejected.head(200),
+            shown,
             hide_index=True,
             height=220,
             column_config={
@@ -253,12 +258,15 @@ def load_report(dataset: Dataset) -> None:
                 "reason": st.column_config.TextColumn("Reason"),
             },
         )
-        st.download_button(
-            f"Download the {plural(report.rejected_rows, 'rejected row')} with reasons (CSV)",
-            data=to_csv_bytes(rejected),
+        # Made when pressed: every rejected row of a messy million-row file is seconds of
+        # work, and the sidebar's cut-offs rerun this page too.
+        widgets.prepared_download(
+            st.container(),
+            ("rejected", briefing.fingerprint(dataset)),
+            lambda: to_csv_bytes(dataset.rejected_rows()),
+            label=f"{plural(report.rejected_rows, 'rejected row')} with reasons (CSV)",
             file_name=f"rejected-{dataset.source.rsplit('.', 1)[0]}.csv",
             mime="text/csv",
-            on_click="ignore",  # a rerun on the click could replace the file the click opens
-            help="Every row that was not loaded, with its row number and the reason; "
+            help_text="Every row that was not loaded, with its row number and the reason; "
             "spreadsheet formulas are neutralised.",
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lib.capacity import Plan
 from lib.criteria import COMPONENTS, weight_shares
@@ -13,6 +16,7 @@ from lib.service_matrix import MAX_HOURS_PER_YEAR
 from lib.team import MAX_COST_PER_HOUR, MAX_CSMS
 from lib.tiering import TierIndex
 from ui import state
+from ui.keys import PREPARED_FILES, prepare_key
 
 
 def _on_team(tier: int, field: str) -> None:
@@ -171,3 +175,41 @@ def _score_key(dataset: Dataset, brief: bool) -> str:
     if neutral and not brief:
         said += f" Scored neutral (50) where {'; '.join(neutral)}."
     return said
+
+
+def prepared_download(
+    column: DeltaGenerator, made_from: tuple[str, ...], make: Callable[[], bytes], *,
+    label: str, file_name: str, mime: str, help_text: str,
+) -> None:  # fmt: skip
+    """A file of the view on screen: "Prepare", then a download of the bytes made (not a callable).
+
+    A tier list takes a second per 100k customers to write (XLSX more), and even the meeting
+    pack (a few milliseconds) is too much for every slider move: each is made only when its
+    button is pressed, and kept (in the session, with what it was made from) until the view
+    changes. A deferred download (a callable as `data`) would be made on the click, but
+    Streamlit 1.67 can lose its answer to a rerun that starts at that moment (the browser then
+    spins for 3 minutes, "deferredFile timed out"). A file made in the run is a plain URL the
+    click opens.
+    """
+    prepared = st.session_state.setdefault(PREPARED_FILES, {})
+    slot = column.empty()
+    if prepared.get(file_name, (None,))[0] != made_from:
+        prepared.pop(file_name, None)  # made for another view: never offered for this one
+        if not slot.button(
+            f"Prepare the {label}",  # markdown-safe: label and help are constants
+            key=prepare_key(file_name),
+            width="stretch",
+            help=f"Writes the {label} of the view on screen; its download button follows.",
+        ):
+            return
+        with column, st.spinner(f"Writing the {label}…"):  # markdown-safe: a constant
+            prepared[file_name] = (made_from, make())
+    slot.download_button(
+        f"Download the {label}",  # markdown-safe: label and help are constants
+        data=prepared[file_name][1],
+        file_name=file_name,
+        mime=mime,
+        on_click="ignore",  # a click that reruns the page would replace the file it opens
+        help=help_text,
+        width="stretch",
+    )

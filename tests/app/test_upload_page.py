@@ -50,8 +50,9 @@ def test_a_messy_german_export_is_read_mapped_and_loaded(app: AppTest) -> None:
     assert "Rejected, revenue is not a number: 1 row." in report
     assert "decimal comma" in report
     assert app.warning[0].value.startswith("2 customers from 4 rows; 1 row rejected.")
-    download = app.get("download_button")
-    assert len(download) == 1
+    assert [b.label for b in app.button if b.label.startswith("Prepare")] == [
+        "Prepare the 1 rejected row with reasons (CSV)"
+    ]
 
 
 def test_the_tiers_page_shows_the_uploaded_customers(app: AppTest) -> None:
@@ -172,5 +173,11 @@ def test_rejected_rows_download_is_formula_safe(app: AppTest) -> None:
         upload_page(app), "evil.csv", b"customer_id,annual_revenue\n=cmd|'/c calc'!A1,abc\nA,5\n"
     )
     press(app, "Load")
+    assert not app.get("download_button")  # made when pressed: not on every rerun
+    press(app, "Prepare the 1 rejected row with reasons (CSV)")
     payload = app.get("download_button")[0].proto
-    assert payload.label.startswith("Download the 1 rejected row")
+    assert payload.label == "Download the 1 rejected row with reasons (CSV)"
+    table = app.dataframe[0].value
+    assert table["customer_id"].tolist() == ["=cmd|'/c calc'!A1"]  # shown as text on the page
+    app.run()  # a rerun (a slider move) keeps the file made for this data
+    assert app.get("download_button")[0].proto.label == payload.label

@@ -105,6 +105,7 @@ def test_every_download_button_delivers_a_file(tab: object, own_app: str, tmp_pa
     tab.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(path))
     tab.get_by_role("button", name="Load", exact=True).click(timeout=WAIT_MS)
     tab.get_by_text("1 row rejected.", exact=False).first.wait_for(timeout=WAIT_MS)
+    _prepare(tab, "1 rejected row with reasons (CSV)")
     rejected = tab.get_by_role("button", name="Download the 1 rejected row", exact=False)
     with tab.expect_download(timeout=WAIT_MS) as arriving:
         rejected.click()

@@ -371,7 +371,7 @@ def test_a_plan_file_whose_roster_is_bad_costs_one_sentence_and_nothing_changes(
 
 def test_the_page_says_when_the_roster_has_other_hours_than_the_plan_pages_teams(app: AppTest):
     books_page(app)
-    said = [c.value for c in app.caption if c.value.startswith("The roster has")]
+    said = [c.value for c in app.info if c.value.startswith("The roster has")]
     # The sample names 26 owners (30 people: pools counted by headcount); the teams count 35.
     assert said == [
         "The roster has 26 CSMs and pools, 30 people with 33,000 h a year; the Plan page's "

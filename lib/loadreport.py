@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 
 from lib.formatting import count, plural
+from lib.layout import printable
 
 BasisKind = Literal["annual", "monthly", "transactions"]
 
@@ -43,6 +44,9 @@ class LoadReport:
     footer_lines: int = 0
     title_lines: int = 0
     duplicates_merged: int = 0  # rows summed into an earlier row of the same customer
+    # A few of the customers those rows went into, with their rows: which ids to look up
+    repeated_ids: tuple[tuple[str, int], ...] = ()
+    repeated_customers: int = 0  # customers made of more than one row
     rows_outside_window: int = 0  # transactions dated outside the trailing 12 months
     notes: tuple[str, ...] = ()  # how the file was read; optional values left empty
     basis: RevenueBasis = ANNUAL
@@ -53,11 +57,20 @@ class LoadReport:
         return sum(self.rejected.values())
 
     def merged_sentence(self) -> str:
-        """Rows summed into an earlier row of the same customer, as a sentence."""
-        return (
+        """Rows summed into an earlier row of the same customer, as a sentence, naming a few of
+        those customers (e.g. "C-001: 2 rows") so the file can be checked."""
+        sentence = (
             f"{plural(self.duplicates_merged, 'row')} repeated a customer id and "
-            f"{'was' if self.duplicates_merged == 1 else 'were'} summed into that customer."
+            f"{'was' if self.duplicates_merged == 1 else 'were'} summed into that customer"
         )
+        if not self.repeated_ids:
+            return sentence + "."
+        named = "; ".join(f"{_shown_id(i)}: {plural(rows, 'row')}" for i, rows in self.repeated_ids)
+        customers = self.repeated_customers
+        more = (
+            "" if customers <= len(self.repeated_ids) else f"; {count(customers)} customers in all"
+        )
+        return f"{sentence} ({named}{more})."
 
     def rejected_sentences(self) -> list[str]:
         """One sentence per reason rows were rejected for, the commonest first."""
@@ -95,3 +108,11 @@ class LoadReport:
             lines.append(f"Skipped: {', '.join(skipped)}.")
         lines.extend(self.notes)
         return lines
+
+
+_ID_SHOWN = 40  # characters of a customer id a sentence shows
+
+
+def _shown_id(customer_id: str) -> str:
+    text = printable(customer_id).strip()
+    return text if len(text) <= _ID_SHOWN else text[: _ID_SHOWN - 1] + "…"

@@ -257,7 +257,9 @@ def test_the_load_report_reads_as_sentences(write_csv):
     assert dataset.source == "export.csv"
     sentences = dataset.report.sentences()
     assert sentences[0] == "5 rows read, 4 loaded as 2 customers."
-    assert "2 rows repeated a customer id and were summed into that customer." in sentences
+    assert (
+        "2 rows repeated a customer id and were summed into that customer (A: 3 rows)." in sentences
+    )
     assert f"Rejected, {ingest.REVENUE_NOT_NUMBER}: 1 row." in sentences
     assert "Skipped: 2 blank lines." in sentences
 
@@ -465,3 +467,14 @@ def test_one_messy_row_and_a_repeated_id_change_nothing_the_clean_reading_gives(
         expected = [(f"C-{i}", Decimal(c) / 100, d, s) for i, (c, d, s) in enumerate(rows)]
         assert customers_of(clean_path) == sorted(expected)
         assert customers_of(messy_path) == sorted(expected)
+
+
+def test_the_report_names_the_customers_whose_rows_were_summed(write_csv):
+    text = HEADER + "A,1\nB,2\nA,3\nC,4\nD,5\nC,6\nE,7\nE,8\nE,9\nF,1\nF,1\n"
+    report = load(write_csv, text).report
+    assert report.duplicates_merged == 5
+    assert report.repeated_customers == 4
+    assert report.repeated_ids == (("E", 3), ("A", 2), ("C", 2))  # most rows first, then by id
+    assert report.merged_sentence().endswith(
+        "(E: 3 rows; A: 2 rows; C: 2 rows; 4 customers in all)."
+    )

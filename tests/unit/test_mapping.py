@@ -372,3 +372,22 @@ def test_rejected_rows_count_every_reason():
 )
 def test_the_revenue_basis_describes_itself(basis, text):
     assert basis.describe() == text
+
+
+def test_repeated_ids_are_named_so_they_can_be_looked_up():
+    # A new-user walk: "1 row repeated a customer id and was summed" did not say which one.
+    report = LoadReport(
+        "f.csv", rows_read=9, rows_loaded=9, customers=4, duplicates_merged=5,
+        repeated_ids=(("C-001", 3), ("C-007", 2), ("x" * 60, 2)), repeated_customers=4,
+    )  # fmt: skip
+    assert report.sentences()[1] == (
+        "5 rows repeated a customer id and were summed into that customer (C-001: 3 rows; "
+        f"C-007: 2 rows; {'x' * 39}…: 2 rows; 4 customers in all)."
+    )
+    one = LoadReport(
+        "f.csv", rows_read=2, rows_loaded=2, customers=1, duplicates_merged=1,
+        repeated_ids=(("K\x1b[31m1", 2),), repeated_customers=1,
+    )  # fmt: skip
+    assert one.merged_sentence() == (
+        "1 row repeated a customer id and was summed into that customer (K [31m1: 2 rows)."
+    )

@@ -248,7 +248,7 @@ def load_report(dataset: Dataset) -> None:
         st.dataframe(  # the file's own columns as the file names them, after line and reason
             shown,
             hide_index=True,
-            height=220,
+            height=min(220, 38 + 35 * len(shown)),  # no blank rows under a short list
             column_config={
                 "row": st.column_config.NumberColumn(
                     "Line",

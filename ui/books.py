@@ -471,7 +471,7 @@ def show_books(books: list[CsmBook], tier_count: int, currency: str, after: bool
 
 def roster_note(value: Roster, plan: Plan) -> None:
     """Say when the roster's hours are not the Plan page's teams' (lib.roster.against_teams)."""
-    sentence = against_teams(value, plan.teams)
+    sentence = against_teams(value, plan.teams) if value.entries else None  # empty: said above
     if sentence is not None:  # a box, not a caption: it explains why these books differ from
         # the Tiers and Plan pages' load (a new-user walk read the two as a contradiction)
         st.info(sentence, icon=":material/groups:")  # markdown-safe: headcounts and hours

@@ -23,7 +23,7 @@ from lib.canonical import BY_NAME, COLUMNS, REQUIRED
 from lib.errors import InputError
 from lib.formatting import count, plural
 from lib.layout import EXTRA, printable
-from lib.loadreport import ANNUAL, BasisKind, LoadReport, RevenueBasis
+from lib.loadreport import ANNUAL, BasisKind, LoadReport, RevenueBasis, repeated_ids
 from lib.mapping import DATE, resolve_mapping, shown
 from lib.reading import LINE, RAW, SourceInfo
 from lib.sql import one_row, quote_ident
@@ -170,26 +170,6 @@ def _build_customers(
         """
     )
     con.execute(f"DROP TABLE {DUPLICATE_IDS}")
-
-
-REPEATED_SHOWN = 3  # customers a load report names when rows repeat an id
-
-
-def _repeated_ids(
-    con: duckdb.DuckDBPyConnection, basis: RevenueBasis, *, merged: int
-) -> tuple[int, tuple[tuple[str, int], ...]]:
-    """How many customers more than one row went into, and the first few (most rows first):
-    the report names them so a repeated id can be looked up. Not for transactions, where every
-    customer has many lines by design."""
-    if not merged or basis.kind == "transactions":
-        return 0, ()
-    where = f"FROM {CUSTOMERS} WHERE source_rows > 1"
-    total = one_row(con.execute(f"SELECT count(*) {where}").fetchone())[0]
-    rows = con.execute(
-        f"SELECT customer_id, source_rows {where} ORDER BY source_rows DESC, customer_id LIMIT ?",
-        [REPEATED_SHOWN],
-    ).fetchall()
-    return int(total), tuple((str(i), int(n)) for i, n in rows)
 
 
 def _reject_oversized_customers(con: duckdb.DuckDBPyConnection) -> bool:
@@ -382,7 +362,7 @@ def _load_customers(
         ).fetchall()
     )
     customers = one_row(con.execute(f"SELECT count(*) FROM {CUSTOMERS}").fetchone())[0]
-    repeated, examples = _repeated_ids(con, basis, merged=counts.loaded - customers)
+    repeated, examples = repeated_ids(con, CUSTOMERS, basis, merged=counts.loaded - customers)
     how = [f"Read as {info.describe()}; revenue as {basis.describe()}."]
     currency = values.currency_of(con, RAW, resolved["annual_revenue"])
     report = LoadReport(

@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+import duckdb
+
 from lib.formatting import count, plural
 from lib.layout import printable
+from lib.sql import one_row
 
 BasisKind = Literal["annual", "monthly", "transactions"]
 
@@ -116,3 +119,23 @@ _ID_SHOWN = 40  # characters of a customer id a sentence shows
 def _shown_id(customer_id: str) -> str:
     text = printable(customer_id).strip()
     return text if len(text) <= _ID_SHOWN else text[: _ID_SHOWN - 1] + "…"
+
+
+REPEATED_SHOWN = 3  # customers a load report names when rows repeat an id
+
+
+def repeated_ids(
+    con: duckdb.DuckDBPyConnection, customers: str, basis: RevenueBasis, *, merged: int
+) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """How many customers more than one row went into, and the first few (most rows first):
+    the report names them so a repeated id can be looked up. Not for transactions, where every
+    customer has many lines by design."""
+    if not merged or basis.kind == "transactions":
+        return 0, ()
+    where = f"FROM {customers} WHERE source_rows > 1"  # customers: a table name of ours
+    total = one_row(con.execute(f"SELECT count(*) {where}").fetchone())[0]
+    rows = con.execute(
+        f"SELECT customer_id, source_rows {where} ORDER BY source_rows DESC, customer_id LIMIT ?",
+        [REPEATED_SHOWN],
+    ).fetchall()
+    return int(total), tuple((str(i), int(n)) for i, n in rows)

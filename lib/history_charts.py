@@ -196,23 +196,23 @@ def flow_figure(stability: Stability, by_revenue: bool = False, currency: str = 
 
 
 def churn_title(stability: Stability, target: float) -> str:
-    """The churn chart's finding: how many quarters pass the guideline."""
+    """The churn chart's finding: how many quarters are over the churn cap (the page's box;
+    called the cap everywhere on the page, never a guideline or target)."""
     over = [t for t in stability.transitions if t.changed_share > target]
     if not stability.transitions:
         return "One period: no quarter to compare"
     if not over:
-        return f"Every quarter at or below the {cap_percent(target)} guideline"
+        return f"Every quarter within the {cap_percent(target)} cap"
     if len(stability.transitions) == 1:
-        return f"The quarter is above the {cap_percent(target)} guideline"
+        return f"The quarter is over the {cap_percent(target)} cap"
     return (
-        f"{len(over)} of {len(stability.transitions)} quarters above the {cap_percent(target)} "
-        "guideline"
+        f"{len(over)} of {len(stability.transitions)} quarters over the {cap_percent(target)} cap"
     )
 
 
 def churn_spec(stability: Stability, target: float, plain: Stability | None = None) -> Spec:
     """The share of accounts (solid) and of revenue (dashed) changing tier each quarter, the
-    guideline as a vermillion line; `plain`: the same without the stability rules, in grey."""
+    cap as a vermillion line; `plain`: the same without the stability rules, in grey."""
     x = [t.to_period for t in stability.transitions]
     hover = "<b>%{fullData.name}</b>, %{x}: %{y:.1f}%<extra></extra>"
     traces: list[Spec] = [
@@ -294,7 +294,7 @@ def churn_spec(stability: Stability, target: float, plain: Stability | None = No
                 "yref": "y",
                 "y": target * 100,
                 "yanchor": "bottom",
-                "text": f"{cap_percent(target)} guideline",
+                "text": f"{cap_percent(target)} cap",
                 "showarrow": False,
                 "font": {"size": FONT_SIZE, "color": OVER_CAPACITY_COLOR},
             }

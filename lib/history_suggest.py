@@ -114,7 +114,7 @@ def smallest_stable_buffer(
     pass per candidate checked (at most 1,001): run it on demand, not on a slider move.
     """
     if not (math.isfinite(target) and 0 <= target <= 1):
-        raise InputError(f"The churn target is a share from 0 to 1 (0.2 is 20%); got {target:g}.")
+        raise InputError(f"The churn cap is a share from 0 to 1 (0.2 is 20%); got {target:g}.")
     best_step, best_churn = 0, math.inf
     for step in buffer_candidates(history, cuts):
         rules = Rules(buffer_grid(int(step)), min_stay, protect_until_renewal)

@@ -154,12 +154,12 @@ def test_the_quarter_table_and_churn_chart_show_each_quarter_s_share_with_the_ca
     )
     spec = chart(at, "scatter")
     assert spec["data"][0]["y"] == [round(t.changed_share * 100, 2) for t in measured.transitions]
-    assert spec["layout"]["annotations"][0]["text"] == "20% guideline"
+    assert spec["layout"]["annotations"][0]["text"] == "20% cap"
     at.number_input(key=keys.HISTORY_TARGET).set_value(10).run()
     assert chart(at, "scatter")["layout"]["shapes"][0]["y0"] == 10
     over = sum(t.changed_share > 0.1 for t in measured.transitions)
     assert 0 < over < 7
-    assert f"{over} of 7 quarters above the 10% guideline" in "".join(html_blocks(at))
+    assert f"{over} of 7 quarters over the 10% cap" in "".join(html_blocks(at))
 
 
 def test_rules_put_their_figures_next_to_the_plain_ones(app: AppTest, bundled: History) -> None:
@@ -529,7 +529,7 @@ def test_two_periods_are_one_quarter_said_so(app: AppTest) -> None:
     ).run()
     press(at, "Build the history")
     assert headline(at).endswith("The quarter is over the 20% cap.")
-    assert "The quarter is above the 20% guideline" in "".join(html_blocks(at))
+    assert "The quarter is over the 20% cap" in "".join(html_blocks(at))
 
 
 # --- the tier of record over time ---------------------------------------------------------------

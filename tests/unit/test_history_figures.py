@@ -153,7 +153,7 @@ def test_the_flow_chart_is_a_valid_sankey_whose_bands_add_up_to_the_matrix():
     )
 
 
-def test_the_churn_chart_marks_the_guideline_and_draws_the_plain_rules_for_comparison():
+def test_the_churn_chart_marks_the_cap_and_draws_the_plain_rules_for_comparison():
     history = _history(SMALL)
     plain = stability(history, CUTS)
     ruled = stability(history, CUTS, Rules(buffer=0.2))
@@ -166,9 +166,9 @@ def test_the_churn_chart_marks_the_guideline_and_draws_the_plain_rules_for_compa
     ]
     assert spec["data"][0]["y"] == [round(t.changed_share * 100, 2) for t in ruled.transitions]
     assert spec["layout"]["shapes"][0]["y0"] == 20
-    assert spec["layout"]["annotations"][0]["text"] == "20% guideline"
-    assert churn_title(plain, 0.2) == "3 of 3 quarters above the 20% guideline"
-    assert churn_title(plain, 0.6) == "Every quarter at or below the 60% guideline"
+    assert spec["layout"]["annotations"][0]["text"] == "20% cap"
+    assert churn_title(plain, 0.2) == "3 of 3 quarters over the 20% cap"
+    assert churn_title(plain, 0.6) == "Every quarter within the 60% cap"
 
 
 @pytest.mark.parametrize("rules", [Rules(), Rules(buffer=0.1, min_stay=2)])

@@ -45,6 +45,7 @@ from lib.tiering import DEFAULT_TIERS, TierIndex
 from ui.keys import (
     BY,
     CUTS,
+    CUTS_BY_TIERS,
     DATASET,
     DEFAULT_PLAN,
     INPUT_ERRORS,
@@ -255,21 +256,36 @@ def reset_cuts(dataset: Dataset, tier_count: int) -> None:
 
 
 def reset_for(dataset: Dataset, tier_count: int) -> None:
-    """Start `tier_count` tiers afresh: suggested cut-offs, the default plan sized to them.
+    """Start `tier_count` tiers: the cut-offs last used with that many tiers on this data, else
+    suggested ones; the default plan sized to them.
 
     Said on screen when it replaces a plan someone edited: a team typed for three tiers does not
     say who serves a fourth.
     """
     edited = TEAMS in st.session_state and is_plan_edited()
-    start = _starting_cuts(dataset, tier_count)
+    # The cut-offs last used with each tier count on this data come back with it: typed $80K,
+    # then 2 tiers and back to 3, is $80K again (it was the suggestion, with no word said).
+    data = fingerprint(dataset)
+    kept = {
+        key: value
+        for key, value in st.session_state.get(CUTS_BY_TIERS, {}).items()
+        if key[0] == data  # other data's (an earlier upload's) are dropped: at most 4 kept
+    }
+    if CUTS in st.session_state:
+        kept[(data, len(cuts()) + 1)] = cuts()
+    st.session_state[CUTS_BY_TIERS] = kept
+    again = kept.get((data, tier_count))
+    start = again or _starting_cuts(dataset, tier_count)
     set_cuts(start)
     fresh = default_plan_for(dataset, start)
     set_plan(fresh)
     st.session_state[DEFAULT_PLAN] = fresh
     if edited:
         say(
-            f"{tier_count} tiers start from the suggested cut-offs, the practice service matrix "
-            "and teams sized to them: the teams and service hours edited before were reset."
+            f"{tier_count} tiers start from "
+            + ("the cut-offs they had before" if again else "the suggested cut-offs")
+            + ", the practice service matrix and teams sized to them: the teams and service "
+            "hours edited before were reset."
         )
 
 

@@ -69,6 +69,13 @@ def fresh_defaults(
     return cuts, [team.csms for team in Plan.default_for(summarize(whole, cuts)).teams]
 
 
+def teams_for(cuts: tuple[float, ...], by: str = "revenue") -> list[float]:
+    """The default headcounts for `cuts` (sized on the whole base, as fresh_defaults)."""
+    criteria = Criteria.score(DEFAULT_WEIGHTS) if by == "score" else REVENUE_ONLY
+    whole = _SAMPLE.index_for(Slice.of({}), criteria)
+    return [team.csms for team in Plan.default_for(summarize(whole, cuts)).teams]
+
+
 def open_app(params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for key, value in (params or {}).items():
@@ -158,6 +165,7 @@ class Journey(RuleBasedStateMachine):
         self.by = "revenue"
         self.cuts, self.teams = fresh_defaults(3, ())
         self.default_teams = list(self.teams)  # the defaults last put in place
+        self.kept: dict[tuple[str, int], tuple[float, ...]] = {}  # cut-offs per (by, tier count)
         self.roster: int | None = None  # the pool's headcount in the roster uploaded, if any
 
     @rule(page=st.sampled_from(PAGES))
@@ -170,9 +178,14 @@ class Journey(RuleBasedStateMachine):
     def change_the_tier_count(self, tiers: int) -> None:
         self.at.radio(key=keys.TIERS).set_value(tiers)
         self.run()
-        if tiers != self.tiers:  # a new count starts afresh, as a fresh session would
+        if tiers != self.tiers:  # the cut-offs this count had come back, else the suggested
+            self.kept[(self.by, self.tiers)] = tuple(self.cuts)
             self.tiers = tiers
-            self.cuts, self.teams = fresh_defaults(tiers, self.regions, self.by)
+            again = self.kept.get((self.by, tiers))
+            if again is None:
+                self.cuts, self.teams = fresh_defaults(tiers, self.regions, self.by)
+            else:
+                self.cuts, self.teams = again, teams_for(again, self.by)
             self.default_teams = list(self.teams)
 
     @rule(by=st.sampled_from(["revenue", "score"]))
@@ -381,6 +394,28 @@ def test_a_tier_count_change_gives_a_fresh_sessions_defaults_and_says_it_reset_e
     assert any("teams and service hours edited before were reset" in text for text in said)
     session.radio(key=keys.TIERS).set_value(3).run()  # nothing edited since: nothing to say
     assert not any("edited before" in box.value for box in session.sidebar.info)
+
+
+def test_a_tier_count_left_and_come_back_to_has_its_cut_offs_again(session: AppTest) -> None:
+    # A new-user walk: typed $80K, then 2 tiers and back to 3, was $55K again, with no word.
+    session.number_input(key=keys.exact_key(0)).set_value(80_000.0).run()
+    typed = session.session_state[keys.CUTS]
+    assert typed[0] == 80_000.0
+    session.radio(key=keys.TIERS).set_value(2).run()
+    assert session.session_state[keys.CUTS] == fresh_defaults(2, ())[0]  # first time: suggested
+    session.number_input(key=keys.exact_key(0)).set_value(30_000.0).run()
+    session.radio(key=keys.TIERS).set_value(3).run()
+    assert session.session_state[keys.CUTS] == typed
+    assert _csms(session) == teams_for(typed)  # the default teams, sized to those cut-offs
+    session.radio(key=keys.TIERS).set_value(2).run()
+    assert session.session_state[keys.CUTS] == (30_000.0,)
+    session.number_input(key=keys.csms_key(0)).set_value(40.0).run()  # an edited team
+    session.radio(key=keys.TIERS).set_value(3).run()
+    said = " ".join(box.value for box in session.sidebar.info)
+    assert "3 tiers start from the cut-offs they had before" in said
+    session.radio(key=keys.BY).set_value("score").run()  # other criteria: other cut-offs
+    session.radio(key=keys.TIERS).set_value(2).run()
+    assert session.session_state[keys.CUTS] == fresh_defaults(2, (), "score")[0]
 
 
 def test_weights_and_the_slice_survive_presentation_mode(session: AppTest) -> None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 # --- the view: cut-offs, tiers, criteria, slice (ui/state.py) ---------------------------------
 CUTS = "tb_cuts"  # tuple[float, ...], top first
-# {(data fingerprint, tier count): cut-offs}: what each tier count had when it was left
-CUTS_BY_TIERS = "tb_cuts_by_tiers"
+CUTS_BY_TIERS = "tb_cuts_by_tiers"  # {(data, tier count): the cut-offs it had when left}
 DATASET = "tb_dataset"  # fingerprint of the data (and key) the state above was made for
 TIERS = "tb_tiers"  # the number-of-tiers widget (drawn by app.py on every run: never dropped)
 BY = "tb_tier_by"  # the tier-by widget: "revenue" | "score"

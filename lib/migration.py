@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from lib.books import tier_bounds
 from lib.formatting import money, plural
 from lib.slices import UNASSIGNED
-from lib.tiering import TierIndex, normalize_cuts, tier_name
+from lib.tiering import TierIndex, tier_name
 
 NONE = "none"  # no tier: an account new since a tier of record (from), or gone since (to)
 # "Tier 1", "tier-1", "T1", "t 1", "1", "Tier1": all Tier 1.
@@ -170,15 +171,9 @@ def migration_between(
     touched. What `migrate` gives for the same customers, without a per-baseline index (the
     Scenarios page compares the cut-offs on screen, new on every move, with a saved plan's).
     """
-    n = index.customers
-
-    def stretches(cuts: Sequence[float]) -> list[tuple[int, int]]:
-        bounds = [n, *(int(p) for p in index.positions(normalize_cuts(cuts))), 0]
-        return [(bounds[t], bounds[t - 1]) for t in range(1, len(bounds))]
-
     flows = []
-    for a, (low_a, high_a) in enumerate(stretches(before), start=1):
-        for b, (low_b, high_b) in enumerate(stretches(after), start=1):
+    for a, (low_a, high_a) in enumerate(tier_bounds(index, before), start=1):
+        for b, (low_b, high_b) in enumerate(tier_bounds(index, after), start=1):
             low, high = max(low_a, low_b), min(high_a, high_b)
             if high > low:
                 revenue = index.revenue_between(low, high)

@@ -65,6 +65,22 @@ def test_the_launcher_turns_off_the_garbage_collection_after_every_run() -> None
     assert flags[flags.index("--runner.postScriptGC") + 1] == "false"
 
 
+def test_the_launcher_turns_off_the_file_watcher() -> None:
+    flags = list(serve.SERVER_FLAGS)
+    assert flags[flags.index("--server.fileWatcherType") + 1] == "none"
+
+
+def test_a_developer_can_turn_the_file_watcher_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    monkeypatch.setattr(serve.cli, "main", lambda: seen.extend(sys.argv))
+    monkeypatch.setattr(serve, "patch_server_socket", lambda: None)
+    monkeypatch.setattr(serve.os, "chdir", lambda _: None)
+    monkeypatch.setattr(sys, "argv", ["serve"])
+    serve.main(["--server.fileWatcherType", "auto"])
+    last = len(seen) - 1 - seen[::-1].index("--server.fileWatcherType")
+    assert seen[last + 1] == "auto"  # the user's flag comes after the launcher's, and wins
+
+
 def launched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The `streamlit run` command line the launcher builds (nothing is started)."""
     seen: list[str] = []

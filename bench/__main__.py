@@ -94,6 +94,8 @@ def measure(rows: int, moves: int) -> Result:
     browser_naive = (
         run_isolated("bench.browser", path, "--moves", "5", "--naive") if naive else None
     )
+    print(f"[{rows:,}] every page in Chromium", flush=True)
+    browser_pages = run_isolated("bench.browser_pages", path)
     return Result(
         rows=rows,
         load=load,
@@ -105,6 +107,7 @@ def measure(rows: int, moves: int) -> Result:
         pages=pages,
         sessions=sessions,
         natural=natural,
+        browser_pages=browser_pages,
     )
 
 
@@ -122,6 +125,9 @@ def measure_parts(rows: int, moves: int, parts: list[str]) -> Result:
     if "sessions" in parts:
         print(f"[{rows:,}] {SESSIONS} concurrent sessions", flush=True)
         found["sessions"] = run_isolated("bench.sessions", path, "--sessions", str(SESSIONS))
+    if "browser" in parts:
+        print(f"[{rows:,}] every page in Chromium", flush=True)
+        found["browser_pages"] = run_isolated("bench.browser_pages", path)
     if "natural" in parts:
         print(f"[{rows:,}] natural breaks", flush=True)
         found["natural"] = run_isolated("bench.natural", path)
@@ -138,7 +144,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=["pages", "sessions", "natural"],
+        choices=["pages", "sessions", "natural", "browser"],
         help="measure only these parts (kept with the size's other, earlier results)",
     )
     args = parser.parse_args()

@@ -52,6 +52,11 @@ PERCENT_AXIS = {
     "fixedrange": True,
 }
 # Explicit sizes: readable on a screen shared across a meeting room.
+# An axis that does not grow the chart's margins to fit its labels: the margins are set to fit
+# them instead. Plotly's automatic margins measure the labels and redraw the chart on every
+# update; on the Tiers page's Pareto chart that was ~20 ms of each slider move in Chromium
+# (drawing 107-109 -> 85-90 ms, median of 8 moves, two runs each in turn, 1M customers).
+FIXED_MARGIN_AXIS = {"automargin": False}
 AXIS_FONTS = {"tickfont": {"size": FONT_SIZE - 1}, "title": {"font": {"size": FONT_SIZE}}}
 
 
@@ -160,8 +165,12 @@ def pareto_spec(
         shapes=shapes,
         annotations=annotations,
         showlegend=False,
-        xaxis=_axis(f"Customers, ranked by {ranked_by}", **PERCENT_AXIS),
-        yaxis=_axis("Cumulative share of revenue", **{**PERCENT_AXIS, "range": None}),
+        xaxis=_axis(f"Customers, ranked by {ranked_by}", **PERCENT_AXIS, **FIXED_MARGIN_AXIS),
+        yaxis=_axis(
+            "Cumulative share of revenue", **{**PERCENT_AXIS, "range": None}, **FIXED_MARGIN_AXIS
+        ),
+        # Room for the percent ticks ("100%") and the axis titles, fixed: see FIXED_MARGIN_AXIS.
+        margin={"l": 72, "r": 12, "t": 8, "b": 60, "autoexpand": False},
     )
     return {"data": traces, "layout": layout}
 

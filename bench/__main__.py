@@ -68,13 +68,18 @@ def machine() -> dict[str, str]:
     }
 
 
+def measure_load(path: str) -> dict:
+    """Load time swings by ~10% between runs on a shared machine: the median of a few fresh
+    runs (each in its own process), every run's seconds kept beside it."""
+    loads = sorted((run_isolated("bench.load", path) for _ in range(LOAD_RUNS)), key=_seconds)
+    return {**loads[len(loads) // 2], "runs_seconds": [run["seconds"] for run in loads]}
+
+
 def measure(rows: int, moves: int) -> Result:
     path = str(data_file(rows))
     steps = {"moves": str(moves)}
     print(f"[{rows:,}] load", flush=True)
-    # Load time swings by ~10% between runs on a shared machine: the median of a few fresh runs.
-    loads = sorted((run_isolated("bench.load", path) for _ in range(LOAD_RUNS)), key=_seconds)
-    load = {**loads[len(loads) // 2], "runs_seconds": [run["seconds"] for run in loads]}
+    load = measure_load(path)
     print(f"[{rows:,}] slider moves under AppTest", flush=True)
     moves_ours = run_isolated("bench.slider", path, "--moves", steps["moves"])
     naive = rows <= NAIVE_MAX_ROWS
@@ -119,6 +124,9 @@ def measure_parts(rows: int, moves: int, parts: list[str]) -> Result:
     if previous is None:
         raise SystemExit(f"no earlier results for {rows:,} customers: run the whole benchmark")
     found = {}
+    if "load" in parts:
+        print(f"[{rows:,}] load", flush=True)
+        found["load"] = measure_load(path)
     if "pages" in parts:
         print(f"[{rows:,}] every page under AppTest", flush=True)
         found["pages"] = run_isolated("bench.pages", path, "--moves", str(moves))
@@ -144,7 +152,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=["pages", "sessions", "natural", "browser"],
+        choices=["load", "pages", "sessions", "natural", "browser"],
         help="measure only these parts (kept with the size's other, earlier results)",
     )
     args = parser.parse_args()

@@ -13,7 +13,7 @@ import json
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from bench.report import spread
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
@@ -36,6 +36,22 @@ TIER_1 = """() => {
 }"""
 
 
+def open_app(
+    playwright: Playwright, url: str, before_load: str | None = None
+) -> tuple[Browser, Page]:
+    """Debian's Chromium on the app at `url`, its first chart drawn (`before_load`: a script
+    the page runs before its own code)."""
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    if before_load is not None:
+        page.add_init_script(before_load)
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=600_000)
+    return browser, page
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("file", type=Path)
@@ -47,12 +63,7 @@ def main() -> None:
     settle, first_change = [], []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.goto(url)
-            page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=600_000)
+            browser, page = open_app(playwright, url)
             page.wait_for_timeout(2000)
             page.evaluate(WATCH)
             thumb = page.get_by_role("slider").first

@@ -29,10 +29,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from bench.browser import QUIET_MS
+from bench.browser import QUIET_MS, open_app
 from bench.pages import registered_pages
 from bench.report import spread
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+from tests.e2e.conftest import start_app, stop_app
 
 # Installed before the app's own code runs: every websocket message stamped as it arrives.
 SOCKET_STAMPS = """
@@ -135,13 +135,7 @@ def main() -> None:
     pages: dict[str, object] = {}
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.add_init_script(SOCKET_STAMPS)
-            page.goto(url)
-            page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=600_000)
+            browser, page = open_app(playwright, url, before_load=SOCKET_STAMPS)
             for number, title in enumerate(titles):
                 print(f"browser_pages: {title}", file=sys.stderr, flush=True)
                 # Up on one page, back down on the next: the cut-off stays inside its range

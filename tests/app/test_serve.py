@@ -71,24 +71,19 @@ def test_the_launcher_turns_off_the_file_watcher() -> None:
 
 
 def test_a_developer_can_turn_the_file_watcher_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str] = []
-    monkeypatch.setattr(serve.cli, "main", lambda: seen.extend(sys.argv))
-    monkeypatch.setattr(serve, "patch_server_socket", lambda: None)
-    monkeypatch.setattr(serve.os, "chdir", lambda _: None)
-    monkeypatch.setattr(sys, "argv", ["serve"])
-    serve.main(["--server.fileWatcherType", "auto"])
+    seen = launched(monkeypatch, ["--server.fileWatcherType", "auto"])
     last = len(seen) - 1 - seen[::-1].index("--server.fileWatcherType")
     assert seen[last + 1] == "auto"  # the user's flag comes after the launcher's, and wins
 
 
-def launched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The `streamlit run` command line the launcher builds (nothing is started)."""
+def launched(monkeypatch: pytest.MonkeyPatch, argv: list[str] | None = None) -> list[str]:
+    """The `streamlit run` command line the launcher builds for `argv` (nothing is started)."""
     seen: list[str] = []
     monkeypatch.setattr(serve.cli, "main", lambda: seen.extend(sys.argv))
     monkeypatch.setattr(serve, "patch_server_socket", lambda: None)
     monkeypatch.setattr(serve.os, "chdir", lambda _: None)
     monkeypatch.setattr(sys, "argv", ["serve"])
-    serve.main(["--server.port", "9999"])
+    serve.main(["--server.port", "9999"] if argv is None else argv)
     return seen
 
 

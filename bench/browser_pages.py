@@ -4,11 +4,12 @@ the time goes.
 Each page is opened as a person opens it (its link in the sidebar's navigation), then the Tier-1
 cut-off slider in the sidebar is moved one stop at a time with the arrow keys (up on one page,
 back down on the next, so the cut-off stays inside its range). A move is
-stamped at five points on the page's one clock (`performance.now()`):
+stamped at these points on the page's one clock (`performance.now()`):
 
 - the key press (a keydown listener);
 - the rerun request leaving on the websocket (`WebSocket.prototype.send`, wrapped);
-- the first and the last message of the rerun arriving (a listener on the app's websocket);
+- the rerun's last message arriving (every message is stamped, by a listener on the app's
+  websocket);
 - the last change to the page's DOM before 600 ms of quiet (a MutationObserver), and the last
   change inside a Plotly chart apart.
 
@@ -91,14 +92,14 @@ def one_move(page: Page, key: str) -> dict[str, float | bool]:
     page.keyboard.press(key)
     page.wait_for_function(SETTLED, timeout=120_000, polling=50)
     stamps = page.evaluate("({tb: window.__tb, ws: window.__ws})")
-    key, last, plotly = stamps["tb"]["key"], stamps["tb"]["last"], stamps["tb"]["plotly"]
-    sent = [t for t in stamps["ws"]["sent"] if t >= key]
+    pressed, last, plotly = stamps["tb"]["key"], stamps["tb"]["last"], stamps["tb"]["plotly"]
+    sent = [t for t in stamps["ws"]["sent"] if t >= pressed]
     received = [t for t in stamps["ws"]["received"] if sent and t >= sent[0]]
-    request = sent[0] if sent else key
+    request = sent[0] if sent else pressed
     reply = received[-1] if received else request
     return {
-        "settled": last - key,
-        "input": request - key,
+        "settled": last - pressed,
+        "input": request - pressed,
         "server": reply - request,
         "drawing": last - reply,
         "plotly": plotly - reply if plotly > reply else 0.0,

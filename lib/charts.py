@@ -51,12 +51,12 @@ PERCENT_AXIS = {
     "ticktext": ["0%", "25%", "50%", "75%", "100%"],
     "fixedrange": True,
 }
-# Explicit sizes: readable on a screen shared across a meeting room.
 # An axis that does not grow the chart's margins to fit its labels: the margins are set to fit
 # them instead. Plotly's automatic margins measure the labels and redraw the chart on every
 # update; on the Tiers page's Pareto chart that was ~20 ms of each slider move in Chromium
 # (drawing 107-109 -> 85-90 ms, median of 8 moves, two runs each in turn, 1M customers).
 FIXED_MARGIN_AXIS = {"automargin": False}
+# Explicit sizes: readable on a screen shared across a meeting room.
 AXIS_FONTS = {"tickfont": {"size": FONT_SIZE - 1}, "title": {"font": {"size": FONT_SIZE}}}
 
 

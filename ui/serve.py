@@ -9,11 +9,11 @@ Streamlit defaults cost every rerun of every app tens of milliseconds (BENCHMARK
 - a full garbage collection after every script run (`runner.postScriptGC`, turned off in
   `.streamlit/config.toml` and again here so it holds wherever the app is started from);
 - the file watcher (`server.fileWatcherType`, off in both places too): it watches the app's
-  modules for edits, and its threads answer the inotify events of every file the server reads
-  and re-hash what they watch, taking the interpreter from the page's rerun. At 1M customers a
-  slider move's websocket round trip was 64-98 ms with it, 15.7-15.8 ms without (median of 12
-  moves, `bench/roundtrip.py`, runs taken in turn). A served app is not edited in place; a
-  developer who wants the reload passes `--server.fileWatcherType auto`.
+  modules for edits, and py-spy found its threads busy during the reruns (watchdog's inotify
+  handling, `os.walk` re-hashing what it watches), taking the interpreter from them. At 1M
+  customers a slider move's websocket round trip was 64-98 ms with it, 15.7-15.8 ms without
+  (median of 12 moves, `bench/roundtrip.py`, runs taken in turn). A served app is not edited
+  in place; a developer who wants the reload passes `--server.fileWatcherType auto`.
 
 With sign-in on it also closes Streamlit's upload endpoint to sessions that have not signed in
 (ui/internals.py holds every patch of Streamlit's internals).

@@ -17,6 +17,7 @@ import streamlit as st
 from lib import views
 from lib.capacity import Plan
 from lib.export import to_csv_bytes
+from lib.flow_chart import flow_figure, flow_title
 from lib.formatting import (
     cap_percent,
     churn_percent,
@@ -29,7 +30,7 @@ from lib.formatting import (
     points_between,
 )
 from lib.history import DEFAULT_FLAP_WITHIN, Rules
-from lib.history_charts import churn_figure, churn_title, flow_figure, flow_title
+from lib.history_charts import churn_figure, churn_title
 from lib.history_figures import (
     DEFAULT_CHURN_TARGET,
     LoadedHistory,

@@ -10,6 +10,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.flow_chart import flow_layout, flow_spec
 from lib.formatting import churn_percent, count, hours, percent
 from lib.history import History, Rules, stability, tiers_over_time
 from lib.history_figures import pair_migration
@@ -42,10 +43,11 @@ def html_blocks(at: AppTest) -> list[str]:
 
 
 def chart(at: AppTest, name: str) -> dict:
-    """The figure JSON of the chart whose trace type is `name` (sankey | scatter)."""
+    """The figure JSON of the flow chart (its bands are path shapes) or the churn chart."""
     for element in at.get("plotly_chart"):
         spec = json.loads(element.proto.spec)
-        if spec["data"][0]["type"] == name:
+        paths = any(s["type"] == "path" for s in spec["layout"].get("shapes", []))
+        if paths == (name == "flow"):
             return spec
     raise LookupError(name)
 
@@ -111,23 +113,26 @@ def test_the_flow_chart_has_a_column_per_quarter_and_bands_that_add_up_to_the_ac
 ) -> None:
     at = history_page(app)
     measured = stability(bundled, app.session_state[keys.CUTS])
-    spec = chart(at, "sankey")
+    spec = chart(at, "flow")
     assert [a["text"] for a in spec["layout"]["annotations"]] == [
         f"<b>{label}</b>" for label in bundled.labels
     ]
-    link = spec["data"][0]["link"]
-    for transition in measured.transitions:  # every account present in either quarter
-        assert sum(
-            v for v, hover in zip(link["value"], link["customdata"], strict=True)
-            if hover.startswith(transition.from_period + " ")
-        ) == transition.customers  # fmt: skip
+    # The page draws lib's chart for the cut-offs on screen, and lib's bands add up to every
+    # account present in either quarter (their geometry: tests/unit/test_flow_chart.py).
+    assert spec == json.loads(json.dumps(flow_spec(measured, currency="$")))
+    bands = flow_layout(measured).bands
+    for p, transition in enumerate(measured.transitions):
+        assert sum(b.value for b in bands if b.source.period == p) == transition.customers
     assert "2025 Q1 to 2026 Q4: at most" in "".join(html_blocks(at))
     at.radio(key=keys.HISTORY_FLOW_BY).set_value("revenue").run()
-    link = chart(at, "sankey")["data"][0]["link"]
-    first = measured.transitions[0]
-    assert round(sum(link["value"][: len([c for c in first.cells if c.customers])]) * 100) == sum(
-        c.revenue_cents for c in first.cells
+    spec = chart(at, "flow")
+    assert spec == json.loads(json.dumps(flow_spec(measured, by_revenue=True, currency="$")))
+    first = [b for b in flow_layout(measured, by_revenue=True).bands if b.source.period == 0]
+    assert round(sum(b.value for b in first) * 100) == sum(
+        c.revenue_cents for c in measured.transitions[0].cells
     )
+    hover = next(t for t in spec["data"] if t["mode"] == "markers")["customdata"]
+    assert any(text.startswith("2025 Q1 Tier 1 → 2025 Q2 Tier 1: $") for text in hover)
 
 
 def test_the_quarter_table_and_churn_chart_show_each_quarter_s_share_with_the_cap(
@@ -152,11 +157,11 @@ def test_the_quarter_table_and_churn_chart_show_each_quarter_s_share_with_the_ca
         c.value.startswith("Accounts changing tier include new and churned accounts")
         for c in at.caption
     )
-    spec = chart(at, "scatter")
+    spec = chart(at, "churn")
     assert spec["data"][0]["y"] == [round(t.changed_share * 100, 2) for t in measured.transitions]
     assert spec["layout"]["annotations"][0]["text"] == "20% cap"
     at.number_input(key=keys.HISTORY_TARGET).set_value(10).run()
-    assert chart(at, "scatter")["layout"]["shapes"][0]["y0"] == 10
+    assert chart(at, "churn")["layout"]["shapes"][0]["y0"] == 10
     over = sum(t.changed_share > 0.1 for t in measured.transitions)
     assert 0 < over < 7
     assert f"{over} of 7 quarters over the 10% cap" in "".join(html_blocks(at))
@@ -182,7 +187,7 @@ def test_rules_put_their_figures_next_to_the_plain_ones(app: AppTest, bundled: H
         without, with_rules = (m for m in at.metric if m.label == label)
         shown = float(with_rules.value.rstrip("%")) - float(without.value.rstrip("%"))
         assert with_rules.delta in (f"{shown:+.1f} pts", "no change"), label
-    spec = chart(at, "scatter")
+    spec = chart(at, "churn")
     assert spec["data"][2]["name"] == "Accounts, without the rules"
 
 
@@ -209,7 +214,8 @@ def test_the_tier_count_chosen_on_tiers_is_the_one_over_time(
         bundled, cuts, Rules(), hours_per_account(app)
     )
     assert "Tier 4" in "".join(html_blocks(at))  # the matrix
-    assert "Tier 4" in chart(at, "sankey")["data"][0]["node"]["label"]
+    names = next(t for t in chart(at, "flow")["data"] if t["mode"] == "text")
+    assert "Tier 4" in names["text"]
     app.sidebar.radio(key=keys.TIERS).set_value(2).run()  # changed on this page
     assert [v for _, v in shown_metrics(at)] == expected_row(
         bundled, app.session_state[keys.CUTS], Rules(), hours_per_account(app)
@@ -384,7 +390,7 @@ def test_one_transactions_file_is_cut_at_quarter_ends(app: AppTest) -> None:
     at.number_input(key=keys.HISTORY_QUARTERS).set_value(4).run()
     press(at, "Build the history")
     assert not at.error, [e.value for e in at.error]
-    spec = chart(at, "sankey")
+    spec = chart(at, "flow")
     assert [a["text"] for a in spec["layout"]["annotations"]] == [
         "<b>2026 Q1</b>",
         "<b>2026 Q2</b>",

@@ -54,6 +54,8 @@ def test_a_person_reads_the_finding_the_flow_and_the_comparison(new_tab, app_url
     drawn = chart.inner_text()
     for label in ("2025 Q1", "2025 Q3", "2026 Q4", "Tier 1", "Tier 3", "none"):
         assert label in drawn, (label, drawn)
+        # Drawn where a person sees it (Plotly keeps a hidden text point in the page).
+        assert chart.get_by_text(label, exact=True).first.is_visible(), label
     for label in ("Worst quarter", "Flapped", "Tier 1 revenue", "CSM hours"):
         assert tab.get_by_text(label, exact=True).first.is_visible(), label
     assert tab.get_by_role("button", name="Find the smallest stable buffer").is_visible()

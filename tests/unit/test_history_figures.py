@@ -1,5 +1,6 @@
 """lib.history_figures and lib.history_charts: what the Tiers over time page shows agrees with
-lib.history's own figures, and the charts are valid Plotly figures a room can read."""
+lib.history's own figures, and the churn chart is a valid Plotly figure a room can read (the
+flow chart: test_flow_chart.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from lib.history import History, Rules, Snapshot, flapped, stability, tiers_over_time
-from lib.history_charts import churn_spec, churn_title, flow_spec, flow_title
+from lib.history_charts import churn_spec, churn_title
 from lib.history_figures import (
     LoadedHistory,
     changed_revenue_share,
@@ -126,33 +127,6 @@ def test_an_outcome_needs_hours_per_account_times_accounts_per_tier():
     assert result.quarters_over(0.2) == 3
 
 
-def test_the_flow_chart_is_a_valid_sankey_whose_bands_add_up_to_the_matrix():
-    history = _history(SMALL)
-    measured = stability(history, CUTS)
-    spec = flow_spec(measured)
-    go.Figure(spec)  # validates every property
-    trace = spec["data"][0]
-    cells = [c for t in measured.transitions for c in t.cells if c.customers]
-    assert sum(trace["link"]["value"]) == sum(c.customers for c in cells)
-    assert len(trace["link"]["value"]) == len(cells)
-    assert [a["text"] for a in spec["layout"]["annotations"]] == [
-        f"<b>2026 Q{q}</b>" for q in (1, 2, 3, 4)
-    ]
-    assert trace["node"]["label"][:3] == ["Tier 1", "Tier 2", "Tier 3"]
-    assert spec["layout"]["font"]["size"] >= 15
-    by_revenue = flow_spec(measured, by_revenue=True, currency="€")
-    go.Figure(by_revenue)
-    assert sum(by_revenue["data"][0]["link"]["value"]) == sum(c.revenue_cents for c in cells) / 100
-    assert "€" in by_revenue["data"][0]["link"]["customdata"][0]
-    assert flow_title(measured) == (
-        "2026 Q1 to 2026 Q4: at most 50.0% of accounts changed tier in a quarter (2026 Q2)"
-    )
-    # By revenue, the heading speaks of revenue (it said "accounts" under either choice).
-    assert flow_title(measured, by_revenue=True) == (
-        "2026 Q1 to 2026 Q4: at most 64.1% of revenue changed tier in a quarter (2026 Q2)"
-    )
-
-
 def test_the_churn_chart_marks_the_cap_and_draws_the_plain_rules_for_comparison():
     history = _history(SMALL)
     plain = stability(history, CUTS)
@@ -194,13 +168,3 @@ def test_the_pairs_sentence_calls_arrivals_and_departures_new_or_gone_not_a_chan
     assert sentence == (
         "1 account, $40 of revenue, moves down a tier; 3 accounts, $75 of revenue, are new or gone."
     )
-
-
-def test_a_tier_absent_from_the_first_period_is_named_where_it_appears():
-    # Every account "none" before a transactions file starts, then a Tier 1 account later: a
-    # label only on the first column named no tier at all.
-    history = _history({"a": [None, 20.0, 120.0], "b": [None, 60.0, 60.0]})
-    spec = flow_spec(stability(history, CUTS))
-    labels = spec["data"][0]["node"]["label"]
-    shown = [label for label in labels if label]
-    assert sorted(shown) == ["Tier 1", "Tier 2", "Tier 3", "none"]  # each once

@@ -17,13 +17,16 @@ split by view, every file would import the same vocabulary back.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
+from typing import Any
 
 from lib.books import Book, BookFigures, CsmBook
 from lib.capacity import TierCapacity
 from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, book_label, tier_color
-from lib.formatting import count, cut_label, money, percent, quantity
+from lib.formatting import churn_percent, count, cut_label, hours, money, percent, quantity
+from lib.history import Stability
+from lib.history_figures import changed_revenue_share, new_and_churned
 from lib.migration import Migration
 from lib.tiering import TierFigures, TierIndex, TierSummary, service_model
 
@@ -571,6 +574,58 @@ def migration_html(migration: Migration, currency: str = "$") -> str:
         rows.append(cells)
     headers = ["From \\ to", *targets]
     return table_html(headers, rows)
+
+
+def quarters_html(stability: Stability, cap: float, currency: str = "$") -> str:
+    """One row per quarter: accounts and revenue changing tier, their shares, the new and the
+    churned; a share of accounts over the churn cap flagged (the sign, not colour alone)."""
+    rows = []
+    for transition in stability.transitions:
+        new, churned = new_and_churned(transition)
+        share = transition.changed_share
+        flagged = _flag(churn_percent(share), share > cap)
+        rows.append(
+            [
+                escape(f"{transition.from_period} → {transition.to_period}"),
+                escape(count(transition.changed_customers)),
+                f'<span data-figure="quarter_share">{flagged}</span>',
+                escape(money(transition.changed_revenue_cents / 100, currency)),
+                escape(churn_percent(changed_revenue_share(transition))),
+                escape(count(new)),
+                escape(count(churned)),
+            ]
+        )
+    headers = [
+        "Quarter",
+        "Accounts changing tier",
+        "Share of accounts",
+        "Revenue changing tier",
+        "Share of revenue",
+        "New",
+        "Churned",
+    ]
+    return table_html(headers, rows)
+
+
+def busiest_months_html(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Per team (`MonthlyYear.busiest`'s rows): its busiest month, the hours it needs and has
+    then, its load (flagged over capacity; none without hours) and its months over capacity."""
+    body = []
+    for row in rows:
+        load = row["load"]
+        shown = _flag("no hours" if load is None else f"{load:.0%}", load is not None and load > 1)
+        body.append(
+            [
+                escape(str(row["team"])),
+                escape(str(row["busiest_month"])),
+                escape(hours(round(row["hours_needed"]))),
+                escape(hours(round(row["hours_available"]))),
+                f'<span data-figure="busiest_load">{shown}</span>',
+                escape(count(row["months_over"])),
+            ]
+        )
+    headers = ["Team", "Busiest month", "Needs", "Has", "Load", "Months over capacity"]
+    return table_html(headers, body)
 
 
 def score_parts_html(parts: dict[str, float], total: float) -> str:

@@ -53,14 +53,14 @@ def show() -> None:
     st.subheader("Flow across periods")
     history.flow(ruled, currency)
 
+    made_from = (loaded, tuple(cuts), rules, flap_within)  # the object: compared by identity
     st.subheader("Changing tier, quarter by quarter")
-    history.churn(ruled, plain, target, currency)
+    history.churn(ruled, plain, target, currency, made_from)
 
     st.subheader("With and without the rules")
     history.comparison(plain, ruled, rules, plan, target)
 
     st.subheader("Flapped accounts")
-    made_from = (loaded, tuple(cuts), rules, flap_within)  # the object: compared by identity
     history.flapped(loaded, ruled, flap_within, made_from)
 
     st.subheader("From one period to another")

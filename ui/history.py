@@ -40,7 +40,7 @@ from lib.history_figures import (
 )
 from lib.history_figures import outcomes as both_outcomes  # `outcomes` below is this module's
 from lib.history_suggest import smallest_stable_buffer, stable_cuts_for_shares
-from ui import keys, state, tables
+from ui import keys, state, tables, widgets
 
 MAX_BUFFER_PERCENT = 50
 MAX_MIN_STAY = 8
@@ -241,23 +241,29 @@ def flow(ruled: Outcome, currency: str) -> None:
     )
 
 
-def churn(ruled: Outcome, plain: Outcome, target: float, currency: str) -> None:
-    """Share of accounts and revenue changing tier each quarter, the cap marked, and the table."""
+def churn(
+    ruled: Outcome, plain: Outcome, target: float, currency: str, made_from: tuple[object, ...]
+) -> None:
+    """Share of accounts and revenue changing tier each quarter, the cap marked, and the table
+    (its CSV prepared on request for the view `made_from`)."""
     if not ruled.stability.transitions:
         return
     compare = None if plain is ruled else plain.stability
     st.html(views.chart_title_html(churn_title(ruled.stability, target), "history_churn_title"))
     st.plotly_chart(churn_figure(ruled.stability, target, compare), key=keys.HISTORY_CHURN_CHART)
-    frame = churn_table(ruled.stability)
-    # One decimal in every row: Streamlit's "percent" shows up to two (8.7% over 8.96%).
-    shares = ("Share of accounts", "Share of revenue")
-    for name in shares:  # one column at a time: a two-column setitem cost ~3 ms a move
-        frame[name] = frame[name].to_numpy() * 100
-    tables.show(
-        frame,
-        currency,
-        money=("Revenue changing tier",),
-        column_config={name: st.column_config.NumberColumn(format="%.1f%%") for name in shares},
+    # A table in the page's own HTML, not st.dataframe: seven-odd rows need no scrolling or
+    # sorting, read at the matrix's size, and the browser settles a move ~85 ms sooner (the
+    # grid redraws its canvas and its hidden table after everything else; bench/browser_pages).
+    st.html(views.quarters_html(ruled.stability, target, currency))
+    widgets.prepared_download(  # markdown-safe: label and help are constants
+        st.columns([1, 2])[0],
+        made_from,
+        lambda: to_csv_bytes(churn_table(ruled.stability)),
+        label="quarter table (CSV)",
+        file_name="tier-changes-by-quarter.csv",
+        mime="text/csv",
+        help_text="Each quarter's accounts and revenue changing tier, new and churned, "
+        "formula-safe.",
     )
     st.caption(  # the from -> to matrix below counts moves up and down apart from these
         "Accounts changing tier include new and churned accounts (from or to “none”): the New "

@@ -178,7 +178,7 @@ def _score_key(dataset: Dataset, brief: bool) -> str:
 
 
 def prepared_download(
-    column: DeltaGenerator, made_from: tuple[str, ...], make: Callable[[], bytes], *,
+    column: DeltaGenerator, made_from: tuple[object, ...], make: Callable[[], bytes], *,
     label: str, file_name: str, mime: str, help_text: str,
 ) -> None:  # fmt: skip
     """A file of the view on screen: "Prepare", then a download of the bytes made (not a callable).

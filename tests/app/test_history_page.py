@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.flow_chart import flow_layout, flow_spec
-from lib.formatting import churn_percent, count, hours, percent
+from lib.formatting import churn_percent, count, hours, money, percent
 from lib.history import History, Rules, stability, tiers_over_time
-from lib.history_figures import pair_migration
+from lib.history_figures import changed_revenue_share, new_and_churned, pair_migration
 from lib.history_inputs import ImportOptions, load_periods
 from lib.history_suggest import smallest_stable_buffer, stable_cuts_for_shares
 from lib.sample_history import history_files
@@ -40,6 +41,14 @@ def headline(at: AppTest) -> str:
 
 def html_blocks(at: AppTest) -> list[str]:
     return [html.unescape(block.proto.body) for block in at.get("html")]
+
+
+def quarter_rows(at: AppTest) -> list[list[str]]:
+    """The quarter table's rows as a person reads them: each cell's text."""
+    block = next(b for b in html_blocks(at) if 'data-figure="quarter_share"' in b)
+    rows = re.findall(r"<tr>(.*?)</tr>", block.split("<tbody>", 1)[1])
+    return [[re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+            for r in rows]  # fmt: skip
 
 
 def chart(at: AppTest, name: str) -> dict:
@@ -140,20 +149,23 @@ def test_the_quarter_table_and_churn_chart_show_each_quarter_s_share_with_the_ca
 ) -> None:
     at = history_page(app)
     measured = stability(bundled, app.session_state[keys.CUTS])
-    table = at.dataframe[0].value
-    assert table["Quarter"].tolist() == [
-        f"{t.from_period} → {t.to_period}" for t in measured.transitions
-    ]
-    assert table["Accounts changing tier"].tolist() == [
-        t.changed_customers for t in measured.transitions
-    ]
-    assert table["Revenue changing tier"].tolist() == [
-        t.changed_revenue_cents / 100 for t in measured.transitions
+    rows = quarter_rows(at)
+    new_churned = [new_and_churned(t) for t in measured.transitions]
+    assert rows == [
+        [
+            f"{t.from_period} → {t.to_period}",
+            count(t.changed_customers),
+            ("⚠ " if t.changed_share > 0.2 else "") + churn_percent(t.changed_share),
+            money(t.changed_revenue_cents / 100),
+            churn_percent(changed_revenue_share(t)),
+            count(new),
+            count(churned),
+        ]
+        for t, (new, churned) in zip(measured.transitions, new_churned, strict=True)
     ]
     # New and churned accounts are in the count (from or to "none"), and the page says so: the
     # from -> to headline counts moves up, down and new or gone apart.
-    new, churned = table["New"].sum(), table["Churned"].sum()
-    assert new + churned and any(
+    assert sum(n + c for n, c in new_churned) and any(
         c.value.startswith("Accounts changing tier include new and churned accounts")
         for c in at.caption
     )
@@ -165,6 +177,20 @@ def test_the_quarter_table_and_churn_chart_show_each_quarter_s_share_with_the_ca
     over = sum(t.changed_share > 0.1 for t in measured.transitions)
     assert 0 < over < 7
     assert f"{over} of 7 quarters over the 10% cap" in "".join(html_blocks(at))
+    # The CSV is written when asked for, not on every move: the same figures, exact cents.
+    assert not list(at.get("download_button"))
+    press(at, "Prepare the quarter table (CSV)")
+    assert [d.proto.label for d in at.get("download_button")] == [
+        "Download the quarter table (CSV)"
+    ]
+    written = at.session_state[keys.PREPARED_FILES]["tier-changes-by-quarter.csv"][1].decode()
+    lines = written.splitlines()
+    assert len(lines) == 1 + len(measured.transitions) and "Revenue changing tier" in lines[0]
+    first = measured.transitions[0]
+    assert f",{first.changed_revenue_cents / 100}," in lines[1]
+    at.slider(key=keys.HISTORY_BUFFER).set_value(10).run()
+    # Another view (a buffer band): the file made for the last one is no longer offered.
+    assert not list(at.get("download_button"))
 
 
 def test_rules_put_their_figures_next_to_the_plain_ones(app: AppTest, bundled: History) -> None:
@@ -262,7 +288,7 @@ def test_the_flapped_accounts_are_listed_and_downloadable_when_asked_for(
     assert f"**{count(number)} accounts flapped**" in "".join(m.value for m in at.markdown)
     assert not list(at.get("download_button"))
     press(at, f"List the {count(number)} flapped accounts")
-    table = at.dataframe[1].value
+    table = at.dataframe[0].value
     assert len(table) == min(number, 500)
     assert list(table.columns) == ["customer_id", "customer_name", *bundled.labels]
     assert table["customer_name"].notna().all()
@@ -327,11 +353,12 @@ def test_snapshot_files_build_a_history_with_every_row_accounted_for(app: AppTes
     # a: T1, T2, T1 (a flap); b: T2, T2, gone (its revenue rejected); c: T2, gone; d: new, T1, T1
     values = [v for _, v in shown_metrics(at)]
     assert values[:3] == ["75.0%", "2 of 2", "1"]  # Q1->Q2: a, c, d change (of 4)
-    table = at.dataframe[0].value
-    assert table["Accounts changing tier"].tolist() == [3, 2]
-    assert table["New"].tolist() == [1, 0] and table["Churned"].tolist() == [1, 1]
+    rows = quarter_rows(at)
+    assert [row[1] for row in rows] == ["3", "2"]
+    assert rows[0][2] == "⚠ 75.0%"  # over the 20% cap: flagged by the sign, not colour alone
+    assert [row[5] for row in rows] == ["1", "0"] and [row[6] for row in rows] == ["1", "1"]
     press(at, "List the 1 flapped account")
-    flapped = at.dataframe[1].value
+    flapped = at.dataframe[0].value
     assert flapped["customer_id"].tolist() == ["a"]
     assert flapped[["2026 Q1", "2026 Q2", "2026 Q3"]].values.tolist() == [
         ["Tier 1", "Tier 2", "Tier 1"]

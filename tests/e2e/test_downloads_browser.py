@@ -99,6 +99,10 @@ def test_every_download_button_delivers_a_file(tab: object, own_app: str, tmp_pa
         movers.click()
     files["movers"] = Path(arriving.value.path()).read_bytes()
 
+    _open(tab, own_app, "Tiers over time")
+    _prepare(tab, "quarter table (CSV)")
+    files["quarters"] = _download(tab, "Download the quarter table (CSV)")
+
     path = tmp_path / "bad.csv"
     path.write_bytes(b"customer_id,annual_revenue\nA,100\nB,abc\nC,50\n")
     _open(tab, own_app, "Upload", "Upload customers")
@@ -116,4 +120,6 @@ def test_every_download_button_delivers_a_file(tab: object, own_app: str, tmp_pa
     assert b"[[service]]" in files["plan"] and b"[[team]]" in files["plan"]
     assert files["unprofitable"].count(b"\n") > 1 and files["movers"].count(b"\n") > 1
     assert b"abc" in files["rejected"]
+    quarters = files["quarters"].decode().splitlines()  # the bundled history: 8 quarters
+    assert "Quarter" in quarters[0] and "Churned" in quarters[0] and len(quarters) == 1 + 7
     assert tab.console_errors == []

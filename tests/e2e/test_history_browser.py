@@ -60,6 +60,8 @@ def test_a_person_reads_the_finding_the_flow_and_the_comparison(new_tab, app_url
         assert tab.get_by_text(label, exact=True).first.is_visible(), label
     assert tab.get_by_role("button", name="Find the smallest stable buffer").is_visible()
     assert tab.get_by_role("columnheader", name="none").first.is_visible()  # the matrix
+    quarters = tab.get_by_role("table").filter(has_text="Share of accounts")  # the quarter table
+    assert quarters.get_by_role("cell", name="2025 Q1 → 2025 Q2", exact=True).is_visible()
     tab.set_viewport_size({"width": 1280, "height": 4200})
     wait_until_idle(tab)
     screenshot(tab, "history-1280")

@@ -65,6 +65,10 @@ def test_a_month_with_half_the_team_becomes_the_peak(new_tab, app_url: str) -> N
     want = expected_peak("August 50%")
     assert want.startswith("Aug ")
     tab.locator('[data-figure="year_peak"]', has_text=want).wait_for(timeout=WAIT_MS)
+    # The table under the chart says it too: a team's busiest month is now August.
+    busiest = tab.get_by_role("table").filter(has_text="Busiest month")
+    assert busiest.get_by_role("columnheader", name="Months over capacity").is_visible()
+    assert busiest.get_by_role("cell", name=want[:8], exact=True).first.is_visible()  # "Aug 2027"
     # The typed months stay across pages (a key no widget owns).
     tab.get_by_role("link", name="Plan").click()
     tab.get_by_role("heading", name="Service matrix").wait_for(timeout=WAIT_MS)

@@ -230,3 +230,41 @@ def test_share_rows_are_labelled_in_words_never_in_markup(values, tiers) -> None
     assert "Customers" in text
     assert "Revenue" in text
     assert not any("<" in run or ">" in run for run in text)  # no markup shown as text
+
+
+def _cells(block: str) -> list[list[str]]:
+    rows = re.findall(r"<tr>(.*?)</tr>", block.split("<tbody>", 1)[1])
+    return [[unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+            for r in rows]  # fmt: skip
+
+
+def test_the_busiest_month_table_flags_a_team_over_capacity_and_one_without_hours() -> None:
+    rows = [
+        {"team": "Tier 1", "busiest_month": "Mar 2027", "hours_needed": 1612.4,
+         "hours_available": 1500.0, "load": 1.0749, "months_over": 3},
+        {"team": "Tier 2", "busiest_month": "Jan 2027", "hours_needed": 10.0,
+         "hours_available": 0.0, "load": None, "months_over": 12},
+        {"team": "<b>Tier 3</b>", "busiest_month": "Jul 2027", "hours_needed": 665.0,
+         "hours_available": 733.0, "load": 0.907, "months_over": 0},
+    ]  # fmt: skip
+    block = views.busiest_months_html(rows)
+    assert _cells(block) == [
+        ["Tier 1", "Mar 2027", "1,612 h", "1,500 h", "⚠ 107%", "3"],
+        ["Tier 2", "Jan 2027", "10 h", "0 h", "no hours", "12"],
+        ["<b>Tier 3</b>", "Jul 2027", "665 h", "733 h", "91%", "0"],  # text, never markup
+    ]
+    assert "<b>Tier 3</b>" not in block
+
+
+def test_the_quarter_table_flags_a_quarter_over_the_cap() -> None:
+    from lib.history import stability
+    from tests.unit.test_history_figures import CUTS, SMALL, _history
+
+    measured = stability(_history(SMALL), CUTS)
+    rows = _cells(views.quarters_html(measured, cap=0.3, currency="€"))
+    assert [row[0] for row in rows] == ["2026 Q1 → 2026 Q2", "2026 Q2 → 2026 Q3",
+                                        "2026 Q3 → 2026 Q4"]  # fmt: skip
+    # Q1 -> Q2: a drops to Tier 2 and d arrives: 2 of 4 accounts (50%, over a 30% cap).
+    assert rows[0][1:3] == ["2", "⚠ 50.0%"]
+    assert rows[0][3].startswith("€") and rows[0][5:] == ["1", "0"]
+    assert all(not row[2].startswith("⚠") for row in rows if float(row[2].strip("⚠ %")) <= 30)

@@ -19,12 +19,24 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Any
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
 
 from lib.books import Book, BookFigures, CsmBook
+from lib.canonical import label
 from lib.capacity import TierCapacity
 from lib.charts import MUTED_COLOR, OVER_CAPACITY_COLOR, book_label, tier_color
-from lib.formatting import churn_percent, count, cut_label, hours, money, percent, quantity
+from lib.formatting import (
+    churn_percent,
+    count,
+    cut_label,
+    hours,
+    money,
+    percent,
+    quantity,
+)
 from lib.history import Stability
 from lib.history_figures import changed_revenue_share, new_and_churned
 from lib.migration import Migration
@@ -410,10 +422,16 @@ _HEAD = f"{_CELL};font-weight:600;opacity:0.8;white-space:normal;vertical-align:
 
 
 def table_html(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], first_left: bool = True
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    first_left: bool = True,
+    left: Sequence[int] = (),
 ) -> str:
+    """A table; numbers right-aligned, the first column (`first_left`) and the columns at
+    `left` (text: names, tiers) left-aligned."""
+
     def cell(text: str, i: int, tag: str, style: str) -> str:
-        align = ";text-align:left" if i == 0 and first_left else ""
+        align = ";text-align:left" if (i == 0 and first_left) or i in left else ""
         return f'<{tag} style="{style}{align}">{text}</{tag}>'
 
     head = "".join(cell(escape(h), i, "th", _HEAD) for i, h in enumerate(headers))
@@ -626,6 +644,40 @@ def busiest_months_html(rows: Sequence[Mapping[str, Any]]) -> str:
         )
     headers = ["Team", "Busiest month", "Needs", "Has", "Load", "Months over capacity"]
     return table_html(headers, body)
+
+
+def rows_html(
+    frame: pd.DataFrame,
+    currency: str = "$",
+    money_columns: Sequence[str] = (),
+    share_columns: Sequence[str] = (),
+) -> str:
+    """A short list of `frame`'s rows as a table a room can read: headings as people read them
+    (lib.canonical.label), money to the cent in the data's currency, shares as percentages,
+    other numbers with separators (a score to two places), blanks blank; every value is text,
+    escaped."""
+
+    def shown(name: str, value: object) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        if name in money_columns:  # to the cent: $54,999.50 is not $55,000 near a line
+            amount = float(cast(float, value))
+            return f"{'-' if amount < 0 else ''}{currency}{abs(amount):,.2f}"
+        if name in share_columns:
+            return percent(float(cast(float, value)))
+        if isinstance(value, int | np.integer):
+            return count(int(value))
+        if isinstance(value, float | np.floating):
+            return quantity(float(value))  # a score: 81.25
+        return str(value)
+
+    columns = list(frame.columns)
+    rows = [
+        [escape(shown(name, value)) for name, value in zip(columns, row, strict=True)]
+        for row in frame.itertuples(index=False, name=None)
+    ]
+    text = [i for i, name in enumerate(columns) if not pd.api.types.is_numeric_dtype(frame[name])]
+    return table_html([label(name) for name in columns], rows, left=text)
 
 
 def score_parts_html(parts: dict[str, float], total: float) -> str:

@@ -22,6 +22,8 @@ from ui.keys import (
     MIGRATION_BASELINE,
     MOVER_DIRECTIONS,
     MOVERS_FILE,
+    MOVERS_GRID,
+    NEAR_GRID,
     NEAR_WITHIN,
 )
 
@@ -30,7 +32,25 @@ DIRECTIONS = {"up": "Up a tier", "down": "Down a tier", "changed": "Changed tier
 
 # The tier of record among the options: no scenario name holds a control character.
 RECORD = "\x1ftier of record"
-PREVIEW = 500  # movers and near misses listed on the page; the download has every mover
+PREVIEW = 500  # movers and near misses listed in the grid; the download has every mover
+# Rows of a list shown as the page's own table: what a room reads (the largest movers, the
+# nearest to a line). The grid of the first PREVIEW is a toggle away: glide-data-grid redraws
+# its canvas and its hidden table last, and two of them cost ~195 ms of each slider move in
+# Chromium at 1M customers (settled 312 -> 117 ms without them; bench/browser_pages.py).
+SHORT_LIST = 10
+
+
+def grid_toggle(name: str, widget_key: str, label: str) -> bool:
+    """Whether to list the first PREVIEW rows in a grid (sort, search, scroll) rather than the
+    SHORT_LIST in a table; the choice stays through a trip to another page (`TYPED`)."""
+    return st.toggle(  # markdown-safe: the callers' constant labels, counts in the help
+        label,
+        key=widget_key,
+        on_change=state.keep_typed,
+        args=state.drawn_typed(name, widget_key, False),
+        help=f"A grid of the first {PREVIEW:,} you can sort, search and scroll; off: the first "
+        f"{SHORT_LIST} as a table, quicker to redraw on each slider move and larger to read.",
+    )
 
 
 def migration(dataset: Dataset, baseline: Baseline | None, against: str) -> None:
@@ -63,9 +83,22 @@ def migration(dataset: Dataset, baseline: Baseline | None, against: str) -> None
         key=MOVER_DIRECTIONS,
         help="Which movers to list and download.",
     )
-    preview = dataset.movers(part, criteria, cuts, baseline, shown=shown, limit=PREVIEW)
-    tables.show(preview, dataset.currency, height=280)
     listed = sum(f.customers for f in flows.flows if f.moved and f.direction in shown)
+    grid = listed > SHORT_LIST and grid_toggle(
+        "movers_grid", MOVERS_GRID, f"Browse the first {PREVIEW:,} movers in a grid"
+    )
+    preview = dataset.movers(
+        part, criteria, cuts, baseline, shown=shown, limit=PREVIEW if grid else SHORT_LIST
+    )
+    if grid:
+        tables.show(preview, dataset.currency, height=280)
+    else:
+        st.html(views.rows_html(preview, dataset.currency, money_columns=("annual_revenue",)))
+        if listed > SHORT_LIST:
+            st.caption(  # markdown-safe: counts
+                f"The {SHORT_LIST} with the most revenue of the {plural(listed, 'mover')} "
+                "listed: every one is in the CSV below."
+            )
     made_from = (state.fingerprint(dataset), part, criteria, tuple(cuts), baseline, tuple(shown))
     _movers_file(dataset, made_from, listed)
 
@@ -197,8 +230,15 @@ def near_misses(dataset: Dataset, index: TierIndex) -> None:
         key=NEAR_WITHIN,
         help="Relative to the cut-off: 5% of $50K is $2.5K either side.",
     )
-    found = near_misses_of(index, state.cuts(), within / 100, PREVIEW)
-    st.caption(f"{plural(found.count, 'customer')} within {within:d}% of a cut-off.")
+    found = near_misses_of(index, state.cuts(), within / 100, SHORT_LIST)
+    grid = found.count > SHORT_LIST and grid_toggle(
+        "near_grid", NEAR_GRID, f"Browse the first {PREVIEW:,} in a grid"
+    )
+    if grid:
+        found = near_misses_of(index, state.cuts(), within / 100, PREVIEW)
+    nearest = "" if grid or found.count <= SHORT_LIST else f"; the {SHORT_LIST} nearest below"
+    said = f"{plural(found.count, 'customer')} within {within:d}% of a cut-off{nearest}."
+    st.caption(said)  # markdown-safe: counts and a constant phrase
     if not found.count:
         return
     by_score = index.key == "score"
@@ -210,13 +250,17 @@ def near_misses(dataset: Dataset, index: TierIndex) -> None:
             "distance": found.distance,
         },
     )
-    tables.show(
-        frame,
-        dataset.currency,
-        money=() if by_score else ("nearest cut-off",),
-        height=260,
-        column_config={"distance": st.column_config.NumberColumn("Distance", format="percent")},
-    )
+    if grid:
+        tables.show(
+            frame,
+            dataset.currency,
+            money=() if by_score else ("nearest cut-off",),
+            height=260,
+            column_config={"distance": st.column_config.NumberColumn("Distance", format="percent")},
+        )
+        return
+    money_columns = () if by_score else ("annual_revenue", "nearest cut-off")
+    st.html(views.rows_html(frame, dataset.currency, money_columns, share_columns=("distance",)))
 
 
 def baseline_choice(

@@ -46,6 +46,8 @@ MOVER_DIRECTIONS = "tb_mover_directions"  # the movers' directions shown (widget
 EXPLAIN_QUERY = "tb_explain_query"  # the customer searched for (widget)
 EXPLAIN_PICK = "tb_explain_pick"  # the customer picked among the matches (widget)
 NEAR_WITHIN = "tb_near_within"  # "near a line": the % of a cut-off (widget)
+NEAR_GRID = "tb_near_grid"  # "near a line" in a grid of the first 500 (widget; TYPED)
+MOVERS_GRID = "tb_movers_grid"  # the movers in a grid of the first 500 (widget; TYPED)
 MOVERS_FILE = "tb_movers_file"  # (what it was made from, bytes) of the movers CSV prepared
 PREPARE_MOVERS = "tb_prepare_movers"  # the button that writes the movers CSV
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui import keys
 from ui.internals import patch_apptest_navigation_only
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -45,3 +47,11 @@ def press(app: AppTest, label: str) -> AppTest:
     next(button for button in app.button if button.label == label).click().run()
     assert not app.exception, app.exception
     return app
+
+
+def movers_grid(app: AppTest) -> pd.DataFrame:
+    """Who moves' movers as its grid lists them (the first 500; the toggle turned on)."""
+    grid = app.toggle(key=keys.MOVERS_GRID)
+    if not grid.value:
+        grid.set_value(True).run()
+    return app.dataframe[0].value

@@ -14,7 +14,7 @@ from lib.adoption import day_text
 from lib.formatting import markdown_text, money
 from lib.sample import SAMPLE_PATH
 from lib.scenario_store_sqlite import open_store
-from tests.app.conftest import page, press
+from tests.app.conftest import movers_grid, page, press
 from tests.app.test_service import ALICE, as_user
 from ui import changes, keys
 
@@ -76,7 +76,7 @@ def test_who_moves_compares_with_the_tier_of_record_by_default(app: AppTest) -> 
         f"### {down.sum():,} accounts, \\${revenue / 1e6:.1f}M of revenue, move down a tier."
     )
     assert any("From the tier of record (“Q3 plan”" in c.value for c in app.caption)
-    movers = app.dataframe[0].value
+    movers = movers_grid(app)
     assert set(movers["customer_id"]) == set(SAMPLE.loc[down, "customer_id"])
     assert set(movers["from"]) == {"Tier 1"} and set(movers["to"]) == {"Tier 2"}
     # Today's tiers and the saved scenarios stay choices.
@@ -143,7 +143,7 @@ def test_next_quarters_data_counts_new_and_gone_accounts_against_the_tier_of_rec
         f"### 13 accounts, {markdown_text(money(changed))} of revenue, change tier. "
         "Of them, 3 accounts new and 10 gone since the tier of record."
     )
-    movers = app.dataframe[0].value
+    movers = movers_grid(app)
     assert set(movers["customer_id"]) == {*new["customer_id"], *SAMPLE["customer_id"][:10]}
     cells = {(m["from"], m["to"]) for m in movers.to_dict("records")}
     assert ("none", "Tier 1") in cells and ("none", "Tier 3") in cells

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.migration import normalize_tier
 from lib.sample import SAMPLE_PATH
-from tests.app.conftest import APP, TIMEOUT, page, press
+from tests.app.conftest import APP, TIMEOUT, movers_grid, page, press
 from tests.app.test_tiers_page import assert_cards, cut_sliders, metrics
 from ui import changes, keys
 
@@ -167,7 +167,7 @@ def test_the_migration_matches_a_plain_count_against_current_tier(app: AppTest) 
     up = np.array([rank[n] < rank[o] for n, o in zip(new, old, strict=True)])
     headline = app.markdown[0].value
     assert headline.startswith(f"### {up.sum()} accounts")
-    movers = app.dataframe[0].value
+    movers = movers_grid(app)
     assert len(movers) == min(500, int((new != old).sum()))
     assert set(movers["direction"]) <= {"up", "down"}
 

@@ -268,3 +268,31 @@ def test_the_quarter_table_flags_a_quarter_over_the_cap() -> None:
     assert rows[0][1:3] == ["2", "⚠ 50.0%"]
     assert rows[0][3].startswith("€") and rows[0][5:] == ["1", "0"]
     assert all(not row[2].startswith("⚠") for row in rows if float(row[2].strip("⚠ %")) <= 30)
+
+
+def test_a_short_list_is_text_to_the_cent_with_shares_and_blanks_as_people_read_them() -> None:
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["A-1", "B-2"],
+            "customer_name": ["<img src=x onerror=alert(1)>", None],
+            "annual_revenue": [54_999.5, 1_234_567.0],
+            "score": [81.256, np.nan],
+            "distance": [-0.0123, 0.2],
+            "employees": np.array([1200, 3], dtype=np.int64),
+        }
+    )
+    block = views.rows_html(
+        frame, "€", money_columns=("annual_revenue",), share_columns=("distance",)
+    )
+    assert _cells(block) == [
+        ["A-1", "<img src=x onerror=alert(1)>", "€54,999.50", "81.26", "-1.2%", "1,200"],
+        ["B-2", "", "€1,234,567.00", "", "20%", "3"],
+    ]
+    assert "<img" not in block  # a name is text, never markup
+    heads = re.findall(r"<th\s[^>]*>(.*?)</th>", block)
+    assert heads[:3] == ["Customer id", "Customer name", "Revenue"]
+    name_cell = re.findall(r"<td[^>]*>", block)[1]
+    assert "text-align:left" in name_cell  # text left, numbers right

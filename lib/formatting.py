@@ -66,6 +66,19 @@ def percent(share: float) -> str:
     return f"{value:.1f}%"
 
 
+def distance_text(share: float) -> str:
+    """How far a value is from its nearest cut-off, as a share of the cut-off, in words a
+    table cell can hold: "0.12% above", "<0.01% below", "on the line"."""
+    if not math.isfinite(share):
+        return "—"
+    if share == 0:
+        return "on the line"
+    side = "above" if share > 0 else "below"
+    if abs(share) < 0.00005:  # rounds to 0.00%: still on one side of the line
+        return f"<0.01% {side}"
+    return f"{abs(share):.2%} {side}"
+
+
 def churn_percent(share: float) -> str:
     """A churn share to a tenth of a point, always: 19.6%, 20.4%, 9.8%. Churn is read against a
     cap (20%), so "20%" for 20.4% beside "1 quarter passes the 20% cap" would contradict itself;

@@ -17,7 +17,7 @@ split by view, every file would import the same vocabulary back.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any, cast
 
@@ -32,6 +32,7 @@ from lib.formatting import (
     churn_percent,
     count,
     cut_label,
+    distance_text,
     hours,
     money,
     percent,
@@ -651,20 +652,28 @@ def rows_html(
     currency: str = "$",
     money_columns: Sequence[str] = (),
     share_columns: Sequence[str] = (),
+    distance_columns: Sequence[str] = (),
 ) -> str:
     """A short list of `frame`'s rows as a table a room can read: headings as people read them
-    (lib.canonical.label), money to the cent in the data's currency, shares as percentages,
+    (lib.canonical.label), money to the cent in the data's currency, shares as percentages
+    (distances from a cut-off with their side: "0.12% below"),
     other numbers with separators (a score to two places), blanks blank; every value is text,
     escaped."""
+
+    def cents(amount: float) -> str:  # to the cent: $54,999.50 is not $55,000 near a line
+        return f"{'-' if amount < 0 else ''}{currency}{abs(amount):,.2f}"
+
+    formats: dict[str, Callable[[float], str]] = {
+        **dict.fromkeys(money_columns, cents),
+        **dict.fromkeys(share_columns, percent),
+        **dict.fromkeys(distance_columns, distance_text),
+    }
 
     def shown(name: str, value: object) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return ""
-        if name in money_columns:  # to the cent: $54,999.50 is not $55,000 near a line
-            amount = float(cast(float, value))
-            return f"{'-' if amount < 0 else ''}{currency}{abs(amount):,.2f}"
-        if name in share_columns:
-            return percent(float(cast(float, value)))
+        if name in formats:
+            return formats[name](float(cast(float, value)))
         if isinstance(value, int | np.integer):
             return count(int(value))
         if isinstance(value, float | np.floating):

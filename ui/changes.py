@@ -260,7 +260,7 @@ def near_misses(dataset: Dataset, index: TierIndex) -> None:
         )
         return
     money_columns = () if by_score else ("annual_revenue", "nearest cut-off")
-    st.html(views.rows_html(frame, dataset.currency, money_columns, share_columns=("distance",)))
+    st.html(views.rows_html(frame, dataset.currency, money_columns, distance_columns=("distance",)))
 
 
 def baseline_choice(

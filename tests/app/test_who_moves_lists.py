@@ -9,7 +9,7 @@ from html import unescape
 
 from streamlit.testing.v1 import AppTest
 
-from lib.formatting import percent
+from lib.formatting import distance_text
 from tests.app.conftest import movers_grid, page
 from ui import keys
 
@@ -96,6 +96,6 @@ def test_the_ten_nearest_to_a_line_are_a_table_nearest_first(app: AppTest) -> No
     grid = app.dataframe[0].value
     assert len(grid) == min(500, int(re.match(r"([\d,]+)", said).group(1).replace(",", "")))
     assert [row[0] for row in rows] == grid["customer_id"].head(10).tolist()
-    assert [row[-1] for row in rows] == [percent(d) for d in grid["distance"].head(10)]
+    assert [row[-1] for row in rows] == [distance_text(d) for d in grid["distance"].head(10)]
     distances = [abs(d) for d in grid["distance"]]
     assert distances == sorted(distances)  # nearest first

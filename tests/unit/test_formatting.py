@@ -229,3 +229,13 @@ def test_a_change_in_points_is_the_difference_of_the_shown_shares(share, base, p
     assert points_between(share, base) == round(
         float(churn_percent(share).rstrip("%")) - float(churn_percent(base).rstrip("%")), 1
     )
+
+
+def test_a_distance_from_a_line_says_its_side_even_when_it_rounds_to_nothing() -> None:
+    from lib.formatting import distance_text
+
+    assert distance_text(0.0012) == "0.12% above"
+    assert distance_text(-0.0012) == "0.12% below"
+    assert distance_text(-0.00001) == "<0.01% below"  # $62,999.35 against $63,000
+    assert distance_text(0.0) == "on the line"
+    assert distance_text(float("nan")) == "—"

@@ -27,7 +27,7 @@ from lib.criteria import REVENUE_ONLY
 from lib.dataset import Dataset
 from lib.errors import InputError
 from lib.file_defaults import load_as_suggested
-from lib.formatting import money_exact
+from lib.formatting import money_cents, money_exact
 from lib.ingest import RevenueBasis
 from lib.layout import printable
 from lib.mapping import DATE
@@ -393,7 +393,7 @@ def _cut(value: float, currency: str) -> str:
     """A cut-off as typed, to the cent when it has cents ($50,470.48; $55,000)."""
     if round(value, 2) == round(value):
         return money_exact(value, currency)
-    return f"{'-' if value < 0 else ''}{currency}{abs(value):,.2f}"
+    return money_cents(value, currency)
 
 
 def _cents(value: float | None) -> float | None:

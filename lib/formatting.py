@@ -52,6 +52,11 @@ def money_exact(value: float, currency: str = "$") -> str:
     return f"{sign}{currency}{abs(value):,.0f}"
 
 
+def money_cents(value: float, currency: str = "$") -> str:
+    """Money to the cent with thousands separators: $54,999.50, -$1,234.00."""
+    return f"{'-' if value < 0 else ''}{currency}{abs(value):,.2f}"
+
+
 def percent(share: float) -> str:
     """A 0..1 share as a percentage with the precision it deserves: 42%, 4.2%, 0.4%, <0.1%."""
     if not math.isfinite(share):

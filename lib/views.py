@@ -35,6 +35,7 @@ from lib.formatting import (
     distance_text,
     hours,
     money,
+    money_cents,
     percent,
     quantity,
 )
@@ -655,16 +656,13 @@ def rows_html(
     distance_columns: Sequence[str] = (),
 ) -> str:
     """A short list of `frame`'s rows as a table a room can read: headings as people read them
-    (lib.canonical.label), money to the cent in the data's currency, shares as percentages
-    (distances from a cut-off with their side: "0.12% below"),
-    other numbers with separators (a score to two places), blanks blank; every value is text,
-    escaped."""
+    (lib.canonical.label), money to the cent in the data's currency, shares as percentages,
+    distances from a cut-off with their side ("0.12% below"), other numbers with separators (a
+    score to two places), blanks blank; every value is text, escaped."""
 
-    def cents(amount: float) -> str:  # to the cent: $54,999.50 is not $55,000 near a line
-        return f"{'-' if amount < 0 else ''}{currency}{abs(amount):,.2f}"
-
+    # Money to the cent: near a line, $54,999.50 is not $55,000.
     formats: dict[str, Callable[[float], str]] = {
-        **dict.fromkeys(money_columns, cents),
+        **dict.fromkeys(money_columns, lambda amount: money_cents(amount, currency)),
         **dict.fromkeys(share_columns, percent),
         **dict.fromkeys(distance_columns, distance_text),
     }

@@ -53,14 +53,17 @@ def show() -> None:
     st.subheader("Flow across periods")
     history.flow(ruled, currency)
 
-    made_from = (loaded, tuple(cuts), rules, flap_within)  # the object: compared by identity
+    # What each file is made from; `loaded` is compared by identity. The quarter table does
+    # not depend on the flap window, the flapped list does.
+    quarters_from = (loaded, tuple(cuts), rules)
     st.subheader("Changing tier, quarter by quarter")
-    history.churn(ruled, plain, target, currency, made_from)
+    history.churn(ruled, plain, target, currency, quarters_from)
 
     st.subheader("With and without the rules")
     history.comparison(plain, ruled, rules, plan, target)
 
     st.subheader("Flapped accounts")
+    made_from = (*quarters_from, flap_within)
     history.flapped(loaded, ruled, flap_within, made_from)
 
     st.subheader("From one period to another")

@@ -49,6 +49,7 @@ from lib.migration import NONE, Migration, normalize_tier
 from lib.movers import DIRECTIONS, AccountBaseline, AlignedBaseline, Movers, MoversIndex, align
 from lib.slices import DIMENSIONS, EVERYTHING, Dimension, Slice
 from lib.sql import one_row, quote_ident
+from lib.table_writer import TableWriter
 from lib.tiering import TierIndex, cut_cents, normalize_cuts, tier_name, tier_of
 
 # What Who moves compares with: a saved scenario's criteria and cut-offs, or a tier of record
@@ -126,9 +127,27 @@ def open_database(prefix: str = "tierboard-") -> tuple[duckdb.DuckDBPyConnection
         raise
 
 
-def _discard(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+def _discard(
+    con: duckdb.DuckDBPyConnection, folder: Path, writer: TableWriter | None = None
+) -> None:
+    if writer is not None:
+        writer.stop()  # a table still being written: interrupted before its database closes
     con.close()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _lower_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Loading needed working memory; reading a loaded dataset needs little. Lowering the cap
+    makes DuckDB hand its buffers back (a server with 1M customers: ~510 -> ~340 MiB)."""
+    con.execute(f"SET memory_limit = '{QUERY_MEMORY_LIMIT}'")
+
+
+def _finish_load(con: duckdb.DuckDBPyConnection, pending: ingest.Pending) -> None:
+    """A deferred load's last steps (lib/table_writer.py's thread): the customers table, then
+    the file's text dropped and the working memory lowered."""
+    pending.write(con)
+    con.execute(f"DROP TABLE IF EXISTS {reading.RAW}")
+    _lower_memory(con)
 
 
 class Upload:
@@ -204,12 +223,15 @@ class Upload:
 
         On InputError the upload stays usable, so a different mapping can be tried.
         """
-        report, applied = ingest.load_customers(self._con, self.info, mapping, basis)
-        # Kept until now so that a failed attempt can be retried with another mapping.
-        self._con.execute(f"DROP TABLE IF EXISTS {reading.RAW}")
+        loaded = ingest.load(self._con, self.info, mapping, basis, defer=True)
+        if loaded.pending is None:
+            # Kept until now so that a failed attempt can be retried with another mapping (a
+            # deferred customers table is written from it: its writer drops it then).
+            self._con.execute(f"DROP TABLE IF EXISTS {reading.RAW}")
         self._discard.detach()  # the dataset owns the database now
+        columns = ingest.present_columns(loaded.mapping, loaded.report.basis)
         return Dataset(
-            self._con, report, ingest.present_columns(applied, report.basis), self._folder, applied
+            self._con, loaded.report, columns, self._folder, loaded.mapping, pending=loaded.pending
         )
 
     def close(self) -> None:
@@ -226,6 +248,8 @@ class Dataset:
         columns: tuple[str, ...],
         folder: Path,
         mapping: Mapping[str, str] | None = None,
+        *,
+        pending: ingest.Pending | None = None,
     ) -> None:
         self._con = con
         self.report = report
@@ -234,13 +258,21 @@ class Dataset:
         # What this data is a version of ("source:<name>" for a reloadable source); None: it
         # stands alone (an upload, a file). Sessions keep their view across the same lineage.
         self.lineage: str | None = None
+        # A clean file's customers table is written behind the first page (lib/table_writer.py);
+        # every query of the database waits for it (`_cursor`).
+        self._writer = (
+            TableWriter(con, lambda loader: _finish_load(loader, pending))
+            if pending is not None
+            else None
+        )
         # Closes the database and deletes its folder when the dataset is garbage-collected (a
         # browser session ends) or the process exits, whichever comes first.
-        self._discard = weakref.finalize(self, _discard, con, folder)
-        # Loading needed working memory; reading a loaded dataset needs little. Lowering the cap
-        # makes DuckDB hand its buffers back (a server with 1M customers: ~510 -> ~340 MiB).
-        con.execute(f"SET memory_limit = '{QUERY_MEMORY_LIMIT}'")
-        self._arrays, self.dimensions = self._read_arrays()
+        self._discard = weakref.finalize(self, _discard, con, folder, self._writer)
+        self._arrays, self.dimensions = self._read_arrays(pending)
+        if self._writer is None:
+            _lower_memory(con)
+        else:
+            self._writer.start()
         # Today's tiers (the data's current_tier), kept apart from the slicing dimensions.
         self.current_tiers = self.dimensions.pop("current_tier", None)
         # Filled on first use, by whichever session's thread asks first (lib.cache).
@@ -258,37 +290,51 @@ class Dataset:
         self._ids: pa.Table | None = None
         self.index = self.index_for(EVERYTHING, REVENUE_ONLY)
 
-    def _read_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Dimension]]:
+    def _read_arrays(
+        self, pending: ingest.Pending | None = None
+    ) -> tuple[dict[str, np.ndarray], dict[str, Dimension]]:
         """The columns figures are computed from, read once (in table order) as numbers and codes.
 
         One column at a time, through Arrow: text dimensions arrive dictionary-encoded (integer
         codes and a few labels) and never as a million Python strings, and only one column's
-        text is in memory at once.
+        text is in memory at once. With `pending` (the table not written yet) they are read from
+        the rows the table will hold, in its order, on the loader's connection (the only one
+        that sees them).
         """
+        if pending is None:
+            table, query = ingest.CUSTOMERS, self._cursor
+        else:
+            table, query = f"({pending.select})", lambda: self._con
         numbers: dict[str, np.ndarray] = {}
         dimensions: dict[str, Dimension] = {}
         # Revenue arrives as exact integer cents; as a double it is the nearest one to each
         # customer's figure (exact to the cent: every figure is below 2**53 cents, see
         # ingest.MAX_REVENUE), so sums in cents and comparisons with cut-offs stay exact.
         cents = (
-            self._con.cursor()
-            .sql(f"SELECT CAST(annual_revenue * 100 AS BIGINT) FROM {ingest.CUSTOMERS}")
-            .fetchnumpy()
+            query().sql(f"SELECT CAST(annual_revenue * 100 AS BIGINT) FROM {table}").fetchnumpy()
         )
         numbers["annual_revenue"] = np.asarray(next(iter(cents.values())), np.int64) / 100
         wanted = [*ARRAY_COLUMNS, "current_tier"]
         for name in [c for c in wanted if self.has(c)]:
             column = (
-                self._con.cursor()
-                .sql(f"SELECT {quote_ident(name)} FROM {ingest.CUSTOMERS}")
-                .to_arrow_table()
-                .column(0)
+                query().sql(f"SELECT {quote_ident(name)} FROM {table}").to_arrow_table().column(0)
             )
             if name in DIMENSIONS or name == "current_tier":
                 dimensions[name] = Dimension.from_arrow(column)
             else:
                 numbers[name] = column.cast(pa.float64()).to_numpy()
         return numbers, dimensions
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of the database, once its customers table is written (InputError if that
+        failed)."""
+        self.wait_until_written()
+        return self._con.cursor()
+
+    def wait_until_written(self) -> None:
+        """Block until the customers table is in the database (at once unless just loaded)."""
+        if self._writer is not None:
+            self._writer.wait()
 
     def keys(self, criteria: Criteria) -> np.ndarray:
         """What cut-offs apply to for every customer, in table order: revenue or score."""
@@ -312,7 +358,7 @@ class Dataset:
         rows = np.flatnonzero(keep & (margin < 0))
         named = ", customer_name" if self.has("customer_name") else ""
         ids: pd.DataFrame = (
-            self._con.cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
+            self._cursor().sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}").df()
         )
         frame = ids.iloc[rows].reset_index(drop=True)
         frame["tier"] = [tier_name(t) for t in tiers[rows]]
@@ -450,7 +496,7 @@ class Dataset:
             if self._ids is None:
                 named = ", customer_name" if self.has("customer_name") else ""
                 self._ids = (
-                    self._con.cursor()
+                    self._cursor()
                     .sql(f"SELECT customer_id{named} FROM {ingest.CUSTOMERS}")
                     .to_arrow_table()
                     .combine_chunks()
@@ -467,7 +513,7 @@ class Dataset:
         if not self.has(column):
             return None
         found = (
-            self._con.cursor()
+            self._cursor()
             .sql(
                 f"SELECT coalesce(datediff('day', DATE '1970-01-01', {quote_ident(column)}), "
                 f"{np.iinfo(np.int32).min})::INTEGER FROM {ingest.CUSTOMERS}"
@@ -504,7 +550,7 @@ class Dataset:
         (lib/monthly_load.py does, per dataset)."""
         if not self.has(column) or BY_NAME[column].kind != "date":
             return None
-        found = self._con.cursor().sql(f"SELECT {quote_ident(column)} FROM {ingest.CUSTOMERS}")
+        found = self._cursor().sql(f"SELECT {quote_ident(column)} FROM {ingest.CUSTOMERS}")
         values = next(iter(found.fetchnumpy().values()))  # masked where empty
         filled = np.ma.filled(values.astype("datetime64[D]"), np.datetime64("NaT"))
         return np.asarray(filled, dtype="datetime64[D]")
@@ -536,7 +582,7 @@ class Dataset:
         pattern = f"%{text.strip()}%"
         params = [pattern] * condition.count("?")
         return (
-            self._con.cursor()
+            self._cursor()
             .execute(
                 f"SELECT rowid AS row, customer_id, {named} FROM {ingest.CUSTOMERS} "
                 f"WHERE {condition} ORDER BY customer_id LIMIT ?",
@@ -548,9 +594,7 @@ class Dataset:
     def customer(self, row: int) -> dict[str, object]:
         """Every canonical column of one customer (by its row, as `find` returns it)."""
         frame: pd.DataFrame = (
-            self._con.cursor()
-            .execute(f"SELECT * FROM {ingest.CUSTOMERS} WHERE rowid = ?", [row])
-            .df()
+            self._cursor().execute(f"SELECT * FROM {ingest.CUSTOMERS} WHERE rowid = ?", [row]).df()
         )
         if frame.empty:
             raise InputError("That customer is not in the data in use.")
@@ -636,7 +680,7 @@ class Dataset:
         below = " + ".join("(annual_revenue * 100 < ?)::INTEGER" for _ in ordered)
         name = f", {quote_ident('customer_name')}" if self.has("customer_name") else ""
         frame = (
-            self._con.cursor()
+            self._cursor()
             .execute(
                 f"SELECT customer_id{name}, annual_revenue, 1 + {below} AS tier "
                 f"FROM {ingest.CUSTOMERS} ORDER BY tier, annual_revenue DESC, customer_id",
@@ -651,10 +695,10 @@ class Dataset:
         """The rows that were not loaded, with their row number and reason first (the first
         `limit` of them, in file order, when given: a report need not fetch a million)."""
         if limit is None:
-            frame = self._con.cursor().execute(f"SELECT * FROM {ingest.REJECTED}").df()
+            frame = self._cursor().execute(f"SELECT * FROM {ingest.REJECTED}").df()
         else:
             frame = (
-                self._con.cursor()
+                self._cursor()
                 .execute(
                     f"SELECT * FROM {ingest.REJECTED} ORDER BY {ingest.REJECTED_ROW} LIMIT ?",
                     [limit],

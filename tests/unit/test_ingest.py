@@ -433,7 +433,7 @@ def customers_of(path: Path) -> list[tuple]:
     dataset = Dataset.from_csv(path)
     try:
         return (
-            dataset._con.cursor()
+            dataset._cursor()
             .execute(
                 "SELECT customer_id, annual_revenue, renewal_date, segment "
                 f"FROM {ingest.CUSTOMERS} "

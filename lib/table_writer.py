@@ -37,7 +37,7 @@ class TableWriter:
         self._con = con
         self._write = write
         self._done = threading.Event()
-        self._failed = False
+        self._failed = True  # until the write has run to its end: any error leaves it so
         self._thread = threading.Thread(
             target=self._run, name="tierboard-table-writer", daemon=True
         )
@@ -48,9 +48,11 @@ class TableWriter:
     def _run(self) -> None:
         try:
             self._write(self._con)
+            self._failed = False
         except (duckdb.Error, OSError):
-            # Also an interrupt by `stop` (the dataset closed mid-write): no one asks any more.
-            self._failed = True
+            # Expected failures, said by `wait` (also an interrupt by `stop`: the dataset closed
+            # mid-write). Any other error still fails the write and is logged by its thread.
+            pass
         finally:
             self._done.set()
 

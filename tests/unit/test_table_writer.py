@@ -153,9 +153,17 @@ def test_closing_during_a_long_write_interrupts_it(tmp_path, monkeypatch):
     assert not folder.exists()
 
 
-def test_a_failed_write_is_a_sentence_on_the_next_query(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "error",
+    [
+        duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block"),
+        RuntimeError("Out of Memory: an error nobody expected"),  # logged, still a sentence
+    ],
+)
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_failed_write_is_a_sentence_on_the_next_query(tmp_path, monkeypatch, error):
     def fail(self, con):
-        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+        raise error
 
     monkeypatch.setattr(ingest.Pending, "write", fail)
     rows = [["C1", "One", "10.00", "SMB", "EMEA", "1", "5", ""]]
